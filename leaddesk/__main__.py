@@ -1,0 +1,3 @@
+from leaddesk.cli import main
+
+main()

@@ -1,0 +1,365 @@
+"""The `leaddesk` command: opens the desk, or runs one scripted action.
+
+Every subcommand shares the core with the desk. Textual is imported only when
+the desk opens, so `leaddesk due` stays quick.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import peewee
+
+from leaddesk import __version__, paths
+from leaddesk.config import load_settings
+from leaddesk.core.clock import Clock, FixedClock, ShiftedClock, SystemClock
+from leaddesk.core.db import mask_url, sqlite_error_message
+from leaddesk.core.errors import InvalidInput, LeadDeskError
+from leaddesk.core.settings import Settings
+from leaddesk.core.when import parse_instant, parse_when
+
+
+@dataclass
+class Env:
+    target: str
+    now_text: str | None
+    settings: Settings
+    warnings: list[str]
+
+    def clock(self, *, running: bool = False) -> Clock:
+        if self.now_text is None:
+            return SystemClock()
+        at = parse_instant(self.now_text, self.settings.rep_timezone)
+        return ShiftedClock(at) if running else FixedClock(at)
+
+    def open(self) -> None:
+        from leaddesk.core.store import open_store
+
+        open_store(self.target)
+
+
+class LeadDeskGroup(click.Group):
+    """Turns every expected failure into one line on stderr and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        target = ctx.params.get("db") or ""
+        try:
+            return super().invoke(ctx)
+        except LeadDeskError as exc:
+            _fail(str(exc))
+        except (sqlite3.Error, peewee.PeeweeException) as exc:
+            _fail(sqlite_error_message(exc, target or "(default)"))
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"leaddesk: {message}", err=True)
+    sys.exit(1)
+
+
+def _json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def iso(at: Any) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+@click.group(cls=LeadDeskGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    envvar="LEADDESK_DB",
+    metavar="PATH|URL",
+    help="Database file or URL (default: leaddesk.db in the user data folder).",
+)
+@click.option("--now", "now_text", metavar="ISO8601", help="Pretend the current time is this.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: config.toml in the user config folder).",
+)
+@click.version_option(__version__, prog_name="leaddesk")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, now_text: str | None, config_path: Path | None):
+    """leaddesk: who to call next, and one key to log the call.
+
+    Without a command, opens the desk.
+    """
+    settings, warnings = load_settings(config_path or paths.config_file())
+    env = Env(db or paths.default_database(), now_text, settings, warnings)
+    ctx.obj = env
+    if now_text is not None:
+        env.clock()  # reject a bad --now before anything else
+    for warning in warnings:
+        click.echo(f"leaddesk: warning: {warning}", err=True)
+    if ctx.invoked_subcommand is None:
+        env.open()
+        from leaddesk.ui.app import make_app
+
+        make_app(env.settings, env.clock(running=True), env.target).run()
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+@main.command()
+@click.option("--name", required=True, help="Full name (or the company's name).")
+@click.option("--phone", "phones", multiple=True, help="Phone number; repeat for several.")
+@click.option("--email", default="")
+@click.option("--company", default="")
+@click.option("--title", default="")
+@click.option("--source", default="", help="Where you met them.")
+@click.option("--interest", default="", help="What they are interested in.")
+@click.option("--address", default="")
+@click.option("--timezone", "tz", default=None, help="IANA zone, if not the phone's.")
+@click.option("--received", default=None, metavar="ISO8601", help="When the lead came in.")
+@click.option("--notes", default="")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@pass_env
+def add(env: Env, name, phones, email, company, title, source, interest, address, tz, received,
+        notes, as_json):  # fmt: skip
+    """Add a lead; prints its id."""
+    from leaddesk.core.services import LeadDraft, add_lead
+
+    now = env.clock().now()
+    draft = LeadDraft(
+        name=name,
+        phones=[(p, "") for p in phones],
+        email=email,
+        company=company,
+        title=title,
+        source=source,
+        interest=interest,
+        address=address,
+        tz_override=tz,
+        notes=notes,
+        received_at=parse_instant(received, env.settings.rep_timezone) if received else None,
+    )
+    env.open()
+    lead_id = add_lead(draft, now, env.settings)
+    if as_json:
+        _json({"id": lead_id, "name": name})
+    else:
+        click.echo(lead_id)
+
+
+def _lead_id(text: str) -> int:
+    try:
+        value = int(text.lstrip("#"))
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a lead id (a number, e.g. 42)") from None
+    if value <= 0:
+        raise InvalidInput(f"{text!r} is not a lead id (a number, e.g. 42)")
+    return value
+
+
+@main.command()
+@click.argument("lead")
+@click.argument("outcome")
+@click.option("--next", "next_text", metavar="WHEN", help="Next contact: 'thu 3pm', ISO, …")
+@click.option("--note", default="")
+@click.option("--duration", type=click.IntRange(min=0), default=None, help="Call seconds.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def log(env: Env, lead, outcome, next_text, note, duration, as_json):
+    """Log OUTCOME for LEAD and schedule the next contact.
+
+    OUTCOME: no-answer voicemail busy gatekeeper connected callback appointment
+    not-interested dnc wrong-number won email letter
+    """
+    from leaddesk.core.leads import lead_view
+    from leaddesk.core.rules import outcome as outcome_spec
+    from leaddesk.core.services import log_outcome
+
+    lead_id = _lead_id(lead)
+    outcome_spec(outcome)
+    now = env.clock().now()
+    env.open()
+    next_at = None
+    if next_text:
+        zone = lead_view(lead_id, now, env.settings, touches=0).timezone
+        next_at = parse_when(next_text, now, zone, env.settings.rules.morning_hour)
+    result = log_outcome(
+        lead_id, outcome, now, env.settings, next_at=next_at, note=note, duration_s=duration
+    )
+    if as_json:
+        _json(
+            {
+                "touch_id": result.touch_id,
+                "lead_id": result.lead_id,
+                "name": result.name,
+                "outcome": result.outcome,
+                "status": result.status,
+                "next_due_at": iso(result.next_due_at),
+                "next_channel": result.next_channel or None,
+                "summary": result.summary,
+            }
+        )
+    else:
+        click.echo(f"#{result.lead_id} {result.name}: {result.summary}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def undo(env: Env, as_json):
+    """Undo the most recent logged touch, and what it scheduled."""
+    from leaddesk.core.services import undo_last
+
+    now = env.clock().now()
+    env.open()
+    result = undo_last(now, env.settings)
+    if as_json:
+        _json({"lead_id": result.lead_id, "name": result.name, "outcome": result.outcome})
+    else:
+        click.echo(result.summary)
+
+
+@main.command()
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def due(env: Env, limit, as_json):
+    """The queue in order: who to call next, and why."""
+    from leaddesk.core.queue import whole_queue
+    from leaddesk.core.text import when_local
+
+    now = env.clock().now()
+    env.open()
+    rows = whole_queue(now, env.settings, limit)
+    if as_json:
+        _json(
+            [
+                {
+                    "id": r.lead_id,
+                    "name": r.name,
+                    "company": r.company,
+                    "tier": r.tier,
+                    "section": r.section,
+                    "reason": r.reason,
+                    "due_at": iso(r.due_at),
+                    "due_local": iso(r.due_at.in_timezone(r.zone)),
+                    "timezone": r.zone,
+                    "channel": r.channel,
+                    "callable": r.callable,
+                    "opens_at": iso(r.opens_at),
+                    "attempts": r.attempts,
+                    "status": r.status,
+                }
+                for r in rows
+            ]
+        )
+        return
+    if not rows:
+        click.echo("Nothing due. (leaddesk add …, leaddesk import FILE, or leaddesk demo)")
+        return
+    section = None
+    for r in rows:
+        label = "DUE NOW" if r.section == "due" else "LATER"
+        if label != section:
+            section = label
+            click.echo(label)
+        when = when_local(r.due_at, env.settings.rep_timezone, now)
+        name = f"{r.name} · {r.company}" if r.company else r.name
+        click.echo(f"  #{r.lead_id:<6} {name[:34]:<34} {r.channel:<6} {when:>10}  {r.reason}")
+
+
+@main.command()
+@click.argument("lead")
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def show(env: Env, lead, as_json):
+    """Everything about one lead, with its touch history."""
+    from leaddesk.core.leads import lead_view
+    from leaddesk.core.text import when_local
+
+    now = env.clock().now()
+    env.open()
+    view = lead_view(_lead_id(lead), now, env.settings)
+    if as_json:
+        _json(
+            {
+                "id": view.id,
+                "name": view.name,
+                "company": view.company,
+                "title": view.title,
+                "phone": view.phone,
+                "phones": [
+                    {"e164": p.e164, "raw": p.raw, "label": p.label, "bad": p.bad}
+                    for p in view.phones
+                ],
+                "email": view.email,
+                "address": view.address,
+                "timezone": view.timezone,
+                "timezone_source": view.timezone_source,
+                "local_time": iso(view.local_now),
+                "source": view.source,
+                "interest": view.interest,
+                "received_at": iso(view.received_at),
+                "status": view.status,
+                "tier": view.tier,
+                "attempts": view.attempts,
+                "no_count": view.no_count,
+                "do_not_call": view.do_not_call,
+                "do_not_mail": view.do_not_mail,
+                "next_due_at": iso(view.next_due_at),
+                "next_channel": view.next_channel or None,
+                "promises": [{"at": iso(p.at), "kind": p.kind} for p in view.promises],
+                "touches": [
+                    {
+                        "at": iso(t.at),
+                        "channel": t.channel,
+                        "outcome": t.outcome,
+                        "note": t.note,
+                        "scheduled_due_at": iso(t.scheduled_due_at),
+                    }
+                    for t in view.touches
+                ],
+            }
+        )
+        return
+    zone = view.timezone
+    click.echo(f"#{view.id} {view.name}" + (f" · {view.company}" if view.company else ""))
+    for p in view.phones:
+        click.echo(f"  phone  {p.display}{' (bad)' if p.bad else ''}  {p.label}".rstrip())
+    if view.email:
+        click.echo(f"  email  {view.email}")
+    click.echo(f"  zone   {zone} ({view.timezone_source}), local {view.local_now:%a %H:%M}")
+    click.echo(f"  status {view.status} · attempts {view.attempts}/{view.steps}"
+               f" · no's {view.no_count}"
+               + (" · DO NOT CALL" if view.do_not_call else ""))  # fmt: skip
+    if view.next_due_at:
+        click.echo(f"  next   {view.next_channel} {when_local(view.next_due_at, zone, now)}"
+                   " their time")  # fmt: skip
+    click.echo("  history")
+    for t in view.touches:
+        note = f" — {t.note}" if t.note and t.outcome != "received" else ""
+        what = t.note if t.outcome == "received" else t.outcome.replace("-", " ")
+        local = t.at.in_timezone(env.settings.rep_timezone)
+        click.echo(f"    {local:%Y-%m-%d %H:%M}  {t.channel:<6} {what}{note}")
+
+
+@main.command()
+@click.option("--leads", type=click.IntRange(min=1, max=2_000_000), default=60, show_default=True)
+@click.option("--seed", type=int, default=None, help="Repeatable data.")
+@pass_env
+def demo(env: Env, leads, seed):
+    """Fill the database with realistic synthetic leads and history."""
+    from leaddesk.core.demo import fill_demo
+
+    now = env.clock().now()
+    env.open()
+    made = fill_demo(leads, now, env.settings, seed=seed)
+    click.echo(f"added {made} demo leads to {mask_url(env.target)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

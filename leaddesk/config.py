@@ -1,0 +1,214 @@
+"""Load `Settings` from config.toml. Every key is optional; see DEFAULT_CONFIG.
+
+A broken file gives one ConfigError naming the file, line and key; unknown
+keys are returned as warnings rather than failing the start.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import tomllib
+from dataclasses import replace
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from leaddesk.core.errors import LeadDeskError
+from leaddesk.core.settings import WEEKDAYS, Cadence, CadenceStep, Rules, Settings
+
+DEFAULT_CONFIG = """\
+# leaddesk configuration. Every key is optional; the values shown are the defaults.
+
+[rep]
+# name = "dana"                 # default: your login name
+# timezone = "America/Chicago"  # default: this computer's zone
+# default_region = "US"         # for phone numbers typed without +country
+
+[calling_hours]
+# Local time of the lead; "" closes the day. Several windows: "08:00-12:00,13:00-21:00".
+# mon = "08:00-21:00"
+# tue = "08:00-21:00"
+# wed = "08:00-21:00"
+# thu = "08:00-21:00"
+# fri = "08:00-21:00"
+# sat = "08:00-21:00"
+# sun = ""
+
+[rules]
+# busy_retry_minutes = 30
+# min_call_gap_minutes = 30
+# connected_followup_business_days = 2
+# not_interested_nurture_days = 90
+# nurture_every_days = 30
+# won_checkin_days = 30
+# morning_hour = 9          # "tomorrow morning" in the picker
+# new_lead_hot_minutes = 5
+# new_lead_cold_minutes = 60
+
+# [cadences.new-lead]
+# steps = ["0 call", "1h call", "1d call", "2d email", "4d call", "6d call",
+#          "9d email", "14d call", "21d letter", "30d call"]
+
+[keys]
+# Remap by binding id, e.g.:
+# outcome-no-answer = "n"
+# undo = "u,ctrl+z"
+
+[dialer]
+# command = "xdg-open {tel}"   # {tel} = tel:+12125550142, {e164} = +12125550142
+"""
+
+
+class ConfigError(LeadDeskError):
+    pass
+
+
+_DURATION = re.compile(r"^(\d+)\s*(m|min|h|d|w)?$")
+_UNIT_MINUTES = {None: 1, "m": 1, "min": 1, "h": 60, "d": 1440, "w": 10080}
+
+
+def _where(path: Path, key: str) -> str:
+    return f"{path}: [{key.split('.')[0]}] {key}"
+
+
+def _parse_windows(text: str, where: str) -> tuple[tuple[time, time], ...]:
+    windows = []
+    for part in [p.strip() for p in text.split(",") if p.strip()]:
+        match = re.match(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$", part)
+        if not match:
+            raise ConfigError(f"{where}: {part!r} is not a window like '08:00-21:00'")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        try:
+            start = time(h1, m1)
+            end = time(23, 59, 59) if (h2, m2) == (24, 0) else time(h2, m2)
+        except ValueError:
+            raise ConfigError(f"{where}: {part!r} is not a time of day") from None
+        if end <= start:
+            raise ConfigError(f"{where}: {part!r} ends before it starts")
+        windows.append((start, end))
+    return tuple(windows)
+
+
+def _parse_step(text: str, where: str) -> CadenceStep:
+    parts = str(text).split()
+    if len(parts) != 2 or parts[1] not in ("call", "email", "letter"):
+        raise ConfigError(f"{where}: step {text!r} must be like '1d call' (call, email, letter)")
+    match = _DURATION.match(parts[0])
+    if not match:
+        raise ConfigError(f"{where}: {parts[0]!r} is not a duration like 30m, 1h, 2d, 1w")
+    return CadenceStep(int(match.group(1)) * _UNIT_MINUTES[match.group(2)], parts[1])
+
+
+def local_timezone() -> str:
+    try:
+        name = pendulum.local_timezone().name
+    except Exception:
+        return "UTC"
+    return name if "/" in name or name == "UTC" else "UTC"
+
+
+def load_settings(path: Path | None) -> tuple[Settings, list[str]]:
+    """Settings from `path` (missing file = defaults) and a list of warnings."""
+    base = Settings(rep_name=_login(), rep_timezone=local_timezone())
+    if path is None or not path.exists():
+        return base, []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    return settings_from_dict(data, path, base)
+
+
+def settings_from_dict(
+    data: dict[str, Any], path: Path, base: Settings | None = None
+) -> tuple[Settings, list[str]]:
+    settings = base or Settings()
+    warnings: list[str] = []
+    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer"}
+    for key in data:
+        if key not in known:
+            warnings.append(f"{path}: unknown section [{key}] ignored")
+
+    def table(name: str) -> dict[str, Any]:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: {name} must be a table ([{name}])")
+        return value
+
+    rep = table("rep")
+    for key, value in rep.items():
+        where = _where(path, f"rep.{key}")
+        if key not in ("name", "timezone", "default_region"):
+            warnings.append(f"{where}: unknown key ignored")
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: must be a non-empty string")
+        if key == "timezone":
+            try:
+                pendulum.timezone(value)
+            except Exception:
+                raise ConfigError(f"{where}: {value!r} is not an IANA time zone") from None
+            settings = replace(settings, rep_timezone=value)
+        elif key == "name":
+            settings = replace(settings, rep_name=value.strip())
+        else:
+            settings = replace(settings, default_region=value.strip().upper())
+
+    hours = dict(settings.calling_hours)
+    for key, value in table("calling_hours").items():
+        where = _where(path, f"calling_hours.{key}")
+        if key not in WEEKDAYS:
+            warnings.append(f"{where}: unknown key ignored (use mon … sun)")
+            continue
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: must be a string like '08:00-21:00' or ''")
+        hours[key] = _parse_windows(value, where)
+    if not any(hours.values()):
+        raise ConfigError(f"{path}: [calling_hours] closes every day; no call could be placed")
+    settings = replace(settings, calling_hours=hours)
+
+    rules = settings.rules
+    for key, value in table("rules").items():
+        where = _where(path, f"rules.{key}")
+        if not hasattr(Rules, key):
+            warnings.append(f"{where}: unknown key ignored")
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{where}: must be a whole number ≥ 0, not {value!r}")
+        rules = replace(rules, **{key: value})
+    settings = replace(settings, rules=rules)
+
+    cadences = dict(settings.cadences)
+    for name, spec in table("cadences").items():
+        where = _where(path, f"cadences.{name}")
+        steps = spec.get("steps") if isinstance(spec, dict) else None
+        if not isinstance(steps, list) or not steps:
+            raise ConfigError(f'{where}: needs steps = ["0 call", "1h call", …]')
+        cadences[name] = Cadence(name, tuple(_parse_step(s, where) for s in steps))
+    settings = replace(settings, cadences=cadences)
+
+    keys = {}
+    for key, value in table("keys").items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f'{_where(path, "keys." + key)}: must be a key like "n"')
+        keys[key] = value.strip()
+    settings = replace(settings, keys=keys)
+
+    dialer = table("dialer")
+    if "command" in dialer:
+        if not isinstance(dialer["command"], str):
+            raise ConfigError(f"{_where(path, 'dialer.command')}: must be a string")
+        settings = replace(settings, dialer=dialer["command"])
+    return settings, warnings
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser() or "me"
+    except Exception:
+        return "me"

@@ -1,0 +1,159 @@
+"""Opening the store: one deferred database, a UTC time field, the model base.
+
+SQLite is the default (one file per rep); PostgreSQL is reached through a
+`postgresql://` URL. Nothing here may depend on SQLite-only SQL without a
+PostgreSQL equivalent.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import peewee
+import pendulum
+from pendulum import DateTime
+from playhouse.db_url import connect as connect_url
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",  # an acknowledged keystroke survives power loss
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "cache_size": -32_000,  # 32 MB
+}
+BUSY_TIMEOUT_S = 5.0
+
+T = TypeVar("T")
+
+
+class UTCTimestamp(peewee.BigIntegerField):
+    """An instant stored as integer milliseconds since the epoch (UTC).
+
+    Integers order chronologically, subtract to durations and compare the same
+    way on SQLite and PostgreSQL; Python sees timezone-aware pendulum values.
+    """
+
+    def db_value(self, value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, int):
+            return value
+        return to_ms(value)
+
+    def python_value(self, value: Any) -> DateTime | None:
+        if value is None:
+            return None
+        return from_ms(int(value))
+
+
+def to_ms(value: Any) -> int:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: instants must carry a time zone")
+    ts = value.timestamp()
+    return round(ts * 1000)
+
+
+def from_ms(ms: int) -> DateTime:
+    seconds, millis = divmod(ms, 1000)
+    return pendulum.from_timestamp(seconds, tz="UTC").add(microseconds=millis * 1000)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def mask_url(target: str) -> str:
+    """A database target safe to print: any password is replaced by ***."""
+    if not is_url(target):
+        return target
+    scheme, rest = target.split("://", 1)
+    if "@" in rest:
+        creds, host = rest.rsplit("@", 1)
+        if ":" in creds:
+            creds = creds.split(":", 1)[0] + ":***"
+        rest = f"{creds}@{host}"
+    return f"{scheme}://{rest}"
+
+
+def make_database(target: str) -> peewee.Database:
+    """Build (not yet connect) the database named by a path or URL."""
+    if is_url(target):
+        if target.startswith("sqlite:///"):
+            return _sqlite(target[len("sqlite:///") :])
+        return connect_url(target, autoconnect=True)
+    return _sqlite(target)
+
+
+def _sqlite(path: str) -> peewee.SqliteDatabase:
+    return peewee.SqliteDatabase(
+        path,
+        pragmas=SQLITE_PRAGMAS,
+        timeout=BUSY_TIMEOUT_S,
+        # Only the owning thread uses a connection; workers open their own.
+        check_same_thread=False,
+    )
+
+
+def prepare_sqlite_file(path: str) -> None:
+    """Create the file owner-only before SQLite does, so no one else can read it."""
+    if path in ("", ":memory:") or path.startswith("file:"):
+        return
+    p = Path(path).expanduser()
+    if p.is_dir():
+        from leaddesk.core.errors import StoreError
+
+        raise StoreError(f"database path {p} is a directory, not a SQLite file")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if not p.exists():
+        fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def is_sqlite(db: peewee.Database | None = None) -> bool:
+    target = db if db is not None else database.obj
+    return isinstance(target, peewee.SqliteDatabase)
+
+
+def atomic_write(fn: Callable[[], T]) -> T:
+    """Run a read-then-write function in one transaction.
+
+    SQLite takes the write lock up front (BEGIN IMMEDIATE) so two desks on one
+    file never deadlock on a lock upgrade; the busy timeout makes the other
+    writer wait instead of failing.
+    """
+    db = database.obj
+    if isinstance(db, peewee.SqliteDatabase):
+        with db.atomic("IMMEDIATE"):
+            return fn()
+    with db.atomic():
+        return fn()
+
+
+def sqlite_error_message(exc: BaseException, target: str) -> str:
+    """One clear line for a database failure."""
+    text = str(exc)
+    where = mask_url(target)
+    if isinstance(exc, (sqlite3.DatabaseError, peewee.DatabaseError)):
+        if "locked" in text:
+            return f"database {where} is locked by another program (waited {BUSY_TIMEOUT_S:g} s)"
+        if "readonly" in text or "read-only" in text:
+            return f"database {where} is read-only: cannot save changes"
+        if "not a database" in text or "malformed" in text:
+            return f"{where} is not a leaddesk database (or it is corrupted): {text}"
+        if "unable to open" in text:
+            return f"cannot open database {where}: {text}"
+        if "disk" in text and "full" in text:
+            return f"disk full while writing {where}"
+    return f"database {where}: {text}"

@@ -1,0 +1,166 @@
+"""Read models for one lead: detail, phones, history — plain dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pendulum import DateTime
+
+from leaddesk.core.models import TIER_NAMES, Appointment, Lead, Phone, Touch
+from leaddesk.core.phones import pretty
+from leaddesk.core.queue import zones_of
+from leaddesk.core.rules import next_open, window_open, zones_or_rep
+from leaddesk.core.services import get_lead
+from leaddesk.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class PhoneView:
+    e164: str
+    raw: str
+    label: str
+    bad: bool
+
+    @property
+    def display(self) -> str:
+        return pretty(self.e164) or self.raw
+
+
+@dataclass(frozen=True)
+class TouchView:
+    id: int
+    at: DateTime
+    channel: str
+    outcome: str
+    note: str
+    duration_s: int | None
+    scheduled_due_at: DateTime | None
+    scheduled_channel: str
+
+
+@dataclass(frozen=True)
+class PromiseView:
+    id: int
+    at: DateTime
+    kind: str
+
+
+@dataclass(frozen=True)
+class LeadView:
+    id: int
+    name: str
+    company: str
+    title: str
+    email: str
+    address: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+    phones: tuple[PhoneView, ...]
+    timezone: str  # IANA zone used for this lead (the rep's if unknown)
+    timezone_source: str  # manual | phone | rep
+    call_zones: tuple[str, ...]
+    local_now: DateTime
+    window_open: bool
+    window_opens_at: DateTime | None
+    source: str
+    interest: str
+    first_contact_on: date | None
+    received_at: DateTime
+    status: str
+    tier: str | None
+    do_not_call: bool
+    dnc_at: DateTime | None
+    do_not_mail: bool
+    no_count: int
+    attempts: int
+    steps: int
+    cadence: str
+    next_due_at: DateTime | None
+    next_channel: str
+    tags: str
+    notes: str
+    promises: tuple[PromiseView, ...]
+    touches: tuple[TouchView, ...]
+
+    @property
+    def phone(self) -> str:
+        good = [p for p in self.phones if not p.bad]
+        return good[0].e164 if good else ""
+
+
+def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 200) -> LeadView:
+    lead: Lead = get_lead(lead_id)
+    phones = tuple(
+        PhoneView(p.e164, p.raw, p.label, p.bad) for p in lead.phones.order_by(Phone.position)
+    )
+    zones = zones_of(lead.call_zones)
+    zone = zones_or_rep(zones, settings)[0]
+    is_open = window_open(now, zones, settings)
+    history = (
+        Touch.select()
+        .where(Touch.lead == lead)
+        .order_by(Touch.at.desc(), Touch.id.desc())
+        .limit(touches)
+    )
+    promises = (
+        Appointment.select()
+        .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
+        .order_by(Appointment.at)
+    )
+    return LeadView(
+        id=lead.id,
+        name=lead.name,
+        company=lead.company,
+        title=lead.title,
+        email=lead.email,
+        address=lead.address,
+        city=lead.city,
+        region=lead.region,
+        postcode=lead.postcode,
+        country=lead.country,
+        phones=phones,
+        timezone=zone,
+        timezone_source=lead.timezone_source,
+        call_zones=zones,
+        local_now=now.in_timezone(zone),
+        window_open=is_open,
+        window_opens_at=None if is_open else next_open(now, zones, settings),
+        source=lead.source,
+        interest=lead.interest,
+        first_contact_on=lead.first_contact_on,
+        received_at=lead.received_at,
+        status=lead.status,
+        tier=TIER_NAMES.get(lead.priority) if lead.priority is not None else None,
+        do_not_call=lead.do_not_call,
+        dnc_at=lead.dnc_at,
+        do_not_mail=lead.do_not_mail,
+        no_count=lead.no_count,
+        attempts=lead.attempts,
+        steps=len(settings.cadence(lead.cadence).steps),
+        cadence=lead.cadence,
+        next_due_at=lead.next_due_at,
+        next_channel=lead.next_channel,
+        tags=lead.tags,
+        notes=lead.notes,
+        promises=tuple(PromiseView(p.id, p.at, p.kind) for p in promises),
+        touches=tuple(
+            TouchView(
+                t.id,
+                t.at,
+                t.channel,
+                t.outcome,
+                t.note,
+                t.duration_s,
+                t.scheduled_due_at,
+                t.scheduled_channel,
+            )
+            for t in history
+        ),
+    )
+
+
+def lead_count() -> int:
+    return Lead.select().count()

@@ -1,0 +1,273 @@
+"""The due queue: who to call next, in order, each with a one-line reason.
+
+Two sections. DUE: everything actionable now (calls inside the lead's calling
+window, email and letter steps), ranked promise > new > cadence > nurture and
+most overdue first. LATER: calls whose window is closed, and work due later
+today, each with the time it opens. Each page is one indexed query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee as pw
+from pendulum import DateTime
+
+from leaddesk.core.models import (
+    TIER_NAMES,
+    TIER_NEW,
+    TIER_NURTURE,
+    TIER_PROMISE,
+    Appointment,
+    Lead,
+    ZoneSet,
+)
+from leaddesk.core.rules import next_open, waiting_heat, window_open, zones_or_rep
+from leaddesk.core.settings import Settings
+from leaddesk.core.text import minutes_between, span_words, when_local
+
+DUE, LATER = "due", "later"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    lead_id: int
+    name: str
+    company: str
+    tier: str
+    section: str  # due | later
+    due_at: DateTime
+    channel: str
+    callable: bool  # a call is allowed right now
+    reason: str
+    attempts: int
+    steps: int
+    status: str
+    opens_at: DateTime | None  # when the calling window opens (later section)
+    waited_minutes: int | None  # new leads: time since received
+    heat: str  # hot | warm | cold for new leads, "" otherwise
+    zone: str  # the lead's zone (or the rep's)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    due: int
+    later: int
+
+
+def zones_of(key: str) -> tuple[str, ...]:
+    return tuple(key.split()) if key else ()
+
+
+def zone_key(zones: tuple[str, ...]) -> str:
+    return " ".join(zones)
+
+
+def open_zone_keys(now: DateTime, settings: Settings) -> list[str]:
+    """The zone sets whose calling window is open at `now`."""
+    keys = [row[0] for row in ZoneSet.select(ZoneSet.key).tuples()]
+    return [k for k in keys if window_open(now, zones_of(k), settings)]
+
+
+_COLUMNS = (
+    Lead.id,
+    Lead.name,
+    Lead.company,
+    Lead.priority,
+    Lead.next_due_at,
+    Lead.next_channel,
+    Lead.call_zones,
+    Lead.attempts,
+    Lead.status,
+    Lead.cadence,
+    Lead.received_at,
+    Lead.last_touch_at,
+)
+
+
+def _queued() -> pw.Expression:
+    return Lead.priority.is_null(False)
+
+
+def _callable_now(open_keys: list[str]) -> pw.Expression:
+    is_call = Lead.next_channel == "call"
+    if not open_keys:
+        return is_call & (Lead.id < 0)  # no zone open: nothing callable
+    return is_call & Lead.call_zones.in_(open_keys)
+
+
+def _due_where(now: DateTime, open_keys: list[str]) -> pw.Expression:
+    return (
+        _queued()
+        & (Lead.next_due_at <= now)
+        & (_callable_now(open_keys) | Lead.next_channel.in_(["email", "letter"]))
+    )
+
+
+def _later_where(now: DateTime, end_of_day: DateTime, open_keys: list[str]) -> pw.Expression:
+    closed = (Lead.next_due_at <= now) & (Lead.next_channel == "call")
+    if open_keys:
+        closed &= Lead.call_zones.not_in(open_keys)
+    upcoming = (Lead.next_due_at > now) & (Lead.next_due_at <= end_of_day)
+    return _queued() & (closed | upcoming)
+
+
+def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
+    return now.in_timezone(settings.rep_timezone).end_of("day").in_timezone("UTC")
+
+
+def due_query(now: DateTime, open_keys: list[str]) -> pw.ModelSelect:
+    """The DUE section as a query callers can narrow (limit, offset, count)."""
+    return (
+        Lead.select(*_COLUMNS)
+        .where(_due_where(now, open_keys))
+        .order_by(Lead.priority, Lead.next_due_at, Lead.id)
+    )
+
+
+def due_page(
+    now: DateTime, settings: Settings, offset: int = 0, limit: int = 50, open_keys=None
+) -> list[QueueRow]:
+    keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    rows = list(due_query(now, keys).limit(limit).offset(offset).tuples())
+    return _rows(rows, DUE, now, settings, keys)
+
+
+def later_rows(
+    now: DateTime, settings: Settings, limit: int = 100, open_keys=None
+) -> list[QueueRow]:
+    keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    query = (
+        Lead.select(*_COLUMNS)
+        .where(_later_where(now, end_of_rep_day(now, settings), keys))
+        .order_by(Lead.next_due_at, Lead.id)
+        .limit(limit)
+    )
+    rows = _rows(list(query.tuples()), LATER, now, settings, keys)
+    return sorted(rows, key=lambda r: (r.opens_at or r.due_at, r.lead_id))
+
+
+def counts(now: DateTime, settings: Settings, open_keys=None) -> QueueCounts:
+    keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    due = Lead.select().where(_due_where(now, keys)).count()
+    later = Lead.select().where(_later_where(now, end_of_rep_day(now, settings), keys)).count()
+    return QueueCounts(due, later)
+
+
+def whole_queue(now: DateTime, settings: Settings, limit: int) -> list[QueueRow]:
+    """DUE then LATER, callable calls first: what `leaddesk due` prints."""
+    keys = open_zone_keys(now, settings)
+    due = due_page(now, settings, 0, limit, keys)
+    calls = [r for r in due if r.callable]
+    mail = [r for r in due if not r.callable]
+    rows = calls + mail
+    if len(rows) < limit:
+        rows += later_rows(now, settings, limit - len(rows), keys)
+    return rows[:limit]
+
+
+def _promises(lead_ids: list[int]) -> dict[int, tuple[str, DateTime]]:
+    if not lead_ids:
+        return {}
+    found: dict[int, tuple[str, DateTime]] = {}
+    query = (
+        Appointment.select(Appointment.lead, Appointment.kind, Appointment.at)
+        .where(Appointment.lead.in_(lead_ids) & (Appointment.done == False))  # noqa: E712
+        .order_by(Appointment.at)
+        .tuples()
+    )
+    for lead_id, kind, at in query:
+        found.setdefault(lead_id, (kind, at))
+    return found
+
+
+def _rows(
+    rows: list[tuple], section: str, now: DateTime, settings: Settings, open_keys: list[str]
+) -> list[QueueRow]:
+    promise_ids = [r[0] for r in rows if r[3] == TIER_PROMISE]
+    promises = _promises(promise_ids)
+    open_set = set(open_keys)
+    result = []
+    for (
+        lead_id, name, company, priority, due_at, channel, zones_key,
+        attempts, status, cadence, received_at, last_touch_at,
+    ) in rows:  # fmt: skip
+        zones = zones_of(zones_key)
+        zone = zones_or_rep(zones, settings)[0]
+        is_call = channel == "call"
+        can_call = is_call and zones_key in open_set and due_at <= now
+        opens_at = None
+        if is_call and not can_call:
+            start = max(due_at, now)
+            opens_at = next_open(start, zones, settings)
+            opens_at = opens_at if opens_at > start else None
+        waited = minutes_between(received_at, now) if priority == TIER_NEW else None
+        steps = len(settings.cadence(cadence).steps)
+        reason = _reason(
+            priority, status, channel, attempts, steps, due_at, now, zone, waited,
+            promises.get(lead_id), last_touch_at, opens_at,
+        )  # fmt: skip
+        result.append(
+            QueueRow(
+                lead_id=lead_id,
+                name=name,
+                company=company,
+                tier=TIER_NAMES[priority],
+                section=section,
+                due_at=due_at,
+                channel=channel,
+                callable=can_call,
+                reason=reason,
+                attempts=attempts,
+                steps=steps,
+                status=status,
+                opens_at=opens_at,
+                waited_minutes=waited,
+                heat=waiting_heat(waited, settings) if waited is not None else "",
+                zone=zone,
+            )
+        )
+    return result
+
+
+def _reason(
+    priority: int,
+    status: str,
+    channel: str,
+    attempts: int,
+    steps: int,
+    due_at: DateTime,
+    now: DateTime,
+    zone: str,
+    waited: int | None,
+    promise: tuple[str, DateTime] | None,
+    last_touch_at: DateTime | None,
+    opens_at: DateTime | None,
+) -> str:
+    """One line: why this lead is in the queue now."""
+    late = minutes_between(due_at, now)
+    when = when_local(due_at, zone, now)
+    if priority == TIER_PROMISE:
+        kind = promise[0] if promise else "callback"
+        label = "promised callback" if kind == "callback" else "appointment"
+        text = f"{label} {when}"
+        text += f", {span_words(late)} overdue" if late > 0 else (", now" if late == 0 else "")
+    elif priority == TIER_NEW:
+        text = f"new lead, waiting {span_words(waited or 0)}"
+    elif priority == TIER_NURTURE:
+        if status == "won":
+            text = "customer check-in"
+        elif last_touch_at is not None:
+            days = minutes_between(last_touch_at, now) // (24 * 60)
+            text = f"nurture, {days} days since last touch"
+        else:
+            text = "nurture touch"
+    elif status in ("engaged", "appointment"):
+        text = f"follow-up after talking, due {'since ' if late > 0 else ''}{when}"
+    else:
+        step = "attempt" if channel == "call" else f"{channel} step"
+        since = "since " if late > 0 else ""
+        text = f"{step} {min(attempts + 1, steps)} of {steps}, due {since}{when}"
+    if opens_at is not None:
+        text += f" · window opens {when_local(opens_at, zone, now)} their time"
+    return text

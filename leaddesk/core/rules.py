@@ -1,0 +1,375 @@
+"""Pure scheduling: outcome + lead state + now + settings -> what changes.
+
+No database, no UI, no wall clock. The service layer loads a `LeadState`,
+asks `plan_outcome`, and writes the `Decision` in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import time
+
+import pendulum
+from pendulum import DateTime
+
+from leaddesk.core.errors import InvalidInput
+from leaddesk.core.models import TIER_CADENCE, TIER_NEW, TIER_NURTURE, TIER_PROMISE
+from leaddesk.core.settings import WEEKDAYS, Settings
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    label: str
+    channel: str  # channel of the touch it logs
+    needs_time: bool = False  # a picker must give the next contact
+
+
+OUTCOMES: dict[str, Outcome] = {
+    o.name: o
+    for o in (
+        Outcome("no-answer", "no answer", "call"),
+        Outcome("voicemail", "left voicemail", "call"),
+        Outcome("busy", "busy", "call"),
+        Outcome("gatekeeper", "spoke to gatekeeper", "call"),
+        Outcome("connected", "talked", "call"),
+        Outcome("callback", "asked to call back", "call", needs_time=True),
+        Outcome("appointment", "appointment set", "call", needs_time=True),
+        Outcome("not-interested", "not interested", "call"),
+        Outcome("dnc", "do not call", "call"),
+        Outcome("wrong-number", "wrong number", "call"),
+        Outcome("won", "sold / won", "call"),
+        Outcome("email", "email sent", "email"),
+        Outcome("letter", "letter sent", "letter"),
+    )
+}
+ATTEMPT_OUTCOMES = {"no-answer", "voicemail", "busy", "gatekeeper"}
+OPEN_STATUSES = ("new", "working")  # still on the first-contact cadence
+
+
+def outcome(name: str) -> Outcome:
+    try:
+        return OUTCOMES[name]
+    except KeyError:
+        known = " ".join(OUTCOMES)
+        raise InvalidInput(f"unknown outcome {name!r}; use one of: {known}") from None
+
+
+@dataclass(frozen=True)
+class LeadState:
+    """Everything the rules read about a lead (and all they may change)."""
+
+    status: str = "new"
+    attempts: int = 0
+    no_count: int = 0
+    do_not_call: bool = False
+    dnc_at: DateTime | None = None
+    do_not_mail: bool = False
+    cadence: str = "new-lead"
+    cadence_step: int = 0
+    cadence_started_at: DateTime | None = None
+    last_touch_at: DateTime | None = None
+    next_due_at: DateTime | None = None
+    next_channel: str = "call"
+    priority: int | None = TIER_NEW
+    # Read-only facts about the lead:
+    received_at: DateTime | None = None
+    call_zones: tuple[str, ...] = ()
+    has_phone: bool = True  # a good number is left to dial
+    has_email: bool = False
+    has_address: bool = False
+    spare_phones: int = 0  # good phones besides the current one
+    open_promise_at: DateTime | None = None  # earliest promise this touch leaves open
+
+    SCHEDULE_FIELDS = (
+        "status",
+        "attempts",
+        "no_count",
+        "do_not_call",
+        "dnc_at",
+        "do_not_mail",
+        "cadence",
+        "cadence_step",
+        "cadence_started_at",
+        "last_touch_at",
+        "next_due_at",
+        "next_channel",
+        "priority",
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    state: LeadState
+    channel: str  # of the touch
+    counted: bool  # counted as an attempt
+    promise: tuple[str, DateTime] | None = None  # (kind, at) to create
+    phone_bad: bool = False  # the dialled number is wrong
+    summary: str = ""
+
+
+# --- calling windows -------------------------------------------------------
+
+
+def zones_or_rep(zones: tuple[str, ...], settings: Settings) -> tuple[str, ...]:
+    return zones or (settings.rep_timezone,)
+
+
+def _open_in_zone(at: DateTime, zone: str, settings: Settings) -> bool:
+    local = at.in_timezone(zone)
+    t = local.time().replace(tzinfo=None)
+    return any(start <= t < end for start, end in settings.calling_hours[WEEKDAYS[local.weekday()]])
+
+
+def window_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> bool:
+    """True when a call at `at` is inside the window of every zone."""
+    return all(_open_in_zone(at, z, settings) for z in zones_or_rep(zones, settings))
+
+
+def _next_open_in_zone(at: DateTime, zone: str, settings: Settings) -> DateTime:
+    local = at.in_timezone(zone)
+    for day in range(8):
+        date = local.add(days=day)
+        for start, end in settings.calling_hours[WEEKDAYS[date.weekday()]]:
+            begin = _local_at(date, start)
+            finish = _local_at(date, end)
+            if local < finish:
+                return max(begin, local).in_timezone("UTC")
+    raise InvalidInput("calling_hours has no open window in the week")
+
+
+def _local_at(date: DateTime, t: time) -> DateTime:
+    # pendulum keeps the wall-clock time across DST (a 09:00 stays 09:00).
+    return date.set(hour=t.hour, minute=t.minute, second=0, microsecond=0)
+
+
+def next_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> DateTime:
+    """The first instant at or after `at` inside the window of every zone.
+
+    Falls back to the rep's zone when the zones' windows never intersect
+    within a week.
+    """
+    candidates = zones_or_rep(zones, settings)
+    t = at
+    for _ in range(4 * len(candidates) + 8):
+        moved = t
+        for zone in candidates:
+            moved = _next_open_in_zone(moved, zone, settings)
+        if moved == t and window_open(t, candidates, settings):
+            return t
+        t = moved
+        if (t - at).in_days() > 7:
+            break
+    return _next_open_in_zone(at, settings.rep_timezone, settings)
+
+
+# --- the schedule ----------------------------------------------------------
+
+
+def lead_zone(state: LeadState, settings: Settings) -> str:
+    return zones_or_rep(state.call_zones, settings)[0]
+
+
+def add_business_days(at: DateTime, days: int, zone: str) -> DateTime:
+    local = at.in_timezone(zone)
+    while days > 0:
+        local = local.add(days=1)
+        if local.weekday() < 5:
+            days -= 1
+    return local.in_timezone("UTC")
+
+
+def _call_allowed(state: LeadState) -> bool:
+    return state.has_phone and not state.do_not_call
+
+
+def _mail_allowed(state: LeadState, channel: str) -> bool:
+    if state.do_not_mail:
+        return False
+    return state.has_email if channel == "email" else state.has_address
+
+
+def channel_allowed(state: LeadState, channel: str) -> bool:
+    return _call_allowed(state) if channel == "call" else _mail_allowed(state, channel)
+
+
+def place(at: DateTime, channel: str, state: LeadState, settings: Settings) -> DateTime:
+    """Move a due time to the next legal instant for its channel."""
+    if channel == "call":
+        return next_open(at, state.call_zones, settings)
+    return at
+
+
+def priority_for(state: LeadState) -> int | None:
+    if state.next_due_at is None or state.status in ("lost", "bad"):
+        return None
+    if state.open_promise_at is not None and state.next_due_at == state.open_promise_at:
+        return TIER_PROMISE
+    if state.status == "new" and state.attempts == 0:
+        return TIER_NEW
+    if state.status in ("nurture", "won"):
+        return TIER_NURTURE
+    return TIER_CADENCE
+
+
+def _advance_cadence(state: LeadState, now: DateTime, settings: Settings) -> LeadState:
+    """The next cadence step this lead can take, else nurture."""
+    steps = settings.cadence(state.cadence).steps
+    anchor = state.cadence_started_at or now
+    gap = settings.rules.min_call_gap_minutes
+    for index in range(state.cadence_step + 1, len(steps)):
+        step = steps[index]
+        if not channel_allowed(state, step.channel):
+            continue
+        due = anchor.add(minutes=step.after_minutes)
+        earliest = now.add(minutes=gap) if step.channel == "call" else now
+        due = place(max(due, earliest), step.channel, state, settings)
+        return replace(
+            state,
+            cadence_step=index,
+            cadence_started_at=anchor,
+            next_due_at=due,
+            next_channel=step.channel,
+        )
+    return _nurture(
+        replace(state, cadence_step=len(steps), cadence_started_at=anchor, status="nurture"),
+        now,
+        settings.rules.nurture_every_days,
+        settings,
+    )
+
+
+def _nurture(state: LeadState, now: DateTime, days: int, settings: Settings) -> LeadState:
+    """A touch in `days` days, by the first channel the lead still allows."""
+    for channel in ("call", "email", "letter"):
+        if channel_allowed(state, channel):
+            due = place(now.add(days=days), channel, state, settings)
+            return replace(state, next_due_at=due, next_channel=channel)
+    return replace(state, next_due_at=None, next_channel="")
+
+
+def _retry(state: LeadState, at: DateTime, settings: Settings) -> LeadState:
+    if not _call_allowed(state):
+        return _advance_cadence(state, at, settings)
+    return replace(state, next_due_at=place(at, "call", state, settings), next_channel="call")
+
+
+def _after_attempt(state: LeadState, now: DateTime, settings: Settings) -> LeadState:
+    if state.status in OPEN_STATUSES:
+        return _advance_cadence(replace(state, status="working"), now, settings)
+    if state.status in ("nurture", "won"):
+        return _nurture(state, now, settings.rules.nurture_every_days, settings)
+    # engaged / appointment: a missed follow-up is retried next business day
+    return _retry(state, add_business_days(now, 1, lead_zone(state, settings)), settings)
+
+
+def plan_outcome(
+    state: LeadState,
+    name: str,
+    now: DateTime,
+    settings: Settings,
+    next_at: DateTime | None = None,
+) -> Decision:
+    """Apply one logged outcome to a lead's schedule.
+
+    `next_at` overrides the computed next contact (shift keys, `--next`);
+    `callback` and `appointment` require it.
+    """
+    spec = outcome(name)
+    if spec.needs_time and next_at is None:
+        raise InvalidInput(f"{name} needs a time for the next contact (--next WHEN)")
+    rules = settings.rules
+    s = replace(state, last_touch_at=now)
+    counted = False
+    promise: tuple[str, DateTime] | None = None
+    phone_bad = False
+
+    if name in ATTEMPT_OUTCOMES:
+        counted = True
+        s = replace(s, attempts=s.attempts + 1, cadence_started_at=s.cadence_started_at or now)
+        if name == "busy":
+            s = replace(s, status="working" if s.status == "new" else s.status)
+            retry = now.add(minutes=max(rules.busy_retry_minutes, rules.min_call_gap_minutes))
+            s = _retry(s, retry, settings)
+        else:
+            s = _after_attempt(s, now, settings)
+    elif name == "connected":
+        counted = True
+        s = replace(s, attempts=s.attempts + 1, status="engaged")
+        due = add_business_days(now, rules.connected_followup_business_days, lead_zone(s, settings))
+        s = _retry(s, due, settings)
+    elif name in ("callback", "appointment"):
+        counted = True
+        assert next_at is not None
+        status = "appointment" if name == "appointment" else "engaged"
+        s = replace(s, attempts=s.attempts + 1, status=status)
+        at = place(next_at, "call", s, settings) if name == "callback" else next_at
+        promise = (name, at)
+        s = replace(s, next_due_at=at, next_channel="call", open_promise_at=at)
+    elif name == "not-interested":
+        s = replace(s, no_count=s.no_count + 1, status="nurture")
+        s = _nurture(s, now, rules.not_interested_nurture_days, settings)
+    elif name == "dnc":
+        s = replace(s, do_not_call=True, dnc_at=now)
+        if s.next_channel == "call" or s.next_due_at is None:
+            if s.status in OPEN_STATUSES:
+                s = _advance_cadence(s, now, settings)
+            else:
+                s = _nurture(s, now, rules.nurture_every_days, settings)
+    elif name == "wrong-number":
+        phone_bad = True
+        if state.spare_phones > 0:
+            s = _retry(replace(s, spare_phones=s.spare_phones - 1), now, settings)
+        else:
+            s = replace(s, has_phone=False)
+            mail = [c for c in ("email", "letter") if _mail_allowed(s, c)]
+            if mail:
+                s = replace(s, next_due_at=now, next_channel=mail[0])
+            else:
+                s = replace(s, status="bad", next_due_at=None, next_channel="")
+    elif name == "won":
+        s = replace(s, status="won")
+        s = _nurture(s, now, rules.won_checkin_days, settings)
+    elif name in ("email", "letter"):
+        if s.next_channel == name and s.status in OPEN_STATUSES:
+            counted = True
+            s = replace(s, attempts=s.attempts + 1, status="working")
+            s = replace(s, cadence_started_at=s.cadence_started_at or now)
+            s = _advance_cadence(s, now, settings)
+        elif s.next_channel == name and s.status in ("nurture", "won"):
+            s = _nurture(s, now, rules.nurture_every_days, settings)
+
+    if next_at is not None and promise is None:
+        channel = s.next_channel or spec.channel
+        s = replace(s, next_due_at=place(next_at, channel, s, settings), next_channel=channel)
+        if s.status in ("bad", "lost"):
+            s = replace(s, next_due_at=None)
+
+    # A promise still open (an appointment next week) outranks a later step.
+    if s.open_promise_at is not None and (
+        s.next_due_at is None or s.open_promise_at <= s.next_due_at
+    ):
+        s = replace(s, next_due_at=s.open_promise_at, next_channel="call")
+    s = replace(s, priority=priority_for(s))
+    return Decision(s, spec.channel, counted, promise, phone_bad)
+
+
+def new_lead_state(received_at: DateTime, has_phone: bool) -> LeadState:
+    """A fresh lead is due the moment it arrives (speed to lead)."""
+    channel = "call" if has_phone else "email"
+    return LeadState(
+        status="new", received_at=received_at, next_due_at=received_at, next_channel=channel
+    )
+
+
+def waiting_heat(waited_minutes: float, settings: Settings) -> str:
+    """hot | warm | cold, for the speed-to-lead clock."""
+    if waited_minutes < settings.rules.new_lead_hot_minutes:
+        return "hot"
+    if waited_minutes <= settings.rules.new_lead_cold_minutes:
+        return "warm"
+    return "cold"
+
+
+def utc(at: DateTime) -> DateTime:
+    return pendulum.instance(at).in_timezone("UTC")

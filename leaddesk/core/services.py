@@ -1,0 +1,331 @@
+"""The only writers. Each public function is one transaction: read, decide
+(through `rules`), write — so an acknowledged change is a committed one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+
+from pendulum import DateTime
+
+from leaddesk.core.db import atomic_write, from_ms, to_ms
+from leaddesk.core.errors import InvalidInput, NotFound, NothingToUndo
+from leaddesk.core.models import Appointment, Lead, Phone, Rep, Touch, ZoneSet
+from leaddesk.core.phones import ParsedPhone, parse_phone, resolve_zone
+from leaddesk.core.queue import zone_key
+from leaddesk.core.rules import (
+    LeadState,
+    new_lead_state,
+    outcome,
+    plan_outcome,
+    priority_for,
+    window_open,
+    zones_or_rep,
+)
+from leaddesk.core.settings import Settings
+from leaddesk.core.text import next_contact
+
+# A call logged this close to a promised time keeps that promise.
+PROMISE_SLACK_MINUTES = 60
+MAX_FIELD = 2000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class LeadDraft:
+    """A lead as typed or imported, before validation."""
+
+    name: str
+    phones: list[tuple[str, str]] = field(default_factory=list)  # (raw, label)
+    email: str = ""
+    company: str = ""
+    title: str = ""
+    address: str = ""
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+    source: str = ""
+    interest: str = ""
+    first_contact_on: date | None = None
+    received_at: DateTime | None = None
+    tz_override: str | None = None
+    tags: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class LogResult:
+    touch_id: int
+    lead_id: int
+    name: str
+    outcome: str
+    label: str
+    next_due_at: DateTime | None
+    next_channel: str
+    status: str
+    lead_zone: str
+    summary: str  # "no answer · next: call Thu 10:00 their time (09:00 yours)"
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    lead_id: int
+    name: str
+    outcome: str
+    summary: str
+
+
+def _clean(value: str, what: str, limit: int = MAX_FIELD) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit})")
+    return text
+
+
+def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
+    """Check a draft; return its parsed phones or raise InvalidInput naming the field."""
+    if not _clean(draft.name, "name", 200) and not _clean(draft.company, "company", 200):
+        raise InvalidInput("a lead needs a name (or a company)")
+    parsed = []
+    for raw, label in draft.phones:
+        if not raw.strip():
+            continue
+        try:
+            parsed.append(parse_phone(raw, settings.default_region))
+        except InvalidInput as exc:
+            where = f" ({label})" if label else ""
+            raise InvalidInput(f"phone{where}: {exc}") from None
+    email = _clean(draft.email, "email", 254)
+    if email and not _EMAIL.match(email):
+        raise InvalidInput(f"email {email!r} is not an email address")
+    if draft.tz_override:
+        import pendulum
+
+        try:
+            pendulum.timezone(draft.tz_override)
+        except Exception:
+            raise InvalidInput(f"time zone {draft.tz_override!r} is not an IANA zone") from None
+    for f in ("company", "title", "source", "interest", "tags", "city", "region"):
+        _clean(getattr(draft, f), f, 200)
+    _clean(draft.address, "address")
+    _clean(draft.notes, "notes", 20_000)
+    return parsed
+
+
+def add_lead(draft: LeadDraft, now: DateTime, settings: Settings) -> int:
+    """Create a lead: it is due at once (speed to lead). Returns its id."""
+    phones = validate_draft(draft, settings)
+
+    def write() -> int:
+        return _insert_lead(draft, phones, now, settings)
+
+    return atomic_write(write)
+
+
+def _insert_lead(
+    draft: LeadDraft, phones: list[ParsedPhone], now: DateTime, settings: Settings
+) -> int:
+    received = draft.received_at or now
+    zone = resolve_zone(draft.tz_override, [p.e164 for p in phones])
+    state = new_lead_state(received, has_phone=bool(phones))
+    email = draft.email.strip()
+    if not phones:
+        channel = "email" if email else ("letter" if draft.address.strip() else "")
+        state = replace(state, next_channel=channel, has_phone=False)
+        if not channel:
+            state = replace(state, next_due_at=None)
+    country = draft.country.strip().upper() or (phones[0].region if phones else "")
+    lead = Lead.create(
+        name=draft.name.strip() or draft.company.strip(),
+        company=draft.company.strip(),
+        title=draft.title.strip(),
+        email=email.lower(),
+        address=draft.address.strip(),
+        city=draft.city.strip(),
+        region=draft.region.strip(),
+        postcode=draft.postcode.strip(),
+        country=country,
+        tz_override=draft.tz_override or None,
+        timezone=zone.timezone,
+        timezone_source=zone.source,
+        call_zones=zone_key(zone.call_zones),
+        source=draft.source.strip(),
+        interest=draft.interest.strip(),
+        first_contact_on=draft.first_contact_on,
+        received_at=received,
+        status="new",
+        next_due_at=state.next_due_at,
+        next_channel=state.next_channel,
+        priority=priority_for(state),
+        tags=draft.tags.strip(),
+        notes=draft.notes.strip(),
+        created_at=now,
+        updated_at=now,
+    )
+    labels = [label for raw, label in draft.phones if raw.strip()]
+    for position, (parsed, label) in enumerate(zip(phones, labels, strict=True)):
+        Phone.create(lead=lead, position=position, label=label, raw=parsed.raw, e164=parsed.e164)
+    ZoneSet.insert(key=lead.call_zones).on_conflict_ignore().execute()
+    via = f" ({draft.source.strip()})" if draft.source.strip() else ""
+    Touch.create(
+        lead=lead, at=received, channel="system", outcome="received", note=f"received{via}"
+    )
+    return lead.id
+
+
+def get_lead(lead_id: int) -> Lead:
+    lead = Lead.get_or_none(Lead.id == lead_id)
+    if lead is None:
+        raise NotFound(f"no lead with id {lead_id}")
+    return lead
+
+
+def rep_id(name: str) -> int:
+    rep, _ = Rep.get_or_create(name=name, defaults={"created_at": from_ms(0)})
+    return rep.id
+
+
+def _state(lead: Lead, phones: list[Phone], open_promises: list[Appointment]) -> LeadState:
+    good = [p for p in phones if not p.bad]
+    values = {f: getattr(lead, f) for f in LeadState.SCHEDULE_FIELDS}
+    return LeadState(
+        **values,
+        received_at=lead.received_at,
+        call_zones=tuple(lead.call_zones.split()) if lead.call_zones else (),
+        has_phone=bool(good),
+        has_email=bool(lead.email),
+        has_address=bool(lead.address),
+        spare_phones=max(len(good) - 1, 0),
+        open_promise_at=open_promises[0].at if open_promises else None,
+    )
+
+
+def _snapshot(lead: Lead, closed: list[int], bad_phone: int | None) -> str:
+    values = {}
+    for name in LeadState.SCHEDULE_FIELDS:
+        value = getattr(lead, name)
+        values[name] = to_ms(value) if isinstance(value, DateTime) else value
+    return json.dumps({"lead": values, "closed": closed, "bad_phone": bad_phone})
+
+
+_TIME_FIELDS = {f.name for f in fields(LeadState) if f.name.endswith("_at")}
+
+
+def log_outcome(
+    lead_id: int,
+    name: str,
+    now: DateTime,
+    settings: Settings,
+    *,
+    next_at: DateTime | None = None,
+    note: str = "",
+    duration_s: int | None = None,
+) -> LogResult:
+    """Log one touch, apply the scheduling rule and save — one transaction."""
+    spec = outcome(name)
+    note = _clean(note, "note", 20_000)
+
+    def write() -> LogResult:
+        lead = get_lead(lead_id)
+        if spec.channel == "call" and lead.do_not_call:
+            raise InvalidInput(f"lead {lead_id} ({lead.name}) is on do-not-call: no calls")
+        if lead.status in ("lost", "bad") and spec.channel == "call" and name != "wrong-number":
+            pass  # a call to a closed lead is recorded; the rules may reopen it
+        phones = list(lead.phones.order_by(Phone.position))
+        current = next((p for p in phones if not p.bad), None)
+        if spec.channel == "call" and current is None:
+            raise InvalidInput(f"lead {lead_id} ({lead.name}) has no good phone number to call")
+        open_promises = list(
+            Appointment.select()
+            .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
+            .order_by(Appointment.at)
+        )
+        slack = now.add(minutes=PROMISE_SLACK_MINUTES)
+        closing = [p for p in open_promises if spec.channel == "call" and p.at <= slack]
+        remaining = [p for p in open_promises if p not in closing]
+        decision = plan_outcome(
+            _state(lead, phones, remaining), name, now, settings, next_at=next_at
+        )
+        bad_phone = current.id if decision.phone_bad and current is not None else None
+        zones = tuple(lead.call_zones.split()) if lead.call_zones else ()
+        zone = zones_or_rep(zones, settings)[0]
+        touch = Touch.create(
+            lead=lead,
+            at=now,
+            channel=spec.channel,
+            outcome=name,
+            note=note,
+            rep=rep_id(settings.rep_name),
+            duration_s=duration_s,
+            phone=current.e164 if spec.channel == "call" and current else "",
+            lead_local=now.in_timezone(zone).isoformat(),
+            in_window=window_open(now, zones, settings) if spec.channel == "call" else None,
+            counted=decision.counted,
+            scheduled_due_at=decision.state.next_due_at,
+            scheduled_channel=decision.state.next_channel,
+            before=_snapshot(lead, [p.id for p in closing], bad_phone),
+        )
+        for field_name in LeadState.SCHEDULE_FIELDS:
+            setattr(lead, field_name, getattr(decision.state, field_name))
+        lead.updated_at = now
+        lead.save()
+        if closing:
+            Appointment.update(done=True, done_at=now).where(
+                Appointment.id.in_([p.id for p in closing])
+            ).execute()
+        if decision.promise:
+            kind, at = decision.promise
+            Appointment.create(lead=lead, at=at, kind=kind, touch=touch, created_at=now, note=note)
+        if bad_phone is not None:
+            Phone.update(bad=True).where(Phone.id == bad_phone).execute()
+        s = decision.state
+        summary = f"{spec.label} · " + next_contact(
+            s.next_due_at, s.next_channel, zone, settings.rep_timezone, now
+        )
+        return LogResult(
+            touch_id=touch.id,
+            lead_id=lead.id,
+            name=lead.name,
+            outcome=name,
+            label=spec.label,
+            next_due_at=s.next_due_at,
+            next_channel=s.next_channel,
+            status=s.status,
+            lead_zone=zone,
+            summary=summary,
+        )
+
+    return atomic_write(write)
+
+
+def undo_last(now: DateTime, settings: Settings) -> UndoResult:
+    """Reverse the most recent logged touch and everything it scheduled."""
+
+    def write() -> UndoResult:
+        touch = Touch.select().where(Touch.outcome != "received").order_by(Touch.id.desc()).first()
+        if touch is None:
+            raise NothingToUndo("nothing to undo")
+        lead = touch.lead
+        before = json.loads(touch.before) if touch.before else {"lead": {}}
+        for name, value in before["lead"].items():
+            if name in _TIME_FIELDS and value is not None:
+                value = from_ms(value)
+            setattr(lead, name, value)
+        lead.updated_at = now
+        lead.save()
+        if before.get("closed"):
+            Appointment.update(done=False, done_at=None).where(
+                Appointment.id.in_(before["closed"])
+            ).execute()
+        if before.get("bad_phone"):
+            Phone.update(bad=False).where(Phone.id == before["bad_phone"]).execute()
+        Appointment.delete().where(Appointment.touch == touch).execute()
+        label = touch.outcome.replace("-", " ")
+        touch.delete_instance()
+        return UndoResult(lead.id, lead.name, touch.outcome, f"undone: {label} on {lead.name}")
+
+    return atomic_write(write)

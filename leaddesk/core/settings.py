@@ -1,0 +1,81 @@
+"""Typed settings: every scheduling rule as data, with documented defaults.
+
+Pure values — loading them from TOML lives in `leaddesk.config`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class CadenceStep:
+    after_minutes: int  # offset from the first attempt
+    channel: str  # call | email | letter
+
+
+def _default_steps() -> tuple[CadenceStep, ...]:
+    # PRODUCT.md: +0, +1 h, +1 d, +2 d, +4 d, +6 d, +9 d, +14 d, +21 d, +30 d.
+    day = 24 * 60
+    plan = [
+        (0, "call"),
+        (60, "call"),
+        (day, "call"),
+        (2 * day, "email"),
+        (4 * day, "call"),
+        (6 * day, "call"),
+        (9 * day, "email"),
+        (14 * day, "call"),
+        (21 * day, "letter"),
+        (30 * day, "call"),
+    ]
+    return tuple(CadenceStep(m, c) for m, c in plan)
+
+
+@dataclass(frozen=True)
+class Cadence:
+    name: str
+    steps: tuple[CadenceStep, ...]
+
+
+def _default_windows() -> dict[str, tuple[tuple[time, time], ...]]:
+    day = ((time(8, 0), time(21, 0)),)
+    return {d: (day if d != "sun" else ()) for d in WEEKDAYS}
+
+
+@dataclass(frozen=True)
+class Rules:
+    busy_retry_minutes: int = 30
+    min_call_gap_minutes: int = 30
+    connected_followup_business_days: int = 2
+    not_interested_nurture_days: int = 90
+    nurture_every_days: int = 30
+    won_checkin_days: int = 30
+    morning_hour: int = 9  # "tomorrow morning" in the picker
+    new_lead_hot_minutes: int = 5
+    new_lead_cold_minutes: int = 60
+
+
+@dataclass(frozen=True)
+class Settings:
+    rep_name: str = "me"
+    rep_timezone: str = "UTC"
+    default_region: str = "US"
+    # Per weekday, the local times a call may be placed (start inclusive,
+    # end exclusive). An empty tuple closes the day.
+    calling_hours: dict[str, tuple[tuple[time, time], ...]] = field(
+        default_factory=_default_windows
+    )
+    cadences: dict[str, Cadence] = field(
+        default_factory=lambda: {"new-lead": Cadence("new-lead", _default_steps())}
+    )
+    default_cadence: str = "new-lead"
+    rules: Rules = field(default_factory=Rules)
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys
+    dialer: str = ""  # command with {tel} / {e164}; empty = copy the number
+
+    def cadence(self, name: str) -> Cadence:
+        return self.cadences.get(name) or self.cadences[self.default_cadence]
