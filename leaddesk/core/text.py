@@ -45,11 +45,11 @@ def when_local(at: DateTime, zone: str, now: DateTime) -> str:
 def next_contact(
     due: DateTime | None, channel: str, lead_zone: str, rep_zone: str, now: DateTime
 ) -> str:
-    """'next: call Thu 10:00 their time (09:00 yours)'."""
+    """'next: call Thu 10:00 their time (09:00 yours)', or 'due since …' when past."""
     if due is None:
         return "no next contact (out of the queue)"
     theirs = when_local(due, lead_zone, now)
-    text = f"next: {channel} {theirs}"
+    text = f"{'due since' if due <= now else 'next:'} {channel} {theirs}"
     if lead_zone != rep_zone:
         text += f" their time ({when_local(due, rep_zone, now)} yours)"
     return text

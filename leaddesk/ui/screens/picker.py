@@ -1,0 +1,92 @@
+"""Pick the next contact: quick keys or free text, echoed as a concrete time.
+
+Returns the chosen UTC instant, or None when cancelled. It never writes.
+"""
+
+from __future__ import annotations
+
+from pendulum import DateTime
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from leaddesk.core.errors import InvalidInput
+from leaddesk.core.when import parse_when, quick
+
+QUICK_KEYS = tuple("123456789tw")
+HINT = (
+    "t tomorrow morning · 1-9 days · w next week · or type: thu 3pm, in 2 weeks,"
+    " dec 3 10:30 · enter applies · escape cancels"
+)
+
+
+class NextContactPicker(ModalScreen[DateTime | None]):
+    BINDINGS = [Binding("escape", "cancel", "cancel", id="picker-cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        now: DateTime,
+        lead_zone: str,
+        rep_zone: str,
+        morning_hour: int = 9,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.now = now
+        self.lead_zone = lead_zone
+        self.rep_zone = rep_zone
+        self.morning_hour = morning_hour
+        self.candidate: DateTime | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Label(Text(self.title_text, style="bold"), id="picker-title")
+            yield Label(Text(f"times are their local time ({self.lead_zone})", "dim"))
+            yield Input(placeholder="when? (t, 1-9, w, thu 3pm, 2026-12-01 10:30)", id="when")
+            yield Static("", id="picker-echo")
+            yield Static(Text(HINT, style="dim"), id="picker-hint")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip().lower()
+        echo = self.query_one("#picker-echo", Static)
+        self.candidate = None
+        if not text:
+            echo.update("")
+            return
+        try:
+            if text in QUICK_KEYS:
+                self.candidate = quick(text, self.now, self.lead_zone, self.morning_hour)
+            else:
+                self.candidate = parse_when(text, self.now, self.lead_zone, self.morning_hour)
+        except InvalidInput as exc:
+            echo.update(Text(f"✗ {exc}", style="red"))
+            return
+        echo.update(Text(f"→ {self.describe(self.candidate)}", style="green"))
+
+    def describe(self, at: DateTime) -> str:
+        theirs = at.in_timezone(self.lead_zone)
+        text = f"{theirs:%a %d %b %Y %H:%M} their time"
+        if self.rep_zone != self.lead_zone:
+            text += f" · {at.in_timezone(self.rep_zone):%a %H:%M} yours"
+        return text
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.candidate is None:
+            self.query_one("#picker-echo", Static).update(
+                Text("✗ type a time first, or escape to cancel", style="red")
+            )
+            return
+        if self.candidate < self.now:
+            self.query_one("#picker-echo", Static).update(
+                Text("✗ that time has already passed", style="red")
+            )
+            return
+        self.dismiss(self.candidate)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

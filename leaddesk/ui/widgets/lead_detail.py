@@ -1,0 +1,120 @@
+"""Everything known about the selected lead, and why it is due now."""
+
+from __future__ import annotations
+
+from pendulum import DateTime
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import Static
+
+from leaddesk.core.leads import LeadView
+from leaddesk.core.queue import QueueRow
+from leaddesk.core.text import minutes_between, next_contact, span
+from leaddesk.ui.render import HEAT, safe
+
+SOURCE_WORDS = {"manual": "set by hand", "phone": "from phone", "rep": "your zone, unknown"}
+
+
+class LeadDetail(Static):
+    """Renders a LeadView; `lead_id` says which lead is on screen."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.lead_id: int | None = None
+
+    def show(
+        self, lead: LeadView | None, row: QueueRow | None, now: DateTime, rep_zone: str
+    ) -> None:
+        self.lead_id = lead.id if lead else None
+        if lead is None:
+            self.update(Text("No lead selected.", style="dim"))
+            return
+        self.update(Group(*self._lines(lead, row, now, rep_zone)))
+
+    def _lines(
+        self, lead: LeadView, row: QueueRow | None, now: DateTime, rep_zone: str
+    ) -> list[Text]:
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(safe(lead.name), style="bold")
+        if lead.company:
+            title.append(" · " + safe(lead.company))
+        if lead.title:
+            title.append(f" ({safe(lead.title)})", style="dim")
+        title.append("   ")
+        title.append_text(self._badge(lead, now))
+        lines = [title]
+
+        zone = lead.timezone
+        local = lead.local_now
+        where = Text(no_wrap=True, overflow="ellipsis")
+        for phone in lead.phones:
+            style = "strike dim" if phone.bad else "bold"
+            where.append(safe(phone.display), style=style)
+            if phone.label:
+                where.append(f" {safe(phone.label)}", style="dim")
+            where.append("  ")
+        if not lead.phones:
+            where.append("no phone  ", style="dim")
+        lines.append(where)
+        clock = Text(no_wrap=True, overflow="ellipsis")
+        clock.append("their time ", style="dim")
+        clock.append(local.format("ddd HH:mm"), style="bold")
+        clock.append(f"  {zone} ({SOURCE_WORDS.get(lead.timezone_source, '')})", style="dim")
+        if lead.window_open:
+            clock.append(" · calling window open", style="green")
+        else:
+            opens = lead.window_opens_at.in_timezone(zone) if lead.window_opens_at else None
+            closed = f" · window closed, opens {opens:%a %H:%M}" if opens else " · window closed"
+            clock.append(closed, style="yellow")
+        lines.append(clock)
+
+        if lead.email:
+            mail = Text(safe(lead.email), no_wrap=True, overflow="ellipsis")
+            if lead.do_not_mail:
+                mail.append("  do not mail", style="bold red")
+            lines.append(mail)
+        address = ", ".join(safe(p) for p in (lead.address, lead.city, lead.region) if p)
+        if address:
+            lines.append(Text(address, style="dim", no_wrap=True, overflow="ellipsis"))
+        facts = [
+            f"{label}: {safe(value)}"
+            for label, value in (("source", lead.source), ("interest", lead.interest))
+            if value
+        ]
+        if facts:
+            lines.append(Text(" · ".join(facts), no_wrap=True, overflow="ellipsis"))
+
+        state = Text(no_wrap=True)
+        state.append(f"{lead.status}", style="bold")
+        state.append(f" · attempts {lead.attempts}/{lead.steps} · no's {lead.no_count}")
+        if lead.do_not_call:
+            dnc = f" (since {lead.dnc_at.in_timezone(rep_zone):%Y-%m-%d})" if lead.dnc_at else ""
+            state.append(f" · DO NOT CALL{dnc}", style="bold red")
+        lines.append(state)
+
+        if row is not None and row.lead_id == lead.id:
+            why = Text("why now: ", style="bold")
+            why.append(safe(row.reason))
+            lines.append(why)
+        for promise in lead.promises:
+            label = "callback" if promise.kind == "callback" else "appointment"
+            lines.append(
+                Text(
+                    f"{label} promised: {promise.at.in_timezone(zone):%a %d %b %H:%M} their time",
+                    style="yellow",
+                )
+            )
+        lines.append(
+            Text(next_contact(lead.next_due_at, lead.next_channel, zone, rep_zone, now), "dim")
+        )
+        if lead.notes:
+            lines.append(Text("notes: " + safe(lead.notes), style="italic", overflow="ellipsis"))
+        return lines
+
+    def _badge(self, lead: LeadView, now: DateTime) -> Text:
+        if lead.status == "new" and lead.attempts == 0:
+            waited = minutes_between(lead.received_at, now)
+            heat = "hot" if waited < 5 else ("warm" if waited <= 60 else "cold")
+            return Text(f"NEW {span(waited)}", style=HEAT[heat])
+        style = {"won": "bold green", "lost": "dim", "bad": "dim red"}.get(lead.status, "bold")
+        return Text(lead.status.upper(), style=style)

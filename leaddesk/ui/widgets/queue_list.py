@@ -1,0 +1,289 @@
+"""The due queue: a virtual list (Line API) that renders only visible rows.
+
+It holds one page of the DUE section around the cursor plus the LATER rows;
+the screen loads pages from SQL when the cursor nears an edge. It never
+decides anything about leads: it shows `QueueRow`s and posts what the rep
+highlighted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pendulum import DateTime
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from leaddesk.core.queue import QueueRow
+from leaddesk.core.text import minutes_between, span, when_local
+from leaddesk.ui.render import CHANNEL_ICON, HEAT, TIER_ICON, TIER_STYLE, safe
+
+HEADER, ROW, EMPTY, MORE, BLANK = "header", "row", "empty", "more", "blank"
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: str
+    text: str = ""
+    section: str = ""
+    index: int = -1  # position within its section
+
+
+class QueueList(ScrollView, can_focus=True):
+    """DUE (n) then LATER TODAY (m): one line per lead, virtual."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor(1)", "down", show=False, id="cursor-down"),
+        Binding("k,up", "cursor(-1)", "up", show=False, id="cursor-up"),
+        Binding("pagedown", "page(1)", "page down", show=False, id="page-down"),
+        Binding("pageup", "page(-1)", "page up", show=False, id="page-up"),
+        Binding("home", "edge(-1)", "first", show=False, id="first-lead"),
+        Binding("end", "edge(1)", "last", show=False, id="last-lead"),
+    ]
+
+    class Highlighted(Message):
+        """The rep moved to another lead (or to none)."""
+
+        def __init__(self, lead_id: int | None) -> None:
+            self.lead_id = lead_id
+            super().__init__()
+
+    class NeedPage(Message):
+        """Rows around this DUE index are needed."""
+
+        def __init__(self, index: int) -> None:
+            self.index = index
+            super().__init__()
+
+    def __init__(self, *, page_margin: int = 20, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.page_margin = page_margin
+        self.now: DateTime | None = None
+        self.rep_zone = "UTC"
+        self.due_count = 0
+        self.later_count = 0
+        self.page_offset = 0
+        self.due_rows: tuple[QueueRow, ...] = ()
+        self.later_rows: tuple[QueueRow, ...] = ()
+        self.lines: list[Line] = [Line(EMPTY, "loading…")]
+        self.cursor = 0
+        self._requested: int | None = None
+        self._highlighted: int | None = None
+
+    # --- data in ---------------------------------------------------------
+
+    def set_rows(
+        self,
+        *,
+        now: DateTime,
+        rep_zone: str,
+        due_count: int,
+        later_count: int,
+        offset: int,
+        due_rows: tuple[QueueRow, ...],
+        later_rows: tuple[QueueRow, ...],
+        avoid_lead: int | None = None,
+        select_lead: int | None = None,
+    ) -> None:
+        """Replace the data; keep the cursor at the same place.
+
+        With `avoid_lead`, a cursor that lands on that lead again moves one
+        down: after logging, the rep goes on to the next lead. With
+        `select_lead`, the cursor goes to that lead if it is loaded.
+        """
+        self.now, self.rep_zone = now, rep_zone
+        self.due_count, self.later_count = due_count, later_count
+        self.page_offset, self.due_rows, self.later_rows = offset, due_rows, later_rows
+        self._requested = None
+        lines = [Line(HEADER, f"DUE ({due_count})", "due")]
+        if due_count:
+            lines += [Line(ROW, section="due", index=i) for i in range(due_count)]
+        else:
+            lines.append(Line(EMPTY, "nothing due right now"))
+        lines.append(Line(BLANK))
+        lines.append(Line(HEADER, f"LATER TODAY ({later_count})", "later"))
+        lines += [Line(ROW, section="later", index=i) for i in range(len(later_rows))]
+        if later_count > len(later_rows):
+            lines.append(Line(MORE, f"… {later_count - len(later_rows)} more"))
+        previous = self.lines[self.cursor] if self.cursor < len(self.lines) else None
+        self.lines = lines
+        if previous is not None and previous.section == "due" and due_count:
+            # Stay in DUE: when the last due lead leaves, the next one is the top.
+            self.cursor = 1 + min(previous.index, due_count - 1)
+        else:
+            self.cursor = self._nearest_row(min(self.cursor, len(lines) - 1))
+        chosen = self.line_of_lead(select_lead) if select_lead is not None else None
+        if chosen is not None:
+            self.cursor = chosen
+        if avoid_lead is not None and self.selected_lead_id == avoid_lead:
+            self.cursor = self._step(self.cursor, 1)
+        self.virtual_size = Size(self.size.width, len(lines))
+        self._scroll_to_cursor()
+        self.refresh()
+        self._announce()
+
+    # --- what is selected --------------------------------------------------
+
+    def row_at(self, line_no: int) -> QueueRow | None:
+        if not 0 <= line_no < len(self.lines):
+            return None
+        line = self.lines[line_no]
+        if line.kind != ROW:
+            return None
+        if line.section == "later":
+            return self.later_rows[line.index] if line.index < len(self.later_rows) else None
+        local = line.index - self.page_offset
+        return self.due_rows[local] if 0 <= local < len(self.due_rows) else None
+
+    @property
+    def selected(self) -> QueueRow | None:
+        return self.row_at(self.cursor)
+
+    @property
+    def selected_lead_id(self) -> int | None:
+        row = self.selected
+        return row.lead_id if row else None
+
+    def line_of_lead(self, lead_id: int) -> int | None:
+        for number in range(len(self.lines)):
+            row = self.row_at(number)
+            if row is not None and row.lead_id == lead_id:
+                return number
+        return None
+
+    def _selectable(self, line_no: int) -> bool:
+        return 0 <= line_no < len(self.lines) and self.lines[line_no].kind == ROW
+
+    def _nearest_row(self, line_no: int) -> int:
+        for candidate in [*range(line_no, len(self.lines)), *range(line_no - 1, -1, -1)]:
+            if self._selectable(candidate):
+                return candidate
+        return 0
+
+    def _step(self, start: int, direction: int) -> int:
+        line_no = start + direction
+        while 0 <= line_no < len(self.lines):
+            if self._selectable(line_no):
+                return line_no
+            line_no += direction
+        return start
+
+    # --- keys ----------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_to(self._step(self.cursor, 1 if delta > 0 else -1))
+
+    def action_page(self, direction: int) -> None:
+        target = self.cursor + direction * max(self.size.height - 1, 1)
+        target = max(0, min(target, len(self.lines) - 1))
+        self._move_to(self._nearest_row(target))
+
+    def action_edge(self, direction: int) -> None:
+        self._move_to(self._nearest_row(0 if direction < 0 else len(self.lines) - 1))
+
+    def _move_to(self, line_no: int) -> None:
+        if line_no == self.cursor:
+            return
+        old = self.cursor
+        self.cursor = line_no
+        self._scroll_to_cursor()
+        self.refresh_line(old - round(self.scroll_y))
+        self.refresh_line(line_no - round(self.scroll_y))
+        self._announce()
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(self.size.height, 1)
+        top = round(self.scroll_y)
+        if self.cursor < top + 1:
+            self.scroll_to(y=max(self.cursor - 1, 0), animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def _announce(self) -> None:
+        line = self.lines[self.cursor] if self.cursor < len(self.lines) else None
+        if line is not None and line.kind == ROW and line.section == "due":
+            self._ensure_loaded(line.index)
+        lead_id = self.selected_lead_id
+        if lead_id != self._highlighted:
+            self._highlighted = lead_id
+            self.post_message(self.Highlighted(lead_id))
+
+    def _ensure_loaded(self, index: int) -> None:
+        start, end = self.page_offset, self.page_offset + len(self.due_rows)
+        near_start = index < start + self.page_margin and start > 0
+        near_end = index >= end - self.page_margin and end < self.due_count
+        if (near_start or near_end or not start <= index < end) and self._requested != index:
+            self._requested = index
+            self.post_message(self.NeedPage(index))
+
+    # --- drawing ---------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        line_no = round(self.scroll_y) + y
+        width = self.size.width
+        base = self.rich_style
+        if not 0 <= line_no < len(self.lines):
+            return Strip.blank(width, base)
+        line = self.lines[line_no]
+        if line.kind == ROW:
+            row = self.row_at(line_no)
+            if row is None:
+                if line.section == "due":
+                    self._ensure_loaded(line.index)
+                text = Text("  …", style="dim")
+            else:
+                text = self._row_text(row, width)
+            if line_no == self.cursor:
+                text.stylize("reverse" if self.has_focus else "underline")
+        elif line.kind == HEADER:
+            text = Text(line.text, style="bold")
+        else:
+            text = Text(f"  {line.text}", style="dim italic")
+        segments = list(text.render(self.app.console))
+        return Strip(segments).crop_extend(0, width, base).simplify()
+
+    def _row_text(self, row: QueueRow, width: int) -> Text:
+        now = self.now or row.due_at
+        marker = "▶ " if self.lines[self.cursor].kind == ROW and row is self.selected else "  "
+        icon = CHANNEL_ICON.get(row.channel) or TIER_ICON.get(row.tier, "○")
+        icon_style = HEAT.get(row.heat) if row.tier == "new" else TIER_STYLE.get(row.tier, "")
+        right, right_style = self._right(row, now)
+        name_width = max(width - len(marker) - 2 - len(right) - 1, 4)
+        name = safe(row.name)
+        if len(name) > name_width:
+            name = name[: name_width - 1] + "…"
+        text = Text(no_wrap=True)
+        text.append(marker, style="bold")
+        text.append(icon + " ", style=icon_style or "")
+        text.append(name.ljust(name_width), style="" if row.section == "due" else "dim")
+        text.append(" ")
+        text.append(right, style=right_style)
+        return text
+
+    def _right(self, row: QueueRow, now: DateTime) -> tuple[str, str]:
+        if row.section == "later":
+            if row.opens_at is not None:
+                return f"opens {when_local(row.opens_at, self.rep_zone, now)}", "dim"
+            return when_local(row.due_at, self.rep_zone, now), "dim"
+        if row.tier == "new":
+            return span(row.waited_minutes or 0), HEAT.get(row.heat, "")
+        if row.tier == "promise":
+            late = minutes_between(row.due_at, now) > 0
+            stamp = when_local(row.due_at, self.rep_zone, now)
+            return f"{stamp} ✱", "bold red" if late else "bold yellow"
+        if row.tier == "nurture":
+            return ("check-in" if row.status == "won" else "nurture"), "green"
+        return f"att {min(row.attempts + 1, row.steps)}/{row.steps}", ""
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.lines))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
