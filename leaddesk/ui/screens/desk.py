@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import peewee
@@ -135,7 +136,7 @@ class DeskScreen(Screen[None]):
         self.query_one(DeskHeader).tick(self.app.now())
         self.set_interval(1.0, self._tick)
         self.set_interval(REFRESH_SECONDS, self._periodic_reload)
-        self.run_worker(self.reload(), group="read")
+        self.run_worker(self.reload, group="read")
         for warning in self.app.startup_warnings:
             self.status.error(warning)
 
@@ -144,7 +145,7 @@ class DeskScreen(Screen[None]):
 
     def _periodic_reload(self) -> None:
         if not self._write_lock.locked():
-            self.run_worker(self.reload(), group="read", exclusive=True)
+            self.run_worker(self.reload, group="read", exclusive=True)
 
     # --- database calls -----------------------------------------------------
 
@@ -166,7 +167,13 @@ class DeskScreen(Screen[None]):
     async def reload(
         self, *, avoid_lead: int | None = None, select_lead: int | None = None
     ) -> None:
-        """Fetch the page around the cursor and show it."""
+        """Fetch the page around the cursor and show it.
+
+        Unless told otherwise the cursor stays on the same lead, so a lead
+        arriving above it never changes which lead the next key applies to.
+        """
+        if avoid_lead is None and select_lead is None:
+            select_lead = self.queue.selected_lead_id
         now = self.app.now()
         snap = await self._db(
             desk_snapshot, now, self.app.settings, self._offset, self._page_limit()
@@ -219,11 +226,12 @@ class DeskScreen(Screen[None]):
 
     def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
         if message.lead_id != self.query_one(LeadDetail).lead_id:
-            self.run_worker(self._load_lead(message.lead_id), group="detail", exclusive=True)
+            load = partial(self._load_lead, message.lead_id)
+            self.run_worker(load, group="detail", exclusive=True)
 
     def on_queue_list_need_page(self, message: QueueList.NeedPage) -> None:
         self._offset = max(0, message.index - self._page_limit() // 3)
-        self.run_worker(self.reload(), group="read", exclusive=True)
+        self.run_worker(self.reload, group="read", exclusive=True)
 
     # --- actions ---------------------------------------------------------------
 
@@ -318,4 +326,4 @@ class DeskScreen(Screen[None]):
         self._write(load)
 
     def action_reload(self) -> None:
-        self.run_worker(self.reload(), group="read", exclusive=True)
+        self.run_worker(self.reload, group="read", exclusive=True)

@@ -1,0 +1,36 @@
+"""Helpers for desk tests: quick leads and condition waits (never sleeps)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pendulum
+from textual.pilot import Pilot
+
+from leaddesk.core.services import LeadDraft, add_lead
+from leaddesk.core.settings import Settings
+
+# Monday 14:00 in New York, 13:00 for the rep in Chicago.
+DESK_NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
+
+
+def lead(settings: Settings, name: str, phone: str, minutes_ago: int = 10, **extra) -> int:
+    draft = LeadDraft(
+        name=name, phones=[(phone, "")], received_at=DESK_NOW.subtract(minutes=minutes_ago), **extra
+    )
+    return add_lead(draft, DESK_NOW.subtract(minutes=minutes_ago), settings)
+
+
+async def settle(pilot: Pilot, predicate: Callable[[], bool], what: str, tries: int = 50) -> None:
+    """Wait until `predicate` holds: drain workers and messages, never sleep."""
+    for _ in range(tries):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if predicate():
+            return
+    raise AssertionError(f"gave up waiting for: {what}")
+
+
+def keys(text: str) -> list[str]:
+    """Characters as pilot key names (a space is "space")."""
+    return ["space" if c == " " else c for c in text]
