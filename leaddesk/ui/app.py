@@ -12,6 +12,7 @@ from textual.binding import Binding
 
 from leaddesk.core.clock import Clock
 from leaddesk.core.settings import Settings
+from leaddesk.ui.commands import DeskCommands
 from leaddesk.ui.dbthread import DbThread
 from leaddesk.ui.screens.desk import OUTCOME_KEYS, DeskScreen
 from leaddesk.ui.screens.help import HelpScreen
@@ -21,6 +22,7 @@ class LeadDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "leaddesk"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {DeskCommands}
     BINDINGS = [
         Binding("question_mark", "help", "help", id="help"),
         Binding("q", "quit", "quit", id="quit"),

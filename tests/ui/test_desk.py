@@ -269,3 +269,24 @@ async def test_a_refresh_keeps_the_cursor_on_the_same_lead(new_app, desk_setting
         await pilot.press("r")
         await settle(pilot, lambda: queue.due_count == 3, "refreshed")
         assert queue.selected_lead_id == ravi
+
+
+async def test_command_palette_offers_namespaced_desk_actions(new_app, desk_settings):
+    a = lead(desk_settings, "Dana", "(212) 555-0142", 30)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*keys("lead: log left voicemail"))
+        await settle(
+            pilot,
+            lambda: (
+                "lead: log left voicemail"
+                in "\n".join(s.text for s in app.screen._compositor.render_strips())
+            ),
+            "the palette lists the command",
+        )
+        await pilot.press("enter")
+        await settle(pilot, lambda: Touch.select().where(Touch.outcome == "voicemail").exists(),
+                     "voicemail logged from the palette")  # fmt: skip
+    assert Lead.get_by_id(a).attempts == 1
