@@ -170,6 +170,16 @@ def lead_zone(state: LeadState, settings: Settings) -> str:
     return zones_or_rep(state.call_zones, settings)[0]
 
 
+def add_local(at: DateTime, minutes: int, zone: str) -> DateTime:
+    """`minutes` later, whole days counted on the wall clock of `zone`.
+
+    "+1 d" from Saturday 10:00 is Sunday 10:00 local even when the clocks
+    change overnight (a 23- or 25-hour day); the remainder is exact minutes.
+    """
+    days, rest = divmod(minutes, 24 * 60)
+    return at.in_timezone(zone).add(days=days).add(minutes=rest).in_timezone("UTC")
+
+
 def add_business_days(at: DateTime, days: int, zone: str) -> DateTime:
     local = at.in_timezone(zone)
     while days > 0:
@@ -221,7 +231,7 @@ def _advance_cadence(state: LeadState, now: DateTime, settings: Settings) -> Lea
         step = steps[index]
         if not channel_allowed(state, step.channel):
             continue
-        due = anchor.add(minutes=step.after_minutes)
+        due = add_local(anchor, step.after_minutes, lead_zone(state, settings))
         earliest = now.add(minutes=gap) if step.channel == "call" else now
         due = place(max(due, earliest), step.channel, state, settings)
         return replace(
@@ -243,9 +253,14 @@ def _nurture(state: LeadState, now: DateTime, days: int, settings: Settings) -> 
     """A touch in `days` days, by the first channel the lead still allows."""
     for channel in ("call", "email", "letter"):
         if channel_allowed(state, channel):
-            due = place(now.add(days=days), channel, state, settings)
+            later = add_local(now, days * 24 * 60, lead_zone(state, settings))
+            due = place(later, channel, state, settings)
             return replace(state, next_due_at=due, next_channel=channel)
     return replace(state, next_due_at=None, next_channel="")
+
+
+def _touched(status: str) -> str:
+    return "working" if status == "new" else status
 
 
 def _retry(state: LeadState, at: DateTime, settings: Settings) -> LeadState:
@@ -305,12 +320,14 @@ def plan_outcome(
         s = replace(s, attempts=s.attempts + 1, status=status)
         at = place(next_at, "call", s, settings) if name == "callback" else next_at
         promise = (name, at)
-        s = replace(s, next_due_at=at, next_channel="call", open_promise_at=at)
+        earliest = min(at, s.open_promise_at) if s.open_promise_at is not None else at
+        s = replace(s, next_due_at=at, next_channel="call", open_promise_at=earliest)
     elif name == "not-interested":
         s = replace(s, no_count=s.no_count + 1, status="nurture")
         s = _nurture(s, now, rules.not_interested_nurture_days, settings)
     elif name == "dnc":
-        s = replace(s, do_not_call=True, dnc_at=now)
+        # They were reached: the lead is no longer a never-touched new lead.
+        s = replace(s, do_not_call=True, dnc_at=now, status=_touched(s.status))
         if s.next_channel == "call" or s.next_due_at is None:
             if s.status in OPEN_STATUSES:
                 s = _advance_cadence(s, now, settings)
@@ -341,13 +358,21 @@ def plan_outcome(
 
     if next_at is not None and promise is None:
         channel = s.next_channel or spec.channel
-        s = replace(s, next_due_at=place(next_at, channel, s, settings), next_channel=channel)
+        if not channel_allowed(s, channel):
+            # never back on the phone after DNC or a wrong number: the next open channel
+            channel = next((c for c in ("call", "email", "letter") if channel_allowed(s, c)), "")
+        if channel:
+            due = place(next_at, channel, s, settings)
+            s = replace(s, next_due_at=due, next_channel=channel)
         if s.status in ("bad", "lost"):
             s = replace(s, next_due_at=None)
 
     # A promise still open (an appointment next week) outranks a later step.
-    if s.open_promise_at is not None and (
-        s.next_due_at is None or s.open_promise_at <= s.next_due_at
+    if (
+        s.open_promise_at is not None
+        and _call_allowed(s)
+        and s.status not in ("bad", "lost")
+        and (s.next_due_at is None or s.open_promise_at <= s.next_due_at)
     ):
         s = replace(s, next_due_at=s.open_promise_at, next_channel="call")
     s = replace(s, priority=priority_for(s))
