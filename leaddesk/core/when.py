@@ -56,13 +56,17 @@ def parse_when(text: str, now: DateTime, zone: str, morning_hour: int = 9) -> Da
     if not raw:
         raise InvalidInput("no time given")
     local_now = now.in_timezone(zone)
-    result = _parse(raw, local_now, zone, morning_hour)
-    if result is None:
-        raise InvalidInput(
-            f"cannot read {text.strip()!r} as a time; try 'tomorrow 9', 'thu 3pm', "
-            "'in 2 weeks' or '2026-12-01 10:30'"
-        )
-    return result.in_timezone("UTC")
+    try:
+        result = _parse(raw, local_now, zone, morning_hour)
+        if result is None:
+            raise InvalidInput(
+                f"cannot read {text.strip()!r} as a time; try 'tomorrow 9', 'thu 3pm', "
+                "'in 2 weeks' or '2026-12-01 10:30'"
+            )
+        return result.in_timezone("UTC")
+    except (OverflowError, ValueError):
+        # "in 99999999 weeks", "9999-12-31 23:59": past what a date can hold
+        raise InvalidInput(f"cannot use {text.strip()!r}: it is too far away") from None
 
 
 def quick(key: str, now: DateTime, zone: str, morning_hour: int = 9) -> DateTime | None:
@@ -197,11 +201,14 @@ def _at(day: DateTime, hour: int, minute: int, zone: str) -> DateTime:
 def parse_instant(text: str, zone: str = "UTC") -> DateTime:
     """A strict ISO 8601 instant (for --now, --received); naive means `zone`."""
     try:
-        parsed = pendulum.parse(text.strip(), tz=zone)
+        # exact: a bare "14:00" stays a Time (refused below) instead of becoming
+        # "today at 14:00" by the wall clock
+        parsed = pendulum.parse(text.strip(), tz=zone, exact=True)
     except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
         raise InvalidInput(f"{text!r} is not an ISO 8601 time ({exc})") from None
     if not isinstance(parsed, DateTime):
         if isinstance(parsed, pendulum.Date):
-            return pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=zone)
+            midnight = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=zone)
+            return midnight.in_timezone("UTC")
         raise InvalidInput(f"{text!r} is not a date and time")
     return parsed.in_timezone("UTC")
