@@ -109,7 +109,8 @@ def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
             pendulum.timezone(draft.tz_override)
         except Exception:
             raise InvalidInput(f"time zone {draft.tz_override!r} is not an IANA zone") from None
-    for f in ("company", "title", "source", "interest", "tags", "city", "region"):
+    bounded = ("company", "title", "source", "interest", "tags", "city", "region", "postcode")
+    for f in (*bounded, "country"):
         _clean(getattr(draft, f), f, 200)
     _clean(draft.address, "address")
     _clean(draft.notes, "notes", 20_000)
