@@ -180,6 +180,8 @@ def settings_from_dict(
             continue
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ConfigError(f"{where}: must be a whole number ≥ 0, not {value!r}")
+        if key == "morning_hour" and value > 23:
+            raise ConfigError(f"{where}: must be an hour of the day, 0 to 23, not {value!r}")
         rules = replace(rules, **{key: value})
     settings = replace(settings, rules=rules)
 
