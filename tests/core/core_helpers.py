@@ -1,0 +1,53 @@
+"""Small helpers for the core tests (imported by name: tests/core is on sys.path)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pendulum
+from pendulum import DateTime
+
+from leaddesk.core.models import Appointment, Lead, Phone, Touch
+from leaddesk.core.rules import LeadState, new_lead_state
+
+NY = ("America/New_York",)
+LA = ("America/Los_Angeles",)
+NY_LA = ("America/New_York", "America/Los_Angeles")
+ALASKA = ("America/Adak", "America/Anchorage")  # what +1 907 numbers resolve to
+
+
+def local(zone: str, *parts: int) -> DateTime:
+    """pendulum.datetime(*parts) on the wall clock of `zone`."""
+    return pendulum.datetime(*parts, tz=zone)
+
+
+def fresh(received: DateTime, zones: tuple[str, ...] = NY, **changes) -> LeadState:
+    """A brand-new lead with a phone, due at `received`."""
+    return replace(new_lead_state(received, has_phone=True), call_zones=zones, **changes)
+
+
+def lead_columns(lead_id: int) -> dict:
+    """Every column of a lead except `updated_at` (which records the last write)."""
+    row = Lead.get_by_id(lead_id)
+    values = dict(row.__data__)
+    assert set(values) == set(Lead._meta.fields), "every column was loaded"
+    del values["updated_at"]
+    return values
+
+
+def world(lead_id: int) -> dict:
+    """All a touch may change, for exact before/after comparisons."""
+    return {
+        "lead": lead_columns(lead_id),
+        "phones": [
+            (p.id, p.e164, p.bad)
+            for p in Phone.select().where(Phone.lead == lead_id).order_by(Phone.id)
+        ],
+        "appointments": [
+            (a.id, a.at, a.kind, a.done, a.done_at)
+            for a in Appointment.select()
+            .where(Appointment.lead == lead_id)
+            .order_by(Appointment.id)
+        ],
+        "touches": [t.id for t in Touch.select().where(Touch.lead == lead_id).order_by(Touch.id)],
+    }

@@ -1,0 +1,471 @@
+"""The writers: add_lead validates and writes nothing on bad input; log_outcome
+applies the rules in one transaction; undo_last puts back exactly what was there."""
+
+from __future__ import annotations
+
+import pendulum
+import pytest
+from core_helpers import lead_columns, world
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from leaddesk.core.errors import InvalidInput, NotFound, NothingToUndo
+from leaddesk.core.models import (
+    TIER_NEW,
+    TIER_PROMISE,
+    Appointment,
+    Lead,
+    Phone,
+    Rep,
+    Touch,
+    ZoneSet,
+)
+from leaddesk.core.queue import due_page, later_rows
+from leaddesk.core.rules import OUTCOMES
+from leaddesk.core.services import LeadDraft, add_lead, log_outcome, undo_last
+
+
+def table_counts() -> dict[str, int]:
+    return {m.__name__: m.select().count() for m in (Lead, Phone, Touch, Appointment, ZoneSet)}
+
+
+# --- add_lead ------------------------------------------------------------------
+
+
+def test_add_lead_normalises_and_is_due_at_once(store, settings, now):
+    lead_id = add_lead(
+        LeadDraft(
+            name="  Dana Whitfield ",
+            phones=[("(212) 555-0142", "mobile")],
+            email=" Dana@Whitfield-Roofing.COM ",
+            company="Whitfield Roofing",
+            source="trade show",
+            interest="metal roof",
+        ),
+        now,
+        settings,
+    )
+    lead = Lead.get_by_id(lead_id)
+    assert (lead.name, lead.company, lead.email) == (
+        "Dana Whitfield",
+        "Whitfield Roofing",
+        "dana@whitfield-roofing.com",
+    )
+    assert (lead.timezone, lead.timezone_source, lead.call_zones) == (
+        "America/New_York",
+        "phone",
+        "America/New_York",
+    )
+    assert lead.country == "US"
+    assert (lead.status, lead.attempts, lead.no_count) == ("new", 0, 0)
+    assert (lead.received_at, lead.next_due_at, lead.next_channel) == (now, now, "call")
+    assert lead.priority == TIER_NEW and lead.tier == "new"
+    assert not lead.do_not_call and not lead.do_not_mail
+    (phone,) = lead.phones
+    assert (phone.e164, phone.raw, phone.label, phone.bad) == (
+        "+12125550142",
+        "(212) 555-0142",
+        "mobile",
+        False,
+    )
+    (touch,) = lead.touches
+    assert (touch.channel, touch.outcome, touch.note, touch.at) == (
+        "system",
+        "received",
+        "received (trade show)",
+        now,
+    )
+    assert ZoneSet.get_or_none(ZoneSet.key == "America/New_York") is not None
+
+
+def test_add_lead_keeps_the_received_time(store, settings, now):
+    received = now.subtract(hours=3)
+    lead_id = add_lead(
+        LeadDraft(name="Ravi", phones=[("+1 312 555 0177", "")], received_at=received),
+        now,
+        settings,
+    )
+    lead = Lead.get_by_id(lead_id)
+    assert lead.received_at == received and lead.next_due_at == received
+    assert lead.created_at == now
+
+
+def test_a_zone_set_by_hand_wins_over_the_phone(store, settings, now):
+    lead_id = add_lead(
+        LeadDraft(name="Sam", phones=[("+1 212 555 0142", "")], tz_override="Europe/London"),
+        now,
+        settings,
+    )
+    lead = Lead.get_by_id(lead_id)
+    assert (lead.timezone, lead.timezone_source, lead.call_zones) == (
+        "Europe/London",
+        "manual",
+        "Europe/London",
+    )
+
+
+def test_a_multi_zone_number_keeps_every_zone(store, settings, now):
+    lead = Lead.get_by_id(
+        add_lead(LeadDraft(name="Al", phones=[("907 555 0100", "")]), now, settings)
+    )
+    assert set(lead.call_zones.split()) == {"America/Adak", "America/Anchorage"}
+
+
+def test_without_a_phone_the_lead_starts_by_email_then_letter(store, settings, now):
+    by_email = Lead.get_by_id(add_lead(LeadDraft(name="E", email="e@x.com"), now, settings))
+    assert (by_email.next_channel, by_email.next_due_at) == ("email", now)
+    assert (by_email.timezone, by_email.timezone_source) == ("", "rep")
+    by_letter = Lead.get_by_id(add_lead(LeadDraft(name="L", address="1 Main St"), now, settings))
+    assert by_letter.next_channel == "letter"
+    nothing = Lead.get_by_id(add_lead(LeadDraft(name="", company="Acme"), now, settings))
+    assert nothing.name == "Acme"
+    assert nothing.next_due_at is None and nothing.priority is None
+
+
+def test_several_phones_keep_their_order(store, settings, now):
+    lead_id = add_lead(
+        LeadDraft(name="P", phones=[("212 555 0142", "work"), ("", ""), ("415 555 0100", "cell")]),
+        now,
+        settings,
+    )
+    phones = list(Phone.select().where(Phone.lead == lead_id).order_by(Phone.position))
+    assert [(p.position, p.e164, p.label) for p in phones] == [
+        (0, "+12125550142", "work"),
+        (1, "+14155550100", "cell"),
+    ]
+
+
+LONG = "x" * 5000
+
+
+@pytest.mark.parametrize(
+    ("draft", "message"),
+    [
+        (LeadDraft(name=""), "needs a name"),
+        (LeadDraft(name="   ", company=" "), "needs a name"),
+        (LeadDraft(name="A", phones=[("12", "")]), "wrong number of digits"),
+        (LeadDraft(name="A", phones=[("+1 212 555 0142", ""), ("call me", "work")]), "work"),
+        (LeadDraft(name="A", phones=[("9" * 70, "")]), "too long"),
+        (LeadDraft(name="A", email="nope"), "not an email address"),
+        (LeadDraft(name="A", email="a@b"), "not an email address"),
+        (LeadDraft(name="A", email="a b@c.com"), "not an email address"),
+        (LeadDraft(name="A", email="x" * 250 + "@b.com"), "email is too long"),
+        (LeadDraft(name="A", tz_override="Mars/Olympus_Mons"), "not an IANA zone"),
+        (LeadDraft(name="x" * 201), "name is too long"),
+        (LeadDraft(name="A", notes="x" * 20_001), "notes is too long"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_bad_drafts_raise_and_write_nothing(store, settings, now, draft, message):
+    before = table_counts()
+    with pytest.raises(InvalidInput, match=message):
+        add_lead(draft, now, settings)
+    assert table_counts() == before
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "company",
+        "title",
+        "address",
+        "city",
+        "region",
+        "postcode",
+        "country",
+        "source",
+        "interest",
+        "tags",
+    ],
+)
+def test_every_text_field_is_bounded(store, settings, now, field):
+    before = table_counts()
+    with pytest.raises(InvalidInput, match=f"{field} is too long"):
+        add_lead(LeadDraft(name="A", **{field: LONG}), now, settings)
+    assert table_counts() == before
+
+
+# --- log_outcome -----------------------------------------------------------------
+
+
+def test_log_outcome_writes_the_touch_and_the_schedule(make_lead, settings, now):
+    lead_id = make_lead()
+    result = log_outcome(lead_id, "no-answer", now, settings, note="rang 8 times", duration_s=40)
+    lead = Lead.get_by_id(lead_id)
+    assert (lead.status, lead.attempts, lead.cadence_step) == ("working", 1, 1)
+    assert (lead.next_due_at, lead.next_channel) == (now.add(hours=1), "call")
+    assert lead.last_touch_at == now and lead.updated_at == now
+    touch = Touch.get_by_id(result.touch_id)
+    assert (touch.channel, touch.outcome, touch.note, touch.duration_s) == (
+        "call",
+        "no-answer",
+        "rang 8 times",
+        40,
+    )
+    # the compliance trail: who, which number, the lead's local time, inside the window
+    assert touch.phone == "+12125550142"
+    assert touch.lead_local == "2026-11-23T14:00:00-05:00"
+    assert touch.in_window is True and touch.counted is True
+    assert Rep.get_by_id(touch.rep_id).name == "tester"
+    assert (touch.scheduled_due_at, touch.scheduled_channel) == (now.add(hours=1), "call")
+    assert (result.lead_id, result.outcome, result.status, result.lead_zone) == (
+        lead_id,
+        "no-answer",
+        "working",
+        "America/New_York",
+    )
+    assert result.summary == "no answer · next: call 15:00 their time (14:00 yours)"
+
+
+def test_a_call_outside_the_window_is_recorded_as_such(make_lead, settings, now):
+    lead_id = make_lead()
+    late = now.add(hours=8)  # 22:00 in New York
+    result = log_outcome(lead_id, "no-answer", late, settings)
+    touch = Touch.get_by_id(result.touch_id)
+    assert touch.in_window is False
+    assert touch.lead_local.startswith("2026-11-23T22:00:00")
+
+
+def test_mail_touches_have_no_window_and_no_number(make_lead, settings, now):
+    lead_id = make_lead(email="d@x.com")
+    touch = Touch.get_by_id(log_outcome(lead_id, "email", now, settings).touch_id)
+    assert (touch.channel, touch.phone, touch.in_window) == ("email", "", None)
+
+
+def test_unknown_lead_is_not_found_and_nothing_is_written(store, settings, now):
+    before = table_counts()
+    with pytest.raises(NotFound, match="no lead with id 999"):
+        log_outcome(999, "no-answer", now, settings)
+    assert table_counts() == before
+
+
+def test_unknown_outcome_is_invalid(make_lead, settings, now):
+    lead_id = make_lead()
+    before = world(lead_id)
+    with pytest.raises(InvalidInput, match="unknown outcome"):
+        log_outcome(lead_id, "hung-up", now, settings)
+    assert world(lead_id) == before
+
+
+def test_a_too_long_note_is_refused(make_lead, settings, now):
+    lead_id = make_lead()
+    with pytest.raises(InvalidInput, match="note is too long"):
+        log_outcome(lead_id, "no-answer", now, settings, note="x" * 20_001)
+    assert Touch.select().where(Touch.lead == lead_id).count() == 1
+
+
+CALL_OUTCOMES = sorted(n for n, o in OUTCOMES.items() if o.channel == "call")
+
+
+@pytest.mark.parametrize("name", CALL_OUTCOMES)
+def test_call_outcomes_are_refused_on_a_dnc_lead(make_lead, settings, now, name):
+    lead_id = make_lead(email="d@x.com")
+    log_outcome(lead_id, "dnc", now, settings)
+    before = world(lead_id)
+    with pytest.raises(InvalidInput, match="do-not-call"):
+        log_outcome(lead_id, name, now.add(hours=1), settings, next_at=now.add(days=1))
+    assert world(lead_id) == before
+
+
+def test_mail_goes_on_after_dnc(make_lead, settings, now):
+    lead_id = make_lead(email="d@x.com")
+    log_outcome(lead_id, "dnc", now, settings)
+    lead = Lead.get_by_id(lead_id)
+    assert lead.do_not_call and lead.next_channel == "email"
+    result = log_outcome(lead_id, "email", lead.next_due_at, settings)
+    assert result.next_channel in ("email", "letter")
+    assert Lead.get_by_id(lead_id).next_channel != "call"
+
+
+def test_calls_are_refused_when_every_number_is_bad(make_lead, settings, now):
+    lead_id = make_lead(email="d@x.com")
+    log_outcome(lead_id, "wrong-number", now, settings)
+    with pytest.raises(InvalidInput, match="no good phone"):
+        log_outcome(lead_id, "no-answer", now, settings)
+
+
+def test_wrong_number_marks_the_dialled_phone_and_moves_to_the_spare(make_lead, settings, now):
+    lead_id = make_lead(phones=["+1 212 555 0142", "+1 212 555 0199"])
+    first = log_outcome(lead_id, "wrong-number", now, settings)
+    assert Touch.get_by_id(first.touch_id).phone == "+12125550142"
+    bad = {p.e164: p.bad for p in Phone.select().where(Phone.lead == lead_id)}
+    assert bad == {"+12125550142": True, "+12125550199": False}
+    second = log_outcome(lead_id, "no-answer", now.add(minutes=1), settings)
+    assert Touch.get_by_id(second.touch_id).phone == "+12125550199"
+
+
+def test_callback_creates_a_promise_that_leads_the_queue(make_lead, settings, now):
+    lead_id = make_lead()
+    at = now.add(days=2)
+    log_outcome(lead_id, "callback", now, settings, next_at=at, note="after lunch")
+    (promise,) = Appointment.select().where(Appointment.lead == lead_id)
+    assert (promise.kind, promise.at, promise.done, promise.note) == (
+        "callback",
+        at,
+        False,
+        "after lunch",
+    )
+    lead = Lead.get_by_id(lead_id)
+    assert (lead.next_due_at, lead.priority) == (at, TIER_PROMISE)
+
+
+def test_a_due_promise_is_closed_by_a_call_and_reopened_by_undo(make_lead, settings, now):
+    lead_id = make_lead()
+    log_outcome(lead_id, "callback", now.subtract(hours=3), settings, next_at=now)
+    (promise,) = Appointment.select().where(Appointment.lead == lead_id)
+    assert not promise.done
+    before = world(lead_id)
+
+    log_outcome(lead_id, "connected", now.add(minutes=5), settings)
+    closed = Appointment.get_by_id(promise.id)
+    assert closed.done and closed.done_at == now.add(minutes=5)
+    assert Lead.get_by_id(lead_id).priority != TIER_PROMISE
+
+    undo_last(now.add(minutes=6), settings)
+    reopened = Appointment.get_by_id(promise.id)
+    assert not reopened.done and reopened.done_at is None
+    assert world(lead_id) == before
+    assert Lead.get_by_id(lead_id).priority == TIER_PROMISE
+
+
+def test_a_later_promise_stays_open_after_a_call(make_lead, settings, now):
+    lead_id = make_lead()
+    appt = now.add(days=3)
+    log_outcome(lead_id, "appointment", now, settings, next_at=appt)
+    log_outcome(lead_id, "no-answer", now.add(days=1), settings)  # an unrelated call
+    (promise,) = Appointment.select().where(Appointment.lead == lead_id)
+    assert not promise.done
+    lead = Lead.get_by_id(lead_id)
+    # retried the next business day, which is still before the appointment
+    assert lead.next_due_at == now.add(days=2) and lead.next_due_at < appt
+    # the next miss would fall after the appointment: the appointment comes first
+    log_outcome(lead_id, "no-answer", lead.next_due_at, settings)
+    lead = Lead.get_by_id(lead_id)
+    assert (lead.next_due_at, lead.priority) == (appt, TIER_PROMISE)
+
+
+# --- undo ---------------------------------------------------------------------------
+
+
+def test_nothing_to_undo_on_a_fresh_store(make_lead, settings, now):
+    make_lead()  # "received" is not an undoable touch
+    with pytest.raises(NothingToUndo):
+        undo_last(now, settings)
+
+
+@pytest.mark.parametrize("name", sorted(OUTCOMES))
+def test_undo_restores_everything_exactly(make_lead, settings, now, name):
+    """A lead mid-cadence with two phones, mail channels and a promise due now."""
+    lead_id = make_lead(
+        phones=["+1 212 555 0142", "+1 212 555 0199"], email="d@x.com", address="1 Main St"
+    )
+    log_outcome(lead_id, "no-answer", now.subtract(hours=4), settings)
+    log_outcome(lead_id, "callback", now.subtract(hours=3), settings, next_at=now)
+    before = world(lead_id)
+
+    at = now.add(minutes=2)
+    result = log_outcome(lead_id, name, at, settings, next_at=now.add(days=4))
+    after = world(lead_id)
+    assert after != before
+    assert len(after["touches"]) == len(before["touches"]) + 1
+
+    undone = undo_last(now.add(minutes=3), settings)
+    assert (undone.lead_id, undone.outcome) == (lead_id, name)
+    assert world(lead_id) == before
+    assert Touch.get_or_none(Touch.id == result.touch_id) is None
+    # the lead is back where it was: the same outcome gives the same result again
+    again = log_outcome(lead_id, name, at, settings, next_at=now.add(days=4))
+    assert (again.next_due_at, again.next_channel, again.status) == (
+        result.next_due_at,
+        result.next_channel,
+        result.status,
+    )
+
+
+def test_undo_three_in_a_row_then_nothing(make_lead, settings, now):
+    a = make_lead("A", phones=["+1 212 555 0142", "+1 212 555 0199"], email="a@x.com")
+    b = make_lead("B", phone="+1 415 555 0100")
+    snapshots = []
+    steps = [
+        (a, "wrong-number", None),
+        (b, "appointment", now.add(days=2)),
+        (a, "dnc", None),
+    ]
+    for i, (lead_id, name, next_at) in enumerate(steps):
+        snapshots.append((world(a), world(b)))
+        log_outcome(lead_id, name, now.add(minutes=i), settings, next_at=next_at)
+    for i, (lead_id, name, _) in reversed(list(enumerate(steps))):
+        result = undo_last(now.add(hours=1), settings)
+        assert (result.lead_id, result.outcome) == (lead_id, name)
+        assert (world(a), world(b)) == snapshots[i]
+    with pytest.raises(NothingToUndo, match="nothing to undo"):
+        undo_last(now.add(hours=1), settings)
+
+
+def test_undo_marks_the_lead_updated_now(make_lead, settings, now):
+    lead_id = make_lead()
+    log_outcome(lead_id, "no-answer", now, settings)
+    undo_last(now.add(minutes=7), settings)
+    assert Lead.get_by_id(lead_id).updated_at == now.add(minutes=7)
+
+
+# --- random histories through the real store -----------------------------------
+
+NAMES = sorted(OUTCOMES)
+
+
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(NAMES),
+            st.integers(0, 60 * 24 * 20),
+            st.one_of(st.none(), st.integers(60, 60 * 24 * 30)),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    phones=st.integers(1, 2),
+    email=st.booleans(),
+)
+@hsettings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_random_histories_keep_the_invariants_and_undo_to_the_start(
+    make_lead, settings, now, steps, phones, email
+):
+    numbers = ["+1 212 555 0142", "+1 212 555 0199"][:phones]
+    lead_id = make_lead(phones=numbers, email="d@x.com" if email else "")
+    start = world(lead_id)
+    history = [start]
+    at = now
+    for name, gap, offset in steps:
+        at = at.add(minutes=gap)
+        needs = OUTCOMES[name].needs_time
+        next_at = at.add(minutes=offset or 24 * 60) if (needs or offset) else None
+        try:
+            log_outcome(lead_id, name, at, settings, next_at=next_at)
+        except InvalidInput as exc:
+            assert "do-not-call" in str(exc) or "no good phone" in str(exc)
+            continue
+        lead = Lead.get_by_id(lead_id)
+        if lead.do_not_call:
+            assert lead.next_channel != "call"
+        for row in due_page(at, settings, limit=500) + later_rows(at, settings, limit=500):
+            if row.lead_id == lead_id and lead.do_not_call:
+                assert row.channel != "call" and not row.callable
+        history.append(world(lead_id))
+    # undo everything, checking every intermediate state on the way back
+    for expected in reversed(history[:-1]):
+        undo_last(at, settings)
+        assert world(lead_id) == expected
+    assert lead_columns(lead_id) == start["lead"]
+
+
+def test_log_outcome_result_times_are_utc(make_lead, settings, now):
+    lead_id = make_lead()
+    result = log_outcome(lead_id, "connected", pendulum.instance(now), settings)
+    assert result.next_due_at.timezone_name == "UTC"
+    assert result.status == "engaged"

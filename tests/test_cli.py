@@ -1,0 +1,316 @@
+"""The command line: add / log / undo / due / show with --db and --now, stable JSON,
+and one clear line on stderr (exit 1, no traceback) for every bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from leaddesk.cli import main
+from leaddesk.core.store import close_store
+
+# Monday 2026-11-23, 14:00 in New York.
+NOW = "2026-11-23T14:00:00-05:00"
+OFFSET = re.compile(r"[+-]\d\d:\d\d$")
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """run(*args, now=NOW) -> click Result, against a temp db and a fixed config."""
+    config = tmp_path / "config.toml"
+    config.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
+    db = tmp_path / "cli.db"
+    runner = CliRunner()
+
+    def run(*args: str, now: str | None = NOW, db_path: str | None = None):
+        argv = ["--db", db_path or str(db), "--config", str(config)]
+        if now is not None:
+            argv += ["--now", now]
+        return runner.invoke(main, [*argv, *args], env={"LEADDESK_DB": None})
+
+    yield run
+    close_store()
+
+
+def ok(result) -> str:
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.stdout
+
+
+def as_json(result):
+    return json.loads(ok(result))
+
+
+def add_dana(cli, now: str = NOW) -> int:
+    return int(
+        ok(
+            cli(
+                "add",
+                "--name",
+                "Dana Whitfield",
+                "--phone",
+                "(212) 555-0142",
+                "--email",
+                "dana@whitfield.example",
+                "--company",
+                "Whitfield Roofing",
+                "--source",
+                "trade show",
+                now=now,
+            )
+        ).strip()
+    )
+
+
+def test_add_prints_the_new_id(cli):
+    assert add_dana(cli) == 1
+    created = as_json(cli("add", "--name", "Ravi Patel", "--phone", "312 555 0177", "--json"))
+    assert created == {"id": 2, "name": "Ravi Patel"}
+
+
+def test_show_json_shape(cli):
+    lead_id = add_dana(cli)
+    ok(cli("log", str(lead_id), "no-answer", "--note", "rang out", now="2026-11-23T14:05:00-05:00"))
+    shown = as_json(cli("show", str(lead_id), "--json", now="2026-11-23T14:06:00-05:00"))
+    for key in (
+        "id",
+        "name",
+        "phone",
+        "email",
+        "timezone",
+        "status",
+        "attempts",
+        "no_count",
+        "do_not_call",
+        "do_not_mail",
+        "next_due_at",
+        "next_channel",
+        "touches",
+    ):
+        assert key in shown, key
+    assert shown["id"] == lead_id
+    assert shown["name"] == "Dana Whitfield"
+    assert shown["phone"] == "+12125550142"
+    assert shown["email"] == "dana@whitfield.example"
+    assert shown["timezone"] == "America/New_York"
+    assert (shown["status"], shown["attempts"], shown["no_count"]) == ("working", 1, 0)
+    assert (shown["do_not_call"], shown["do_not_mail"]) == (False, False)
+    assert shown["next_due_at"] == "2026-11-23T20:05:00+00:00"  # +1 h
+    assert shown["next_channel"] == "call"
+    touches = shown["touches"]
+    assert [t["outcome"] for t in touches] == ["no-answer", "received"]  # newest first
+    assert touches[0] == {
+        "at": "2026-11-23T19:05:00+00:00",
+        "channel": "call",
+        "outcome": "no-answer",
+        "note": "rang out",
+        "scheduled_due_at": "2026-11-23T20:05:00+00:00",
+    }
+    assert touches[1]["channel"] == "system"
+
+
+def test_log_json_shape(cli):
+    lead_id = add_dana(cli)
+    logged = as_json(cli("log", str(lead_id), "connected", "--json"))
+    assert logged["lead_id"] == lead_id and logged["outcome"] == "connected"
+    assert logged["status"] == "engaged"
+    assert logged["next_due_at"] == "2026-11-25T19:00:00+00:00"  # two business days
+    assert logged["next_channel"] == "call"
+    assert "their time" in logged["summary"]
+
+
+def test_due_json_shape(cli):
+    lead_id = add_dana(cli, now="2026-11-23T13:50:00-05:00")
+    rows = as_json(cli("due", "--json"))
+    (row,) = rows
+    for key in ("id", "name", "tier", "reason", "due_at", "channel", "callable"):
+        assert key in row, key
+    assert (row["id"], row["name"], row["tier"]) == (lead_id, "Dana Whitfield", "new")
+    assert row["reason"] == "new lead, waiting 10 min"
+    assert OFFSET.search(row["due_at"])
+    assert (row["channel"], row["callable"], row["section"]) == ("call", True, "due")
+
+
+def test_no_answer_at_8_55_pm_is_next_due_at_8_am_next_morning(cli):
+    """A New York lead logged no-answer at 20:55 local: due at/after 08:00 next morning."""
+    lead_id = add_dana(cli, now="2026-11-23T20:50:00-05:00")
+    logged = as_json(
+        cli("log", str(lead_id), "no-answer", "--json", now="2026-11-23T20:55:00-05:00")
+    )
+    assert logged["next_due_at"] == "2026-11-24T13:00:00+00:00"  # 08:00 in New York
+    shown = as_json(cli("show", str(lead_id), "--json", now="2026-11-23T21:00:00-05:00"))
+    assert shown["next_due_at"] == "2026-11-24T13:00:00+00:00"
+    # one minute before the window opens: not callable
+    early = as_json(cli("due", "--json", now="2026-11-24T07:59:00-05:00"))
+    assert [(r["id"], r["callable"]) for r in early] == [(lead_id, False)]
+    # at 08:00 local it is due and callable
+    (row,) = as_json(cli("due", "--json", now="2026-11-24T08:00:00-05:00"))
+    assert (row["id"], row["callable"], row["section"]) == (lead_id, True, "due")
+    assert row["due_local"] == "2026-11-24T08:00:00-05:00"
+
+
+def test_the_same_scenario_over_the_dst_change(cli):
+    """Saturday 20:55 EDT before the clocks go back: Monday 08:00 EST (Sunday is closed)."""
+    lead_id = add_dana(cli, now="2026-10-31T20:50:00-04:00")
+    logged = as_json(
+        cli("log", str(lead_id), "no-answer", "--json", now="2026-10-31T20:55:00-04:00")
+    )
+    assert logged["next_due_at"] == "2026-11-02T13:00:00+00:00"
+
+
+def test_log_next_is_read_in_the_leads_zone(cli):
+    lead_id = add_dana(cli)
+    logged = as_json(cli("log", str(lead_id), "callback", "--next", "tomorrow 9", "--json"))
+    assert logged["next_due_at"] == "2026-11-24T14:00:00+00:00"  # 09:00 New York
+    shown = as_json(cli("show", str(lead_id), "--json"))
+    assert shown["promises"] == [{"at": "2026-11-24T14:00:00+00:00", "kind": "callback"}]
+
+
+def test_undo_then_nothing_to_undo(cli):
+    lead_id = add_dana(cli)
+    before = as_json(cli("show", str(lead_id), "--json"))
+    ok(cli("log", str(lead_id), "dnc"))
+    assert as_json(cli("show", str(lead_id), "--json"))["do_not_call"] is True
+    assert ok(cli("undo")).strip() == "undone: dnc on Dana Whitfield"
+    assert as_json(cli("show", str(lead_id), "--json")) == before
+    result = cli("undo")
+    assert result.exit_code == 1
+    assert result.stderr == "leaddesk: nothing to undo\n"
+
+
+def test_due_text_output(cli):
+    add_dana(cli, now="2026-11-23T13:50:00-05:00")
+    text = ok(cli("due"))
+    assert text.splitlines()[0] == "DUE NOW"
+    assert "#1" in text and "Dana Whitfield · Whitfield Roofing" in text
+    assert "new lead, waiting 10 min" in text
+
+
+def test_due_on_an_empty_database(cli):
+    assert "Nothing due" in ok(cli("due"))
+    assert as_json(cli("due", "--json")) == []
+
+
+def test_show_text_output(cli):
+    lead_id = add_dana(cli)
+    text = ok(cli("show", str(lead_id)))
+    assert text.startswith("#1 Dana Whitfield · Whitfield Roofing")
+    assert "+1 212-555-0142" in text and "America/New_York (phone)" in text
+
+
+def test_a_config_warning_is_printed_but_the_command_runs(cli, tmp_path):
+    (tmp_path / "config.toml").write_text('[rep]\ntimezone = "America/Chicago"\nnick = "d"\n')
+    result = cli("due", "--json")
+    assert result.exit_code == 0
+    assert "leaddesk: warning:" in result.stderr and "rep.nick" in result.stderr
+
+
+def one_clear_line(result) -> str:
+    assert result.exit_code == 1, (result.output, result.exception)
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("leaddesk: ")
+    assert result.stdout == ""
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("show", "99"), "no lead with id 99"),
+        (("log", "99", "no-answer"), "no lead with id 99"),
+        (("log", "99", "no-answer", "--next", "tomorrow"), "no lead with id 99"),
+        (("log", "1", "hung-up"), "unknown outcome 'hung-up'"),
+        (("log", "abc", "no-answer"), "not a lead id"),
+        (("log", "0", "no-answer"), "not a lead id"),
+        (("log", "1", "callback"), "needs a time"),
+        (("log", "1", "callback", "--next", "feb 30"), "no day 30"),
+        (("log", "1", "callback", "--next", "in 99999999999 weeks"), "too far"),
+        (("add", "--name", "X", "--phone", "12"), "wrong number of digits"),
+        (("add", "--name", "X", "--email", "nope"), "not an email address"),
+        (("add", "--name", "X", "--timezone", "Mars/Base"), "IANA"),
+        (("add", "--name", "X", "--received", "yesterday-ish"), "ISO 8601"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr(cli, args, needle):
+    add_dana(cli)
+    line = one_clear_line(cli(*args))
+    assert needle in line, line
+
+
+@pytest.mark.parametrize("now", ["garbage", "14:00", "2026-13-01T10:00"])
+def test_a_bad_now_is_refused(cli, now):
+    line = one_clear_line(cli("due", now=now))
+    assert repr(now) in line
+
+
+def test_bad_phone_writes_nothing(cli):
+    one_clear_line(cli("add", "--name", "X", "--phone", "12"))
+    assert as_json(cli("due", "--json")) == []
+
+
+def test_a_directory_as_database(cli, tmp_path):
+    line = one_clear_line(cli("due", db_path=str(tmp_path)))
+    assert "is a directory" in line
+
+
+def test_a_file_that_is_not_a_database(cli, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n" * 100)
+    line = one_clear_line(cli("due", db_path=str(notes)))
+    assert "not a leaddesk database" in line
+
+
+def test_a_database_under_a_file(cli, tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    one_clear_line(cli("due", db_path=str(blocker / "t.db")))
+
+
+def test_a_broken_config_file(cli, tmp_path):
+    (tmp_path / "config.toml").write_text("[rep\nname = 1\n")
+    line = one_clear_line(cli("due"))
+    assert "config.toml" in line and "line 1" in line
+
+
+# --- the installed program, in a real process ------------------------------------
+
+
+def leaddesk_bin() -> str:
+    found = Path(sys.executable).with_name("leaddesk")
+    if not found.exists():
+        pytest.skip("leaddesk is not installed in this environment")
+    return str(found)
+
+
+def test_the_installed_program(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
+    base = [leaddesk_bin(), "--db", str(tmp_path / "p.db"), "--config", str(config)]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+
+    def run(*args, now="2026-11-23T20:50:00-05:00"):
+        return subprocess.run(
+            [*base, "--now", now, *args], capture_output=True, text=True, env=env, timeout=60
+        )
+
+    added = run("add", "--name", "Dana", "--phone", "212 555 0142")
+    assert added.returncode == 0, added.stderr
+    lead_id = added.stdout.strip()
+    logged = run("log", lead_id, "no-answer", "--json", now="2026-11-23T20:55:00-05:00")
+    assert logged.returncode == 0, logged.stderr
+    assert json.loads(logged.stdout)["next_due_at"] == "2026-11-24T13:00:00+00:00"
+    due = run("due", "--json", now="2026-11-24T08:00:00-05:00")
+    assert [(r["id"], r["callable"]) for r in json.loads(due.stdout)] == [(int(lead_id), True)]
+
+    bad = run("show", "4242")
+    assert bad.returncode == 1
+    assert bad.stderr == "leaddesk: no lead with id 4242\n"
+    assert bad.stdout == ""
