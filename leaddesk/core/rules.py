@@ -335,6 +335,8 @@ def plan_outcome(
                 s = _nurture(s, now, rules.nurture_every_days, settings)
     elif name == "wrong-number":
         phone_bad = True
+        # The lead has been touched: it is no longer a speed-to-lead "new" lead.
+        s = replace(s, status="working" if s.status == "new" else s.status)
         if state.spare_phones > 0:
             s = _retry(replace(s, spare_phones=s.spare_phones - 1), now, settings)
         else:

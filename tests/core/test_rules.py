@@ -410,6 +410,11 @@ def test_wrong_number_without_a_spare_goes_to_letter_when_no_email():
     assert s.next_channel == "letter"
 
 
+def test_wrong_number_on_a_new_lead_leaves_the_new_tier():
+    s = first_touch("wrong-number", spare_phones=1).state
+    assert s.status == "working" and s.priority == TIER_CADENCE
+
+
 def test_wrong_number_with_nothing_left_is_bad():
     d = first_touch("wrong-number")
     s = d.state
