@@ -1,0 +1,1 @@
+"""Benchmarks for leaddesk: `python -m bench` (or `make bench`). See BENCHMARKS.md."""

@@ -1,0 +1,476 @@
+"""`python -m bench`: time the desk's hot paths on synthetic stores of 1k and 100k leads.
+
+Each store is filled by `fill_demo` (~10 touches per lead), ANALYZEd and
+cached in bench/out/ under a signature of everything that shapes its rows
+(schema, models, rules, demo generator, seed, size, `now`), so reruns skip
+the fill. Every run works on a fresh copy, so the cached file never drifts.
+
+Prints a table and JSON, and writes bench/out/results.json. See BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import hashlib
+import json
+import math
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from pendulum import DateTime
+
+from leaddesk.core.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+# Monday 14:00 in New York: every US calling window is open, as in a work day.
+NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
+SETTINGS = Settings(rep_name="bench", rep_timezone="America/Chicago")
+SEED = 1
+PAGE = 50
+# Files whose changes change the rows `fill_demo` writes.
+SIGNED_SOURCES = (
+    "leaddesk/core/models.py",
+    "leaddesk/core/demo.py",
+    "leaddesk/core/rules.py",
+    "leaddesk/core/services.py",
+    "leaddesk/core/settings.py",
+    "leaddesk/core/phones.py",
+)
+TARGET_SIZE = 100_000
+TARGET_DUE_MS = 2.0
+TARGET_DUE_RATIO = 3.0
+TARGET_KEY_MS = 50.0
+
+
+# --- timing helpers -----------------------------------------------------------
+
+
+def summary(samples_s: list[float]) -> dict[str, float]:
+    """Median, p95, min and mean of samples, in milliseconds."""
+    ms = sorted(s * 1000 for s in samples_s)
+    p95 = ms[max(0, math.ceil(0.95 * len(ms)) - 1)]
+    return {
+        "median_ms": round(statistics.median(ms), 4),
+        "p95_ms": round(p95, 4),
+        "min_ms": round(ms[0], 4),
+        "mean_ms": round(statistics.fmean(ms), 4),
+        "runs": len(ms),
+    }
+
+
+def timed(fn: Callable[[], Any], runs: int, warmup: int = 10) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    gc.collect()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+# --- the stores -----------------------------------------------------------------
+
+
+def signature(size: int, seed: int) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"v1 size={size} seed={seed} now={NOW.isoformat()} {SETTINGS!r}".encode())
+    migrations = sorted((ROOT / "leaddesk/core/migrations").glob("*.py"))
+    for path in [*migrations, *(ROOT / p for p in SIGNED_SOURCES)]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def build_store(size: int, seed: int, rebuild: bool) -> tuple[Path, dict[str, Any]]:
+    """The cached, ANALYZEd store for `size` leads (filled now if missing or stale)."""
+    from leaddesk.core.demo import fill_demo
+    from leaddesk.core.store import close_store, open_store
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    sig = signature(size, seed)
+    path = OUT / f"demo-{size}-{sig}.db"
+    meta_path = path.with_suffix(".json")
+    if path.exists() and meta_path.exists() and not rebuild:
+        meta = json.loads(meta_path.read_text())
+        return path, {**meta, "cached": True}
+    for old in OUT.glob(f"demo-{size}-*"):
+        old.unlink()
+    partial = OUT / f"building-{size}.db"
+    for stale in OUT.glob(f"building-{size}.db*"):
+        stale.unlink()
+    print(f"filling {size:,} leads (seed {seed}) …", file=sys.stderr, flush=True)
+    db = open_store(str(partial))
+    start = time.perf_counter()
+    made = fill_demo(size, NOW, SETTINGS, seed=seed)
+    fill_s = time.perf_counter() - start
+    start = time.perf_counter()
+    db.execute_sql("ANALYZE")
+    analyze_s = time.perf_counter() - start
+    counts = {
+        table: db.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+        for table in ("lead", "phone", "touch", "appointment")
+    }
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    close_store()
+    partial.rename(path)  # only a finished fill is ever cached
+    meta = {
+        "leads": made,
+        "rows": counts,
+        "rows_total": sum(counts.values()),
+        "fill_s": round(fill_s, 2),
+        "analyze_s": round(analyze_s, 2),
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "signature": sig,
+    }
+    meta_path.write_text(json.dumps(meta, indent=2))
+    print(f"  filled in {fill_s:.1f} s ({meta['rows_total']:,} rows)", file=sys.stderr)
+    return path, {**meta, "cached": False}
+
+
+def work_copy(path: Path, size: int) -> Path:
+    work = OUT / f"work-{size}.db"
+    for stale in OUT.glob(f"work-{size}.db*"):
+        stale.unlink()
+    shutil.copyfile(path, work)
+    return work
+
+
+# --- the measurements -----------------------------------------------------------
+
+
+def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
+    """The DUE page's query through peewee `.tuples()` and the same SQL through sqlite3."""
+    from leaddesk.core.queue import due_query, open_zone_keys
+
+    keys = open_zone_keys(NOW, SETTINGS)
+
+    def through_peewee() -> list[tuple]:
+        return list(due_query(NOW, keys).limit(PAGE).tuples())
+
+    sql, params = due_query(NOW, keys).limit(PAGE).sql()
+    raw = sqlite3.connect(work)
+    try:
+
+        def through_sqlite3() -> list[tuple]:
+            return raw.execute(sql, params).fetchall()
+
+        # (peewee converts the timestamps; the lead ids must match)
+        if [r[0] for r in through_peewee()] != [r[0] for r in through_sqlite3()]:
+            raise AssertionError("peewee and sqlite3 disagree on the due page")
+        plan = [row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, params)]
+        # Interleave the two so a slow phase of the machine hits both alike.
+        pw_samples: list[float] = []
+        raw_samples: list[float] = []
+        for _ in range(4):
+            pw_samples += timed(through_peewee, runs // 4)
+            raw_samples += timed(through_sqlite3, runs // 4)
+    finally:
+        raw.close()
+    peewee_stats, raw_stats = summary(pw_samples), summary(raw_samples)
+    return {
+        "peewee": peewee_stats,
+        "sqlite3": raw_stats,
+        "ratio": round(peewee_stats["median_ms"] / raw_stats["median_ms"], 2),
+        "open_zone_sets": len(keys),
+        "plan": plan,
+    }
+
+
+def bench_queue(runs: int) -> dict[str, Any]:
+    from leaddesk.core.desk import day_counts, desk_snapshot
+    from leaddesk.core.queue import counts, due_page, later_rows, open_zone_keys
+
+    keys = open_zone_keys(NOW, SETTINGS)
+    first = due_page(NOW, SETTINGS, 0, 1, keys)
+    lead = first[0].lead_id if first else None
+    found = counts(NOW, SETTINGS, keys)
+    return {
+        "due_count": found.due,
+        "later_count": found.later,
+        "open_zone_keys": summary(timed(lambda: open_zone_keys(NOW, SETTINGS), runs)),
+        "due_page": summary(timed(lambda: due_page(NOW, SETTINGS, 0, PAGE, keys), runs)),
+        "counts": summary(timed(lambda: counts(NOW, SETTINGS, keys), runs)),
+        # the other parts of a desk refresh
+        "later_rows": summary(timed(lambda: later_rows(NOW, SETTINGS, 100, keys), runs // 4, 3)),
+        "day_counts": summary(timed(lambda: day_counts(NOW, SETTINGS), runs // 4, 3)),
+        "touches_today": day_counts(NOW, SETTINGS).dials,
+        "desk_snapshot": summary(
+            timed(lambda: desk_snapshot(NOW, SETTINGS, 0, 2 * PAGE, lead), max(runs // 4, 20), 3)
+        ),
+    }
+
+
+def bench_log_outcome(runs: int) -> dict[str, Any]:
+    """log_outcome on varied due leads, each undone (untimed) so the store stays the same."""
+    from leaddesk.core.queue import due_page, open_zone_keys
+    from leaddesk.core.services import log_outcome, undo_last
+
+    keys = open_zone_keys(NOW, SETTINGS)
+    rows = [r for r in due_page(NOW, SETTINGS, 0, 400, keys) if r.callable]
+    if not rows:
+        return {"skipped": "no callable lead is due"}
+    outcomes = ("no-answer", "voicemail", "busy", "gatekeeper", "connected")
+    logs: list[float] = []
+    undos: list[float] = []
+    for i in range(runs + 5):
+        lead_id = rows[i % len(rows)].lead_id
+        start = time.perf_counter()
+        log_outcome(lead_id, outcomes[i % len(outcomes)], NOW, SETTINGS)
+        middle = time.perf_counter()
+        undo_last(NOW, SETTINGS)
+        end = time.perf_counter()
+        if i >= 5:  # warm-up
+            logs.append(middle - start)
+            undos.append(end - middle)
+    return {"log_outcome": summary(logs), "undo_last": summary(undos), "leads": len(rows)}
+
+
+def bench_lead_view(size: int, runs: int) -> dict[str, Any]:
+    from leaddesk.core.leads import lead_view
+
+    rng = random.Random(7)
+    ids = [rng.randint(1, size) for _ in range(runs + 10)]
+    it = iter(ids)
+    return summary(timed(lambda: lead_view(next(it), NOW, SETTINGS), runs))
+
+
+def bench_keypress(db_path: Path, now: DateTime, presses: int = 30) -> dict[str, Any]:
+    """Keypress to next lead in the Textual desk, minus the test pilot's own cost.
+
+    Presses "n" (no answer) on the selected lead and waits until the detail
+    pane (`#detail`, attribute `lead_id`) shows another lead; then undoes it
+    (untimed) so the next press meets the same queue. The same press/pause
+    cycle on an unbound key ("f12") measures the pilot's overhead, which
+    FACTS.md puts at 60–80 ms whatever the app does.
+
+    Needs `leaddesk.ui.app.make_app(settings, clock, target)`; skips with the
+    reason when the UI is missing or does not match.
+    """
+    try:
+        from leaddesk.ui.app import make_app
+    except ImportError as exc:
+        return {"skipped": f"skipped (UI not built yet: {exc})"}
+    from leaddesk.core.clock import FixedClock
+
+    async def run() -> dict[str, Any]:
+        app = make_app(SETTINGS, FixedClock(now), str(db_path))
+        async with app.run_test(size=(120, 35)) as pilot:
+
+            def shown() -> int | None:
+                detail = app.screen.query_one("#detail")
+                return getattr(detail, "lead_id", None)
+
+            async def wait_for(predicate: Callable[[], bool], what: str, tries: int = 400):
+                for _ in range(tries):
+                    await pilot.pause()
+                    if predicate():
+                        return
+                raise TimeoutError(f"the desk never showed {what}")
+
+            await app.workers.wait_for_complete()
+            await wait_for(lambda: shown() is not None, "a lead")
+            outcome: list[float] = []
+            empty: list[float] = []
+            for i in range(presses + 2):
+                before = shown()
+                start = time.perf_counter()
+                await pilot.press("n")
+                await wait_for(lambda b=before: shown() not in (None, b), "the next lead")
+                elapsed = time.perf_counter() - start
+                await app.workers.wait_for_complete()
+                await pilot.press("u")
+                await app.workers.wait_for_complete()
+                await wait_for(lambda b=before: shown() == b, "the undone lead again")
+                start = time.perf_counter()
+                await pilot.press("f12")
+                await pilot.pause()
+                empty_elapsed = time.perf_counter() - start
+                if i >= 2:  # warm-up
+                    outcome.append(elapsed)
+                    empty.append(empty_elapsed)
+        key, idle = summary(outcome), summary(empty)
+        return {
+            "outcome_key": key,
+            "empty_key": idle,
+            "net_median_ms": round(key["median_ms"] - idle["median_ms"], 2),
+        }
+
+    from leaddesk.core.store import close_store, open_store
+
+    open_store(str(db_path))
+    try:
+        return asyncio.run(run())
+    except Exception as exc:  # the UI is being written: report, never crash the bench
+        return {"skipped": f"skipped (desk does not match the benchmark: {exc!r})"}
+    finally:
+        close_store()
+
+
+def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[str, Any]:
+    from leaddesk.core.store import close_store, open_store
+
+    cached, meta = build_store(size, seed, rebuild)
+    work = work_copy(cached, size)
+    print(f"measuring {size:,} leads …", file=sys.stderr, flush=True)
+    open_store(str(work))
+    try:
+        result: dict[str, Any] = {"store": meta}
+        result["due_query"] = bench_due_query(work, runs)
+        result.update(bench_queue(runs))
+        result.update(bench_log_outcome(runs))
+        result["lead_view"] = bench_lead_view(size, runs)
+    finally:
+        close_store()
+    if ui:
+        result["keypress"] = bench_keypress(work, NOW)
+    for leftover in OUT.glob(f"work-{size}.db*"):
+        leftover.unlink()
+    return result
+
+
+# --- report ---------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    import peewee
+    import textual
+
+    return {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "peewee": peewee.__version__,
+        "textual": getattr(textual, "__version__", "?"),
+        "platform": platform.platform(),
+    }
+
+
+def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    r = results.get(str(TARGET_SIZE))
+    if r is None:
+        return []
+    due = r["due_query"]
+    checks = [
+        ("due query median (peewee)", due["peewee"]["median_ms"], f"≤ {TARGET_DUE_MS} ms",
+         due["peewee"]["median_ms"] <= TARGET_DUE_MS),
+        ("due query peewee / raw sqlite3", due["ratio"], f"≤ {TARGET_DUE_RATIO}×",
+         due["ratio"] <= TARGET_DUE_RATIO),
+    ]  # fmt: skip
+    key = r.get("keypress", {})
+    if "net_median_ms" in key:
+        net = key["net_median_ms"]
+        checks.append(
+            ("keypress → next lead (net)", net, f"≤ {TARGET_KEY_MS} ms", net <= TARGET_KEY_MS)
+        )
+    else:
+        checks.append(("keypress → next lead (net)", None, f"≤ {TARGET_KEY_MS} ms", None))
+    return [
+        {"what": what, "value": value, "target": target, "pass": ok}
+        for what, value, target, ok in checks
+    ]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        if "skipped" in value:
+            return "skipped"
+        return f"{value['median_ms']:.3f} / {value['p95_ms']:.3f}"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    sizes = list(results)
+    lines: list[tuple[str, ...]] = [
+        ("metric (ms: median / p95)", *(f"{int(s):,} leads" for s in sizes))
+    ]
+
+    def row(label: str, get: Callable[[dict[str, Any]], Any]) -> None:
+        cells = []
+        for s in sizes:
+            try:
+                cells.append(_cell(get(results[s])))
+            except (KeyError, TypeError):
+                cells.append("-")
+        lines.append((label, *cells))
+
+    row("fill_demo (s)", lambda r: r["store"]["fill_s"])
+    row("rows in store", lambda r: f"{r['store']['rows_total']:,}")
+    row("due now / later today", lambda r: f"{r['due_count']:,} / {r['later_count']:,}")
+    row("due query, peewee .tuples()", lambda r: r["due_query"]["peewee"])
+    row("due query, raw sqlite3", lambda r: r["due_query"]["sqlite3"])
+    row("due query ratio peewee/raw", lambda r: f"{r['due_query']['ratio']:.2f}×")
+    row("due_page (50 rows + reasons)", lambda r: r["due_page"])
+    row("counts (due + later)", lambda r: r["counts"])
+    row("open_zone_keys", lambda r: r["open_zone_keys"])
+    row("later_rows (100 rows + reasons)", lambda r: r["later_rows"])
+    row("day_counts (header; calls today)", lambda r: r["day_counts"])
+    row("calls logged 'today' in store", lambda r: f"{r['touches_today']:,}")
+    row("desk_snapshot (whole refresh)", lambda r: r["desk_snapshot"])
+    row("log_outcome (1 transaction)", lambda r: r["log_outcome"])
+    row("undo_last", lambda r: r["undo_last"])
+    row("lead_view (detail + history)", lambda r: r["lead_view"])
+    row("key 'n' → next lead (pilot)", lambda r: r["keypress"]["outcome_key"])
+    row("unbound key (pilot overhead)", lambda r: r["keypress"]["empty_key"])
+    row("key → next lead, net", lambda r: r["keypress"]["net_median_ms"])
+    width = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    out = []
+    for n, line in enumerate(lines):
+        out.append("  ".join(cell.ljust(width[i]) for i, cell in enumerate(line)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in width))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,100000", help="comma-separated lead counts")
+    parser.add_argument("--quick", action="store_true", help="1k leads only")
+    parser.add_argument("--runs", type=int, default=300, help="timed runs per figure (≥ 200)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--rebuild", action="store_true", help="refill cached stores")
+    parser.add_argument("--no-ui", action="store_true", help="skip the Textual keypress figure")
+    args = parser.parse_args(argv)
+    sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    runs = max(args.runs, 8)
+    results: dict[str, dict[str, Any]] = {}
+    for size in sizes:
+        results[str(size)] = run_size(size, args.seed, runs, args.rebuild, not args.no_ui)
+    report = {
+        "machine": machine(),
+        "now": NOW.isoformat(),
+        "results": results,
+        "targets": targets(results),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "results.json").write_text(json.dumps(report, indent=2))
+    print(table(results))
+    if not report["targets"]:
+        print(f"\n(targets apply at {TARGET_SIZE:,} leads: run without --quick)")
+    else:
+        print(f"\ntargets at {TARGET_SIZE:,} leads")
+        for t in report["targets"]:
+            verdict = {True: "PASS", False: "FAIL", None: "n/a"}[t["pass"]]
+            print(f"  {verdict:<4}  {t['what']}: {t['value']} (target {t['target']})")
+    print("\n" + json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
