@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,8 +61,13 @@ def to_ms(value: Any) -> int:
 
 
 def from_ms(ms: int) -> DateTime:
+    # Built directly: pendulum.from_timestamp costs ~10 µs, this ~1 µs, and a
+    # queue page converts hundreds of these.
     seconds, millis = divmod(ms, 1000)
-    return pendulum.from_timestamp(seconds, tz="UTC").add(microseconds=millis * 1000)
+    d = datetime.fromtimestamp(seconds, UTC)
+    return DateTime(
+        d.year, d.month, d.day, d.hour, d.minute, d.second, millis * 1000, tzinfo=pendulum.UTC
+    )
 
 
 class BaseModel(peewee.Model):

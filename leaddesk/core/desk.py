@@ -15,6 +15,7 @@ from leaddesk.core.leads import LeadView, lead_count, lead_view
 from leaddesk.core.models import Appointment, Touch
 from leaddesk.core.queue import QueueCounts, QueueRow, counts, due_page, later_rows, open_zone_keys
 from leaddesk.core.settings import Settings
+from leaddesk.core.tz import tz
 
 CONNECT_OUTCOMES = ("connected", "callback", "appointment", "not-interested", "dnc", "won")
 
@@ -40,7 +41,7 @@ class DeskSnapshot:
 
 def day_counts(now: DateTime, settings: Settings) -> DayCounts:
     """Today's dials, connects and appointments set, in the rep's day."""
-    start = now.in_timezone(settings.rep_timezone).start_of("day")
+    start = now.in_timezone(tz(settings.rep_timezone)).start_of("day")
     calls = (
         Touch.select(
             pw.fn.COUNT(Touch.id),

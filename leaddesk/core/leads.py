@@ -13,6 +13,7 @@ from leaddesk.core.queue import zones_of
 from leaddesk.core.rules import next_open, window_open, zones_or_rep
 from leaddesk.core.services import get_lead
 from leaddesk.core.settings import Settings
+from leaddesk.core.tz import tz
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
         timezone=zone,
         timezone_source=lead.timezone_source,
         call_zones=zones,
-        local_now=now.in_timezone(zone),
+        local_now=now.in_timezone(tz(zone)),
         window_open=is_open,
         window_opens_at=None if is_open else next_open(now, zones, settings),
         source=lead.source,

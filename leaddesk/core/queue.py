@@ -25,6 +25,7 @@ from leaddesk.core.models import (
 from leaddesk.core.rules import next_open, waiting_heat, window_open, zones_or_rep
 from leaddesk.core.settings import Settings
 from leaddesk.core.text import minutes_between, span_words, when_local
+from leaddesk.core.tz import tz
 
 DUE, LATER = "due", "later"
 
@@ -113,7 +114,7 @@ def _later_where(now: DateTime, end_of_day: DateTime, open_keys: list[str]) -> p
 
 
 def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
-    return now.in_timezone(settings.rep_timezone).end_of("day").in_timezone("UTC")
+    return now.in_timezone(tz(settings.rep_timezone)).end_of("day").in_timezone("UTC")
 
 
 def due_query(now: DateTime, open_keys: list[str]) -> pw.ModelSelect:

@@ -15,6 +15,7 @@ from pendulum import DateTime
 from leaddesk.core.errors import InvalidInput
 from leaddesk.core.models import TIER_CADENCE, TIER_NEW, TIER_NURTURE, TIER_PROMISE
 from leaddesk.core.settings import WEEKDAYS, Settings
+from leaddesk.core.tz import tz
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def zones_or_rep(zones: tuple[str, ...], settings: Settings) -> tuple[str, ...]:
 
 
 def _open_in_zone(at: DateTime, zone: str, settings: Settings) -> bool:
-    local = at.in_timezone(zone)
+    local = at.in_timezone(tz(zone))
     t = local.time().replace(tzinfo=None)
     return any(start <= t < end for start, end in settings.calling_hours[WEEKDAYS[local.weekday()]])
 
@@ -127,7 +128,7 @@ def window_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> boo
 
 
 def _next_open_in_zone(at: DateTime, zone: str, settings: Settings) -> DateTime:
-    local = at.in_timezone(zone)
+    local = at.in_timezone(tz(zone))
     for day in range(8):
         date = local.add(days=day)
         for start, end in settings.calling_hours[WEEKDAYS[date.weekday()]]:
@@ -177,11 +178,11 @@ def add_local(at: DateTime, minutes: int, zone: str) -> DateTime:
     change overnight (a 23- or 25-hour day); the remainder is exact minutes.
     """
     days, rest = divmod(minutes, 24 * 60)
-    return at.in_timezone(zone).add(days=days).add(minutes=rest).in_timezone("UTC")
+    return at.in_timezone(tz(zone)).add(days=days).add(minutes=rest).in_timezone("UTC")
 
 
 def add_business_days(at: DateTime, days: int, zone: str) -> DateTime:
-    local = at.in_timezone(zone)
+    local = at.in_timezone(tz(zone))
     while days > 0:
         local = local.add(days=1)
         if local.weekday() < 5:
@@ -355,7 +356,9 @@ def plan_outcome(
             s = replace(s, attempts=s.attempts + 1, status="working")
             s = replace(s, cadence_started_at=s.cadence_started_at or now)
             s = _advance_cadence(s, now, settings)
-        elif s.next_channel == name and s.status in ("nurture", "won"):
+        elif s.next_channel == name:
+            # The mail that was due went out (nurture, check-in, or an engaged
+            # lead that can no longer be called): the next one in a cycle.
             s = _nurture(s, now, rules.nurture_every_days, settings)
 
     if next_at is not None and promise is None:

@@ -27,6 +27,7 @@ from leaddesk.core.rules import (
 )
 from leaddesk.core.settings import Settings
 from leaddesk.core.text import next_contact
+from leaddesk.core.tz import tz
 
 # A call logged this close to a promised time keeps that promise.
 PROMISE_SLACK_MINUTES = 60
@@ -263,7 +264,7 @@ def log_outcome(
             rep=rep_id(settings.rep_name),
             duration_s=duration_s,
             phone=current.e164 if spec.channel == "call" and current else "",
-            lead_local=now.in_timezone(zone).isoformat(),
+            lead_local=now.in_timezone(tz(zone)).isoformat(),
             in_window=window_open(now, zones, settings) if spec.channel == "call" else None,
             counted=decision.counted,
             scheduled_due_at=decision.state.next_due_at,

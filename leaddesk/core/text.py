@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pendulum import DateTime
 
+from leaddesk.core.tz import tz
+
 
 def minutes_between(start: DateTime, end: DateTime) -> int:
     return int((end - start).total_seconds() // 60)
@@ -32,8 +34,8 @@ def span_words(minutes: int) -> str:
 
 def when_local(at: DateTime, zone: str, now: DateTime) -> str:
     """'14:30' today, 'Thu 10:00' within a week, '2026-12-03 10:00' beyond."""
-    local = at.in_timezone(zone)
-    today = now.in_timezone(zone).date()
+    local = at.in_timezone(tz(zone))
+    today = now.in_timezone(tz(zone)).date()
     days = (local.date() - today).days
     if days == 0:
         return local.format("HH:mm")

@@ -12,6 +12,7 @@ import pendulum
 from pendulum import DateTime
 
 from leaddesk.core.errors import InvalidInput
+from leaddesk.core.tz import tz
 
 DAYS = {
     "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2,
@@ -55,7 +56,7 @@ def parse_when(text: str, now: DateTime, zone: str, morning_hour: int = 9) -> Da
     raw = " ".join((text or "").strip().lower().replace(",", " ").split())
     if not raw:
         raise InvalidInput("no time given")
-    local_now = now.in_timezone(zone)
+    local_now = now.in_timezone(tz(zone))
     try:
         result = _parse(raw, local_now, zone, morning_hour)
         if result is None:
@@ -71,7 +72,7 @@ def parse_when(text: str, now: DateTime, zone: str, morning_hour: int = 9) -> Da
 
 def quick(key: str, now: DateTime, zone: str, morning_hour: int = 9) -> DateTime | None:
     """The picker's one-key choices: 1-9 days, t tomorrow morning, w next week."""
-    local = now.in_timezone(zone)
+    local = now.in_timezone(tz(zone))
     if key.isdigit() and key != "0":
         return _at(local.add(days=int(key)), morning_hour, 0, zone).in_timezone("UTC")
     if key == "t":
@@ -188,7 +189,7 @@ def _iso(raw: str, zone: str, morning: int) -> DateTime | None:
 
 def _at(day: DateTime, hour: int, minute: int, zone: str) -> DateTime:
     """Wall-clock `hour:minute` on `day` in `zone`, refusing a time DST skips."""
-    local = day.in_timezone(zone)
+    local = day.in_timezone(tz(zone))
     result = pendulum.datetime(local.year, local.month, local.day, hour, minute, tz=zone)
     if (result.hour, result.minute) != (hour, minute):
         raise InvalidInput(

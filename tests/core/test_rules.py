@@ -410,6 +410,23 @@ def test_wrong_number_without_a_spare_goes_to_letter_when_no_email():
     assert s.next_channel == "letter"
 
 
+@pytest.mark.parametrize("status", ["engaged", "appointment"])
+def test_mail_due_on_a_lead_that_talked_is_rescheduled_when_sent(status):
+    engaged = replace(
+        fresh(MON_2PM.subtract(days=5)),
+        status=status,
+        attempts=2,
+        do_not_call=True,
+        has_email=True,
+        next_channel="email",
+        next_due_at=MON_2PM.subtract(hours=1),
+        priority=TIER_CADENCE,
+    )
+    s = plan(engaged, "email").state
+    assert s.next_channel == "email"
+    assert s.next_due_at > MON_2PM.add(days=20)
+
+
 def test_wrong_number_on_a_new_lead_leaves_the_new_tier():
     s = first_touch("wrong-number", spare_phones=1).state
     assert s.status == "working" and s.priority == TIER_CADENCE
