@@ -11,9 +11,17 @@ from dataclasses import dataclass
 import peewee as pw
 from pendulum import DateTime
 
+from leaddesk.core.errors import NotFound
 from leaddesk.core.leads import LeadView, lead_count, lead_view
-from leaddesk.core.models import Appointment, Touch
-from leaddesk.core.queue import QueueCounts, QueueRow, counts, due_page, later_rows, open_zone_keys
+from leaddesk.core.models import Rep, Touch
+from leaddesk.core.queue import (
+    QueueRow,
+    due_count,
+    due_page,
+    later_count,
+    later_rows,
+    open_zone_keys,
+)
 from leaddesk.core.settings import Settings
 from leaddesk.core.tz import tz
 
@@ -28,35 +36,50 @@ class DayCounts:
 
 
 @dataclass(frozen=True)
-class DeskSnapshot:
-    now: DateTime
+class DeskExtras:
+    """The slower parts of the desk, refreshed after each keystroke, not on it."""
+
     total_leads: int
-    counts: QueueCounts
-    offset: int  # index of `due[0]` in the DUE section
-    due: tuple[QueueRow, ...]
+    later_count: int
     later: tuple[QueueRow, ...]
     today: DayCounts
-    lead: LeadView | None  # the selected lead, if asked for
+
+
+@dataclass(frozen=True)
+class DeskSnapshot:
+    now: DateTime
+    due_count: int
+    offset: int  # index of `due[0]` in the DUE section
+    due: tuple[QueueRow, ...]
+    extras: DeskExtras | None  # None when only the DUE page was asked for
+    lead: LeadView | None = None  # the lead asked for, read in the same call
 
 
 def day_counts(now: DateTime, settings: Settings) -> DayCounts:
-    """Today's dials, connects and appointments set, in the rep's day."""
+    """This rep's dials, connects and appointments set today (the rep's day).
+
+    One pass over the covering index touch(rep, at, channel, outcome).
+    """
     start = now.in_timezone(tz(settings.rep_timezone)).start_of("day")
-    calls = (
+    rep = Rep.get_or_none(Rep.name == settings.rep_name)
+    if rep is None:
+        return DayCounts(0, 0, 0)
+    is_call = Touch.channel == "call"
+
+    def tally(condition: pw.Expression) -> pw.Function:
+        return pw.fn.SUM(pw.Case(None, [(condition, 1)], 0))
+
+    dials, connects, appointments = (
         Touch.select(
-            pw.fn.COUNT(Touch.id),
-            pw.fn.SUM(pw.Case(None, [(Touch.outcome.in_(CONNECT_OUTCOMES), 1)], 0)),
+            tally(is_call),
+            tally(is_call & Touch.outcome.in_(CONNECT_OUTCOMES)),
+            tally(Touch.outcome == "appointment"),
         )
-        .where((Touch.at >= start) & (Touch.channel == "call"))
+        .where((Touch.rep == rep.id) & (Touch.at >= start))
         .tuples()
         .get()
     )
-    appointments = (
-        Appointment.select()
-        .where((Appointment.created_at >= start) & (Appointment.kind == "appointment"))
-        .count()
-    )
-    return DayCounts(int(calls[0] or 0), int(calls[1] or 0), appointments)
+    return DayCounts(int(dials or 0), int(connects or 0), int(appointments or 0))
 
 
 def desk_snapshot(
@@ -64,33 +87,56 @@ def desk_snapshot(
     settings: Settings,
     offset: int,
     limit: int,
-    lead_id: int | None = None,
+    *,
+    full: bool = True,
     later_limit: int = 100,
+    focus: int | None = None,
+    avoid_lead: int | None = None,
+    lead_id: int | None = None,
 ) -> DeskSnapshot:
+    """The DUE page at `offset`; with `full`, also LATER, today's counts, totals.
+
+    `lead_id`, or the lead at DUE index `focus` (skipping `avoid_lead`), is read
+    too, so the desk can show the next lead without a second round trip.
+
+    The keystroke path asks for the page only (a few ms at 100k leads) and
+    fetches the rest right after, so the next lead appears first.
+    """
     keys = open_zone_keys(now, settings)
-    queue_counts = counts(now, settings, keys)
-    offset = max(0, min(offset, max(queue_counts.due - 1, 0)))
+    total_due = due_count(now, keys)
+    offset = max(0, min(offset, max(total_due - 1, 0)))
     due = tuple(due_page(now, settings, offset, limit, keys))
-    later = tuple(later_rows(now, settings, later_limit, keys))
-    view = _view_or_none(lead_id, now, settings)
+    extras = desk_extras(now, settings, later_limit, keys) if full else None
+    if lead_id is None and focus is not None:
+        lead_id = _lead_at(due, focus - offset, avoid_lead)
+    lead = None
+    if lead_id is not None:
+        try:
+            lead = lead_view(lead_id, now, settings, touches=100)
+        except NotFound:
+            lead = None
     return DeskSnapshot(
-        now=now,
-        total_leads=lead_count(),
-        counts=queue_counts,
-        offset=offset,
-        due=due,
-        later=later,
-        today=day_counts(now, settings),
-        lead=view,
+        now=now, due_count=total_due, offset=offset, due=due, extras=extras, lead=lead
     )
 
 
-def _view_or_none(lead_id: int | None, now: DateTime, settings: Settings) -> LeadView | None:
-    if lead_id is None:
+def _lead_at(rows: tuple[QueueRow, ...], index: int, avoid_lead: int | None) -> int | None:
+    """The lead at `index` of the page — the next one if that is `avoid_lead`."""
+    if not rows:
         return None
-    from leaddesk.core.errors import NotFound
+    index = max(0, min(index, len(rows) - 1))
+    if rows[index].lead_id == avoid_lead and index + 1 < len(rows):
+        index += 1
+    return rows[index].lead_id
 
-    try:
-        return lead_view(lead_id, now, settings, touches=100)
-    except NotFound:
-        return None
+
+def desk_extras(
+    now: DateTime, settings: Settings, later_limit: int = 100, open_keys: list[str] | None = None
+) -> DeskExtras:
+    keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    return DeskExtras(
+        total_leads=lead_count(),
+        later_count=later_count(now, settings, keys),
+        later=tuple(later_rows(now, settings, later_limit, keys)),
+        today=day_counts(now, settings),
+    )

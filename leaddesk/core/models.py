@@ -121,7 +121,8 @@ class Touch(BaseModel):
     before = pw.TextField(default="")
 
     class Meta:
-        indexes = ((("lead", "at"), False),)
+        # (rep, at, channel, outcome) covers the header's counts of today.
+        indexes = ((("lead", "at"), False), (("rep", "at", "channel", "outcome"), False))
 
 
 class Appointment(BaseModel):

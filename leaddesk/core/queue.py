@@ -8,6 +8,8 @@ today, each with the time it opens. Each page is one indexed query.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from dataclasses import dataclass
 
 import peewee as pw
@@ -138,21 +140,33 @@ def later_rows(
     now: DateTime, settings: Settings, limit: int = 100, open_keys=None
 ) -> list[QueueRow]:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    query = (
+    where = _later_where(now, end_of_rep_day(now, settings), keys)
+    # One query per tier walks the index in due order and stops at `limit`;
+    # a single query across tiers would sort every later-today row first.
+    per_tier = [
         Lead.select(*_COLUMNS)
-        .where(_later_where(now, end_of_rep_day(now, settings), keys))
+        .where(where & (Lead.priority == tier))
         .order_by(Lead.next_due_at, Lead.id)
         .limit(limit)
-    )
-    rows = _rows(list(query.tuples()), LATER, now, settings, keys)
+        .tuples()
+        for tier in TIER_NAMES
+    ]
+    merged = heapq.merge(*per_tier, key=lambda row: (row[4], row[0]))
+    rows = _rows(list(itertools.islice(merged, limit)), LATER, now, settings, keys)
     return sorted(rows, key=lambda r: (r.opens_at or r.due_at, r.lead_id))
+
+
+def due_count(now: DateTime, open_keys: list[str]) -> int:
+    return Lead.select().where(_due_where(now, open_keys)).count()
+
+
+def later_count(now: DateTime, settings: Settings, open_keys: list[str]) -> int:
+    return Lead.select().where(_later_where(now, end_of_rep_day(now, settings), open_keys)).count()
 
 
 def counts(now: DateTime, settings: Settings, open_keys=None) -> QueueCounts:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    due = Lead.select().where(_due_where(now, keys)).count()
-    later = Lead.select().where(_later_where(now, end_of_rep_day(now, settings), keys)).count()
-    return QueueCounts(due, later)
+    return QueueCounts(due_count(now, keys), later_count(now, settings, keys))
 
 
 def whole_queue(now: DateTime, settings: Settings, limit: int) -> list[QueueRow]:
@@ -188,6 +202,7 @@ def _rows(
     promise_ids = [r[0] for r in rows if r[3] == TIER_PROMISE]
     promises = _promises(promise_ids)
     open_set = set(open_keys)
+    opening: dict[tuple[str, DateTime], DateTime] = {}
     result = []
     for (
         lead_id, name, company, priority, due_at, channel, zones_key,
@@ -200,8 +215,11 @@ def _rows(
         opens_at = None
         if is_call and not can_call:
             start = max(due_at, now)
-            opens_at = next_open(start, zones, settings)
-            opens_at = opens_at if opens_at > start else None
+            # Overdue rows share `start == now`: one window search per zone set.
+            key = (zones_key, start)
+            if key not in opening:
+                opening[key] = next_open(start, zones, settings)
+            opens_at = opening[key] if opening[key] > start else None
         waited = minutes_between(received_at, now) if priority == TIER_NEW else None
         steps = len(settings.cadence(cadence).steps)
         reason = _reason(

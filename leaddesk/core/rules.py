@@ -159,7 +159,7 @@ def next_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> DateT
         if moved == t and window_open(t, candidates, settings):
             return t
         t = moved
-        if (t - at).in_days() > 7:
+        if t.timestamp() - at.timestamp() > 7 * 86400:
             break
     return _next_open_in_zone(at, settings.rep_timezone, settings)
 

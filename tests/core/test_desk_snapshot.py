@@ -22,16 +22,29 @@ def test_day_counts_in_the_reps_day(make_lead, settings, now):
 def test_desk_snapshot(make_lead, settings, now):
     ids = [make_lead(f"Lead {i}", minutes_ago=30 - i) for i in range(5)]
     sydney = make_lead("Sid", phone=SYDNEY_PHONE)
-    snap = desk_snapshot(now, settings, offset=2, limit=2, lead_id=ids[3])
-    assert (snap.counts.due, snap.counts.later, snap.total_leads) == (5, 1, 6)
-    assert snap.offset == 2
+    snap = desk_snapshot(now, settings, offset=2, limit=2)
+    assert snap.due_count == 5 and snap.offset == 2
     assert [r.lead_id for r in snap.due] == ids[2:4]
-    assert [r.lead_id for r in snap.later] == [sydney]
-    assert snap.lead is not None and snap.lead.id == ids[3]
+    extras = snap.extras
+    assert extras is not None
+    assert (extras.later_count, extras.total_leads) == (1, 6)
+    assert [r.lead_id for r in extras.later] == [sydney]
 
 
-def test_desk_snapshot_clamps_the_offset_and_tolerates_a_gone_lead(make_lead, settings, now):
+def test_the_keystroke_snapshot_reads_only_the_due_page(make_lead, settings, now):
+    from playhouse.test_utils import count_queries
+
+    ids = [make_lead(f"Lead {i}", minutes_ago=30 - i) for i in range(5)]
+    with count_queries() as light:
+        snap = desk_snapshot(now, settings, offset=0, limit=3, full=False)
+    with count_queries() as full:
+        desk_snapshot(now, settings, offset=0, limit=3)
+    assert snap.extras is None
+    assert [r.lead_id for r in snap.due] == ids[:3]
+    assert light.count < full.count
+
+
+def test_desk_snapshot_clamps_the_offset(make_lead, settings, now):
     make_lead()
-    snap = desk_snapshot(now, settings, offset=99, limit=10, lead_id=4242)
+    snap = desk_snapshot(now, settings, offset=99, limit=10)
     assert snap.offset == 0 and len(snap.due) == 1
-    assert snap.lead is None

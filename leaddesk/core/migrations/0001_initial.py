@@ -89,7 +89,7 @@ def up(migrator, db):
         before = pw.TextField(default="")
 
         class Meta:
-            indexes = ((("lead", "at"), False),)
+            indexes = ((("lead", "at"), False), (("rep", "at", "channel", "outcome"), False))
 
     class Appointment(Base):
         lead = pw.ForeignKeyField(Lead, on_delete="CASCADE")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from leaddesk.core import services
-from leaddesk.core.desk import DeskSnapshot, desk_snapshot
+from leaddesk.core.desk import DeskSnapshot, desk_extras, desk_snapshot
 from leaddesk.core.errors import LeadDeskError
 from leaddesk.core.leads import LeadView, lead_view
 from leaddesk.core.rules import OUTCOMES
@@ -107,6 +108,7 @@ class DeskScreen(Screen[None]):
         self._write_lock = asyncio.Lock()
         self._empty = False
         self._snapshot: DeskSnapshot | None = None
+        self._generation = 0  # bumped by every write; older reads are dropped
         self._offset = 0
 
     # --- layout ---------------------------------------------------------------
@@ -165,39 +167,68 @@ class DeskScreen(Screen[None]):
         return max(self.queue.size.height, 30) + 2 * self.queue.page_margin
 
     async def reload(
-        self, *, avoid_lead: int | None = None, select_lead: int | None = None
+        self,
+        *,
+        avoid_lead: int | None = None,
+        select_lead: int | None = None,
+        full: bool = True,
     ) -> None:
         """Fetch the page around the cursor and show it.
 
         Unless told otherwise the cursor stays on the same lead, so a lead
         arriving above it never changes which lead the next key applies to.
+        After a keystroke (`full=False`) only the DUE page is read before the
+        next lead shows; LATER and today's counts follow in the background.
         """
         if avoid_lead is None and select_lead is None:
             select_lead = self.queue.selected_lead_id
-        now = self.app.now()
+        generation = self._generation
         snap = await self._db(
-            desk_snapshot, now, self.app.settings, self._offset, self._page_limit()
+            desk_snapshot,
+            self.app.now(),
+            self.app.settings,
+            self._offset,
+            self._page_limit(),
+            full=full,
+            focus=self.queue.cursor_due_index,
+            avoid_lead=avoid_lead,
+            lead_id=select_lead,
         )
-        if snap is None:
-            return
+        if snap is None or generation != self._generation:
+            return  # failed, or a write landed meanwhile and reloads itself
         self._apply(snap, avoid_lead=avoid_lead, select_lead=select_lead)
-        await self._load_lead(self.queue.selected_lead_id)
+        selected = self.queue.selected_lead_id
+        if snap.lead is not None and snap.lead.id == selected:
+            self._show_lead(snap.lead, snap.now)
+        else:
+            await self._load_lead(selected)
+        if not full:
+            self.run_worker(self._reload_extras, group="extras", exclusive=True)
+
+    async def _reload_extras(self) -> None:
+        generation = self._generation
+        extras = await self._db(desk_extras, self.app.now(), self.app.settings)
+        if extras is None or generation != self._generation or self._snapshot is None:
+            return
+        self._apply(replace(self._snapshot, extras=extras))
 
     def _apply(
         self, snap: DeskSnapshot, *, avoid_lead: int | None = None, select_lead: int | None = None
     ) -> None:
-        self._snapshot = snap
+        extras = snap.extras or (self._snapshot.extras if self._snapshot else None)
+        self._snapshot = replace(snap, extras=extras)
         self._offset = snap.offset
-        self._set_empty(snap.total_leads == 0)
-        self.query_one(DeskHeader).set_counts(snap.today)
+        if extras is not None:
+            self._set_empty(extras.total_leads == 0)
+            self.query_one(DeskHeader).set_counts(extras.today)
         self.queue.set_rows(
             now=snap.now,
             rep_zone=self.app.settings.rep_timezone,
-            due_count=snap.counts.due,
-            later_count=snap.counts.later,
+            due_count=snap.due_count,
+            later_count=extras.later_count if extras else 0,
             offset=snap.offset,
             due_rows=snap.due,
-            later_rows=snap.later,
+            later_rows=extras.later if extras else (),
             avoid_lead=avoid_lead,
             select_lead=select_lead,
         )
@@ -301,8 +332,9 @@ class DeskScreen(Screen[None]):
         )
         if result is None:
             return
+        self._generation += 1
         self.status.ok(f"{result.name}: {result.summary} · u to undo")
-        await self.reload(avoid_lead=lead_id)
+        await self.reload(avoid_lead=lead_id, full=False)
 
     def action_undo(self) -> None:
         self._write(self._undo)
@@ -311,14 +343,16 @@ class DeskScreen(Screen[None]):
         result = await self._db(services.undo_last, self.app.now(), self.app.settings)
         if result is None:
             return
+        self._generation += 1
         self.status.ok(result.summary)
-        await self.reload(select_lead=result.lead_id)
+        await self.reload(select_lead=result.lead_id, full=False)
 
     def action_demo(self) -> None:
         from leaddesk.core.demo import fill_demo
 
         async def load() -> None:
             made = await self._db(fill_demo, DEMO_LEADS, self.app.now(), self.app.settings)
+            self._generation += 1
             if made:
                 self.status.ok(f"added {made} demo leads — n logs no answer, ? lists every key")
             await self.reload()

@@ -8,6 +8,7 @@ highlighted.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from pendulum import DateTime
@@ -31,6 +32,46 @@ class Line:
     text: str = ""
     section: str = ""
     index: int = -1  # position within its section
+
+
+class Layout:
+    """The list's lines, computed on demand: DUE may hold 100k leads, and
+    building an object per line on every refresh would cost more than the query.
+    """
+
+    def __init__(self, due_count: int, later_count: int, later_loaded: int) -> None:
+        self.due_count, self.later_count, self.later_loaded = due_count, later_count, later_loaded
+        self.due_lines = max(due_count, 1)
+        self.later_header = self.due_lines + 2
+        more = 1 if later_count > later_loaded else 0
+        self.length = self.later_header + 1 + later_loaded + more
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, line_no: int) -> Line:
+        if not 0 <= line_no < self.length:
+            raise IndexError(line_no)
+        if line_no == 0:
+            return Line(HEADER, f"DUE ({self.due_count})", "due")
+        if line_no <= self.due_lines:
+            if self.due_count == 0:
+                return Line(EMPTY, "nothing due right now")
+            return Line(ROW, section="due", index=line_no - 1)
+        if line_no < self.later_header:
+            return Line(BLANK)
+        if line_no == self.later_header:
+            return Line(HEADER, f"LATER TODAY ({self.later_count})", "later")
+        index = line_no - self.later_header - 1
+        if index < self.later_loaded:
+            return Line(ROW, section="later", index=index)
+        return Line(MORE, f"… {self.later_count - self.later_loaded} more")
+
+    def due_line(self, index: int) -> int:
+        return 1 + index
+
+    def later_line(self, index: int) -> int:
+        return self.later_header + 1 + index
 
 
 class QueueList(ScrollView, can_focus=True):
@@ -69,7 +110,7 @@ class QueueList(ScrollView, can_focus=True):
         self.page_offset = 0
         self.due_rows: tuple[QueueRow, ...] = ()
         self.later_rows: tuple[QueueRow, ...] = ()
-        self.lines: list[Line] = [Line(EMPTY, "loading…")]
+        self.lines = Layout(0, 0, 0)
         self.cursor = 0
         self._requested: int | None = None
         self._highlighted: int | None = None
@@ -99,19 +140,15 @@ class QueueList(ScrollView, can_focus=True):
         self.due_count, self.later_count = due_count, later_count
         self.page_offset, self.due_rows, self.later_rows = offset, due_rows, later_rows
         self._requested = None
-        lines = [Line(HEADER, f"DUE ({due_count})", "due")]
-        if due_count:
-            lines += [Line(ROW, section="due", index=i) for i in range(due_count)]
-        else:
-            lines.append(Line(EMPTY, "nothing due right now"))
-        lines.append(Line(BLANK))
-        lines.append(Line(HEADER, f"LATER TODAY ({later_count})", "later"))
-        lines += [Line(ROW, section="later", index=i) for i in range(len(later_rows))]
-        if later_count > len(later_rows):
-            lines.append(Line(MORE, f"… {later_count - len(later_rows)} more"))
+        lines = Layout(due_count, later_count, len(later_rows))
         previous = self.lines[self.cursor] if self.cursor < len(self.lines) else None
         self.lines = lines
-        if previous is not None and previous.section == "due" and due_count:
+        if (
+            previous is not None
+            and previous.kind == ROW
+            and previous.section == "due"
+            and due_count
+        ):
             # Stay in DUE: when the last due lead leaves, the next one is the top.
             self.cursor = 1 + min(previous.index, due_count - 1)
         else:
@@ -121,7 +158,9 @@ class QueueList(ScrollView, can_focus=True):
             self.cursor = chosen
         if avoid_lead is not None and self.selected_lead_id == avoid_lead:
             self.cursor = self._step(self.cursor, 1)
-        self.virtual_size = Size(self.size.width, len(lines))
+        size = Size(self.size.width, len(lines))
+        if size != self.virtual_size:  # a new virtual size costs a layout pass
+            self.virtual_size = size
         self._scroll_to_cursor()
         self.refresh()
         self._announce()
@@ -144,22 +183,33 @@ class QueueList(ScrollView, can_focus=True):
         return self.row_at(self.cursor)
 
     @property
+    def cursor_due_index(self) -> int | None:
+        """Where the cursor is in the DUE section (None when elsewhere)."""
+        line = self.lines[self.cursor] if self.cursor < len(self.lines) else None
+        return line.index if line is not None and line.section == "due" else None
+
+    @property
     def selected_lead_id(self) -> int | None:
         row = self.selected
         return row.lead_id if row else None
 
     def line_of_lead(self, lead_id: int) -> int | None:
-        for number in range(len(self.lines)):
-            row = self.row_at(number)
-            if row is not None and row.lead_id == lead_id:
-                return number
+        """The line of a loaded lead (only loaded rows are searched)."""
+        for i, row in enumerate(self.due_rows):
+            if row.lead_id == lead_id:
+                return self.lines.due_line(self.page_offset + i)
+        for i, row in enumerate(self.later_rows):
+            if row.lead_id == lead_id:
+                return self.lines.later_line(i)
         return None
 
     def _selectable(self, line_no: int) -> bool:
         return 0 <= line_no < len(self.lines) and self.lines[line_no].kind == ROW
 
     def _nearest_row(self, line_no: int) -> int:
-        for candidate in [*range(line_no, len(self.lines)), *range(line_no - 1, -1, -1)]:
+        for candidate in itertools.chain(
+            range(line_no, len(self.lines)), range(line_no - 1, -1, -1)
+        ):
             if self._selectable(candidate):
                 return candidate
         return 0
