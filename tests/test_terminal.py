@@ -104,7 +104,6 @@ def test_a_key_in_the_real_terminal_lands_in_the_database(env):
 
 
 def test_first_start_offers_demo_leads_with_one_key(env):
-    pytest.importorskip("leaddesk.core.demo")
     term = Terminal(["--now", NOW], env)
     term.wait_for("No leads yet")
     term.send("D")

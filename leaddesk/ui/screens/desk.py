@@ -20,7 +20,7 @@ from pendulum import DateTime
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -119,8 +119,7 @@ class DeskScreen(Screen[None]):
             yield QueueList(id="queue")
             with Vertical(id="right"):
                 yield LeadDetail(id="detail")
-                with VerticalScroll(id="history-scroll"):
-                    yield TouchHistory(id="history")
+                yield TouchHistory(id="history")
         yield Static(Text(EMPTY_TEXT), id="empty")
         yield StatusLine(id="status")
         yield Footer()
@@ -203,7 +202,12 @@ class DeskScreen(Screen[None]):
         else:
             await self._load_lead(selected)
         if not full:
-            self.run_worker(self._reload_extras, group="extras", exclusive=True)
+            # After the paint: the extras' Python work would otherwise compete
+            # with the paint for the GIL and delay the next lead on screen.
+            self.call_after_refresh(self._start_extras)
+
+    def _start_extras(self) -> None:
+        self.run_worker(self._reload_extras, group="extras", exclusive=True)
 
     async def _reload_extras(self) -> None:
         generation = self._generation

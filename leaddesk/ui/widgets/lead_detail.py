@@ -27,9 +27,9 @@ class LeadDetail(Static):
     ) -> None:
         self.lead_id = lead.id if lead else None
         if lead is None:
-            self.update(Text("No lead selected.", style="dim"))
+            self.update(Text("No lead selected.", style="dim"), layout=False)
             return
-        self.update(Group(*self._lines(lead, row, now, rep_zone)))
+        self.update(Group(*self._lines(lead, row, now, rep_zone)), layout=False)
 
     def _lines(
         self, lead: LeadView, row: QueueRow | None, now: DateTime, rep_zone: str

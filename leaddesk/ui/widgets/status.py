@@ -38,7 +38,7 @@ class DeskHeader(Static):
         gap = max(self.size.width - left.cell_len - len(right), 1)
         left.append(" " * gap)
         left.append(right, style="bold")
-        self.update(left)
+        self.update(left, layout=False)
 
 
 class StatusLine(Static):
@@ -51,12 +51,12 @@ class StatusLine(Static):
 
     def ok(self, message: str) -> None:
         self.message, self.is_error = message, False
-        self.update(Text("✓ " + safe(message), style="green"))
+        self.update(Text("✓ " + safe(message), style="green"), layout=False)
 
     def info(self, message: str) -> None:
         self.message, self.is_error = message, False
-        self.update(Text(safe(message), style="dim"))
+        self.update(Text(safe(message), style="dim"), layout=False)
 
     def error(self, message: str) -> None:
         self.message, self.is_error = message, True
-        self.update(Text("✗ " + safe(message), style="bold red"))
+        self.update(Text("✗ " + safe(message), style="bold red"), layout=False)

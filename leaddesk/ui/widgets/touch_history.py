@@ -24,7 +24,7 @@ class TouchHistory(Static):
         self.lead_id = lead.id if lead else None
         self.touch_count = len(lead.touches) if lead else 0
         if lead is None:
-            self.update("")
+            self.update("", layout=False)
             return
         lines = [Text(f"HISTORY ({len(lead.touches)})", style="bold")]
         for touch in lead.touches:
@@ -43,4 +43,4 @@ class TouchHistory(Static):
                 stamp = when_local(touch.scheduled_due_at, lead.timezone, now)
                 line.append(f"  → {touch.scheduled_channel} {stamp}", style="dim")
             lines.append(line)
-        self.update(Group(*lines))
+        self.update(Group(*lines), layout=False)
