@@ -154,38 +154,51 @@ def work_copy(path: Path, size: int) -> Path:
 
 
 def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
-    """The DUE page's query through peewee `.tuples()` and the same SQL through sqlite3."""
-    from leaddesk.core.queue import due_query, open_zone_keys
+    """The DUE page read as the desk runs it (`queue.due_rows`: written SQL through
+    peewee's connection, timestamps converted) against the same SQL through a raw
+    sqlite3 connection; plus peewee's query builder (`due_query(...).tuples()`),
+    which compiles the SQL on every call, for reference.
+    """
+    from leaddesk.core.db import database, to_ms
+    from leaddesk.core.queue import _due_sql, due_query, due_rows, open_zone_keys
 
     keys = open_zone_keys(NOW, SETTINGS)
 
-    def through_peewee() -> list[tuple]:
+    def through_store() -> list[tuple]:
+        return due_rows(NOW, keys, 0, PAGE)
+
+    def through_builder() -> list[tuple]:
         return list(due_query(NOW, keys).limit(PAGE).tuples())
 
-    sql, params = due_query(NOW, keys).limit(PAGE).sql()
+    sql = _due_sql(database.obj.param, len(keys))
+    params = [to_ms(NOW), *keys, PAGE, 0]
     raw = sqlite3.connect(work)
     try:
 
         def through_sqlite3() -> list[tuple]:
             return raw.execute(sql, params).fetchall()
 
-        # (peewee converts the timestamps; the lead ids must match)
-        if [r[0] for r in through_peewee()] != [r[0] for r in through_sqlite3()]:
+        if through_store() != through_builder():
+            raise AssertionError("the written SQL and peewee's query disagree")
+        if [r[0] for r in through_store()] != [r[0] for r in through_sqlite3()]:
             raise AssertionError("peewee and sqlite3 disagree on the due page")
         plan = [row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, params)]
-        # Interleave the two so a slow phase of the machine hits both alike.
-        pw_samples: list[float] = []
+        # Interleave them so a slow phase of the machine hits all alike.
+        store_samples: list[float] = []
+        builder_samples: list[float] = []
         raw_samples: list[float] = []
         for _ in range(4):
-            pw_samples += timed(through_peewee, runs // 4)
+            store_samples += timed(through_store, runs // 4)
+            builder_samples += timed(through_builder, runs // 4)
             raw_samples += timed(through_sqlite3, runs // 4)
     finally:
         raw.close()
-    peewee_stats, raw_stats = summary(pw_samples), summary(raw_samples)
+    store_stats, raw_stats = summary(store_samples), summary(raw_samples)
     return {
-        "peewee": peewee_stats,
+        "peewee": store_stats,
+        "builder": summary(builder_samples),
         "sqlite3": raw_stats,
-        "ratio": round(peewee_stats["median_ms"] / raw_stats["median_ms"], 2),
+        "ratio": round(store_stats["median_ms"] / raw_stats["median_ms"], 2),
         "open_zone_sets": len(keys),
         "plan": plan,
     }
@@ -390,9 +403,9 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         return []
     due = r["due_query"]
     checks = [
-        ("due query median (peewee)", due["peewee"]["median_ms"], f"≤ {TARGET_DUE_MS} ms",
+        ("due query median (through peewee)", due["peewee"]["median_ms"], f"≤ {TARGET_DUE_MS} ms",
          due["peewee"]["median_ms"] <= TARGET_DUE_MS),
-        ("due query peewee / raw sqlite3", due["ratio"], f"≤ {TARGET_DUE_RATIO}×",
+        ("due query / same SQL in raw sqlite3", due["ratio"], f"≤ {TARGET_DUE_RATIO}×",
          due["ratio"] <= TARGET_DUE_RATIO),
     ]  # fmt: skip
     key = r.get("keypress", {}).get("key_to_next_lead_painted")
@@ -436,9 +449,10 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     row("fill_demo (s)", lambda r: r["store"]["fill_s"])
     row("rows in store", lambda r: f"{r['store']['rows_total']:,}")
     row("due now / later today", lambda r: f"{r['due_count']:,} / {r['later_count']:,}")
-    row("due query, peewee .tuples()", lambda r: r["due_query"]["peewee"])
+    row("due query, as the desk runs it", lambda r: r["due_query"]["peewee"])
+    row("due query, peewee builder .tuples()", lambda r: r["due_query"]["builder"])
     row("due query, raw sqlite3", lambda r: r["due_query"]["sqlite3"])
-    row("due query ratio peewee/raw", lambda r: f"{r['due_query']['ratio']:.2f}×")
+    row("due query ratio desk/raw", lambda r: f"{r['due_query']['ratio']:.2f}×")
     row("due_page (50 rows + reasons)", lambda r: r["due_page"])
     row("counts (due + later)", lambda r: r["counts"])
     row("open_zone_keys", lambda r: r["open_zone_keys"])

@@ -11,10 +11,12 @@ from __future__ import annotations
 import heapq
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
 import peewee as pw
 from pendulum import DateTime
 
+from leaddesk.core.db import database, from_ms, to_ms
 from leaddesk.core.models import (
     TIER_NAMES,
     TIER_NEW,
@@ -128,12 +130,53 @@ def due_query(now: DateTime, open_keys: list[str]) -> pw.ModelSelect:
     )
 
 
+_DUE_SQL = (
+    'SELECT "id", "name", "company", "priority", "next_due_at", "next_channel", "call_zones",'
+    ' "attempts", "status", "cadence", "received_at", "last_touch_at" FROM "lead"'
+    ' WHERE "priority" IS NOT NULL AND "next_due_at" <= {p} AND ({callable}'
+    " \"next_channel\" IN ('email', 'letter'))"
+    ' ORDER BY "priority", "next_due_at", "id" LIMIT {p} OFFSET {p}'
+)
+
+
+@lru_cache(maxsize=64)
+def _due_sql(param: str, open_count: int) -> str:
+    callable_now = ""
+    if open_count:
+        marks = ", ".join([param] * open_count)
+        callable_now = f'("next_channel" = \'call\' AND "call_zones" IN ({marks})) OR'
+    return _DUE_SQL.format(p=param, callable=callable_now)
+
+
+def due_rows(now: DateTime, open_keys: list[str], offset: int, limit: int) -> list[tuple]:
+    """The DUE page as raw tuples, in `due_query` order.
+
+    The hottest read (every keystroke), so its SQL is written once instead of
+    compiled by peewee on each call (0.26 ms of 0.64 ms at 100k leads); it is
+    plain SQL both engines accept, sent through peewee's connection.
+    tests/core/test_queue.py checks it matches `due_query` row for row.
+    """
+    db = database.obj
+    sql = _due_sql(db.param, len(open_keys))
+    cursor = db.execute_sql(sql, [to_ms(now), *open_keys, limit, offset])
+    return [_converted(row) for row in cursor.fetchall()]
+
+
+def _converted(row: tuple) -> tuple:
+    # Columns 4, 10, 11 of _COLUMNS are instants (next_due_at, received_at, last_touch_at).
+    values = list(row)
+    values[4] = from_ms(values[4])
+    values[10] = from_ms(values[10])
+    if values[11] is not None:
+        values[11] = from_ms(values[11])
+    return tuple(values)
+
+
 def due_page(
     now: DateTime, settings: Settings, offset: int = 0, limit: int = 50, open_keys=None
 ) -> list[QueueRow]:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    rows = list(due_query(now, keys).limit(limit).offset(offset).tuples())
-    return _rows(rows, DUE, now, settings, keys)
+    return _rows(due_rows(now, keys, offset, limit), DUE, now, settings, keys)
 
 
 def later_rows(

@@ -250,3 +250,27 @@ def test_the_due_page_uses_the_queue_index(make_lead, store, settings, now):
     sql, params = due_query(now, open_zone_keys(now, settings)).limit(50).sql()
     plan = " ".join(row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
     assert "lead_queue" in plan
+
+
+@pytest.mark.parametrize("open_zones", [True, False])
+def test_the_written_due_sql_matches_the_peewee_query(make_lead, settings, now, open_zones):
+    from leaddesk.core.queue import due_query, due_rows
+
+    _fill(make_lead, settings, now, 40)
+    keys = open_zone_keys(now, settings) if open_zones else []
+    for offset in (0, 7, 35):
+        expected = list(due_query(now, keys).limit(10).offset(offset).tuples())
+        assert due_rows(now, keys, offset, 10) == expected
+    assert bool(due_rows(now, keys, 0, 100)) == open_zones  # no window open: nothing due
+
+
+def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, now):
+    from leaddesk.core.db import to_ms
+    from leaddesk.core.queue import _due_sql
+
+    make_lead()
+    keys = open_zone_keys(now, settings)
+    sql = _due_sql(store.param, len(keys))
+    params = [to_ms(now), *keys, 50, 0]
+    plan = " ".join(row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "lead_queue" in plan
