@@ -645,7 +645,7 @@ class _Scenarios:
             return None
         start = _round_up(self.now.add(seconds=rng.randint(HOUR, 4 * HOUR)), h.zone, 30)
         slot = next_open(start, zones, self.settings)
-        if slot > end_of_rep_day(self.now, self.settings):
+        if slot >= end_of_rep_day(self.now, self.settings):
             slot = start  # late in the rep's day: the earliest slot, even outside the window
         _log(h, "appointment", at, slot, rng, shape.interest)
         return h

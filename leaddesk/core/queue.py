@@ -113,12 +113,18 @@ def _later_where(now: DateTime, end_of_day: DateTime, open_keys: list[str]) -> p
     closed = (Lead.next_due_at <= now) & (Lead.next_channel == "call")
     if open_keys:
         closed &= Lead.call_zones.not_in(open_keys)
-    upcoming = (Lead.next_due_at > now) & (Lead.next_due_at <= end_of_day)
+    upcoming = (Lead.next_due_at > now) & (Lead.next_due_at < end_of_day)
     return _queued() & (closed | upcoming)
 
 
 def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
-    return now.in_timezone(tz(settings.rep_timezone)).end_of("day").in_timezone("UTC")
+    """The next midnight in the rep's zone: an exclusive bound.
+
+    (`end_of("day")` is 23:59:59.999999, which rounds up to midnight when
+    stored as milliseconds.)
+    """
+    today = now.in_timezone(tz(settings.rep_timezone)).start_of("day")
+    return today.add(days=1).in_timezone("UTC")
 
 
 def due_query(now: DateTime, open_keys: list[str]) -> pw.ModelSelect:

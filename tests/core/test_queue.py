@@ -274,3 +274,17 @@ def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, no
     params = [to_ms(now), *keys, 50, 0]
     plan = " ".join(row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
     assert "lead_queue" in plan
+
+
+def test_later_today_stops_before_the_reps_midnight(make_lead, settings, now):
+    from leaddesk.core.queue import end_of_rep_day
+
+    midnight = end_of_rep_day(now, settings)
+    assert midnight.in_timezone(settings.rep_timezone).format("HH:mm") == "00:00"
+    before = make_lead("Before midnight")
+    at_midnight = make_lead("At midnight")
+    # appointments keep the agreed time (calls would move into the window)
+    log_outcome(before, "appointment", now, settings, next_at=midnight.subtract(minutes=1))
+    log_outcome(at_midnight, "appointment", now, settings, next_at=midnight)
+    later = [r.lead_id for r in later_rows(now, settings)]
+    assert before in later and at_midnight not in later

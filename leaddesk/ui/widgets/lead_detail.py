@@ -12,7 +12,7 @@ from leaddesk.core.queue import QueueRow
 from leaddesk.core.text import minutes_between, next_contact, span
 from leaddesk.ui.render import HEAT, safe
 
-SOURCE_WORDS = {"manual": "set by hand", "phone": "from phone", "rep": "your zone, unknown"}
+SOURCE_WORDS = {"manual": "set by hand", "phone": "from phone", "rep": "unknown: yours"}
 
 
 class LeadDetail(Static):
@@ -34,14 +34,15 @@ class LeadDetail(Static):
     def _lines(
         self, lead: LeadView, row: QueueRow | None, now: DateTime, rep_zone: str
     ) -> list[Text]:
+        # The badge goes first so a long company or title never hides it.
         title = Text(no_wrap=True, overflow="ellipsis")
+        title.append_text(self._badge(lead, now))
+        title.append("  ")
         title.append(safe(lead.name), style="bold")
         if lead.company:
             title.append(" · " + safe(lead.company))
         if lead.title:
             title.append(f" ({safe(lead.title)})", style="dim")
-        title.append("   ")
-        title.append_text(self._badge(lead, now))
         lines = [title]
 
         zone = lead.timezone
@@ -59,13 +60,13 @@ class LeadDetail(Static):
         clock = Text(no_wrap=True, overflow="ellipsis")
         clock.append("their time ", style="dim")
         clock.append(local.format("ddd HH:mm"), style="bold")
-        clock.append(f"  {zone} ({SOURCE_WORDS.get(lead.timezone_source, '')})", style="dim")
         if lead.window_open:
-            clock.append(" · calling window open", style="green")
+            clock.append(" · window open", style="green")
         else:
             opens = lead.window_opens_at.in_timezone(zone) if lead.window_opens_at else None
-            closed = f" · window closed, opens {opens:%a %H:%M}" if opens else " · window closed"
+            closed = f" · closed, opens {opens:%a %H:%M}" if opens else " · closed"
             clock.append(closed, style="yellow")
+        clock.append(f" · {zone} ({SOURCE_WORDS.get(lead.timezone_source, '')})", style="dim")
         lines.append(clock)
 
         if lead.email:
