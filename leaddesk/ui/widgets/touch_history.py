@@ -40,7 +40,7 @@ class TouchHistory(Static):
             if touch.note and touch.outcome != "received":
                 line.append(" — " + safe(touch.note), style="italic")
             if touch.scheduled_due_at is not None and touch.outcome != "received":
-                stamp = when_local(touch.scheduled_due_at, lead.timezone, now)
+                stamp = when_local(touch.scheduled_due_at, rep_zone, now)
                 line.append(f"  → {touch.scheduled_channel} {stamp}", style="dim")
             lines.append(line)
         self.update(Group(*lines), layout=False)
