@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import time
 
-import pendulum
 from pendulum import DateTime
 
 from leaddesk.core.errors import InvalidInput
@@ -399,7 +398,3 @@ def waiting_heat(waited_minutes: float, settings: Settings) -> str:
     if waited_minutes <= settings.rules.new_lead_cold_minutes:
         return "warm"
     return "cold"
-
-
-def utc(at: DateTime) -> DateTime:
-    return pendulum.instance(at).in_timezone("UTC")

@@ -235,8 +235,6 @@ def log_outcome(
         lead = get_lead(lead_id)
         if spec.channel == "call" and lead.do_not_call:
             raise InvalidInput(f"lead {lead_id} ({lead.name}) is on do-not-call: no calls")
-        if lead.status in ("lost", "bad") and spec.channel == "call" and name != "wrong-number":
-            pass  # a call to a closed lead is recorded; the rules may reopen it
         phones = list(lead.phones.order_by(Phone.position))
         current = next((p for p in phones if not p.bad), None)
         if spec.channel == "call" and current is None:
