@@ -13,7 +13,7 @@ from pendulum import DateTime
 
 from leaddesk.core.errors import NotFound
 from leaddesk.core.leads import LeadView, lead_count, lead_view
-from leaddesk.core.models import Rep, Touch
+from leaddesk.core.models import Appointment, Lead, Rep, Touch
 from leaddesk.core.queue import (
     QueueRow,
     due_count,
@@ -21,10 +21,13 @@ from leaddesk.core.queue import (
     later_count,
     later_rows,
     open_zone_keys,
+    zones_of,
 )
+from leaddesk.core.rules import zones_or_rep
 from leaddesk.core.settings import Settings
 from leaddesk.core.tz import tz
 
+APPOINTMENT_NOTICE_MINUTES = 10
 CONNECT_OUTCOMES = ("connected", "callback", "appointment", "not-interested", "dnc", "won")
 
 
@@ -36,6 +39,17 @@ class DayCounts:
 
 
 @dataclass(frozen=True)
+class StartingSoon:
+    """An appointment about to start: the desk announces it once."""
+
+    appointment_id: int
+    lead_id: int
+    name: str
+    at: DateTime
+    zone: str  # the lead's zone (or the rep's)
+
+
+@dataclass(frozen=True)
 class DeskExtras:
     """The slower parts of the desk, refreshed after each keystroke, not on it."""
 
@@ -43,6 +57,7 @@ class DeskExtras:
     later_count: int
     later: tuple[QueueRow, ...]
     today: DayCounts
+    starting_soon: tuple[StartingSoon, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,4 +154,26 @@ def desk_extras(
         later_count=later_count(now, settings, keys),
         later=tuple(later_rows(now, settings, later_limit, keys)),
         today=day_counts(now, settings),
+        starting_soon=starting_soon(now, settings),
+    )
+
+
+def starting_soon(now: DateTime, settings: Settings) -> tuple[StartingSoon, ...]:
+    """Open appointments starting within the notice period (or just started)."""
+    notice = APPOINTMENT_NOTICE_MINUTES
+    query = (
+        Appointment.select(Appointment.id, Lead.id, Lead.name, Appointment.at, Lead.call_zones)
+        .join(Lead)
+        .where(
+            (Appointment.done == False)  # noqa: E712
+            & (Appointment.kind == "appointment")
+            & (Appointment.at >= now.subtract(minutes=notice))
+            & (Appointment.at <= now.add(minutes=notice))
+        )
+        .order_by(Appointment.at)
+        .tuples()
+    )
+    return tuple(
+        StartingSoon(appointment_id, lead_id, name, at, zones_or_rep(zones_of(zones), settings)[0])
+        for appointment_id, lead_id, name, at, zones in query
     )

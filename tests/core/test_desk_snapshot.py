@@ -48,3 +48,20 @@ def test_desk_snapshot_clamps_the_offset(make_lead, settings, now):
     make_lead()
     snap = desk_snapshot(now, settings, offset=99, limit=10)
     assert snap.offset == 0 and len(snap.due) == 1
+
+
+def test_starting_soon_lists_appointments_within_ten_minutes(make_lead, settings, now):
+    from leaddesk.core.desk import starting_soon
+
+    soon = make_lead("Soon")
+    later = make_lead("Later", phone="+1 415 555 0100")
+    callback = make_lead("Callback", phone="+1 312 555 0100")
+    log_outcome(soon, "appointment", now.subtract(hours=1), settings, next_at=now.add(minutes=8))
+    log_outcome(later, "appointment", now.subtract(hours=1), settings, next_at=now.add(minutes=30))
+    log_outcome(callback, "callback", now.subtract(hours=1), settings, next_at=now.add(minutes=5))
+    found = starting_soon(now, settings)
+    assert [(s.lead_id, s.at) for s in found] == [(soon, now.add(minutes=8))]
+    assert found[0].zone == "America/New_York"
+    # once it is done it is no longer announced
+    log_outcome(soon, "connected", now.add(minutes=8), settings)
+    assert starting_soon(now.add(minutes=8), settings) == ()

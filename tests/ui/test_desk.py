@@ -290,3 +290,24 @@ async def test_command_palette_offers_namespaced_desk_actions(new_app, desk_sett
         await settle(pilot, lambda: Touch.select().where(Touch.outcome == "voicemail").exists(),
                      "voicemail logged from the palette")  # fmt: skip
     assert Lead.get_by_id(a).attempts == 1
+
+
+async def test_an_appointment_about_to_start_is_announced_once(new_app, desk_settings, clock):
+    from leaddesk.core.services import log_outcome
+
+    a = lead(desk_settings, "Dana Whitfield", "(212) 555-0142", 120)
+    log_outcome(a, "appointment", clock.now().subtract(hours=1), desk_settings,
+                next_at=clock.now().add(minutes=7))  # fmt: skip
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+
+        def announced() -> list[str]:
+            return [n.message for n in app._notifications if n.title == "starting soon"]
+
+        await settle(pilot, lambda: len(announced()) == 1, "the announcement")
+        assert "Appointment with Dana Whitfield in 7 min (14:07 their time)" in announced()[0]
+        await pilot.press("r")
+        await settle(pilot, lambda: app.screen._snapshot.extras is not None, "refreshed")
+        await app.workers.wait_for_complete()
+        assert len(announced()) == 1

@@ -25,10 +25,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from leaddesk.core import services
-from leaddesk.core.desk import DeskSnapshot, desk_extras, desk_snapshot
+from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
 from leaddesk.core.errors import LeadDeskError
 from leaddesk.core.leads import LeadView, lead_view
 from leaddesk.core.rules import OUTCOMES
+from leaddesk.core.text import minutes_between
+from leaddesk.ui.render import safe
 from leaddesk.ui.screens.picker import NextContactPicker
 from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.queue_list import QueueList
@@ -109,6 +111,7 @@ class DeskScreen(Screen[None]):
         self._empty = False
         self._snapshot: DeskSnapshot | None = None
         self._generation = 0  # bumped by every write; older reads are dropped
+        self._announced: set[int] = set()  # appointments already announced
         self._offset = 0
 
     # --- layout ---------------------------------------------------------------
@@ -225,6 +228,7 @@ class DeskScreen(Screen[None]):
         if extras is not None:
             self._set_empty(extras.total_leads == 0)
             self.query_one(DeskHeader).set_counts(extras.today)
+            self._announce(extras.starting_soon, snap.now)
         self.queue.set_rows(
             now=snap.now,
             rep_zone=self.app.settings.rep_timezone,
@@ -236,6 +240,23 @@ class DeskScreen(Screen[None]):
             avoid_lead=avoid_lead,
             select_lead=select_lead,
         )
+
+    def _announce(self, soon: tuple[StartingSoon, ...], now: DateTime) -> None:
+        """Each appointment about to start is announced once, loudly."""
+        for appointment in soon:
+            if appointment.appointment_id in self._announced:
+                continue
+            self._announced.add(appointment.appointment_id)
+            minutes = minutes_between(now, appointment.at)
+            when = f"in {minutes} min" if minutes > 0 else "now"
+            theirs = appointment.at.in_timezone(appointment.zone).strftime("%H:%M")
+            self.notify(
+                f"Appointment with {safe(appointment.name)} {when} ({theirs} their time)",
+                title="starting soon",
+                severity="warning",
+                timeout=60,
+                markup=False,
+            )
 
     def _set_empty(self, empty: bool) -> None:
         if empty != self._empty:
