@@ -39,7 +39,8 @@ DEFAULT_CONFIG = """\
 
 [rules]
 # busy_retry_minutes = 30
-# min_call_gap_minutes = 30
+# min_call_gap_minutes = 30     # between two calls to a lead, busy retry included
+# max_calls_per_24h = 3         # calls to a lead in any rolling 24 hours; 0 = no cap
 # connected_followup_business_days = 2
 # not_interested_nurture_days = 90
 # nurture_every_days = 30

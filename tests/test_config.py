@@ -37,6 +37,19 @@ def test_the_documented_default_file_is_the_defaults(tmp_path):
     assert settings.cadences == Settings().cadences
 
 
+def test_every_rule_is_documented_with_its_default():
+    import dataclasses
+
+    for f in dataclasses.fields(Rules):
+        assert f"# {f.name} = {f.default}" in DEFAULT_CONFIG, f.name
+
+
+def test_the_attempt_cap_is_configurable(tmp_path):
+    settings, warnings = load_settings(write(tmp_path, "[rules]\nmax_calls_per_24h = 5\n"))
+    assert warnings == [] and settings.rules.max_calls_per_24h == 5
+    assert Rules().max_calls_per_24h == 3
+
+
 def test_default_calling_hours_and_cadence():
     s = Settings()
     assert s.calling_hours["mon"] == ((time(8, 0), time(21, 0)),)

@@ -31,7 +31,7 @@ import peewee
 import pendulum
 from pendulum import DateTime
 
-from leaddesk.core.db import atomic_write, database, is_sqlite, to_ms
+from leaddesk.core.db import atomic_write, database, from_ms, is_sqlite, to_ms
 from leaddesk.core.models import (
     TIER_NEW,
     TIER_NURTURE,
@@ -46,6 +46,8 @@ from leaddesk.core.models import (
 from leaddesk.core.phones import parse_phone, resolve_zone
 from leaddesk.core.queue import end_of_rep_day, zone_key
 from leaddesk.core.rules import (
+    DAY_MS,
+    NOT_A_CALL_TO_THE_LEAD,
     OUTCOMES,
     LeadState,
     new_lead_state,
@@ -360,6 +362,7 @@ class _History:
             has_address=self.has_address,
             spare_phones=max(len(good) - 1, 0),
             open_promise_at=self.promises[remaining[0]].at if remaining else None,
+            recent_calls=self.recent_calls(at),
         )
         decision = plan_outcome(facts, name, at, self.settings, next_at=next_at)
         bad_phone = current if decision.phone_bad else None
@@ -392,6 +395,17 @@ class _History:
             self.promises.append(_Promise(when, kind, note, len(self.touches) - 1, at))
         if bad_phone is not None:
             self.bad[bad_phone] = True
+
+    def recent_calls(self, at: DateTime) -> tuple[DateTime, ...]:
+        """As services.recent_calls reads the touches: calls in (at - 24 h, at]."""
+        end = to_ms(at)
+        calls = []
+        for t in reversed(self.touches):
+            if t.at <= end - DAY_MS:
+                break
+            if t.channel == "call" and t.outcome not in NOT_A_CALL_TO_THE_LEAD and t.at <= end:
+                calls.append(from_ms(t.at))
+        return tuple(reversed(calls))
 
     def can_call(self) -> bool:
         return not self.state.do_not_call and not all(self.bad)

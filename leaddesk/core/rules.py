@@ -44,6 +44,9 @@ OUTCOMES: dict[str, Outcome] = {
     )
 }
 ATTEMPT_OUTCOMES = {"no-answer", "voicemail", "busy", "gatekeeper"}
+# A wrong number rang somebody else: it is no call to the lead, so the attempt
+# caps do not count it (the lead's spare phone may be tried at once).
+NOT_A_CALL_TO_THE_LEAD = ("wrong-number",)
 OPEN_STATUSES = ("new", "working")  # still on the first-contact cadence
 
 
@@ -80,6 +83,12 @@ class LeadState:
     has_address: bool = False
     spare_phones: int = 0  # good phones besides the current one
     open_promise_at: DateTime | None = None  # earliest promise this touch leaves open
+    # Call touches of the last 24 h before the touch being planned (any order);
+    # the attempt caps read them. `plan_outcome` returns them with this touch added.
+    recent_calls: tuple[DateTime, ...] = ()
+    # Set by `plan_outcome` while it plans: no computed call before this instant
+    # (the attempt caps). Never stored; None in every returned state.
+    calls_free_at: DateTime | None = None
 
     SCHEDULE_FIELDS = (
         "status",
@@ -204,10 +213,54 @@ def channel_allowed(state: LeadState, channel: str) -> bool:
 
 
 def place(at: DateTime, channel: str, state: LeadState, settings: Settings) -> DateTime:
-    """Move a due time to the next legal instant for its channel."""
+    """Move a computed due time to the next legal instant for its channel.
+
+    A call waits for the attempt caps (`state.calls_free_at`), then for the
+    calling window. Times the rep gave (promises, `--next`) use `place_given`.
+    """
     if channel == "call":
+        if state.calls_free_at is not None:
+            at = max(at, state.calls_free_at)
         return next_open(at, state.call_zones, settings)
     return at
+
+
+def place_given(at: DateTime, channel: str, state: LeadState, settings: Settings) -> DateTime:
+    """A time the rep chose: into the calling window, but not held back by the caps."""
+    return next_open(at, state.call_zones, settings) if channel == "call" else at
+
+
+DAY_MS = 24 * 3600 * 1000
+
+
+def calls_in_last_day(calls: tuple[DateTime, ...], now: DateTime) -> tuple[DateTime, ...]:
+    """The calls in the rolling 24 h that end at `now`: (now - 24 h, now], oldest first.
+
+    Services load exactly this range from the touches (in milliseconds).
+    """
+    end = _ms(now)
+    return tuple(sorted(c for c in calls if end - DAY_MS < _ms(c) <= end))
+
+
+def _ms(at: DateTime) -> int:
+    return round(at.timestamp() * 1000)  # as db.to_ms stores instants
+
+
+def calls_free_at(calls: tuple[DateTime, ...], settings: Settings) -> DateTime | None:
+    """The first instant another call attempt is allowed after `calls` (oldest first).
+
+    At least `min_call_gap_minutes` after the last one, and — once the last
+    `max_calls_per_24h` calls are all in the past 24 h — 24 h after the oldest of
+    them, so no rolling 24 h ever holds more than that many calls.
+    """
+    rules = settings.rules
+    if not calls:
+        return None
+    free = calls[-1].add(minutes=rules.min_call_gap_minutes)
+    cap = rules.max_calls_per_24h
+    if cap and len(calls) >= cap:
+        free = max(free, calls[-cap].add(hours=24))
+    return free
 
 
 def priority_for(state: LeadState) -> int | None:
@@ -226,14 +279,13 @@ def _advance_cadence(state: LeadState, now: DateTime, settings: Settings) -> Lea
     """The next cadence step this lead can take, else nurture."""
     steps = settings.cadence(state.cadence).steps
     anchor = state.cadence_started_at or now
-    gap = settings.rules.min_call_gap_minutes
     for index in range(state.cadence_step + 1, len(steps)):
         step = steps[index]
         if not channel_allowed(state, step.channel):
             continue
         due = add_local(anchor, step.after_minutes, lead_zone(state, settings))
-        earliest = now.add(minutes=gap) if step.channel == "call" else now
-        due = place(max(due, earliest), step.channel, state, settings)
+        # never before now; a call also waits for the gap after the last call (place)
+        due = place(max(due, now), step.channel, state, settings)
         return replace(
             state,
             cadence_step=index,
@@ -294,7 +346,15 @@ def plan_outcome(
     if spec.needs_time and next_at is None:
         raise InvalidInput(f"{name} needs a time for the next contact (--next WHEN)")
     rules = settings.rules
-    s = replace(state, last_touch_at=now)
+    calls = calls_in_last_day(state.recent_calls, now)
+    if spec.channel == "call" and name not in NOT_A_CALL_TO_THE_LEAD:
+        calls = (*calls, now)
+    s = replace(
+        state,
+        last_touch_at=now,
+        recent_calls=calls,
+        calls_free_at=calls_free_at(calls, settings),
+    )
     counted = False
     promise: tuple[str, DateTime] | None = None
     phone_bad = False
@@ -318,7 +378,7 @@ def plan_outcome(
         assert next_at is not None
         status = "appointment" if name == "appointment" else "engaged"
         s = replace(s, attempts=s.attempts + 1, status=status)
-        at = place(next_at, "call", s, settings) if name == "callback" else next_at
+        at = place_given(next_at, "call", s, settings) if name == "callback" else next_at
         promise = (name, at)
         earliest = min(at, s.open_promise_at) if s.open_promise_at is not None else at
         s = replace(s, next_due_at=at, next_channel="call", open_promise_at=earliest)
@@ -366,7 +426,7 @@ def plan_outcome(
             # never back on the phone after DNC or a wrong number: the next open channel
             channel = next((c for c in ("call", "email", "letter") if channel_allowed(s, c)), "")
         if channel:
-            due = place(next_at, channel, s, settings)
+            due = place_given(next_at, channel, s, settings)
             s = replace(s, next_due_at=due, next_channel=channel)
         if s.status in ("bad", "lost"):
             s = replace(s, next_due_at=None)
@@ -379,7 +439,7 @@ def plan_outcome(
         and (s.next_due_at is None or s.open_promise_at <= s.next_due_at)
     ):
         s = replace(s, next_due_at=s.open_promise_at, next_channel="call")
-    s = replace(s, priority=priority_for(s))
+    s = replace(s, priority=priority_for(s), calls_free_at=None)
     return Decision(s, spec.channel, counted, promise, phone_bad)
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
+import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.db import atomic_write, from_ms, to_ms
@@ -17,6 +18,8 @@ from leaddesk.core.models import Appointment, Lead, Phone, Rep, Touch, ZoneSet
 from leaddesk.core.phones import ParsedPhone, parse_phone, resolve_zone
 from leaddesk.core.queue import zone_key
 from leaddesk.core.rules import (
+    DAY_MS,
+    NOT_A_CALL_TO_THE_LEAD,
     LeadState,
     new_lead_state,
     outcome,
@@ -191,7 +194,35 @@ def rep_id(name: str) -> int:
     return rep.id
 
 
-def _state(lead: Lead, phones: list[Phone], open_promises: list[Appointment]) -> LeadState:
+def recent_calls(lead_id: int, now: DateTime) -> tuple[DateTime, ...]:
+    """The lead's calls in (now - 24 h, now], oldest first: what the attempt caps count.
+
+    One range scan of the Touch(lead, at) index.
+    """
+    return tuple(at for (at,) in recent_calls_query(lead_id, now).tuples())
+
+
+def recent_calls_query(lead_id: int, now: DateTime) -> pw.ModelSelect:
+    end = to_ms(now)
+    return (
+        Touch.select(Touch.at)
+        .where(
+            (Touch.lead == lead_id)
+            & (Touch.at > from_ms(end - DAY_MS))
+            & (Touch.at <= now)
+            & (Touch.channel == "call")
+            & Touch.outcome.not_in(NOT_A_CALL_TO_THE_LEAD)
+        )
+        .order_by(Touch.at)
+    )
+
+
+def _state(
+    lead: Lead,
+    phones: list[Phone],
+    open_promises: list[Appointment],
+    calls: tuple[DateTime, ...] = (),
+) -> LeadState:
     good = [p for p in phones if not p.bad]
     values = {f: getattr(lead, f) for f in LeadState.SCHEDULE_FIELDS}
     return LeadState(
@@ -203,6 +234,7 @@ def _state(lead: Lead, phones: list[Phone], open_promises: list[Appointment]) ->
         has_address=bool(lead.address),
         spare_phones=max(len(good) - 1, 0),
         open_promise_at=open_promises[0].at if open_promises else None,
+        recent_calls=calls,
     )
 
 
@@ -248,7 +280,11 @@ def log_outcome(
         closing = [p for p in open_promises if spec.channel == "call" and p.at <= slack]
         remaining = [p for p in open_promises if p not in closing]
         decision = plan_outcome(
-            _state(lead, phones, remaining), name, now, settings, next_at=next_at
+            _state(lead, phones, remaining, recent_calls(lead.id, now)),
+            name,
+            now,
+            settings,
+            next_at=next_at,
         )
         bad_phone = current.id if decision.phone_bad and current is not None else None
         zones = tuple(lead.call_zones.split()) if lead.call_zones else ()

@@ -49,7 +49,8 @@ def _default_windows() -> dict[str, tuple[tuple[time, time], ...]]:
 @dataclass(frozen=True)
 class Rules:
     busy_retry_minutes: int = 30
-    min_call_gap_minutes: int = 30
+    min_call_gap_minutes: int = 30  # between two call attempts (0 = no gap)
+    max_calls_per_24h: int = 3  # call attempts per lead in any rolling 24 h (0 = no cap)
     connected_followup_business_days: int = 2
     not_interested_nurture_days: int = 90
     nurture_every_days: int = 30

@@ -5,6 +5,7 @@ All pure: a LeadState, an outcome, an explicit `now` and Settings in, a Decision
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
@@ -790,3 +791,161 @@ def test_outcome_before_received_never_schedules_before_now():
     # a lead received "in the future" (clock skew on import) still gets a sane schedule
     d = plan(fresh(MON_2PM.add(hours=3)), "no-answer")
     assert d.state.next_due_at >= MON_2PM
+
+
+# --- attempt caps: calls per rolling 24 h and the gap between calls -----------------
+
+CAP_2 = replace(SETTINGS, rules=Rules(max_calls_per_24h=2))
+NO_CAP = replace(SETTINGS, rules=Rules(max_calls_per_24h=0))
+SAT = (2026, 11, 28)
+
+
+def working(*calls, **changes) -> LeadState:
+    """A lead on the cadence whose earlier calls (NY wall clock) were at `calls`."""
+    started = calls[0] if calls else MON_2PM
+    return replace(
+        fresh(started.subtract(minutes=5)),
+        status="working",
+        attempts=len(calls),
+        cadence_started_at=started,
+        recent_calls=tuple(c.in_timezone("UTC") for c in calls),
+        **changes,
+    )
+
+
+# (what, earlier calls, outcome, logged at, settings, expected next due) — NY wall clock
+CAP_CASES = [
+    ("busy retry, no history", (), "busy", ny(2026, 11, 23, 10, 0), SETTINGS,
+     ny(2026, 11, 23, 10, 30)),
+    ("third busy of the morning: fourth call 24 h after the first",
+     (ny(2026, 11, 23, 8, 0), ny(2026, 11, 23, 8, 30)), "busy", ny(2026, 11, 23, 9, 0),
+     SETTINGS, ny(2026, 11, 24, 8, 0)),
+    ("earlier calls given out of order",
+     (ny(2026, 11, 23, 9, 30), ny(2026, 11, 23, 9, 0)), "busy", ny(2026, 11, 23, 10, 0),
+     SETTINGS, ny(2026, 11, 24, 9, 0)),
+    ("cap frees up on Sunday (closed): moved into Monday's window",
+     (ny(*SAT, 20, 0), ny(*SAT, 20, 30)), "busy", ny(*SAT, 20, 45), SETTINGS,
+     ny(2026, 11, 30, 8, 0)),
+    ("the +1 h cadence step waits for the cap",
+     (ny(2026, 11, 23, 8, 0), ny(2026, 11, 23, 8, 40)), "no-answer", ny(2026, 11, 23, 9, 20),
+     SETTINGS, ny(2026, 11, 24, 8, 0)),
+    ("a call exactly 24 h ago no longer counts",
+     (ny(2026, 11, 22, 10, 0), ny(2026, 11, 23, 9, 0)), "busy", ny(2026, 11, 23, 10, 0),
+     SETTINGS, ny(2026, 11, 23, 10, 30)),
+    ("a call 23 h 15 ago still counts",
+     (ny(2026, 11, 22, 10, 45), ny(2026, 11, 23, 9, 0)), "busy", ny(2026, 11, 23, 10, 0),
+     SETTINGS, ny(2026, 11, 23, 10, 45)),
+    ("a cap of 2 per day (configured)",
+     (ny(2026, 11, 23, 8, 0),), "busy", ny(2026, 11, 23, 9, 0), CAP_2, ny(2026, 11, 24, 8, 0)),
+    ("a cap of 0 means no cap",
+     (ny(2026, 11, 23, 8, 0), ny(2026, 11, 23, 8, 30)), "busy", ny(2026, 11, 23, 9, 0),
+     NO_CAP, ny(2026, 11, 23, 9, 30)),
+    ("a third call on Friday evening: Saturday is open",
+     (ny(2026, 11, 27, 19, 0), ny(2026, 11, 27, 19, 30)), "voicemail", ny(2026, 11, 27, 20, 0),
+     SETTINGS, ny(2026, 11, 28, 19, 0)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("calls", "name", "at", "settings", "expected"),
+    [c[1:] for c in CAP_CASES],
+    ids=[c[0] for c in CAP_CASES],
+)
+def test_attempt_caps(calls, name, at, settings, expected):
+    d = plan(working(*calls), name, at, settings)
+    assert d.state.next_channel == "call"
+    assert d.state.next_due_at == expected.in_timezone("UTC"), d.state.next_due_at.in_timezone(
+        "America/New_York"
+    )
+    assert d.state.calls_free_at is None, "a planning aid, never returned"
+    assert d.state.recent_calls[-1] == at.in_timezone("UTC"), "this call is counted"
+
+
+def test_the_cap_is_exact_elapsed_time_across_dst():
+    # Saturday 2027-03-13 08:00 EST; 24 h later is Sunday 09:00 EDT (clocks went forward).
+    calls = (
+        local("America/New_York", 2027, 3, 13, 8, 0),
+        local("America/New_York", 2027, 3, 13, 8, 30),
+    )
+    d = plan(working(*calls), "busy", local("America/New_York", 2027, 3, 13, 9, 0), SUNDAYS_TOO)
+    assert d.state.next_due_at == local("America/New_York", 2027, 3, 14, 9, 0)
+
+
+def test_promises_and_typed_times_are_not_held_back_by_the_cap():
+    calls = (ny(2026, 11, 23, 9, 0), ny(2026, 11, 23, 9, 30))
+    at = ny(2026, 11, 23, 10, 0)
+    callback = plan(working(*calls), "callback", at, next_at=ny(2026, 11, 23, 11, 0))
+    assert callback.state.next_due_at == ny(2026, 11, 23, 11, 0)
+    typed = plan(working(*calls), "no-answer", at, next_at=ny(2026, 11, 23, 15, 0))
+    assert typed.state.next_due_at == ny(2026, 11, 23, 15, 0)
+
+
+def test_a_wrong_number_is_no_call_to_the_lead():
+    calls = (ny(2026, 11, 23, 9, 0), ny(2026, 11, 23, 9, 30))
+    at = ny(2026, 11, 23, 10, 0)
+    d = plan(working(*calls, spare_phones=1), "wrong-number", at)
+    assert d.state.next_due_at == at  # the spare phone, at once: two calls, 30 min apart
+    assert len(d.state.recent_calls) == 2
+    third = (*calls, ny(2026, 11, 23, 9, 45))
+    d = plan(working(*third, spare_phones=1), "wrong-number", at)
+    assert d.state.next_due_at == ny(2026, 11, 24, 9, 0)  # the earlier calls filled the day
+
+
+def test_the_gap_counts_from_the_last_call_not_from_mail():
+    # email step, then a call step due at once: it waits 30 min after the last call only
+    tight = Cadence("tight", (CadenceStep(0, "email"), CadenceStep(0, "call")))
+    s = replace(SETTINGS, cadences={"new-lead": tight})
+    mail_at = ny(2026, 11, 23, 10, 10)
+    state = replace(fresh(mail_at.subtract(hours=1), has_email=True), next_channel="email")
+    assert plan(state, "email", mail_at, settings=s).state.next_due_at == mail_at
+    called = replace(state, recent_calls=(ny(2026, 11, 23, 10, 0),))
+    assert plan(called, "email", mail_at, settings=s).state.next_due_at == ny(2026, 11, 23, 10, 30)
+
+
+@st.composite
+def call_sessions(draw):
+    cap = draw(st.integers(1, 4))
+    gap = draw(st.integers(0, 120))
+    settings = replace(
+        SETTINGS,
+        rules=Rules(max_calls_per_24h=cap, min_call_gap_minutes=gap, busy_retry_minutes=gap),
+    )
+    start = draw(
+        st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 6, 30),
+                     timezones=st.just(UTC))
+    )  # fmt: skip
+    zones = draw(st.sampled_from(ZONE_SETS))
+    names = ["no-answer", "voicemail", "busy", "gatekeeper", "connected", "not-interested"]
+    steps = draw(
+        st.lists(st.tuples(st.sampled_from(names), st.integers(0, 6 * 60)), min_size=1, max_size=25)
+    )
+    return settings, pendulum.instance(start).in_timezone("UTC"), zones, steps
+
+
+@given(call_sessions())
+@hsettings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_no_rolling_day_holds_more_calls_than_the_cap(session):
+    """A rep who calls only when the schedule says so (at or after the due time,
+    mail when mail is due) never exceeds the cap or the gap: neither the calls
+    logged nor the next call scheduled."""
+    settings, start, zones, steps = session
+    cap, gap = settings.rules.max_calls_per_24h, settings.rules.min_call_gap_minutes
+    state = replace(new_lead_state(start, has_phone=True), call_zones=zones, has_email=True)
+    logged: list[pendulum.DateTime] = []
+    for name, delay in steps:
+        if state.next_due_at is None:
+            break
+        now = state.next_due_at.add(minutes=delay)
+        if state.next_channel != "call":
+            name = state.next_channel
+        else:
+            logged.append(now)
+        state = plan_outcome(state, name, now, settings).state
+        calls = list(logged)
+        if state.next_channel == "call":
+            calls.append(state.next_due_at)  # the call it schedules
+        for i, first in enumerate(calls):
+            within = [c for c in calls[i:] if c < first.add(hours=24)]
+            assert len(within) <= cap, (cap, [c.isoformat() for c in within])
+        for a, b in itertools.pairwise(calls):
+            assert b >= a.add(minutes=gap), ("gap", a.isoformat(), b.isoformat())

@@ -24,6 +24,7 @@ from leaddesk.core.models import (
 from leaddesk.core.queue import due_page, later_rows
 from leaddesk.core.rules import OUTCOMES
 from leaddesk.core.services import LeadDraft, add_lead, log_outcome, undo_last
+from leaddesk.core.settings import Settings
 
 
 def table_counts() -> dict[str, int]:
@@ -469,3 +470,53 @@ def test_log_outcome_result_times_are_utc(make_lead, settings, now):
     result = log_outcome(lead_id, "connected", pendulum.instance(now), settings)
     assert result.next_due_at.timezone_name == "UTC"
     assert result.status == "engaged"
+
+
+# --- attempt caps read the real touches -----------------------------------------
+
+
+def test_the_attempt_cap_counts_the_leads_logged_calls(make_lead, settings):
+    morning = pendulum.datetime(2026, 11, 23, 8, 0, tz="America/New_York")
+    lead = make_lead(phones=["+1 212 555 0142", "+1 212 555 0199"], at=morning)
+    other = make_lead("Other", at=morning)
+    for minutes in (0, 30, 60):  # calls to another lead do not count
+        log_outcome(other, "busy", morning.add(minutes=minutes), settings)
+    log_outcome(lead, "busy", morning, settings)
+    # a wrong number rang someone else: not counted, the spare phone is due at once
+    wrong = log_outcome(lead, "wrong-number", morning.add(minutes=40), settings)
+    assert wrong.next_due_at == morning.add(minutes=40)
+    second = log_outcome(lead, "busy", morning.add(minutes=60), settings)
+    assert second.next_due_at == morning.add(minutes=90)
+    third = log_outcome(lead, "busy", morning.add(minutes=90), settings)
+    assert third.next_due_at == morning.add(days=1)  # 24 h after the first call
+    assert lead_columns(lead)["next_due_at"] == morning.add(days=1)
+    undo_last(morning.add(minutes=91), settings)
+    undo_last(morning.add(minutes=91), settings)
+    again = log_outcome(lead, "busy", morning.add(minutes=90), settings)
+    assert again.next_due_at == morning.add(minutes=120), "undone calls no longer count"
+
+
+def test_the_attempt_cap_forgets_calls_older_than_a_day(make_lead, settings):
+    morning = pendulum.datetime(2026, 11, 23, 8, 0, tz="America/New_York")
+    lead = make_lead(at=morning)
+    log_outcome(lead, "busy", morning, settings)
+    log_outcome(lead, "busy", morning.add(hours=12), settings)
+    # the first call was exactly 24 h ago: out of the rolling day
+    next_day = log_outcome(lead, "busy", morning.add(hours=24), settings)
+    assert next_day.next_due_at == morning.add(hours=24, minutes=30)
+    # the last two are in it: with this one, the next waits until 24 h after the second
+    fourth = log_outcome(lead, "busy", morning.add(hours=24, minutes=30), settings)
+    assert fourth.next_due_at == morning.add(hours=36)
+
+
+def test_recent_calls_is_one_index_range_scan(make_lead, store, now):
+    from leaddesk.core.services import recent_calls, recent_calls_query
+
+    lead = make_lead()
+    log_outcome(lead, "busy", now.subtract(hours=25), Settings(rep_name="t"))
+    log_outcome(lead, "no-answer", now.subtract(hours=2), Settings(rep_name="t"))
+    log_outcome(lead, "email", now.subtract(hours=1), Settings(rep_name="t"))
+    assert recent_calls(lead, now) == (now.subtract(hours=2),)
+    sql, params = recent_calls_query(lead, now).sql()
+    plan = " ".join(row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "touch_lead_id_at" in plan and "SCAN" not in plan, plan
