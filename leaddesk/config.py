@@ -48,6 +48,7 @@ DEFAULT_CONFIG = """\
 # morning_hour = 9          # "tomorrow morning" in the picker
 # new_lead_hot_minutes = 5
 # new_lead_cold_minutes = 60
+# appointment_notice_minutes = 10   # announce an appointment this many minutes ahead
 
 # [cadences.new-lead]
 # steps = ["0 call", "1h call", "1d call", "2d email", "4d call", "6d call",

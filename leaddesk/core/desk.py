@@ -27,7 +27,6 @@ from leaddesk.core.rules import zones_or_rep
 from leaddesk.core.settings import Settings
 from leaddesk.core.tz import tz
 
-APPOINTMENT_NOTICE_MINUTES = 10
 CONNECT_OUTCOMES = ("connected", "callback", "appointment", "not-interested", "dnc", "won")
 
 
@@ -160,7 +159,7 @@ def desk_extras(
 
 def starting_soon(now: DateTime, settings: Settings) -> tuple[StartingSoon, ...]:
     """Open appointments starting within the notice period (or just started)."""
-    notice = APPOINTMENT_NOTICE_MINUTES
+    notice = settings.rules.appointment_notice_minutes
     query = (
         Appointment.select(Appointment.id, Lead.id, Lead.name, Appointment.at, Lead.call_zones)
         .join(Lead)

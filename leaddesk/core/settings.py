@@ -58,6 +58,7 @@ class Rules:
     morning_hour: int = 9  # "tomorrow morning" in the picker
     new_lead_hot_minutes: int = 5
     new_lead_cold_minutes: int = 60
+    appointment_notice_minutes: int = 10  # the desk announces appointments this close
 
 
 @dataclass(frozen=True)
