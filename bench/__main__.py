@@ -159,26 +159,35 @@ def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
     sqlite3 connection; plus peewee's query builder (`due_query(...).tuples()`),
     which compiles the SQL on every call, for reference.
     """
-    from leaddesk.core.db import database, to_ms
-    from leaddesk.core.queue import _due_sql, due_query, due_rows, open_zone_keys
+    from leaddesk.core.db import database
+    from leaddesk.core.queue import (
+        _converted,
+        _due_sql,
+        due_params,
+        due_query,
+        due_rows,
+        new_lead_cut,
+        open_zone_keys,
+    )
 
     keys = open_zone_keys(NOW, SETTINGS)
+    cut = new_lead_cut(NOW, SETTINGS)
 
     def through_store() -> list[tuple]:
-        return due_rows(NOW, keys, 0, PAGE)
+        return due_rows(NOW, keys, 0, PAGE, cut)
 
     def through_builder() -> list[tuple]:
-        return list(due_query(NOW, keys).limit(PAGE).tuples())
+        return list(due_query(NOW, keys, cut, 0, PAGE).tuples())
 
     sql = _due_sql(database.obj.param, len(keys))
-    params = [to_ms(NOW), *keys, PAGE, 0]
+    params = due_params(NOW, keys, cut, 0, PAGE)
     raw = sqlite3.connect(work)
     try:
 
         def through_sqlite3() -> list[tuple]:
             return raw.execute(sql, params).fetchall()
 
-        if through_store() != through_builder():
+        if through_store() != [_converted(row) for row in through_builder()]:
             raise AssertionError("the written SQL and peewee's query disagree")
         if [r[0] for r in through_store()] != [r[0] for r in through_sqlite3()]:
             raise AssertionError("peewee and sqlite3 disagree on the due page")

@@ -77,6 +77,49 @@ def test_new_leads_show_how_long_they_have_waited(make_lead, settings, now, minu
     assert (row.lead_id, row.waited_minutes, row.heat) == (lead_id, minutes, heat)
 
 
+@pytest.fixture
+def new_leads(make_lead, settings, now):
+    """New leads waiting these many minutes, a promise and a cadence lead around them."""
+    waits = (10, 300, 59, 61, 60, 40, 90)
+    ids = {m: make_lead(f"New {m}", minutes_ago=m) for m in waits}
+    ids["promise"] = make_lead("Paula Promise", minutes_ago=60 * 24)
+    log_outcome(ids["promise"], "callback", now.subtract(days=1), settings, next_at=now)
+    ids["cadence"] = make_lead("Cal Cadence", minutes_ago=60 * 24)
+    log_outcome(ids["cadence"], "no-answer", now.subtract(hours=3), settings)
+    return ids
+
+
+def test_new_leads_inside_their_first_hour_come_first_most_waiting_first(new_leads, settings, now):
+    rows = due_page(now, settings)
+    order = [60, 59, 40, 10, 300, 90, 61]  # inside the hour (≤ 60 min), then the rest
+    assert [r.lead_id for r in rows] == [
+        new_leads["promise"],
+        *(new_leads[m] for m in order),
+        new_leads["cadence"],
+    ]
+    assert [r.heat for r in rows[1:8]] == ["warm", "warm", "warm", "warm", "cold", "cold", "cold"]
+    reasons = [r.reason for r in rows[1:8]]
+    assert reasons[0] == "new lead, waiting 1 h" and reasons[-1] == "new lead, waiting 1 h 01 min"
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 9])
+def test_pages_of_any_size_join_up_across_the_bands(new_leads, settings, now, size):
+    whole = [r.lead_id for r in due_page(now, settings, limit=100)]
+    pages = []
+    for offset in range(0, len(whole) + size, size):
+        pages += [r.lead_id for r in due_page(now, settings, offset=offset, limit=size)]
+    assert pages == whole
+
+
+def test_the_first_hour_is_the_configured_cold_time(new_leads, settings, now):
+    from dataclasses import replace
+
+    quick = replace(settings, rules=replace(settings.rules, new_lead_cold_minutes=30))
+    rows = due_page(now, quick)
+    order = [10, 300, 90, 61, 60, 59, 40]  # only the 10-minute lead is inside 30 min
+    assert [r.lead_id for r in rows[1:8]] == [new_leads[m] for m in order]
+
+
 def test_a_lead_outside_its_window_is_later_with_its_opening_time(make_lead, settings, now):
     sydney = make_lead("Sid Sydney", phone=SYDNEY_PHONE)
     la = make_lead("Lou Angeles", phone=LA_PHONE)
@@ -208,7 +251,8 @@ def _fill(make_lead, settings, now, n):
     """n due leads in three zones and all tiers, a third of them promises."""
     phones = [NY_PHONE, LA_PHONE, "+1 312 555 0100"]
     for i in range(n):
-        lead_id = make_lead(f"Lead {i}", phone=phones[i % 3], minutes_ago=5 + i)
+        # new leads both inside their first hour and older
+        lead_id = make_lead(f"Lead {i}", phone=phones[i % 3], minutes_ago=5 + 3 * i)
         if i % 3 == 0:
             log_outcome(
                 lead_id, "callback", now.subtract(hours=3), settings, next_at=now.subtract(hours=1)
@@ -244,36 +288,42 @@ def test_due_page_query_count_does_not_grow_with_the_queue(make_lead, settings, 
 
 
 def test_the_due_page_uses_the_queue_index(make_lead, store, settings, now):
-    from leaddesk.core.queue import due_query
+    from leaddesk.core.queue import due_query, new_lead_cut
 
     make_lead()
-    sql, params = due_query(now, open_zone_keys(now, settings)).limit(50).sql()
+    cut = new_lead_cut(now, settings)
+    sql, params = due_query(now, open_zone_keys(now, settings), cut, 0, 50).sql()
     plan = " ".join(row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
     assert "lead_queue" in plan
 
 
 @pytest.mark.parametrize("open_zones", [True, False])
 def test_the_written_due_sql_matches_the_peewee_query(make_lead, settings, now, open_zones):
-    from leaddesk.core.queue import due_query, due_rows
+    from leaddesk.core.queue import _converted, due_query, due_rows, new_lead_cut
 
     _fill(make_lead, settings, now, 40)
+    cut = new_lead_cut(now, settings)
     keys = open_zone_keys(now, settings) if open_zones else []
     for offset in (0, 7, 35):
-        expected = list(due_query(now, keys).limit(10).offset(offset).tuples())
-        assert due_rows(now, keys, offset, 10) == expected
-    assert bool(due_rows(now, keys, 0, 100)) == open_zones  # no window open: nothing due
+        expected = list(due_query(now, keys, cut, offset, 10).tuples())
+        assert due_rows(now, keys, offset, 10, cut) == [_converted(row) for row in expected]
+    assert bool(due_rows(now, keys, 0, 100, cut)) == open_zones  # no window open: nothing due
 
 
 def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, now):
-    from leaddesk.core.db import to_ms
-    from leaddesk.core.queue import _due_sql
+    from leaddesk.core.queue import _due_sql, due_params, new_lead_cut
 
     make_lead()
     keys = open_zone_keys(now, settings)
     sql = _due_sql(store.param, len(keys))
-    params = [to_ms(now), *keys, 50, 0]
-    plan = " ".join(row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
-    assert "lead_queue" in plan
+    params = due_params(now, keys, new_lead_cut(now, settings), 0, 50)
+    plan = [row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    # four range scans of the partial index, each stopping at the page's end; only
+    # their few rows are sorted (ties on `id` inside a scan, the bands by the merge)
+    searches = [step for step in plan if step.startswith(("SEARCH", "SCAN lead"))]
+    assert len(searches) == 4 and all("USING INDEX lead_queue" in s for s in searches)
+    sorted_whole = [step for step in plan if step == "USE TEMP B-TREE FOR ORDER BY"]
+    assert len(sorted_whole) == 4 and sum(step.startswith("SCAN b") for step in plan) == 4
 
 
 def test_later_today_stops_before_the_reps_midnight(make_lead, settings, now):
