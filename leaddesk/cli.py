@@ -224,6 +224,30 @@ def undo(env: Env, as_json):
 
 
 @main.command()
+@click.option("--days", type=click.IntRange(min=1), required=True, help="Business days.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def shift(env: Env, days, as_json):
+    """Vacation shift: move every future due time DAYS business days later.
+
+    Calls land inside the calling window; promised callbacks and appointments
+    keep their time.
+    """
+    from leaddesk.core.services import shift_schedule
+
+    now = env.clock().now()
+    env.open()
+    result = shift_schedule(days, now, env.settings)
+    if as_json:
+        _json({"moved": result.moved, "days": result.days, "kept_promises": result.kept})
+    else:
+        unit = "business day" if days == 1 else "business days"
+        noun = "lead" if result.moved == 1 else "leads"
+        kept = f"promises kept: {result.kept} lead(s) with a callback or appointment not moved"
+        click.echo(f"moved {result.moved} {noun} by {days} {unit} ({kept})")
+
+
+@main.command()
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_env

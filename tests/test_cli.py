@@ -314,3 +314,22 @@ def test_the_installed_program(tmp_path):
     assert bad.returncode == 1
     assert bad.stderr == "leaddesk: no lead with id 4242\n"
     assert bad.stdout == ""
+
+
+def test_shift_moves_the_schedule_and_keeps_promises(cli):
+    assert cli("add", "--name", "Dana", "--phone", "(212) 555-0142").exit_code == 0
+    assert cli("add", "--name", "Ravi", "--phone", "(212) 555-0143").exit_code == 0
+    assert cli("log", "1", "no-answer").exit_code == 0  # next step today 15:00 NY
+    assert cli("log", "2", "callback", "--next", "tomorrow 10am").exit_code == 0
+    result = cli("shift", "--days", "3")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("moved 1 lead by 3 business days (promises kept")
+    shown = json.loads(cli("show", "1", "--json").output)
+    assert shown["next_due_at"] == "2026-11-26T20:00:00+00:00"  # Thursday 15:00 NY
+    again = json.loads(cli("shift", "--days", "1", "--json").output)
+    assert again == {"moved": 1, "days": 1, "kept_promises": 1}
+
+
+def test_shift_needs_a_positive_number_of_days(cli):
+    result = cli("shift", "--days", "0")
+    assert result.exit_code != 0 and "Traceback" not in result.output

@@ -14,14 +14,16 @@ from pendulum import DateTime
 
 from leaddesk.core.db import atomic_write, from_ms, to_ms
 from leaddesk.core.errors import InvalidInput, NotFound, NothingToUndo
-from leaddesk.core.models import Appointment, Lead, Phone, Rep, Touch, ZoneSet
+from leaddesk.core.models import TIER_PROMISE, Appointment, Lead, Phone, Rep, Touch, ZoneSet
 from leaddesk.core.phones import ParsedPhone, parse_phone, resolve_zone
 from leaddesk.core.queue import zone_key
 from leaddesk.core.rules import (
     DAY_MS,
     NOT_A_CALL_TO_THE_LEAD,
     LeadState,
+    add_business_days,
     new_lead_state,
+    next_open,
     outcome,
     plan_outcome,
     priority_for,
@@ -363,5 +365,50 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
         label = touch.outcome.replace("-", " ")
         touch.delete_instance()
         return UndoResult(lead.id, lead.name, touch.outcome, f"undone: {label} on {lead.name}")
+
+    return atomic_write(write)
+
+
+@dataclass(frozen=True)
+class ShiftResult:
+    moved: int  # leads whose next due time moved
+    days: int
+    kept: int  # leads left alone: a promise (callback, appointment) is open
+
+
+def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
+    """The vacation shift: every future due time `days` business days later — one
+    transaction.
+
+    Counts Monday–Friday on the lead's wall clock (a Friday 10:00 step moved one
+    day is Monday 10:00 their time, across DST), then moves calls into the
+    calling window. Promises are commitments made to a person: a lead with an
+    open callback or appointment is left exactly as it is. Nothing is written to
+    the leads' histories (and `undo` does not reverse a shift).
+    """
+    if days < 1:
+        raise InvalidInput(f"shift by at least one business day, not {days}")
+
+    def write() -> ShiftResult:
+        promised = Appointment.select(Appointment.lead).where(
+            Appointment.done == False  # noqa: E712
+        )
+        future = (Lead.priority.is_null(False)) & (Lead.next_due_at > now)
+        kept = Lead.select().where(future & Lead.id.in_(promised)).count()
+        rows = (
+            Lead.select(Lead.id, Lead.next_due_at, Lead.next_channel, Lead.call_zones)
+            .where(future & (Lead.priority != TIER_PROMISE) & Lead.id.not_in(promised))
+            .tuples()
+        )
+        moved = 0
+        for lead_id, due_at, channel, zones_key in list(rows):
+            zones = tuple(zones_key.split()) if zones_key else ()
+            zone = zones_or_rep(zones, settings)[0]
+            later = add_business_days(due_at, days, zone)
+            if channel == "call":
+                later = next_open(later, zones, settings)
+            Lead.update(next_due_at=later, updated_at=now).where(Lead.id == lead_id).execute()
+            moved += 1
+        return ShiftResult(moved=moved, days=days, kept=kept)
 
     return atomic_write(write)

@@ -3,6 +3,9 @@ applies the rules in one transaction; undo_last puts back exactly what was there
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import time
+
 import pendulum
 import pytest
 from core_helpers import lead_columns, world
@@ -520,3 +523,69 @@ def test_recent_calls_is_one_index_range_scan(make_lead, store, now):
     sql, params = recent_calls_query(lead, now).sql()
     plan = " ".join(row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
     assert "touch_lead_id_at" in plan and "SCAN" not in plan, plan
+
+
+# --- vacation shift --------------------------------------------------------------
+
+
+def test_shift_moves_future_due_times_by_business_days(make_lead, settings, now):
+    from leaddesk.core.services import shift_schedule
+
+    ny = "America/New_York"
+    # Monday 14:00 NY: a no-answer makes the +1 h step due today 15:00
+    later = make_lead("Later today")
+    log_outcome(later, "no-answer", now, settings)
+    friday = make_lead("Friday")
+    log_outcome(
+        friday, "no-answer", now, settings, next_at=pendulum.datetime(2026, 11, 27, 10, tz=ny)
+    )
+    overdue = make_lead("Overdue new lead", minutes_ago=30)  # due in the past: not moved
+    promised = make_lead("Promised")
+    log_outcome(promised, "callback", now, settings, next_at=now.add(days=1))
+    before_overdue, before_promised = lead_columns(overdue), world(promised)
+
+    result = shift_schedule(3, now, settings)
+    assert (result.moved, result.days, result.kept) == (2, 3, 1)
+    # Monday 15:00 + 3 business days = Thursday 15:00; Friday 10:00 -> Wednesday 10:00
+    assert Lead.get_by_id(later).next_due_at == pendulum.datetime(2026, 11, 26, 15, tz=ny)
+    assert Lead.get_by_id(friday).next_due_at == pendulum.datetime(2026, 12, 2, 10, tz=ny)
+    assert lead_columns(overdue) == before_overdue
+    assert world(promised) == before_promised, "promises are kept as given"
+    assert Touch.select().where(Touch.outcome == "shift").count() == 0
+
+
+def test_shift_moves_calls_into_the_window(make_lead, settings, now):
+    from leaddesk.core.services import shift_schedule
+
+    ny = "America/New_York"
+    lead = make_lead()
+    # typed: Friday 20:30 NY; one business day later is Monday 20:30, still open
+    log_outcome(
+        lead, "no-answer", now, settings, next_at=pendulum.datetime(2026, 11, 27, 20, 30, tz=ny)
+    )
+    tight = replace(
+        settings, calling_hours={**settings.calling_hours, "mon": ((time(8), time(17)),)}
+    )
+    shift_schedule(1, now, tight)
+    assert Lead.get_by_id(lead).next_due_at == pendulum.datetime(2026, 12, 1, 8, 0, tz=ny)
+
+
+def test_shift_keeps_the_local_wall_clock_across_dst(make_lead, settings):
+    from leaddesk.core.services import shift_schedule
+
+    ny = "America/New_York"
+    now = pendulum.datetime(2027, 3, 10, 12, tz=ny)  # Wednesday, still EST
+    lead = make_lead(at=now)
+    log_outcome(lead, "no-answer", now, settings, next_at=pendulum.datetime(2027, 3, 12, 9, tz=ny))
+    assert shift_schedule(1, now, settings).moved == 1
+    moved = Lead.get_by_id(lead).next_due_at
+    # Friday 09:00 EST -> Monday 09:00 EDT (clocks went forward on Sunday 2027-03-14)
+    assert moved == pendulum.datetime(2027, 3, 15, 9, tz=ny)
+    assert moved.in_timezone(ny).utcoffset().total_seconds() == -4 * 3600
+
+
+def test_shift_refuses_zero_days(store, settings, now):
+    from leaddesk.core.services import shift_schedule
+
+    with pytest.raises(InvalidInput, match="business day"):
+        shift_schedule(0, now, settings)
