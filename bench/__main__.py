@@ -154,44 +154,53 @@ def work_copy(path: Path, size: int) -> Path:
 
 
 def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
-    """The DUE page read as the desk runs it (`queue.due_rows`: written SQL through
-    peewee's connection, timestamps converted) against the same SQL through a raw
-    sqlite3 connection; plus peewee's query builder (`due_query(...).tuples()`),
-    which compiles the SQL on every call, for reference.
+    """The DUE page (first 50 rows) read as the desk runs it (`queue.due_rows`:
+    one written statement per band the page overlaps, through peewee's
+    connection, timestamps converted; the band counts are known, as they are
+    on the desk) against the same statements through a raw sqlite3 connection;
+    plus peewee's query builder (`due_query(...).tuples()`, the reference),
+    which compiles the SQL on every call.
     """
     from leaddesk.core.db import database
     from leaddesk.core.queue import (
         _converted,
-        _due_sql,
-        due_params,
+        band_counts,
         due_query,
         due_rows,
+        due_statements,
         new_lead_cut,
         open_zone_keys,
     )
 
     keys = open_zone_keys(NOW, SETTINGS)
     cut = new_lead_cut(NOW, SETTINGS)
+    bands = band_counts(NOW, keys, cut)
 
     def through_store() -> list[tuple]:
-        return due_rows(NOW, keys, 0, PAGE, cut)
+        return due_rows(NOW, keys, 0, PAGE, cut, bands)
 
     def through_builder() -> list[tuple]:
         return list(due_query(NOW, keys, cut, 0, PAGE).tuples())
 
-    sql = _due_sql(database.obj.param, len(keys))
-    params = due_params(NOW, keys, cut, 0, PAGE)
+    statements = due_statements(database.obj.param, NOW, keys, cut, 0, PAGE, bands)
     raw = sqlite3.connect(work)
     try:
 
         def through_sqlite3() -> list[tuple]:
-            return raw.execute(sql, params).fetchall()
+            rows = []
+            for sql, params in statements:
+                rows += raw.execute(sql, params).fetchall()
+            return rows
 
         if through_store() != [_converted(row) for row in through_builder()]:
             raise AssertionError("the written SQL and peewee's query disagree")
         if [r[0] for r in through_store()] != [r[0] for r in through_sqlite3()]:
             raise AssertionError("peewee and sqlite3 disagree on the due page")
-        plan = [row[-1] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, params)]
+        plan = [
+            row[-1]
+            for sql, params in statements
+            for row in raw.execute("EXPLAIN QUERY PLAN " + sql, params)
+        ]
         # Interleave them so a slow phase of the machine hits all alike.
         store_samples: list[float] = []
         builder_samples: list[float] = []

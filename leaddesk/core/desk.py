@@ -16,10 +16,11 @@ from leaddesk.core.leads import LeadView, lead_count, lead_view
 from leaddesk.core.models import Appointment, Lead, Rep, Touch
 from leaddesk.core.queue import (
     QueueRow,
-    due_count,
+    band_counts,
     due_page,
     later_count,
     later_rows,
+    new_lead_cut,
     open_zone_keys,
     zones_of,
 )
@@ -117,9 +118,10 @@ def desk_snapshot(
     fetches the rest right after, so the next lead appears first.
     """
     keys = open_zone_keys(now, settings)
-    total_due = due_count(now, keys)
+    bands = band_counts(now, keys, new_lead_cut(now, settings))
+    total_due = sum(bands)
     offset = max(0, min(offset, max(total_due - 1, 0)))
-    due = tuple(due_page(now, settings, offset, limit, keys))
+    due = tuple(due_page(now, settings, offset, limit, keys, bands))
     extras = desk_extras(now, settings, later_limit, keys) if full else None
     if lead_id is None and focus is not None:
         lead_id = _lead_at(due, focus - offset, avoid_lead)

@@ -176,63 +176,111 @@ def due_query(
     return query.order_by(*order).limit(limit).offset(offset).bind(database)
 
 
-_DUE_PART = (
-    'SELECT * FROM (SELECT "id", "name", "company", "priority", "next_due_at",'
-    ' "next_channel", "call_zones", "attempts", "status", "cadence", "received_at",'
-    ' "last_touch_at", {band} AS "band" FROM "lead"'
-    ' WHERE "priority" IS NOT NULL AND "next_due_at" <= {p} AND ({callable}'
-    " \"next_channel\" IN ('email', 'letter')) AND {bounds}"
-    ' ORDER BY "priority", "next_due_at", "id" LIMIT {p}) AS "b{band}"'
-)
 _BAND_BOUNDS = (
     '"priority" < 1',
     '"priority" = 1 AND "next_due_at" >= {p}',
     '"priority" = 1 AND "next_due_at" < {p}',
     '"priority" > 1',
 )
+_DUE_WHERE = (
+    '"priority" IS NOT NULL AND "next_due_at" <= {p} AND ({callable}'
+    " \"next_channel\" IN ('email', 'letter')) AND {bounds}"
+)
+_BAND_PAGE = (
+    'SELECT "id", "name", "company", "priority", "next_due_at", "next_channel", "call_zones",'
+    ' "attempts", "status", "cadence", "received_at", "last_touch_at" FROM "lead"'
+    ' WHERE {where} ORDER BY "priority", "next_due_at", "id" LIMIT {p} OFFSET {p}'
+)
 
 
-@lru_cache(maxsize=64)
-def _due_sql(param: str, open_count: int) -> str:
+def _band_where_sql(param: str, open_count: int, band: int) -> str:
     callable_now = ""
     if open_count:
         marks = ", ".join([param] * open_count)
         callable_now = f'("next_channel" = \'call\' AND "call_zones" IN ({marks})) OR'
-    parts = [
-        _DUE_PART.format(p=param, callable=callable_now, band=band, bounds=bounds.format(p=param))
-        for band, bounds in enumerate(_BAND_BOUNDS)
-    ]
-    order = ' ORDER BY "band", "priority", "next_due_at", "id" LIMIT {p} OFFSET {p}'
-    return " UNION ALL ".join(parts) + order.format(p=param)
+    bounds = _BAND_BOUNDS[band].format(p=param)
+    return _DUE_WHERE.format(p=param, callable=callable_now, bounds=bounds)
 
 
-def due_params(now: DateTime, open_keys: list[str], cut: DateTime, offset: int, limit: int) -> list:
-    """The parameters of `_due_sql`, in order."""
-    common = [to_ms(now), *open_keys]
-    cut_ms, rows = to_ms(cut), offset + limit
-    bands = [[*common, rows], [*common, cut_ms, rows], [*common, cut_ms, rows], [*common, rows]]
-    return [*itertools.chain.from_iterable(bands), limit, offset]
+@lru_cache(maxsize=256)
+def _band_page_sql(param: str, open_count: int, band: int) -> str:
+    return _BAND_PAGE.format(where=_band_where_sql(param, open_count, band), p=param)
+
+
+@lru_cache(maxsize=64)
+def _band_count_sql(param: str, open_count: int) -> str:
+    counts = ", ".join(
+        f'(SELECT COUNT(*) FROM "lead" WHERE {_band_where_sql(param, open_count, band)})'
+        for band in range(BANDS)
+    )
+    return f"SELECT {counts}"
+
+
+def _band_params(band: int, now: DateTime, open_keys: list[str], cut: DateTime) -> list:
+    return [to_ms(now), *open_keys, *([to_ms(cut)] if band in (1, 2) else [])]
+
+
+def band_counts(now: DateTime, open_keys: list[str], cut: DateTime) -> tuple[int, ...]:
+    """How many DUE rows each band holds (their sum is the DUE count): one statement."""
+    db = database.obj
+    params = [p for band in range(BANDS) for p in _band_params(band, now, open_keys, cut)]
+    return tuple(db.execute_sql(_band_count_sql(db.param, len(open_keys)), params).fetchone())
+
+
+def due_statements(
+    param: str,
+    now: DateTime,
+    open_keys: list[str],
+    cut: DateTime,
+    offset: int,
+    limit: int,
+    bands: tuple[int, ...],
+) -> list[tuple[str, list]]:
+    """The statements that read DUE rows offset … offset + limit: one per band the
+    page overlaps, each a range of the `lead_queue` index in index order with its
+    own OFFSET — no sort, whatever the depth."""
+    statements = []
+    start = 0
+    for band, size in enumerate(bands):
+        end = start + size
+        if offset < end and offset + limit > start:
+            local = max(offset - start, 0)
+            take = min(limit - max(start - offset, 0), size - local)
+            params = [*_band_params(band, now, open_keys, cut), take, local]
+            statements.append((_band_page_sql(param, len(open_keys), band), params))
+        start = end
+    return statements
 
 
 def due_rows(
-    now: DateTime, open_keys: list[str], offset: int, limit: int, cut: DateTime
+    now: DateTime,
+    open_keys: list[str],
+    offset: int,
+    limit: int,
+    cut: DateTime,
+    bands: tuple[int, ...] | None = None,
 ) -> list[tuple]:
-    """The DUE page as raw tuples (the `_COLUMNS`), in `due_query` order.
+    """The DUE page as tuples (the `_COLUMNS`), in `due_query` order.
 
-    The hottest read (every keystroke), so its SQL is written once instead of
-    compiled by peewee on each call (0.26 ms of 0.64 ms at 100k leads); it is
-    plain SQL both engines accept, sent through peewee's connection.
-    tests/core/test_queue.py checks it matches `due_query` row for row.
+    The hottest read (every keystroke), so its SQL is written out rather than
+    compiled by peewee on each call; it is plain SQL both engines accept, sent
+    through peewee's connection, checked row for row against `due_query` in
+    tests/core/test_queue.py. `bands` (from `band_counts`) saves a count when
+    the caller has it; counts and rows are read in one transaction.
     """
     db = database.obj
-    sql = _due_sql(db.param, len(open_keys))
-    cursor = db.execute_sql(sql, due_params(now, open_keys, cut, offset, limit))
-    return [_converted(row) for row in cursor.fetchall()]
+    with db.atomic():
+        if bands is None:
+            bands = band_counts(now, open_keys, cut)
+        rows = []
+        for sql, params in due_statements(db.param, now, open_keys, cut, offset, limit, bands):
+            rows += db.execute_sql(sql, params).fetchall()
+    return [_converted(row) for row in rows]
 
 
 def _converted(row: tuple) -> tuple:
     # Columns 4, 10, 11 of _COLUMNS are instants (next_due_at, received_at, last_touch_at);
-    # the band (column 12) is dropped.
+    # a band column (the 13th, from `due_query`) is dropped.
     values = list(row[:12])
     values[4] = from_ms(values[4])
     values[10] = from_ms(values[10])
@@ -242,10 +290,15 @@ def _converted(row: tuple) -> tuple:
 
 
 def due_page(
-    now: DateTime, settings: Settings, offset: int = 0, limit: int = 50, open_keys=None
+    now: DateTime,
+    settings: Settings,
+    offset: int = 0,
+    limit: int = 50,
+    open_keys=None,
+    bands: tuple[int, ...] | None = None,
 ) -> list[QueueRow]:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    rows = due_rows(now, keys, offset, limit, new_lead_cut(now, settings))
+    rows = due_rows(now, keys, offset, limit, new_lead_cut(now, settings), bands)
     return _rows(rows, DUE, now, settings, keys)
 
 
