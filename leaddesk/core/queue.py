@@ -176,12 +176,17 @@ def due_query(
     return query.order_by(*order).limit(limit).offset(offset).bind(database)
 
 
-_BAND_BOUNDS = (
-    '"priority" < 1',
+# The written SQL reads the bands as five segments, in DUE order: equality on
+# `priority` lets each scan stop at `next_due_at <= now` (a `priority > 1` range
+# would walk every queued cadence and nurture lead, due or not).
+_SEGMENTS = (
+    '"priority" = 0',
     '"priority" = 1 AND "next_due_at" >= {p}',
     '"priority" = 1 AND "next_due_at" < {p}',
-    '"priority" > 1',
+    '"priority" = 2',
+    '"priority" = 3',
 )
+_CUT_SEGMENTS = (1, 2)  # the segments that take the new-lead cut as a parameter
 _DUE_WHERE = (
     '"priority" IS NOT NULL AND "next_due_at" <= {p} AND ({callable}'
     " \"next_channel\" IN ('email', 'letter')) AND {bounds}"
@@ -198,7 +203,7 @@ def _band_where_sql(param: str, open_count: int, band: int) -> str:
     if open_count:
         marks = ", ".join([param] * open_count)
         callable_now = f'("next_channel" = \'call\' AND "call_zones" IN ({marks})) OR'
-    bounds = _BAND_BOUNDS[band].format(p=param)
+    bounds = _SEGMENTS[band].format(p=param)
     return _DUE_WHERE.format(p=param, callable=callable_now, bounds=bounds)
 
 
@@ -211,19 +216,20 @@ def _band_page_sql(param: str, open_count: int, band: int) -> str:
 def _band_count_sql(param: str, open_count: int) -> str:
     counts = ", ".join(
         f'(SELECT COUNT(*) FROM "lead" WHERE {_band_where_sql(param, open_count, band)})'
-        for band in range(BANDS)
+        for band in range(len(_SEGMENTS))
     )
     return f"SELECT {counts}"
 
 
 def _band_params(band: int, now: DateTime, open_keys: list[str], cut: DateTime) -> list:
-    return [to_ms(now), *open_keys, *([to_ms(cut)] if band in (1, 2) else [])]
+    return [to_ms(now), *open_keys, *([to_ms(cut)] if band in _CUT_SEGMENTS else [])]
 
 
 def band_counts(now: DateTime, open_keys: list[str], cut: DateTime) -> tuple[int, ...]:
-    """How many DUE rows each band holds (their sum is the DUE count): one statement."""
+    """How many DUE rows each segment holds (their sum is the DUE count): one statement."""
     db = database.obj
-    params = [p for band in range(BANDS) for p in _band_params(band, now, open_keys, cut)]
+    segments = range(len(_SEGMENTS))
+    params = [p for band in segments for p in _band_params(band, now, open_keys, cut)]
     return tuple(db.execute_sql(_band_count_sql(db.param, len(open_keys)), params).fetchone())
 
 
