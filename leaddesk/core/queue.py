@@ -328,17 +328,14 @@ def later_rows(
     return sorted(rows, key=lambda r: (r.opens_at or r.due_at, r.lead_id))
 
 
-def due_count(now: DateTime, open_keys: list[str]) -> int:
-    return Lead.select().where(_due_where(now, open_keys)).count()
-
-
 def later_count(now: DateTime, settings: Settings, open_keys: list[str]) -> int:
     return Lead.select().where(_later_where(now, end_of_rep_day(now, settings), open_keys)).count()
 
 
 def counts(now: DateTime, settings: Settings, open_keys=None) -> QueueCounts:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    return QueueCounts(due_count(now, keys), later_count(now, settings, keys))
+    due = sum(band_counts(now, keys, new_lead_cut(now, settings)))
+    return QueueCounts(due, later_count(now, settings, keys))
 
 
 def whole_queue(now: DateTime, settings: Settings, limit: int) -> list[QueueRow]:
