@@ -7,7 +7,6 @@ PostgreSQL equivalent.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -121,10 +120,10 @@ def prepare_sqlite_file(path: str) -> None:
         from leaddesk.core.errors import StoreError
 
         raise StoreError(f"database path {p} is a directory, not a SQLite file")
-    p.parent.mkdir(parents=True, exist_ok=True)
     if not p.exists():
-        fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
+        from leaddesk.core.files import create_private
+
+        create_private(p)
 
 
 def is_sqlite(db: peewee.Database | None = None) -> bool:

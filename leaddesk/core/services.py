@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
@@ -13,6 +12,7 @@ import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.db import atomic_write, from_ms, to_ms
+from leaddesk.core.emails import normalise_email
 from leaddesk.core.errors import InvalidInput, NotFound, NothingToUndo
 from leaddesk.core.models import TIER_PROMISE, Appointment, Lead, Phone, Rep, Touch, ZoneSet
 from leaddesk.core.phones import ParsedPhone, parse_phone, resolve_zone
@@ -37,7 +37,6 @@ from leaddesk.core.tz import tz
 # A call logged this close to a promised time keeps that promise.
 PROMISE_SLACK_MINUTES = 60
 MAX_FIELD = 2000
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass
@@ -105,9 +104,7 @@ def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
         except InvalidInput as exc:
             where = f" ({label})" if label else ""
             raise InvalidInput(f"phone{where}: {exc}") from None
-    email = _clean(draft.email, "email", 254)
-    if email and not _EMAIL.match(email):
-        raise InvalidInput(f"email {email!r} is not an email address")
+    normalise_email(draft.email)
     if draft.tz_override:
         import pendulum
 
@@ -139,7 +136,7 @@ def _insert_lead(
     received = draft.received_at or now
     zone = resolve_zone(draft.tz_override, [p.e164 for p in phones])
     state = new_lead_state(received, has_phone=bool(phones))
-    email = draft.email.strip()
+    email = normalise_email(draft.email)
     if not phones:
         channel = "email" if email else ("letter" if draft.address.strip() else "")
         state = replace(state, next_channel=channel, has_phone=False)
@@ -150,7 +147,7 @@ def _insert_lead(
         name=draft.name.strip() or draft.company.strip(),
         company=draft.company.strip(),
         title=draft.title.strip(),
-        email=email.lower(),
+        email=email,
         address=draft.address.strip(),
         city=draft.city.strip(),
         region=draft.region.strip(),
