@@ -16,7 +16,8 @@ from typing import Any
 
 import pendulum
 
-from leaddesk.core.errors import LeadDeskError
+from leaddesk.core.errors import InvalidInput, LeadDeskError
+from leaddesk.core.holidays import check_country
 from leaddesk.core.settings import WEEKDAYS, Cadence, CadenceStep, Rules, Settings
 
 DEFAULT_CONFIG = """\
@@ -36,6 +37,8 @@ DEFAULT_CONFIG = """\
 # fri = "08:00-21:00"
 # sat = "08:00-21:00"
 # sun = ""
+# holidays = ["US"]     # countries whose public holidays close the window (and are no
+#                       # business days) for leads in that country; default: none
 
 [rules]
 # busy_retry_minutes = 30
@@ -49,10 +52,17 @@ DEFAULT_CONFIG = """\
 # new_lead_hot_minutes = 5
 # new_lead_cold_minutes = 60
 # appointment_notice_minutes = 10   # announce an appointment this many minutes ahead
+# min_attempts_before_lost = 8      # closing a lead as lost sooner asks for a confirming key
 
-# [cadences.new-lead]
+# [cadences]
+# default = "new-lead"          # the cadence new and imported leads start on
+#
+# [cadences.new-lead]           # offsets count from the first attempt; channel call|email|letter
 # steps = ["0 call", "1h call", "1d call", "2d email", "4d call", "6d call",
 #          "9d email", "14d call", "21d letter", "30d call"]
+#
+# [cadences.re-engage]          # define more; move a lead with `leaddesk cadence ID NAME`
+# steps = ["0 call", "2d email", "7d call"]
 
 [keys]
 # Remap by binding id, e.g.:
@@ -102,6 +112,15 @@ def _parse_step(text: str, where: str) -> CadenceStep:
     if not match:
         raise ConfigError(f"{where}: {parts[0]!r} is not a duration like 30m, 1h, 2d, 1w")
     return CadenceStep(int(match.group(1)) * _UNIT_MINUTES[match.group(2)], parts[1])
+
+
+def _parse_countries(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f'{where}: must be a list of country codes like ["US", "CA"]')
+    try:
+        return tuple(dict.fromkeys(check_country(v) for v in value))
+    except InvalidInput as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def local_timezone() -> str:
@@ -164,6 +183,9 @@ def settings_from_dict(
     hours = dict(settings.calling_hours)
     for key, value in table("calling_hours").items():
         where = _where(path, f"calling_hours.{key}")
+        if key == "holidays":
+            settings = replace(settings, holidays=_parse_countries(value, where))
+            continue
         if key not in WEEKDAYS:
             warnings.append(f"{where}: unknown key ignored (use mon … sun)")
             continue
@@ -188,13 +210,28 @@ def settings_from_dict(
     settings = replace(settings, rules=rules)
 
     cadences = dict(settings.cadences)
+    default_cadence = settings.default_cadence
     for name, spec in table("cadences").items():
         where = _where(path, f"cadences.{name}")
+        if name == "default":
+            if not isinstance(spec, str) or not spec.strip():
+                raise ConfigError(f'{where}: must name a cadence, like "new-lead"')
+            default_cadence = spec.strip()
+            continue
         steps = spec.get("steps") if isinstance(spec, dict) else None
         if not isinstance(steps, list) or not steps:
             raise ConfigError(f'{where}: needs steps = ["0 call", "1h call", …]')
-        cadences[name] = Cadence(name, tuple(_parse_step(s, where) for s in steps))
-    settings = replace(settings, cadences=cadences)
+        parsed = tuple(_parse_step(s, where) for s in steps)
+        offsets = [step.after_minutes for step in parsed]
+        if offsets != sorted(offsets):
+            raise ConfigError(f"{where}: steps must be in order, each no sooner than the last")
+        cadences[name] = Cadence(name, parsed)
+    if default_cadence not in cadences:
+        known = ", ".join(sorted(cadences))
+        raise ConfigError(
+            f"{_where(path, 'cadences.default')}: no cadence named {default_cadence!r} ({known})"
+        )
+    settings = replace(settings, cadences=cadences, default_cadence=default_cadence)
 
     keys = {}
     for key, value in table("keys").items():

@@ -19,3 +19,7 @@ class StoreError(LeadDeskError):
 
 class NothingToUndo(LeadDeskError):
     pass
+
+
+class NeedsConfirmation(InvalidInput):
+    """Allowed, but only when the rep confirms (the give-up guard)."""

@@ -10,7 +10,7 @@ from pendulum import DateTime
 from leaddesk.core.models import TIER_NAMES, Appointment, Lead, Phone, Touch
 from leaddesk.core.phones import pretty
 from leaddesk.core.queue import zones_of
-from leaddesk.core.rules import next_open, window_open, zones_or_rep
+from leaddesk.core.rules import closing_holiday, next_open, window_open, zones_or_rep
 from leaddesk.core.services import get_lead
 from leaddesk.core.settings import Settings
 from leaddesk.core.tz import tz
@@ -66,6 +66,7 @@ class LeadView:
     local_now: DateTime
     window_open: bool
     window_opens_at: DateTime | None
+    holiday: str | None  # an observed public holiday closing today's window
     source: str
     interest: str
     first_contact_on: date | None
@@ -75,10 +76,13 @@ class LeadView:
     do_not_call: bool
     dnc_at: DateTime | None
     do_not_mail: bool
+    dnm_at: DateTime | None
+    closed_early: bool
     no_count: int
     attempts: int
     steps: int
     cadence: str
+    cadence_step: int
     next_due_at: DateTime | None
     next_channel: str
     tags: str
@@ -129,6 +133,7 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
         local_now=now.in_timezone(tz(zone)),
         window_open=is_open,
         window_opens_at=None if is_open else next_open(now, zones, settings),
+        holiday=None if is_open else closing_holiday(now, zones, settings),
         source=lead.source,
         interest=lead.interest,
         first_contact_on=lead.first_contact_on,
@@ -138,10 +143,13 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
         do_not_call=lead.do_not_call,
         dnc_at=lead.dnc_at,
         do_not_mail=lead.do_not_mail,
+        dnm_at=lead.dnm_at,
+        closed_early=lead.closed_early,
         no_count=lead.no_count,
         attempts=lead.attempts,
         steps=len(settings.cadence(lead.cadence).steps),
         cadence=lead.cadence,
+        cadence_step=lead.cadence_step,
         next_due_at=lead.next_due_at,
         next_channel=lead.next_channel,
         tags=lead.tags,

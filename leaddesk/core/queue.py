@@ -45,7 +45,8 @@ class QueueRow:
     channel: str
     callable: bool  # a call is allowed right now
     reason: str
-    attempts: int
+    attempts: int  # every attempt so far
+    step: int  # the cadence step due (0-based); == steps when the cadence is done
     steps: int
     status: str
     opens_at: DateTime | None  # when the calling window opens (later section)
@@ -87,6 +88,7 @@ _COLUMNS = (
     Lead.cadence,
     Lead.received_at,
     Lead.last_touch_at,
+    Lead.cadence_step,
 )
 
 
@@ -134,7 +136,7 @@ def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
 # Each band reads at most offset + limit rows in index order (a subquery with
 # its own LIMIT), and UNION ALL + ORDER BY band, … puts them together: the sort
 # is over at most 4 × (offset + limit) rows, never over all due leads. Rows
-# carry the band as a 13th column.
+# carry the band as a 14th column.
 BANDS = 4
 _ORDER = ("priority", "next_due_at", "id")
 
@@ -193,7 +195,8 @@ _DUE_WHERE = (
 )
 _BAND_PAGE = (
     'SELECT "id", "name", "company", "priority", "next_due_at", "next_channel", "call_zones",'
-    ' "attempts", "status", "cadence", "received_at", "last_touch_at" FROM "lead"'
+    ' "attempts", "status", "cadence", "received_at", "last_touch_at", "cadence_step"'
+    ' FROM "lead"'
     ' WHERE {where} ORDER BY "priority", "next_due_at", "id" LIMIT {p} OFFSET {p}'
 )
 
@@ -286,8 +289,8 @@ def due_rows(
 
 def _converted(row: tuple) -> tuple:
     # Columns 4, 10, 11 of _COLUMNS are instants (next_due_at, received_at, last_touch_at);
-    # a band column (the 13th, from `due_query`) is dropped.
-    values = list(row[:12])
+    # a band column (the 14th, from `due_query`) is dropped.
+    values = list(row[:13])
     values[4] = from_ms(values[4])
     values[10] = from_ms(values[10])
     if values[11] is not None:
@@ -375,7 +378,7 @@ def _rows(
     result = []
     for (
         lead_id, name, company, priority, due_at, channel, zones_key,
-        attempts, status, cadence, received_at, last_touch_at,
+        attempts, status, cadence, received_at, last_touch_at, step,
     ) in rows:  # fmt: skip
         zones = zones_of(zones_key)
         zone = zones_or_rep(zones, settings)[0]
@@ -392,7 +395,7 @@ def _rows(
         waited = minutes_between(received_at, now) if priority == TIER_NEW else None
         steps = len(settings.cadence(cadence).steps)
         reason = _reason(
-            priority, status, channel, attempts, steps, due_at, now, zone, waited,
+            priority, status, channel, step, steps, due_at, now, zone, waited,
             promises.get(lead_id), last_touch_at, opens_at,
         )  # fmt: skip
         result.append(
@@ -407,6 +410,7 @@ def _rows(
                 callable=can_call,
                 reason=reason,
                 attempts=attempts,
+                step=step,
                 steps=steps,
                 status=status,
                 opens_at=opens_at,
@@ -422,7 +426,7 @@ def _reason(
     priority: int,
     status: str,
     channel: str,
-    attempts: int,
+    step: int,
     steps: int,
     due_at: DateTime,
     now: DateTime,
@@ -453,9 +457,9 @@ def _reason(
     elif status in ("engaged", "appointment"):
         text = f"follow-up after talking, due {'since ' if late > 0 else ''}{when}"
     else:
-        step = "attempt" if channel == "call" else f"{channel} step"
+        what = "attempt" if channel == "call" else f"{channel} step"
         since = "since " if late > 0 else ""
-        text = f"{step} {min(attempts + 1, steps)} of {steps}, due {since}{when}"
+        text = f"{what} {min(step + 1, steps)} of {steps}, due {since}{when}"
     if opens_at is not None:
         text += f" · window opens {when_local(opens_at, zone, now)} their time"
     return text

@@ -11,7 +11,8 @@ from datetime import time
 
 from pendulum import DateTime
 
-from leaddesk.core.errors import InvalidInput
+from leaddesk.core.errors import InvalidInput, NeedsConfirmation
+from leaddesk.core.holidays import holiday_name
 from leaddesk.core.models import TIER_CADENCE, TIER_NEW, TIER_NURTURE, TIER_PROMISE
 from leaddesk.core.settings import WEEKDAYS, Settings
 from leaddesk.core.tz import tz
@@ -41,6 +42,13 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("won", "sold / won", "call"),
         Outcome("email", "email sent", "email"),
         Outcome("letter", "letter sent", "letter"),
+        # Decisions about the lead rather than contacts with it: touches of the
+        # "system" channel, in the history and undoable like any other.
+        Outcome("lost", "closed as lost", "system"),
+        Outcome("dnc-clear", "do-not-call cleared", "system"),
+        Outcome("dnm", "do not mail", "system"),
+        Outcome("dnm-clear", "do-not-mail cleared", "system"),
+        Outcome("cadence", "moved to cadence", "system"),
     )
 }
 ATTEMPT_OUTCOMES = {"no-answer", "voicemail", "busy", "gatekeeper"}
@@ -68,6 +76,8 @@ class LeadState:
     do_not_call: bool = False
     dnc_at: DateTime | None = None
     do_not_mail: bool = False
+    dnm_at: DateTime | None = None
+    closed_early: bool = False
     cadence: str = "new-lead"
     cadence_step: int = 0
     cadence_started_at: DateTime | None = None
@@ -97,6 +107,8 @@ class LeadState:
         "do_not_call",
         "dnc_at",
         "do_not_mail",
+        "dnm_at",
+        "closed_early",
         "cadence",
         "cadence_step",
         "cadence_started_at",
@@ -124,10 +136,26 @@ def zones_or_rep(zones: tuple[str, ...], settings: Settings) -> tuple[str, ...]:
     return zones or (settings.rep_timezone,)
 
 
+def _windows(local: DateTime, zone: str, settings: Settings) -> tuple[tuple[time, time], ...]:
+    """The calling windows of a local date: none on an observed public holiday."""
+    if settings.holidays and holiday_name(local.date(), zone, settings.holidays):
+        return ()
+    return settings.calling_hours[WEEKDAYS[local.weekday()]]
+
+
 def _open_in_zone(at: DateTime, zone: str, settings: Settings) -> bool:
     local = at.in_timezone(tz(zone))
     t = local.time().replace(tzinfo=None)
-    return any(start <= t < end for start, end in settings.calling_hours[WEEKDAYS[local.weekday()]])
+    return any(start <= t < end for start, end in _windows(local, zone, settings))
+
+
+def closing_holiday(at: DateTime, zones: tuple[str, ...], settings: Settings) -> str | None:
+    """The observed public holiday that closes the window at `at`, if any ("Thanksgiving Day")."""
+    for zone in zones_or_rep(zones, settings):
+        name = holiday_name(at.in_timezone(tz(zone)).date(), zone, settings.holidays)
+        if name:
+            return name
+    return None
 
 
 def window_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> bool:
@@ -137,9 +165,10 @@ def window_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> boo
 
 def _next_open_in_zone(at: DateTime, zone: str, settings: Settings) -> DateTime:
     local = at.in_timezone(tz(zone))
-    for day in range(8):
+    # Two weeks: a run of holidays (Christmas to New Year) can close a week.
+    for day in range(15):
         date = local.add(days=day)
-        for start, end in settings.calling_hours[WEEKDAYS[date.weekday()]]:
+        for start, end in _windows(date, zone, settings):
             begin = _local_at(date, start)
             finish = _local_at(date, end)
             if local < finish:
@@ -189,11 +218,18 @@ def add_local(at: DateTime, minutes: int, zone: str) -> DateTime:
     return at.in_timezone(tz(zone)).add(days=days).add(minutes=rest).in_timezone("UTC")
 
 
-def add_business_days(at: DateTime, days: int, zone: str) -> DateTime:
+def add_business_days(
+    at: DateTime, days: int, zone: str, observed: tuple[str, ...] = ()
+) -> DateTime:
+    """`days` Monday-to-Friday days later on the wall clock of `zone`.
+
+    Public holidays of the zone's country count as no business day when that
+    country is `observed` (`Settings.holidays`).
+    """
     local = at.in_timezone(tz(zone))
     while days > 0:
         local = local.add(days=1)
-        if local.weekday() < 5:
+        if local.weekday() < 5 and not holiday_name(local.date(), zone, observed):
             days -= 1
     return local.in_timezone("UTC")
 
@@ -327,7 +363,35 @@ def _after_attempt(state: LeadState, now: DateTime, settings: Settings) -> LeadS
     if state.status in ("nurture", "won"):
         return _nurture(state, now, settings.rules.nurture_every_days, settings)
     # engaged / appointment: a missed follow-up is retried next business day
-    return _retry(state, add_business_days(now, 1, lead_zone(state, settings)), settings)
+    zone = lead_zone(state, settings)
+    return _retry(state, add_business_days(now, 1, zone, settings.holidays), settings)
+
+
+def _check_allowed(
+    state: LeadState, name: str, settings: Settings, confirmed: bool, cadence: str | None
+) -> None:
+    """Refuse what makes no sense for this lead, and the give-up guard."""
+    if name == "lost":
+        if state.status == "lost":
+            raise InvalidInput("the lead is already closed as lost")
+        floor = settings.rules.min_attempts_before_lost
+        if state.attempts < floor and not confirmed:
+            raise NeedsConfirmation(
+                f"only {state.attempts} of {floor} attempts: most leads answer by the "
+                "8th try. Close as lost anyway?"
+            )
+    elif name == "dnc-clear" and not state.do_not_call:
+        raise InvalidInput("the lead is not on do-not-call")
+    elif name == "dnm" and state.do_not_mail:
+        raise InvalidInput("the lead is already on do-not-mail")
+    elif name == "dnm-clear" and not state.do_not_mail:
+        raise InvalidInput("the lead is not on do-not-mail")
+    elif name == "cadence":
+        if not cadence:
+            raise InvalidInput("moving to a cadence needs its name")
+        if cadence not in settings.cadences:
+            known = ", ".join(sorted(settings.cadences))
+            raise InvalidInput(f"no cadence named {cadence!r}; defined: {known}")
 
 
 def plan_outcome(
@@ -336,15 +400,23 @@ def plan_outcome(
     now: DateTime,
     settings: Settings,
     next_at: DateTime | None = None,
+    *,
+    confirmed: bool = False,
+    cadence: str | None = None,
 ) -> Decision:
     """Apply one logged outcome to a lead's schedule.
 
     `next_at` overrides the computed next contact (shift keys, `--next`);
-    `callback` and `appointment` require it.
+    `callback` and `appointment` require it. `confirmed` answers the give-up
+    guard (closing as lost before `min_attempts_before_lost` attempts);
+    `cadence` names the cadence a `cadence` outcome moves the lead to.
     """
     spec = outcome(name)
     if spec.needs_time and next_at is None:
         raise InvalidInput(f"{name} needs a time for the next contact (--next WHEN)")
+    if name == "lost" and next_at is not None:
+        raise InvalidInput("a lead closed as lost has no next contact")
+    _check_allowed(state, name, settings, confirmed, cadence)
     rules = settings.rules
     calls = calls_in_last_day(state.recent_calls, now)
     if spec.channel == "call" and name not in NOT_A_CALL_TO_THE_LEAD:
@@ -371,7 +443,10 @@ def plan_outcome(
     elif name == "connected":
         counted = True
         s = replace(s, attempts=s.attempts + 1, status="engaged")
-        due = add_business_days(now, rules.connected_followup_business_days, lead_zone(s, settings))
+        zone = lead_zone(s, settings)
+        due = add_business_days(
+            now, rules.connected_followup_business_days, zone, settings.holidays
+        )
         s = _retry(s, due, settings)
     elif name in ("callback", "appointment"):
         counted = True
@@ -409,6 +484,36 @@ def plan_outcome(
     elif name == "won":
         s = replace(s, status="won")
         s = _nurture(s, now, rules.won_checkin_days, settings)
+    elif name == "lost":
+        early = state.attempts < rules.min_attempts_before_lost
+        s = replace(s, status="lost", closed_early=early, next_due_at=None, next_channel="")
+        s = replace(s, open_promise_at=None)  # services close every open promise
+    elif name == "dnc-clear":
+        # Cleared by hand: calls may resume. Whatever is scheduled stays; a lead
+        # that had dropped out of every queue gets a call at the next open slot.
+        s = replace(s, do_not_call=False, dnc_at=None)
+        if s.next_due_at is None and s.status not in ("lost", "bad") and s.has_phone:
+            s = _retry(s, now, settings)
+    elif name == "dnm":
+        s = replace(s, do_not_mail=True, dnm_at=now)
+        if s.next_channel in ("email", "letter"):
+            if s.status in OPEN_STATUSES:
+                s = _advance_cadence(s, now, settings)
+            else:
+                s = _nurture(s, now, rules.nurture_every_days, settings)
+    elif name == "dnm-clear":
+        s = replace(s, do_not_mail=False, dnm_at=None)
+        if s.next_due_at is None and s.status not in ("lost", "bad"):
+            mail = [c for c in ("email", "letter") if _mail_allowed(s, c)]
+            if mail:
+                s = replace(s, next_due_at=now, next_channel=mail[0])
+    elif name == "cadence":
+        assert cadence is not None
+        # A fresh start on the new cadence from its first step; a never-touched
+        # lead stays new (speed to lead), anyone else is worked again.
+        status = "new" if s.status == "new" and s.attempts == 0 else "working"
+        s = replace(s, cadence=cadence, cadence_step=-1, cadence_started_at=now, status=status)
+        s = _advance_cadence(s, now, settings)
     elif name in ("email", "letter"):
         if s.next_channel == name and s.status in OPEN_STATUSES:
             counted = True

@@ -162,6 +162,7 @@ def _insert_lead(
         first_contact_on=draft.first_contact_on,
         received_at=received,
         status="new",
+        cadence=settings.default_cadence,
         next_due_at=state.next_due_at,
         next_channel=state.next_channel,
         priority=priority_for(state),
@@ -257,8 +258,14 @@ def log_outcome(
     next_at: DateTime | None = None,
     note: str = "",
     duration_s: int | None = None,
+    confirmed: bool = False,
+    cadence: str | None = None,
 ) -> LogResult:
-    """Log one touch, apply the scheduling rule and save — one transaction."""
+    """Log one touch, apply the scheduling rule and save — one transaction.
+
+    `confirmed` answers the give-up guard (`lost` before enough attempts raises
+    NeedsConfirmation otherwise); `cadence` names the target of a `cadence` move.
+    """
     spec = outcome(name)
     note = _clean(note, "note", 20_000)
 
@@ -276,14 +283,14 @@ def log_outcome(
             .order_by(Appointment.at)
         )
         slack = now.add(minutes=PROMISE_SLACK_MINUTES)
-        closing = [p for p in open_promises if spec.channel == "call" and p.at <= slack]
+        # A call keeps the promises it was due for; closing the lead ends them all.
+        closing = [
+            p for p in open_promises if (spec.channel == "call" and p.at <= slack) or name == "lost"
+        ]
         remaining = [p for p in open_promises if p not in closing]
+        state = _state(lead, phones, remaining, recent_calls(lead.id, now))
         decision = plan_outcome(
-            _state(lead, phones, remaining, recent_calls(lead.id, now)),
-            name,
-            now,
-            settings,
-            next_at=next_at,
+            state, name, now, settings, next_at=next_at, confirmed=confirmed, cadence=cadence
         )
         bad_phone = current.id if decision.phone_bad and current is not None else None
         zones = tuple(lead.call_zones.split()) if lead.call_zones else ()
@@ -293,7 +300,7 @@ def log_outcome(
             at=now,
             channel=spec.channel,
             outcome=name,
-            note=note,
+            note=note or _automatic_note(name, state, decision.state, settings),
             rep=rep_id(settings.rep_name),
             duration_s=duration_s,
             phone=current.e164 if spec.channel == "call" and current else "",
@@ -337,6 +344,16 @@ def log_outcome(
     return atomic_write(write)
 
 
+def _automatic_note(name: str, before: LeadState, after: LeadState, settings: Settings) -> str:
+    """What the history should say about a decision when the rep wrote nothing."""
+    if name == "cadence":
+        return f"moved to cadence {after.cadence}"
+    if name == "lost" and after.closed_early:
+        floor = settings.rules.min_attempts_before_lost
+        return f"closed early: after {before.attempts} of {floor} attempts"
+    return ""
+
+
 def undo_last(now: DateTime, settings: Settings) -> UndoResult:
     """Reverse the most recent logged touch and everything it scheduled."""
 
@@ -344,6 +361,13 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
         touch = Touch.select().where(Touch.outcome != "received").order_by(Touch.id.desc()).first()
         if touch is None:
             raise NothingToUndo("nothing to undo")
+        if touch.outcome == SHIFTED:
+            # Undoing an older touch now would restore a due time from before the
+            # shift and silently drop the shift for that lead.
+            raise NothingToUndo(
+                "the last change was a schedule shift; it cannot be undone "
+                "(shift again, or log the next outcome)"
+            )
         lead = touch.lead
         before = json.loads(touch.before) if touch.before else {"lead": {}}
         for name, value in before["lead"].items():
@@ -373,15 +397,19 @@ class ShiftResult:
     kept: int  # leads left alone: a promise (callback, appointment) is open
 
 
+SHIFTED = "shifted"  # the outcome of the history touch a vacation shift leaves
+
+
 def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
     """The vacation shift: every future due time `days` business days later — one
     transaction.
 
     Counts Monday–Friday on the lead's wall clock (a Friday 10:00 step moved one
-    day is Monday 10:00 their time, across DST), then moves calls into the
-    calling window. Promises are commitments made to a person: a lead with an
-    open callback or appointment is left exactly as it is. Nothing is written to
-    the leads' histories (and `undo` does not reverse a shift).
+    day is Monday 10:00 their time, across DST; observed holidays are skipped),
+    then moves calls into the calling window. Promises are commitments made to a
+    person: a lead with an open callback or appointment is left exactly as it
+    is. Each moved lead gets a system touch in its history saying so; `undo`
+    stops at a shift rather than reaching behind it.
     """
     if days < 1:
         raise InvalidInput(f"shift by at least one business day, not {days}")
@@ -397,15 +425,31 @@ def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
             .where(future & (Lead.priority != TIER_PROMISE) & Lead.id.not_in(promised))
             .tuples()
         )
-        moved = 0
+        unit = "business day" if days == 1 else "business days"
+        rep = rep_id(settings.rep_name)
+        history = []
         for lead_id, due_at, channel, zones_key in list(rows):
             zones = tuple(zones_key.split()) if zones_key else ()
             zone = zones_or_rep(zones, settings)[0]
-            later = add_business_days(due_at, days, zone)
+            later = add_business_days(due_at, days, zone, settings.holidays)
             if channel == "call":
                 later = next_open(later, zones, settings)
             Lead.update(next_due_at=later, updated_at=now).where(Lead.id == lead_id).execute()
-            moved += 1
-        return ShiftResult(moved=moved, days=days, kept=kept)
+            history.append(
+                {
+                    "lead": lead_id,
+                    "at": now,
+                    "channel": "system",
+                    "outcome": SHIFTED,
+                    "note": f"schedule shifted {days} {unit}",
+                    "rep": rep,
+                    "scheduled_due_at": later,
+                    "scheduled_channel": channel,
+                    "before": json.dumps({"lead": {"next_due_at": to_ms(due_at)}}),
+                }
+            )
+        for chunk in pw.chunked(history, 500):
+            Touch.insert_many(chunk).execute()
+        return ShiftResult(moved=len(history), days=days, kept=kept)
 
     return atomic_write(write)

@@ -59,6 +59,7 @@ class Rules:
     new_lead_hot_minutes: int = 5
     new_lead_cold_minutes: int = 60
     appointment_notice_minutes: int = 10  # the desk announces appointments this close
+    min_attempts_before_lost: int = 8  # closing earlier asks for a confirming key
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class Settings:
     rules: Rules = field(default_factory=Rules)
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys
     dialer: str = ""  # command with {tel} / {e164}; empty = copy the number
+    # Countries whose public holidays close the calling window (and are no
+    # business days) for leads in that country; empty = holidays are ignored.
+    holidays: tuple[str, ...] = ()
 
     def cadence(self, name: str) -> Cadence:
         return self.cadences.get(name) or self.cadences[self.default_cadence]

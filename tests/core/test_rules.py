@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from leaddesk.core.errors import InvalidInput
+from leaddesk.core.errors import InvalidInput, NeedsConfirmation
 from leaddesk.core.models import TIER_CADENCE, TIER_NEW, TIER_NURTURE, TIER_PROMISE
 from leaddesk.core.phones import parse_phone
 from leaddesk.core.rules import (
@@ -649,6 +649,17 @@ def first_touch_settings(name, settings):
 
 ZONE_SETS = [(), NY, LA, NY_LA, ALASKA, ("Europe/London",), ("Australia/Sydney",)]
 NAMES = sorted(OUTCOMES)
+# Histories run with public holidays observed and a second cadence to move to.
+HISTORY_SETTINGS = replace(
+    SETTINGS,
+    holidays=("US", "GB", "AU"),
+    cadences={
+        **SETTINGS.cadences,
+        "short": Cadence(
+            "short", (CadenceStep(0, "call"), CadenceStep(1440, "email"), CadenceStep(4320, "call"))
+        ),
+    },
+)
 
 
 @st.composite
@@ -672,6 +683,8 @@ def histories(draw):
                 st.sampled_from(NAMES),
                 st.integers(0, 60 * 24 * 40),  # minutes since the previous touch
                 st.one_of(st.none(), st.integers(-3 * 24 * 60, 60 * 24 * 60)),  # next_at offset
+                st.booleans(),  # the rep confirms closing early
+                st.sampled_from(sorted(HISTORY_SETTINGS.cadences)),  # a cadence to move to
             ),
             min_size=1,
             max_size=14,
@@ -680,12 +693,13 @@ def histories(draw):
     return pendulum.instance(start).in_timezone("UTC"), lead, steps
 
 
-def check_decision(before: LeadState, d, now, next_at, promises, settings):
+def check_decision(before: LeadState, d, now, next_at, promises, settings, name=""):
     """Every invariant a single decision must keep. `promises` = open after the touch."""
     s = d.state
     assert s.attempts == before.attempts + (1 if d.counted else 0)
     assert s.no_count >= before.no_count
-    assert s.do_not_call or not before.do_not_call, "DNC is never lifted by an outcome"
+    if name != "dnc-clear":
+        assert s.do_not_call or not before.do_not_call, "DNC is only lifted by hand"
     if s.do_not_call:
         assert s.next_channel != "call", "a DNC lead is never scheduled for a call"
     changed = s.next_due_at != before.next_due_at
@@ -737,24 +751,35 @@ def test_invariants_hold_over_random_histories(history):
     )
     promises: list[tuple[str, pendulum.DateTime]] = []
     now = start
-    for name, gap, offset in steps:
+    for name, gap, offset, confirmed, cadence in steps:
         now = now.add(minutes=gap)
         spec = OUTCOMES[name]
         is_call = spec.channel == "call"
         if is_call and (state.do_not_call or not state.has_phone):
             continue  # services refuse these
         slack = now.add(minutes=60)
-        promises = sorted(
-            (p for p in promises if not (is_call and p[1] <= slack)), key=lambda p: p[1]
-        )
+        kept = [p for p in promises if not (is_call and p[1] <= slack)]
         if spec.needs_time and offset is None:
             offset = 24 * 60
-        next_at = now.add(minutes=offset) if offset is not None else None
-        before = replace(state, open_promise_at=promises[0][1] if promises else None)
-        d = plan_outcome(before, name, now, SETTINGS, next_at=next_at)
+        next_at = now.add(minutes=offset) if offset is not None and name != "lost" else None
+        before = replace(state, open_promise_at=min((p[1] for p in kept), default=None))
+        try:
+            d = plan_outcome(
+                before, name, now, HISTORY_SETTINGS, next_at, confirmed=confirmed, cadence=cadence
+            )
+        except NeedsConfirmation:
+            floor = HISTORY_SETTINGS.rules.min_attempts_before_lost
+            assert name == "lost" and not confirmed and before.attempts < floor
+            continue
+        except InvalidInput as exc:
+            # only a flag that is not set can't be cleared (nor set twice)
+            assert name in ("lost", "dnc-clear", "dnm", "dnm-clear"), exc
+            continue
+        # closing as lost closes every promise (services do it)
+        promises = [] if name == "lost" else sorted(kept, key=lambda p: p[1])
         if d.promise:
             promises = sorted([*promises, d.promise], key=lambda p: p[1])
-        check_decision(before, d, now, next_at, promises, SETTINGS)
+        check_decision(before, d, now, next_at, promises, HISTORY_SETTINGS, name)
         state = d.state
 
 
@@ -782,6 +807,11 @@ def test_all_outcomes_are_known():
         "won",
         "email",
         "letter",
+        "lost",
+        "dnc-clear",
+        "dnm",
+        "dnm-clear",
+        "cadence",
     }
     assert all(OUTCOMES[n].needs_time for n in ("callback", "appointment"))
     assert {OUTCOMES[n].channel for n in ("email", "letter")} == {"email", "letter"}

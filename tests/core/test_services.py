@@ -366,10 +366,16 @@ def test_undo_restores_everything_exactly(make_lead, settings, now, name):
     )
     log_outcome(lead_id, "no-answer", now.subtract(hours=4), settings)
     log_outcome(lead_id, "callback", now.subtract(hours=3), settings, next_at=now)
+    if name in ("dnc-clear", "dnm-clear"):  # only a flag that is set can be cleared
+        log_outcome(lead_id, name.removesuffix("-clear"), now.subtract(hours=2), settings)
     before = world(lead_id)
 
     at = now.add(minutes=2)
-    result = log_outcome(lead_id, name, at, settings, next_at=now.add(days=4))
+    extra = {
+        "lost": {"confirmed": True},
+        "cadence": {"cadence": "new-lead", "next_at": now.add(days=4)},
+    }.get(name, {"next_at": now.add(days=4)})
+    result = log_outcome(lead_id, name, at, settings, **extra)
     after = world(lead_id)
     assert after != before
     assert len(after["touches"]) == len(before["touches"]) + 1
@@ -379,7 +385,7 @@ def test_undo_restores_everything_exactly(make_lead, settings, now, name):
     assert world(lead_id) == before
     assert Touch.get_or_none(Touch.id == result.touch_id) is None
     # the lead is back where it was: the same outcome gives the same result again
-    again = log_outcome(lead_id, name, at, settings, next_at=now.add(days=4))
+    again = log_outcome(lead_id, name, at, settings, **extra)
     assert (again.next_due_at, again.next_channel, again.status) == (
         result.next_due_at,
         result.next_channel,
@@ -449,10 +455,16 @@ def test_random_histories_keep_the_invariants_and_undo_to_the_start(
         at = at.add(minutes=gap)
         needs = OUTCOMES[name].needs_time
         next_at = at.add(minutes=offset or 24 * 60) if (needs or offset) else None
+        extra = {"confirmed": True} if name == "lost" else {}
+        if name == "cadence":
+            extra = {"cadence": "new-lead"}
         try:
-            log_outcome(lead_id, name, at, settings, next_at=next_at)
+            log_outcome(
+                lead_id, name, at, settings, next_at=None if name == "lost" else next_at, **extra
+            )
         except InvalidInput as exc:
-            assert "do-not-call" in str(exc) or "no good phone" in str(exc)
+            refusals = ("do-not-call", "no good phone", "do-not-mail", "already closed")
+            assert any(text in str(exc) for text in refusals), exc
             continue
         lead = Lead.get_by_id(lead_id)
         if lead.do_not_call:

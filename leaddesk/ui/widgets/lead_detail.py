@@ -64,7 +64,8 @@ class LeadDetail(Static):
             clock.append(" · window open", style="green")
         else:
             opens = lead.window_opens_at.in_timezone(zone) if lead.window_opens_at else None
-            closed = f" · closed, opens {opens:%a %H:%M}" if opens else " · closed"
+            closed = f" · closed ({lead.holiday})" if lead.holiday else " · closed"
+            closed += f", opens {opens:%a %H:%M}" if opens else ""
             clock.append(closed, style="yellow")
         clock.append(f" · {zone} ({SOURCE_WORDS.get(lead.timezone_source, '')})", style="dim")
         lines.append(clock)
@@ -85,12 +86,14 @@ class LeadDetail(Static):
         if facts:
             lines.append(Text(" · ".join(facts), no_wrap=True, overflow="ellipsis"))
 
-        state = Text(no_wrap=True)
+        state = Text(no_wrap=True, overflow="ellipsis")
         state.append(f"{lead.status}", style="bold")
-        state.append(f" · attempts {lead.attempts}/{lead.steps} · no's {lead.no_count}")
+        state.append(f" · {self._cadence(lead)} · attempts {lead.attempts} · no's {lead.no_count}")
         if lead.do_not_call:
             dnc = f" (since {lead.dnc_at.in_timezone(rep_zone):%Y-%m-%d})" if lead.dnc_at else ""
             state.append(f" · DO NOT CALL{dnc}", style="bold red")
+        if lead.do_not_mail and not lead.email:
+            state.append(" · do not mail", style="bold red")
         lines.append(state)
 
         if row is not None and row.lead_id == lead.id:
@@ -112,10 +115,21 @@ class LeadDetail(Static):
             lines.append(Text("notes: " + safe(lead.notes), style="italic", overflow="ellipsis"))
         return lines
 
+    @staticmethod
+    def _cadence(lead: LeadView) -> str:
+        """Where the lead stands on its cadence: "new-lead 4/10", or "new-lead done"."""
+        safe_name = safe(lead.cadence)
+        if lead.cadence_step >= lead.steps:
+            return f"{safe_name} done"
+        return f"{safe_name} {lead.cadence_step + 1}/{lead.steps}"
+
     def _badge(self, lead: LeadView, now: DateTime) -> Text:
         if lead.status == "new" and lead.attempts == 0:
             waited = minutes_between(lead.received_at, now)
             heat = "hot" if waited < 5 else ("warm" if waited <= 60 else "cold")
             return Text(f"NEW {span(waited)}", style=HEAT[heat])
         style = {"won": "bold green", "lost": "dim", "bad": "dim red"}.get(lead.status, "bold")
-        return Text(lead.status.upper(), style=style)
+        badge = Text(lead.status.upper(), style=style)
+        if lead.status == "lost" and lead.closed_early:
+            badge.append(" (closed early)", style="yellow")
+        return badge

@@ -337,7 +337,7 @@ class QueueList(ScrollView, can_focus=True):
             return f"{stamp} ✱", "bold red" if late else "bold yellow"
         if row.tier == "nurture":
             return ("check-in" if row.status == "won" else "nurture"), "green"
-        return f"att {min(row.attempts + 1, row.steps)}/{row.steps}", ""
+        return f"att {min(row.step + 1, row.steps)}/{row.steps}", ""
 
     def _set_virtual_height(self, height: int) -> None:
         """A new virtual size normally costs a full layout pass (~35 ms here).
