@@ -208,3 +208,47 @@ def test_config_path_can_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("LEADDESK_CONFIG")
     assert paths.config_file().name == "config.toml"
     assert paths.default_database().endswith("leaddesk.db")
+
+
+# --- holidays and cadences -----------------------------------------------------------
+
+
+def test_observed_holidays_are_countries(tmp_path):
+    settings, warnings = load_settings(
+        write(tmp_path, '[calling_hours]\nholidays = ["us", "GB", "US"]\n')
+    )
+    assert warnings == [] and settings.holidays == ("US", "GB")
+    assert Settings().holidays == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('holidays = ["Narnia"]', "'Narnia' is not a country with known public holidays"),
+        ('holidays = "US"', "must be a list of country codes"),
+    ],
+)
+def test_bad_holidays_name_the_key(tmp_path, text, message):
+    path = write(tmp_path, f"[calling_hours]\n{text}\n")
+    with pytest.raises(ConfigError, match=r"calling_hours\.holidays") as info:
+        load_settings(path)
+    assert message in str(info.value) and str(path) in str(info.value)
+
+
+def test_the_default_cadence_can_be_another_one(tmp_path):
+    text = '[cadences]\ndefault = "quick"\n[cadences.quick]\nsteps = ["0 call", "1d call"]\n'
+    settings, _ = load_settings(write(tmp_path, text))
+    assert settings.default_cadence == "quick"
+    assert [s.after_minutes for s in settings.cadence("quick").steps] == [0, 1440]
+    assert set(settings.cadences) == {"new-lead", "quick"}
+
+
+def test_an_unknown_default_cadence_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match=r"cadences.default: no cadence named 'nope'"):
+        load_settings(write(tmp_path, '[cadences]\ndefault = "nope"\n'))
+
+
+def test_cadence_steps_must_be_in_order(tmp_path):
+    text = '[cadences.back]\nsteps = ["1d call", "1h call"]\n'
+    with pytest.raises(ConfigError, match=r"cadences\.back: steps must be in order"):
+        load_settings(write(tmp_path, text))
