@@ -167,29 +167,60 @@ def _lead_id(text: str) -> int:
 @click.option("--next", "next_text", metavar="WHEN", help="Next contact: 'thu 3pm', ISO, …")
 @click.option("--note", default="")
 @click.option("--duration", type=click.IntRange(min=0), default=None, help="Call seconds.")
+@click.option("--yes", "confirmed", is_flag=True, help="Close as lost even before 8 attempts.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def log(env: Env, lead, outcome, next_text, note, duration, as_json):
+def log(env: Env, lead, outcome, next_text, note, duration, confirmed, as_json):
     """Log OUTCOME for LEAD and schedule the next contact.
 
     OUTCOME: no-answer voicemail busy gatekeeper connected callback appointment
-    not-interested dnc wrong-number won email letter
+    not-interested dnc wrong-number won email letter — and the decisions
+    lost (close; asks to confirm before 8 attempts), dnc-clear, dnm (do not
+    mail), dnm-clear. Moving to another cadence is `leaddesk cadence`.
     """
-    from leaddesk.core.leads import lead_view
     from leaddesk.core.rules import outcome as outcome_spec
-    from leaddesk.core.services import log_outcome
 
     lead_id = _lead_id(lead)
     outcome_spec(outcome)
+    if outcome == "cadence":
+        raise InvalidInput("move a lead to a cadence with: leaddesk cadence LEAD NAME")
     now = env.clock().now()
     env.open()
-    next_at = None
-    if next_text:
-        zone = lead_view(lead_id, now, env.settings, touches=0).timezone
-        next_at = parse_when(next_text, now, zone, env.settings.rules.morning_hour)
-    result = log_outcome(
-        lead_id, outcome, now, env.settings, next_at=next_at, note=note, duration_s=duration
+    next_at = _next_at(env, lead_id, next_text, now)
+    result = _log_confirming(
+        env, lead_id, outcome, now, confirmed, next_at=next_at, note=note, duration_s=duration
     )
+    _print_logged(result, as_json)
+
+
+def _next_at(env: Env, lead_id: int, text: str | None, now: Any) -> Any:
+    """A `--next WHEN` typed in the lead's own time zone."""
+    if not text:
+        return None
+    from leaddesk.core.leads import lead_view
+
+    zone = lead_view(lead_id, now, env.settings, touches=0).timezone
+    return parse_when(text, now, zone, env.settings.rules.morning_hour)
+
+
+def _log_confirming(
+    env: Env, lead_id: int, outcome: str, now: Any, confirmed: bool, **kwargs: Any
+) -> Any:
+    """log_outcome, answering the give-up guard: --yes, or a prompt on a terminal."""
+    from leaddesk.core.errors import NeedsConfirmation
+    from leaddesk.core.services import log_outcome
+
+    try:
+        return log_outcome(lead_id, outcome, now, env.settings, confirmed=confirmed, **kwargs)
+    except NeedsConfirmation as exc:
+        if not sys.stdin.isatty():
+            raise NeedsConfirmation(f"{exc} (add --yes to close it anyway)") from None
+        if not click.confirm(f"leaddesk: lead {lead_id}: {exc}", default=False, err=True):
+            raise InvalidInput("not closed") from None
+        return log_outcome(lead_id, outcome, now, env.settings, confirmed=True, **kwargs)
+
+
+def _print_logged(result: Any, as_json: bool) -> None:
     if as_json:
         _json(
             {
@@ -205,6 +236,47 @@ def log(env: Env, lead, outcome, next_text, note, duration, as_json):
         )
     else:
         click.echo(f"#{result.lead_id} {result.name}: {result.summary}")
+
+
+@main.command()
+@click.argument("lead", required=False)
+@click.argument("name", required=False)
+@click.option("--note", default="")
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def cadence(env: Env, lead, name, note, as_json):
+    """Move LEAD to the cadence NAME (from its first step); without arguments, list them."""
+    if lead is None:
+        cadences = env.settings.cadences
+        if as_json:
+            _json(
+                {
+                    c.name: [
+                        {"after_minutes": s.after_minutes, "channel": s.channel} for s in c.steps
+                    ]
+                    for c in cadences.values()
+                }
+            )
+            return
+        for c in cadences.values():
+            default = " (default)" if c.name == env.settings.default_cadence else ""
+            steps = ", ".join(f"{_offset(s.after_minutes)} {s.channel}" for s in c.steps)
+            click.echo(f"{c.name}{default}: {steps}")
+        return
+    if name is None:
+        raise InvalidInput("name the cadence: leaddesk cadence LEAD NAME (list: leaddesk cadence)")
+    lead_id = _lead_id(lead)
+    now = env.clock().now()
+    env.open()
+    result = _log_confirming(env, lead_id, "cadence", now, False, cadence=name, note=note)
+    _print_logged(result, as_json)
+
+
+def _offset(minutes: int) -> str:
+    for unit, size in (("w", 10080), ("d", 1440), ("h", 60)):
+        if minutes and minutes % size == 0:
+            return f"{minutes // size}{unit}"
+    return f"{minutes}m"
 
 
 @main.command()
@@ -276,6 +348,8 @@ def due(env: Env, limit, as_json):
                     "callable": r.callable,
                     "opens_at": iso(r.opens_at),
                     "attempts": r.attempts,
+                    "step": min(r.step + 1, r.steps),
+                    "steps": r.steps,
                     "status": r.status,
                 }
                 for r in rows
@@ -324,7 +398,11 @@ def show(env: Env, lead, as_json):
                 "address": view.address,
                 "timezone": view.timezone,
                 "timezone_source": view.timezone_source,
+                "call_zones": list(view.call_zones),
                 "local_time": iso(view.local_now),
+                "window_open": view.window_open,
+                "window_opens_at": iso(view.window_opens_at),
+                "holiday": view.holiday,
                 "source": view.source,
                 "interest": view.interest,
                 "received_at": iso(view.received_at),
@@ -333,7 +411,13 @@ def show(env: Env, lead, as_json):
                 "attempts": view.attempts,
                 "no_count": view.no_count,
                 "do_not_call": view.do_not_call,
+                "dnc_at": iso(view.dnc_at),
                 "do_not_mail": view.do_not_mail,
+                "dnm_at": iso(view.dnm_at),
+                "closed_early": view.closed_early,
+                "cadence": view.cadence,
+                "cadence_step": min(view.cadence_step + 1, view.steps),
+                "cadence_steps": view.steps,
                 "next_due_at": iso(view.next_due_at),
                 "next_channel": view.next_channel or None,
                 "promises": [{"at": iso(p.at), "kind": p.kind} for p in view.promises],
@@ -356,10 +440,18 @@ def show(env: Env, lead, as_json):
         click.echo(f"  phone  {p.display}{' (bad)' if p.bad else ''}  {p.label}".rstrip())
     if view.email:
         click.echo(f"  email  {view.email}")
-    click.echo(f"  zone   {zone} ({view.timezone_source}), local {view.local_now:%a %H:%M}")
-    click.echo(f"  status {view.status} · attempts {view.attempts}/{view.steps}"
-               f" · no's {view.no_count}"
-               + (" · DO NOT CALL" if view.do_not_call else ""))  # fmt: skip
+    window = "window open" if view.window_open else "window closed"
+    if view.holiday:
+        window += f" ({view.holiday})"
+    click.echo(f"  zone   {zone} ({view.timezone_source}), local {view.local_now:%a %H:%M}"
+               f", {window}")  # fmt: skip
+    step = f"{view.cadence} {min(view.cadence_step + 1, view.steps)}/{view.steps}"
+    flags = (" · DO NOT CALL" if view.do_not_call else "") + (
+        " · DO NOT MAIL" if view.do_not_mail else ""
+    )
+    early = " (closed early)" if view.closed_early else ""
+    click.echo(f"  status {view.status}{early} · {step} · attempts {view.attempts}"
+               f" · no's {view.no_count}{flags}")  # fmt: skip
     if view.next_due_at:
         click.echo(f"  next   {view.next_channel} {when_local(view.next_due_at, zone, now)}"
                    " their time")  # fmt: skip

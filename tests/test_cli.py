@@ -333,3 +333,82 @@ def test_shift_moves_the_schedule_and_keeps_promises(cli):
 def test_shift_needs_a_positive_number_of_days(cli):
     result = cli("shift", "--days", "0")
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+# --- issue 3: closing as lost, flags, cadences -----------------------------------------
+
+
+def test_closing_early_needs_yes_off_a_terminal(cli):
+    lead = add_dana(cli)
+    result = cli("log", str(lead), "lost")
+    assert result.exit_code == 1
+    assert "only 0 of 8 attempts" in result.stderr and "--yes" in result.stderr
+    assert as_json(cli("show", str(lead), "--json"))["status"] == "new"
+    closed = as_json(cli("log", str(lead), "lost", "--yes", "--json"))
+    assert (closed["status"], closed["next_due_at"]) == ("lost", None)
+    shown = as_json(cli("show", str(lead), "--json"))
+    assert (shown["closed_early"], shown["tier"]) == (True, None)
+    assert shown["touches"][0]["note"] == "closed early: after 0 of 8 attempts"
+    assert all(row["id"] != lead for row in as_json(cli("due", "--json")))
+
+
+def test_dnc_clear_and_dnm_through_the_cli(cli):
+    lead = add_dana(cli)
+    ok(cli("log", str(lead), "dnc"))
+    shown = as_json(cli("show", str(lead), "--json"))
+    assert shown["do_not_call"] and shown["dnc_at"] is not None
+    assert shown["next_channel"] == "email"
+    ok(cli("log", str(lead), "dnm"))
+    shown = as_json(cli("show", str(lead), "--json"))
+    assert shown["do_not_mail"] and shown["dnm_at"] is not None and shown["tier"] is None
+    ok(cli("log", str(lead), "dnc-clear"))
+    shown = as_json(cli("show", str(lead), "--json"))
+    assert not shown["do_not_call"] and shown["next_channel"] == "call"
+    assert [t["outcome"] for t in shown["touches"][:3]] == ["dnc-clear", "dnm", "dnc"]
+    again = cli("log", str(lead), "dnc-clear")
+    assert again.exit_code == 1 and "not on do-not-call" in again.stderr
+
+
+def test_cadences_listed_and_a_lead_moved(cli, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[rep]\nname = "tester"\ntimezone = "America/Chicago"\n'
+        '[cadences.re-engage]\nsteps = ["0 call", "2d email", "1w call"]\n'
+    )
+    listed = ok(cli("cadence"))
+    assert "new-lead (default): 0m call, 1h call, 1d call" in listed
+    assert "re-engage: 0m call, 2d email, 1w call" in listed
+    lead = add_dana(cli)
+    moved = as_json(cli("cadence", str(lead), "re-engage", "--json"))
+    assert moved["status"] == "new"  # never touched: still a new lead
+    shown = as_json(cli("show", str(lead), "--json"))
+    assert (shown["cadence"], shown["cadence_step"], shown["cadence_steps"]) == ("re-engage", 1, 3)
+    bad = cli("cadence", str(lead), "nope")
+    assert bad.exit_code == 1 and "no cadence named 'nope'" in bad.stderr
+    via_log = cli("log", str(lead), "cadence")
+    assert via_log.exit_code == 1 and "leaddesk cadence LEAD NAME" in via_log.stderr
+
+
+def test_show_json_carries_every_rule_field(cli):
+    lead = add_dana(cli)
+    shown = as_json(cli("show", str(lead), "--json"))
+    for key in ("call_zones", "window_open", "window_opens_at", "holiday", "timezone_source",
+                "dnc_at", "dnm_at", "closed_early", "cadence", "cadence_step"):  # fmt: skip
+        assert key in shown, key
+    assert shown["call_zones"] == ["America/New_York"] and shown["window_open"] is True
+    (row,) = as_json(cli("due", "--json"))
+    assert (row["step"], row["steps"]) == (1, 10)
+
+
+def test_a_holiday_shows_in_show_and_due(cli, tmp_path):
+    (tmp_path / "config.toml").write_text(
+        '[rep]\nname = "tester"\ntimezone = "America/Chicago"\n[calling_hours]\nholidays = ["US"]\n'
+    )
+    thanksgiving = "2026-11-26T12:00:00-05:00"
+    lead = add_dana(cli, now=thanksgiving)
+    shown = as_json(cli("show", str(lead), "--json", now=thanksgiving))
+    assert (shown["window_open"], shown["holiday"]) == (False, "Thanksgiving Day")
+    assert shown["window_opens_at"].startswith("2026-11-27T13:00:00")  # 08:00 New York
+    (row,) = as_json(cli("due", "--json", now=thanksgiving))
+    assert (row["section"], row["callable"]) == ("later", False)
+    assert row["opens_at"].startswith("2026-11-27T13:00:00")
