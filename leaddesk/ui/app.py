@@ -82,6 +82,9 @@ class LeadDeskApp(App[None]):
                 "Desk",
                 [
                     (keymap.get("undo", "u,ctrl+z"), "undo the last logged touch, repeatedly"),
+                    (keymap.get("lead-close-lost", "K"), "close as lost (twice before 8 attempts)"),
+                    (keymap.get("lead-do-not-mail", "M"), "do not mail: on / off"),
+                    ("ctrl+p", "clear do-not-call · move to a cadence · shift schedule"),
                     ("r", "refresh the queue now"),
                     ("D", "load demo leads (empty database only)"),
                     ("ctrl+p", "command palette"),

@@ -19,6 +19,8 @@ class DeskCommands(Provider):
             return []
         commands: list[tuple[str, Callable[[], object], str]] = []
         for name, spec in OUTCOMES.items():
+            if spec.channel == "system":
+                continue  # decisions about the lead have their own entries below
             commands.append((f"lead: log {spec.label}", partial(screen.action_outcome, name), name))
             if not spec.needs_time:
                 commands.append(
@@ -29,6 +31,11 @@ class DeskCommands(Provider):
                     )
                 )
         commands += [
+            ("lead: close as lost", screen.action_close_lost, "K"),
+            ("lead: do not mail (on / off)", screen.action_toggle_mail, "M"),
+            ("lead: clear do-not-call (they asked to be called)", screen.action_clear_dnc, ""),
+            ("lead: move to another cadence", screen.action_move_cadence, ""),
+            ("queue: shift schedule (vacation)", screen.action_shift, ""),
             ("lead: undo last touch", screen.action_undo, "u"),
             ("queue: refresh", screen.action_reload, "r"),
             ("app: help (every key)", self.app.action_help, "?"),

@@ -26,11 +26,12 @@ from textual.widgets import Footer, Static
 
 from leaddesk.core import services
 from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
-from leaddesk.core.errors import LeadDeskError
+from leaddesk.core.errors import LeadDeskError, NeedsConfirmation
 from leaddesk.core.leads import LeadView, lead_view
 from leaddesk.core.rules import OUTCOMES
 from leaddesk.core.text import minutes_between
 from leaddesk.ui.render import safe
+from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
 from leaddesk.ui.screens.picker import NextContactPicker
 from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.queue_list import QueueList
@@ -101,6 +102,8 @@ class DeskScreen(Screen[None]):
         Binding("u,ctrl+z", "undo", "undo", id="undo"),
         Binding("D", "demo", "demo leads", id="load-demo"),
         Binding("r", "reload", "refresh", show=False, id="refresh"),
+        Binding("K", "close_lost", "close as lost", show=False, id="lead-close-lost"),
+        Binding("M", "toggle_mail", "do not mail", show=False, id="lead-do-not-mail"),
     ]
 
     app: LeadDeskApp
@@ -113,6 +116,8 @@ class DeskScreen(Screen[None]):
         self._generation = 0  # bumped by every write; older reads are dropped
         self._announced: set[int] = set()  # appointments already announced
         self._offset = 0
+        self._view: LeadView | None = None  # the lead on screen
+        self._confirm_lost: int | None = None  # a lead waiting for a second K
 
     # --- layout ---------------------------------------------------------------
 
@@ -157,6 +162,8 @@ class DeskScreen(Screen[None]):
         """Run `fn` on the DB thread; show a failure as one line, never a traceback."""
         try:
             return await self.app.db.run(fn, *args, **kwargs)
+        except NeedsConfirmation:
+            raise  # the caller asks the rep
         except LeadDeskError as exc:
             self.status.error(str(exc))
         except (sqlite3.Error, peewee.PeeweeException) as exc:
@@ -275,12 +282,14 @@ class DeskScreen(Screen[None]):
 
     def _show_lead(self, view: LeadView | None, now: DateTime) -> None:
         zone = self.app.settings.rep_timezone
+        self._view = view
         self.query_one(LeadDetail).show(view, self.queue.selected, now, zone)
         self.query_one(TouchHistory).show(view, now, zone)
 
     # --- messages from the queue ------------------------------------------
 
     def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
+        self._confirm_lost = None
         if message.lead_id != self.query_one(LeadDetail).lead_id:
             load = partial(self._load_lead, message.lead_id)
             self.run_worker(load, group="detail", exclusive=True)
@@ -294,9 +303,11 @@ class DeskScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo":
             return self._empty
-        return not (action in ("outcome", "undo") and self._empty)
+        lead_actions = ("outcome", "undo", "close_lost", "toggle_mail", "clear_dnc")
+        return not ((action in lead_actions or action == "move_cadence") and self._empty)
 
     def action_outcome(self, name: str, pick: bool = False) -> None:
+        self._confirm_lost = None
         spec = OUTCOMES[name]
         row = self.queue.selected
         if not (pick or spec.needs_time):
@@ -333,7 +344,9 @@ class DeskScreen(Screen[None]):
 
         self.run_worker(serialised(), group="write")
 
-    async def _log(self, name: str, lead_id: int | None, next_at: DateTime | None) -> None:
+    async def _log(
+        self, name: str, lead_id: int | None, next_at: DateTime | None, **extra: Any
+    ) -> None:
         row = self.queue.selected
         if lead_id is None:
             if row is None:
@@ -352,16 +365,98 @@ class DeskScreen(Screen[None]):
                 " — not logged"
             )
             return
-        result = await self._db(
-            services.log_outcome, lead_id, name, self.app.now(), self.app.settings, next_at=next_at
-        )
+        now, settings = self.app.now(), self.app.settings
+        try:
+            result = await self._db(
+                services.log_outcome, lead_id, name, now, settings, next_at=next_at, **extra
+            )
+        except NeedsConfirmation as exc:
+            # The give-up guard: the same key again confirms, anything else keeps the lead.
+            self._confirm_lost = lead_id
+            who = row.name if row is not None and row.lead_id == lead_id else f"lead {lead_id}"
+            self.status.error(f"{who}: {exc} K again closes it, any other key keeps it")
+            return
         if result is None:
             return
         self._generation += 1
         self.status.ok(f"{result.name}: {result.summary} · u to undo")
-        await self.reload(avoid_lead=lead_id, full=False)
+        if OUTCOMES[name].channel == "system" and name != "lost":
+            # a decision about the lead, not a contact: stay on it
+            await self.reload(select_lead=lead_id, full=False)
+        else:
+            await self.reload(avoid_lead=lead_id, full=False)
+
+    # --- decisions about the selected lead (issue 3) -------------------------------
+
+    def _selected_id(self) -> int | None:
+        row = self.queue.selected
+        if row is None:
+            self.status.error("no lead selected")
+            return None
+        return row.lead_id
+
+    def action_close_lost(self) -> None:
+        lead_id = self._selected_id()
+        if lead_id is None:
+            return
+        confirmed = self._confirm_lost == lead_id
+        self._confirm_lost = None
+        self._write(lambda: self._log("lost", lead_id, None, confirmed=confirmed))
+
+    def action_toggle_mail(self) -> None:
+        lead_id = self._selected_id()
+        if lead_id is None:
+            return
+        on = self._view is not None and self._view.id == lead_id and self._view.do_not_mail
+        self._write(lambda: self._log("dnm-clear" if on else "dnm", lead_id, None))
+
+    def action_clear_dnc(self) -> None:
+        lead_id = self._selected_id()
+        if lead_id is not None:
+            self._write(lambda: self._log("dnc-clear", lead_id, None))
+
+    def action_move_cadence(self) -> None:
+        row = self.queue.selected
+        lead_id = self._selected_id()
+        if row is None or lead_id is None:
+            return
+        current = self._view.cadence if self._view and self._view.id == lead_id else "?"
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                self.status.info("cancelled — cadence unchanged")
+            else:
+                self._write(lambda: self._log("cadence", lead_id, None, cadence=name))
+
+        chooser = CadenceChooser(row.name, current, self.app.settings.cadences)
+        self.app.push_screen(chooser, chosen)
+
+    def action_shift(self) -> None:
+        def chosen(days: int | None) -> None:
+            if days is None:
+                self.status.info("cancelled — schedule unchanged")
+                return
+
+            async def shift() -> None:
+                now, settings = self.app.now(), self.app.settings
+                result = await self._db(services.shift_schedule, days, now, settings)
+                if result is None:
+                    return
+                self._generation += 1
+                unit = "business day" if days == 1 else "business days"
+                noun = "lead" if result.moved == 1 else "leads"
+                self.status.ok(
+                    f"moved {result.moved} {noun} {days} {unit} later"
+                    f" (kept {result.kept} with a promise)"
+                )
+                await self.reload()
+
+            self._write(shift)
+
+        self.app.push_screen(ShiftPrompt(), chosen)
 
     def action_undo(self) -> None:
+        self._confirm_lost = None
         self._write(self._undo)
 
     async def _undo(self) -> None:
