@@ -214,8 +214,11 @@ def _log_confirming(
         return log_outcome(lead_id, outcome, now, env.settings, confirmed=confirmed, **kwargs)
     except NeedsConfirmation as exc:
         if not sys.stdin.isatty():
-            raise NeedsConfirmation(f"{exc} (add --yes to close it anyway)") from None
-        if not click.confirm(f"leaddesk: lead {lead_id}: {exc}", default=False, err=True):
+            raise NeedsConfirmation(
+                f"lead {lead_id}: {exc}; add --yes to close it anyway"
+            ) from None
+        ask = f"leaddesk: lead {lead_id}: {exc} (most answer by the 8th try). Close as lost?"
+        if not click.confirm(ask, default=False, err=True):
             raise InvalidInput("not closed") from None
         return log_outcome(lead_id, outcome, now, env.settings, confirmed=True, **kwargs)
 

@@ -376,10 +376,7 @@ def _check_allowed(
             raise InvalidInput("the lead is already closed as lost")
         floor = settings.rules.min_attempts_before_lost
         if state.attempts < floor and not confirmed:
-            raise NeedsConfirmation(
-                f"only {state.attempts} of {floor} attempts: most leads answer by the "
-                "8th try. Close as lost anyway?"
-            )
+            raise NeedsConfirmation(f"only {state.attempts} of {floor} attempts so far")
     elif name == "dnc-clear" and not state.do_not_call:
         raise InvalidInput("the lead is not on do-not-call")
     elif name == "dnm" and state.do_not_mail:

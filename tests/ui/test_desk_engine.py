@@ -33,7 +33,7 @@ async def test_closing_early_takes_a_second_keystroke(new_app, desk_settings):
         queue, detail, status = parts(app)
         await settle(pilot, lambda: detail.lead_id == first, "Dana on screen")
         await pilot.press("K")
-        await settle(pilot, lambda: "K again closes it" in status.message, "the guard asks")
+        await settle(pilot, lambda: "K again closes as lost" in status.message, "the guard asks")
         assert "only 0 of 8 attempts" in status.message and status.is_error
         assert Lead.get_by_id(first).status == "new", "nothing closed yet"
         await pilot.press("K")
@@ -52,7 +52,7 @@ async def test_another_key_between_cancels_the_close(new_app, desk_settings):
         await ready(pilot)
         _, detail, status = parts(app)
         await pilot.press("K")
-        await settle(pilot, lambda: "K again" in status.message, "the guard asks")
+        await settle(pilot, lambda: "K again closes" in status.message, "the guard asks")
         await pilot.press("j")  # moved on: the question lapses
         await settle(pilot, lambda: detail.lead_id == second, "Ravi selected")
         await pilot.press("K")

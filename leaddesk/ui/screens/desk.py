@@ -374,7 +374,7 @@ class DeskScreen(Screen[None]):
             # The give-up guard: the same key again confirms, anything else keeps the lead.
             self._confirm_lost = lead_id
             who = row.name if row is not None and row.lead_id == lead_id else f"lead {lead_id}"
-            self.status.error(f"{who}: {exc} K again closes it, any other key keeps it")
+            self.status.error(f"{who}: {exc} — K again closes as lost, any other key keeps it")
             return
         if result is None:
             return

@@ -88,7 +88,9 @@ class LeadDetail(Static):
 
         state = Text(no_wrap=True, overflow="ellipsis")
         state.append(f"{lead.status}", style="bold")
-        state.append(f" · {self._cadence(lead)} · attempts {lead.attempts} · no's {lead.no_count}")
+        if lead.status in ("new", "working"):
+            state.append(f" · {self._cadence(lead)}")
+        state.append(f" · attempts {lead.attempts} · no's {lead.no_count}")
         if lead.do_not_call:
             dnc = f" (since {lead.dnc_at.in_timezone(rep_zone):%Y-%m-%d})" if lead.dnc_at else ""
             state.append(f" · DO NOT CALL{dnc}", style="bold red")
