@@ -151,3 +151,17 @@ async def test_a_holiday_is_named_in_the_detail(new_app, desk_settings, clock):
         await settle(pilot, lambda: detail.lead_id == first, "Dana on screen")
         assert "closed (Thanksgiving Day), opens Fri 08:00" in screen_text(app)
         assert queue.later_count == 1 and queue.due_count == 0
+
+
+async def test_demo_leads_on_an_empty_desk_then_keys_move_the_cursor(new_app):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        queue, _, status = parts(app)
+        await settle(pilot, lambda: app.screen.has_class("-empty"), "the empty desk")
+        await pilot.press("D")
+        await settle(pilot, lambda: queue.due_count > 1, "demo leads in the queue")
+        assert "demo leads" in status.message
+        first = queue.selected_lead_id
+        await pilot.press("j")
+        await settle(pilot, lambda: queue.selected_lead_id != first, "j moves the cursor")

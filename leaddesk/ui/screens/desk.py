@@ -270,6 +270,9 @@ class DeskScreen(Screen[None]):
             self._empty = empty
             self.set_class(empty, "-empty")
             self.refresh_bindings()
+            if not empty:
+                # the hidden queue lost focus while the desk was empty; j/k need it back
+                self.queue.focus()
 
     async def _load_lead(self, lead_id: int | None) -> None:
         view: LeadView | None = None
