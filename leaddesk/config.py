@@ -53,6 +53,7 @@ DEFAULT_CONFIG = """\
 # new_lead_cold_minutes = 60
 # appointment_notice_minutes = 10   # announce an appointment this many minutes ahead
 # min_attempts_before_lost = 8      # closing a lead as lost sooner asks for a confirming key
+# promise_slack_minutes = 60        # a call up to this long before a promised time keeps it
 
 # [cadences]
 # default = "new-lead"          # the cadence new and imported leads start on

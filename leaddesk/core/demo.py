@@ -57,7 +57,7 @@ from leaddesk.core.rules import (
     window_open,
     zones_or_rep,
 )
-from leaddesk.core.services import PROMISE_SLACK_MINUTES, rep_id
+from leaddesk.core.services import rep_id
 from leaddesk.core.settings import Settings
 
 HISTORY_POOL = 4000  # distinct replayed histories; more leads reuse them
@@ -351,7 +351,7 @@ class _History:
         is_call = spec.channel == "call"
         if is_call and (current is None or self.state.do_not_call):
             raise AssertionError(f"demo history would call a lead that cannot be called: {name}")
-        slack = at.add(minutes=PROMISE_SLACK_MINUTES)
+        slack = at.add(minutes=self.settings.rules.promise_slack_minutes)
         live = self.open_promises()
         closing = [i for i in live if is_call and self.promises[i].at <= slack]
         remaining = [i for i in live if i not in closing]
@@ -501,9 +501,10 @@ def _natural(h: _History, at: DateTime, rng: random.Random) -> tuple[str, DateTi
         name = (
             "won" if rng.random() < (0.5 if status == "appointment" else 0.3) else "not-interested"
         )
+    slack = h.settings.rules.promise_slack_minutes
     if name == "dnc" and (
         status in ("engaged", "appointment")
-        or any(h.promises[i].at > at.add(minutes=PROMISE_SLACK_MINUTES) for i in h.open_promises())
+        or any(h.promises[i].at > at.add(minutes=slack) for i in h.open_promises())
     ):
         # An engaged lead put on DNC gets an email step that logging the email
         # never advances (see the report on rules.plan_outcome); and a DNC lead

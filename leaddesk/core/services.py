@@ -34,8 +34,6 @@ from leaddesk.core.settings import Settings
 from leaddesk.core.text import next_contact
 from leaddesk.core.tz import tz
 
-# A call logged this close to a promised time keeps that promise.
-PROMISE_SLACK_MINUTES = 60
 MAX_FIELD = 2000
 
 
@@ -282,7 +280,7 @@ def log_outcome(
             .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
             .order_by(Appointment.at)
         )
-        slack = now.add(minutes=PROMISE_SLACK_MINUTES)
+        slack = now.add(minutes=settings.rules.promise_slack_minutes)
         # A call keeps the promises it was due for; closing the lead ends them all.
         closing = [
             p for p in open_promises if (spec.channel == "call" and p.at <= slack) or name == "lost"

@@ -60,6 +60,7 @@ class Rules:
     new_lead_cold_minutes: int = 60
     appointment_notice_minutes: int = 10  # the desk announces appointments this close
     min_attempts_before_lost: int = 8  # closing earlier asks for a confirming key
+    promise_slack_minutes: int = 60  # a call this close before a promise keeps it
 
 
 @dataclass(frozen=True)
