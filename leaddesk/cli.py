@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,15 +86,33 @@ def iso(at: Any) -> str | None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Config file (default: config.toml in the user config folder).",
 )
+@click.option(
+    "--rep",
+    "rep_name",
+    envvar="LEADDESK_REP",
+    metavar="NAME",
+    help="Work as this rep (default: [rep] name in the config, else your login).",
+)
 @click.version_option(__version__, prog_name="leaddesk")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, now_text: str | None, config_path: Path | None):
+def main(
+    ctx: click.Context,
+    db: str | None,
+    now_text: str | None,
+    config_path: Path | None,
+    rep_name: str | None,
+):
     """leaddesk: who to call next, and one key to log the call.
 
     Without a command, opens the desk.
     """
     settings, warnings = load_settings(config_path or paths.config_file())
-    env = Env(db or paths.default_database(), now_text, settings, warnings)
+    if rep_name is not None:
+        if not rep_name.strip():
+            raise InvalidInput("--rep needs a name")
+        settings = replace(settings, rep_name=rep_name.strip())
+    target = db or settings.team.database or paths.default_database()
+    env = Env(target, now_text, settings, warnings)
     ctx.obj = env
     if now_text is not None:
         env.clock()  # reject a bad --now before anything else

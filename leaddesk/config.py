@@ -18,7 +18,15 @@ import pendulum
 
 from leaddesk.core.errors import InvalidInput, LeadDeskError
 from leaddesk.core.holidays import check_country
-from leaddesk.core.settings import WEEKDAYS, Cadence, CadenceStep, Rules, Settings
+from leaddesk.core.settings import (
+    TEAM_QUEUES,
+    WEEKDAYS,
+    Cadence,
+    CadenceStep,
+    Rules,
+    Settings,
+    Team,
+)
 
 DEFAULT_CONFIG = """\
 # leaddesk configuration. Every key is optional; the values shown are the defaults.
@@ -72,6 +80,11 @@ DEFAULT_CONFIG = """\
 
 [dialer]
 # command = "xdg-open {tel}"   # {tel} = tel:+12125550142, {e164} = +12125550142
+
+[team]
+# database = "postgresql://ana@db.example.com/leads"   # one shared database for the team
+# queue = "mine+pool"     # mine+pool: my leads and unowned ones | mine | all
+# claim_minutes = 5       # a lead selected to call is kept from the others this long
 """
 
 
@@ -151,7 +164,7 @@ def settings_from_dict(
 ) -> tuple[Settings, list[str]]:
     settings = base or Settings()
     warnings: list[str] = []
-    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer"}
+    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team"}
     for key in data:
         if key not in known:
             warnings.append(f"{path}: unknown section [{key}] ignored")
@@ -246,7 +259,29 @@ def settings_from_dict(
         if not isinstance(dialer["command"], str):
             raise ConfigError(f"{_where(path, 'dialer.command')}: must be a string")
         settings = replace(settings, dialer=dialer["command"])
+    settings = replace(settings, team=_team(table("team"), path, settings.team, warnings))
     return settings, warnings
+
+
+def _team(values: dict[str, Any], path: Path, team: Team, warnings: list[str]) -> Team:
+    for key, value in values.items():
+        where = _where(path, f"team.{key}")
+        if key == "database":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: must be a string like 'postgresql://host/leads'")
+            team = replace(team, database=value.strip())
+        elif key == "queue":
+            if value not in TEAM_QUEUES:
+                choices = ", ".join(repr(q) for q in TEAM_QUEUES)
+                raise ConfigError(f"{where}: must be one of {choices}, not {value!r}")
+            team = replace(team, queue=value)
+        elif key == "claim_minutes":
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 240:
+                raise ConfigError(f"{where}: must be a whole number of minutes, 1 to 240")
+            team = replace(team, claim_minutes=value)
+        else:
+            warnings.append(f"{where}: unknown key ignored")
+    return team
 
 
 def _login() -> str:

@@ -7,6 +7,7 @@ PostgreSQL equivalent.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -89,6 +90,8 @@ def mask_url(target: str) -> str:
         if ":" in creds:
             creds = creds.split(":", 1)[0] + ":***"
         rest = f"{creds}@{host}"
+    # libpq also takes the password as a query option
+    rest = re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", rest)
     return f"{scheme}://{rest}"
 
 
@@ -148,7 +151,7 @@ def atomic_write(fn: Callable[[], T]) -> T:
 
 def sqlite_error_message(exc: BaseException, target: str) -> str:
     """One clear line for a database failure."""
-    text = str(exc)
+    text = " ".join(str(exc).split())  # PostgreSQL messages span lines
     where = mask_url(target)
     if isinstance(exc, (sqlite3.DatabaseError, peewee.DatabaseError)):
         if "locked" in text:

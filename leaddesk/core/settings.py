@@ -63,6 +63,18 @@ class Rules:
     promise_slack_minutes: int = 60  # a call this close before a promise keeps it
 
 
+TEAM_QUEUES = ("mine+pool", "mine", "all")
+
+
+@dataclass(frozen=True)
+class Team:
+    """Working as a team on one shared (PostgreSQL) database."""
+
+    database: str = ""  # a postgresql:// URL; "" = --db, LEADDESK_DB or the local file
+    queue: str = "mine+pool"  # whose leads a rep's queue holds: see TEAM_QUEUES
+    claim_minutes: int = 5  # how long selecting a lead keeps it from the other reps
+
+
 @dataclass(frozen=True)
 class Settings:
     rep_name: str = "me"
@@ -83,6 +95,7 @@ class Settings:
     # Countries whose public holidays close the calling window (and are no
     # business days) for leads in that country; empty = holidays are ignored.
     holidays: tuple[str, ...] = ()
+    team: Team = field(default_factory=Team)
 
     def cadence(self, name: str) -> Cadence:
         return self.cadences.get(name) or self.cadences[self.default_cadence]

@@ -57,6 +57,7 @@ def test_the_database_file_is_private(tmp_path):
         close_store()
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_are_in_effect(store):
     def pragma(name):
         return store.execute_sql(f"PRAGMA {name}").fetchone()[0]

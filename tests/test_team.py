@@ -1,0 +1,64 @@
+"""Team mode from the command line, on both engines: selecting the shared database,
+reps, owners and the pool, claims, reassigning, per-rep undo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from leaddesk.cli import main
+from leaddesk.core.store import close_store
+
+NOW = "2026-11-23T14:00:00-05:00"  # Monday 14:00 in New York
+
+
+@pytest.fixture
+def team(store_target, tmp_path):
+    """run(*args, rep="ana") -> click Result, against a fresh store on each engine."""
+    config = tmp_path / "config.toml"
+    config.write_text('[rep]\ntimezone = "America/Chicago"\n')
+    runner = CliRunner()
+
+    def run(*args: str, rep: str | None = "ana", now: str = NOW, db: str | None = store_target):
+        argv = ["--config", str(config), "--now", now]
+        if db is not None:
+            argv += ["--db", db]
+        if rep is not None:
+            argv += ["--rep", rep]
+        return runner.invoke(main, [*argv, *args], env={"LEADDESK_DB": None})
+
+    run.config = config
+    run.target = store_target
+    yield run
+    close_store()
+
+
+def ok(result) -> str:
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.stdout
+
+
+def failed(result) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return result.stderr
+
+
+def add(team, name: str, *extra: str, rep: str = "ana") -> int:
+    out = ok(team("add", "--name", name, "--phone", "(212) 555-0142", "--json", *extra, rep=rep))
+    return json.loads(out)["id"]
+
+
+def test_the_config_file_selects_the_shared_database(team):
+    team.config.write_text(
+        f'[rep]\ntimezone = "America/Chicago"\n[team]\ndatabase = "{team.target}"\n'
+    )
+    lead_id = add(team, "Dana Whitfield")
+    shown = json.loads(ok(team("show", str(lead_id), "--json", db=None)))
+    assert shown["name"] == "Dana Whitfield"
+
+
+def test_an_empty_rep_name_is_refused(team):
+    assert "--rep needs a name" in failed(team("due", rep=" "))
