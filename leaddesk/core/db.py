@@ -149,6 +149,16 @@ def atomic_write(fn: Callable[[], T]) -> T:
         return fn()
 
 
+def lock_row(model: type[peewee.Model], row_id: int) -> None:
+    """Inside a write: lock one row until commit, so a read-then-write of it is not
+    lost to another rep's write in between. (SQLite's BEGIN IMMEDIATE already
+    serialises writers.)"""
+    if not is_sqlite():
+        model.select(model._meta.primary_key).where(
+            model._meta.primary_key == row_id
+        ).for_update().execute()
+
+
 def sqlite_error_message(exc: BaseException, target: str) -> str:
     """One clear line for a database failure."""
     text = " ".join(str(exc).split())  # PostgreSQL messages span lines

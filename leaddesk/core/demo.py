@@ -899,7 +899,7 @@ LEAD_COLUMNS = (
     "interest", "first_contact_on", "received_at", "status", "owner", "do_not_call",
     "dnc_at", "do_not_mail", "dnm_at", "no_count", "attempts", "cadence", "cadence_step",
     "cadence_started_at", "last_touch_at", "next_due_at", "next_channel", "priority",
-    "closed_early", "tags", "notes", "created_at", "updated_at",
+    "closed_early", "tags", "notes", "created_at", "updated_at", "claimed_by", "claimed_until",
 )  # fmt: skip
 PHONE_COLUMNS = ("id", "lead", "position", "label", "raw", "e164", "bad")
 TOUCH_COLUMNS = (
@@ -968,6 +968,7 @@ class _Writer:
                 s.attempts, s.cadence, s.cadence_step, _ms(s.cadence_started_at),
                 _ms(s.last_touch_at), _ms(s.next_due_at), s.next_channel, s.priority, False,
                 who.tags, who.notes, received, h.touches[-1].at if h.touches else received,
+                None, None,
             )
         )  # fmt: skip
         phone_rows = self.rows[Phone]

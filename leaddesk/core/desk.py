@@ -26,6 +26,7 @@ from leaddesk.core.queue import (
 )
 from leaddesk.core.rules import zones_or_rep
 from leaddesk.core.settings import Settings
+from leaddesk.core.team import scope_for
 from leaddesk.core.tz import tz
 
 CONNECT_OUTCOMES = ("connected", "callback", "appointment", "not-interested", "dnc", "won")
@@ -118,7 +119,7 @@ def desk_snapshot(
     fetches the rest right after, so the next lead appears first.
     """
     keys = open_zone_keys(now, settings)
-    bands = band_counts(now, keys, new_lead_cut(now, settings))
+    bands = band_counts(now, keys, new_lead_cut(now, settings), scope_for(settings))
     total_due = sum(bands)
     offset = max(0, min(offset, max(total_due - 1, 0)))
     due = tuple(due_page(now, settings, offset, limit, keys, bands))

@@ -53,6 +53,9 @@ class Lead(BaseModel):
     received_at = UTCTimestamp()
     status = pw.CharField(default="new")
     owner = pw.ForeignKeyField(Rep, null=True, backref="leads", on_delete="SET NULL")
+    # Team mode: the rep calling this lead right now, until when (core/team.py).
+    claimed_by = pw.ForeignKeyField(Rep, null=True, backref="claims", on_delete="SET NULL")
+    claimed_until = UTCTimestamp(null=True)
     do_not_call = pw.BooleanField(default=False)
     dnc_at = UTCTimestamp(null=True)
     do_not_mail = pw.BooleanField(default=False)
@@ -79,12 +82,21 @@ class Lead(BaseModel):
 
 # The due queue: a partial index over queued leads only (measured in FACTS.md:
 # stable whether 150 or 26k are due). The filter columns ride along so the
-# callable/later split is decided inside the index, without row lookups.
+# callable/later split is decided inside the index, without row lookups; so do
+# the team filters (whose lead, claimed by whom until when: migration 0007).
 Lead.add_index(
     pw.Index(
         "lead_queue",
         Lead._meta.table,
-        [Lead.priority, Lead.next_due_at, Lead.next_channel, Lead.call_zones],
+        [
+            Lead.priority,
+            Lead.next_due_at,
+            Lead.next_channel,
+            Lead.call_zones,
+            Lead.owner,
+            Lead.claimed_until,
+            Lead.claimed_by,
+        ],
     ).where(Lead.priority.is_null(False))
 )
 

@@ -28,6 +28,7 @@ from leaddesk.core.models import (
 )
 from leaddesk.core.rules import next_open, waiting_heat, window_open, zones_or_rep
 from leaddesk.core.settings import Settings
+from leaddesk.core.team import Scope, scope_for, scope_params, scope_sql, scope_where
 from leaddesk.core.text import minutes_between, span_words, when_local
 from leaddesk.core.tz import tz
 
@@ -111,12 +112,15 @@ def _due_where(now: DateTime, open_keys: list[str]) -> pw.Expression:
     )
 
 
-def _later_where(now: DateTime, end_of_day: DateTime, open_keys: list[str]) -> pw.Expression:
+def _later_where(
+    now: DateTime, end_of_day: DateTime, open_keys: list[str], scope: Scope | None = None
+) -> pw.Expression:
     closed = (Lead.next_due_at <= now) & (Lead.next_channel == "call")
     if open_keys:
         closed &= Lead.call_zones.not_in(open_keys)
     upcoming = (Lead.next_due_at > now) & (Lead.next_due_at < end_of_day)
-    return _queued() & (closed | upcoming)
+    where = _queued() & (closed | upcoming)
+    return where & scope_where(scope, now) if scope is not None else where
 
 
 def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
@@ -157,12 +161,20 @@ def _band_where(band: int, cut: DateTime) -> pw.Expression:
 
 
 def due_query(
-    now: DateTime, open_keys: list[str], cut: DateTime, offset: int, limit: int
+    now: DateTime,
+    open_keys: list[str],
+    cut: DateTime,
+    offset: int,
+    limit: int,
+    scope: Scope | None = None,
 ) -> pw.SelectBase:
     """The DUE page (rows offset … offset + limit) as peewee builds it; `due_rows` is
     the same SQL written out. `cut`: `new_lead_cut(now, settings)`. Its rows are
-    raw (instants in ms, the band last): `_converted` makes them `due_rows` rows."""
+    raw (instants in ms, the band last): `_converted` makes them `due_rows` rows.
+    `scope`: one rep's queue (team mode); None is every lead."""
     where = _due_where(now, open_keys)
+    if scope is not None:
+        where &= scope_where(scope, now)
     query = None
     for band in range(BANDS):
         inner = (
@@ -191,7 +203,7 @@ _SEGMENTS = (
 _CUT_SEGMENTS = (1, 2)  # the segments that take the new-lead cut as a parameter
 _DUE_WHERE = (
     '"priority" IS NOT NULL AND "next_due_at" <= {p} AND ({callable}'
-    " \"next_channel\" IN ('email', 'letter')) AND {bounds}"
+    " \"next_channel\" IN ('email', 'letter')) AND {bounds}{scope}"
 )
 _BAND_PAGE = (
     'SELECT "id", "name", "company", "priority", "next_due_at", "next_channel", "call_zones",'
@@ -201,39 +213,47 @@ _BAND_PAGE = (
 )
 
 
-def _band_where_sql(param: str, open_count: int, band: int) -> str:
+def _band_where_sql(param: str, open_count: int, band: int, queue: str | None = None) -> str:
     callable_now = ""
     if open_count:
         marks = ", ".join([param] * open_count)
         callable_now = f'("next_channel" = \'call\' AND "call_zones" IN ({marks})) OR'
     bounds = _SEGMENTS[band].format(p=param)
-    return _DUE_WHERE.format(p=param, callable=callable_now, bounds=bounds)
+    scope = scope_sql(param, queue) if queue is not None else ""
+    return _DUE_WHERE.format(p=param, callable=callable_now, bounds=bounds, scope=scope)
 
 
 @lru_cache(maxsize=256)
-def _band_page_sql(param: str, open_count: int, band: int) -> str:
-    return _BAND_PAGE.format(where=_band_where_sql(param, open_count, band), p=param)
+def _band_page_sql(param: str, open_count: int, band: int, queue: str | None = None) -> str:
+    return _BAND_PAGE.format(where=_band_where_sql(param, open_count, band, queue), p=param)
 
 
 @lru_cache(maxsize=64)
-def _band_count_sql(param: str, open_count: int) -> str:
+def _band_count_sql(param: str, open_count: int, queue: str | None = None) -> str:
     counts = ", ".join(
-        f'(SELECT COUNT(*) FROM "lead" WHERE {_band_where_sql(param, open_count, band)})'
+        f'(SELECT COUNT(*) FROM "lead" WHERE {_band_where_sql(param, open_count, band, queue)})'
         for band in range(len(_SEGMENTS))
     )
     return f"SELECT {counts}"
 
 
-def _band_params(band: int, now: DateTime, open_keys: list[str], cut: DateTime) -> list:
-    return [to_ms(now), *open_keys, *([to_ms(cut)] if band in _CUT_SEGMENTS else [])]
+def _band_params(
+    band: int, now: DateTime, open_keys: list[str], cut: DateTime, scope: Scope | None = None
+) -> list:
+    params = [to_ms(now), *open_keys, *([to_ms(cut)] if band in _CUT_SEGMENTS else [])]
+    return params + scope_params(scope, now) if scope is not None else params
 
 
-def band_counts(now: DateTime, open_keys: list[str], cut: DateTime) -> tuple[int, ...]:
+def band_counts(
+    now: DateTime, open_keys: list[str], cut: DateTime, scope: Scope | None = None
+) -> tuple[int, ...]:
     """How many DUE rows each segment holds (their sum is the DUE count): one statement."""
     db = database.obj
     segments = range(len(_SEGMENTS))
-    params = [p for band in segments for p in _band_params(band, now, open_keys, cut)]
-    return tuple(db.execute_sql(_band_count_sql(db.param, len(open_keys)), params).fetchone())
+    params = [p for band in segments for p in _band_params(band, now, open_keys, cut, scope)]
+    queue = scope.queue if scope is not None else None
+    sql = _band_count_sql(db.param, len(open_keys), queue)
+    return tuple(db.execute_sql(sql, params).fetchone())
 
 
 def due_statements(
@@ -244,6 +264,7 @@ def due_statements(
     offset: int,
     limit: int,
     bands: tuple[int, ...],
+    scope: Scope | None = None,
 ) -> list[tuple[str, list]]:
     """The statements that read DUE rows offset … offset + limit: one per band the
     page overlaps, each a range of the `lead_queue` index in index order with its
@@ -255,8 +276,9 @@ def due_statements(
         if offset < end and offset + limit > start:
             local = max(offset - start, 0)
             take = min(limit - max(start - offset, 0), size - local)
-            params = [*_band_params(band, now, open_keys, cut), take, local]
-            statements.append((_band_page_sql(param, len(open_keys), band), params))
+            params = [*_band_params(band, now, open_keys, cut, scope), take, local]
+            queue = scope.queue if scope is not None else None
+            statements.append((_band_page_sql(param, len(open_keys), band, queue), params))
         start = end
     return statements
 
@@ -268,6 +290,7 @@ def due_rows(
     limit: int,
     cut: DateTime,
     bands: tuple[int, ...] | None = None,
+    scope: Scope | None = None,
 ) -> list[tuple]:
     """The DUE page as tuples (the `_COLUMNS`), in `due_query` order.
 
@@ -280,9 +303,10 @@ def due_rows(
     db = database.obj
     with db.atomic():
         if bands is None:
-            bands = band_counts(now, open_keys, cut)
+            bands = band_counts(now, open_keys, cut, scope)
         rows = []
-        for sql, params in due_statements(db.param, now, open_keys, cut, offset, limit, bands):
+        pages = due_statements(db.param, now, open_keys, cut, offset, limit, bands, scope)
+        for sql, params in pages:
             rows += db.execute_sql(sql, params).fetchall()
     return [_converted(row) for row in rows]
 
@@ -306,8 +330,10 @@ def due_page(
     open_keys=None,
     bands: tuple[int, ...] | None = None,
 ) -> list[QueueRow]:
+    """The rep's DUE page (`bands` must be counted for the same rep's scope)."""
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    rows = due_rows(now, keys, offset, limit, new_lead_cut(now, settings), bands)
+    cut = new_lead_cut(now, settings)
+    rows = due_rows(now, keys, offset, limit, cut, bands, scope_for(settings))
     return _rows(rows, DUE, now, settings, keys)
 
 
@@ -315,7 +341,7 @@ def later_rows(
     now: DateTime, settings: Settings, limit: int = 100, open_keys=None
 ) -> list[QueueRow]:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    where = _later_where(now, end_of_rep_day(now, settings), keys)
+    where = _later_where(now, end_of_rep_day(now, settings), keys, scope_for(settings))
     # One query per tier walks the index in due order and stops at `limit`;
     # a single query across tiers would sort every later-today row first.
     per_tier = [
@@ -332,12 +358,13 @@ def later_rows(
 
 
 def later_count(now: DateTime, settings: Settings, open_keys: list[str]) -> int:
-    return Lead.select().where(_later_where(now, end_of_rep_day(now, settings), open_keys)).count()
+    end = end_of_rep_day(now, settings)
+    return Lead.select().where(_later_where(now, end, open_keys, scope_for(settings))).count()
 
 
 def counts(now: DateTime, settings: Settings, open_keys=None) -> QueueCounts:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    due = sum(band_counts(now, keys, new_lead_cut(now, settings)))
+    due = sum(band_counts(now, keys, new_lead_cut(now, settings), scope_for(settings)))
     return QueueCounts(due, later_count(now, settings, keys))
 
 

@@ -11,7 +11,7 @@ from datetime import date
 import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.db import atomic_write, from_ms, to_ms
+from leaddesk.core.db import atomic_write, from_ms, lock_row, to_ms
 from leaddesk.core.emails import normalise_email
 from leaddesk.core.errors import InvalidInput, NotFound, NothingToUndo
 from leaddesk.core.models import TIER_PROMISE, Appointment, Lead, Phone, Rep, Touch, ZoneSet
@@ -31,6 +31,7 @@ from leaddesk.core.rules import (
     zones_or_rep,
 )
 from leaddesk.core.settings import Settings
+from leaddesk.core.team import check_not_claimed, ensure_rep
 from leaddesk.core.text import next_contact
 from leaddesk.core.tz import tz
 
@@ -188,8 +189,7 @@ def get_lead(lead_id: int) -> Lead:
 
 
 def rep_id(name: str) -> int:
-    rep, _ = Rep.get_or_create(name=name, defaults={"created_at": from_ms(0)})
-    return rep.id
+    return ensure_rep(name)
 
 
 def recent_calls(lead_id: int, now: DateTime) -> tuple[DateTime, ...]:
@@ -268,7 +268,9 @@ def log_outcome(
     note = _clean(note, "note", 20_000)
 
     def write() -> LogResult:
+        lock_row(Lead, lead_id)
         lead = get_lead(lead_id)
+        check_not_claimed(lead, now, settings)
         if spec.channel == "call" and lead.do_not_call:
             raise InvalidInput(f"lead {lead_id} ({lead.name}) is on do-not-call: no calls")
         phones = list(lead.phones.order_by(Phone.position))
@@ -312,6 +314,7 @@ def log_outcome(
         for field_name in LeadState.SCHEDULE_FIELDS:
             setattr(lead, field_name, getattr(decision.state, field_name))
         lead.updated_at = now
+        lead.claimed_by = lead.claimed_until = None  # an outcome ends the call's claim
         lead.save()
         if closing:
             Appointment.update(done=True, done_at=now).where(
@@ -356,9 +359,29 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
     """Reverse the most recent logged touch and everything it scheduled."""
 
     def write() -> UndoResult:
-        touch = Touch.select().where(Touch.outcome != "received").order_by(Touch.id.desc()).first()
+        # Per rep: in team mode each rep undoes their own newest touch, never a colleague's.
+        mine = Touch.rep == rep_id(settings.rep_name)
+        touch = (
+            Touch.select()
+            .where((Touch.outcome != "received") & mine)
+            .order_by(Touch.id.desc())
+            .first()
+        )
         if touch is None:
             raise NothingToUndo("nothing to undo")
+        later = (
+            Touch.select(Touch.id, Rep.name)
+            .join(Rep, pw.JOIN.LEFT_OUTER, on=(Touch.rep == Rep.id))
+            .where((Touch.lead == touch.lead_id) & (Touch.id > touch.id))
+            .tuples()
+            .first()
+        )
+        if later is not None:
+            # Restoring the lead as it was before this touch would erase theirs.
+            raise NothingToUndo(
+                f"{later[1] or 'someone'} has logged on this lead since your last change; "
+                "it cannot be undone"
+            )
         if touch.outcome == SHIFTED:
             # Undoing an older touch now would restore a due time from before the
             # shift and silently drop the shift for that lead.
@@ -366,6 +389,7 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
                 "the last change was a schedule shift; it cannot be undone "
                 "(shift again, or log the next outcome)"
             )
+        lock_row(Lead, touch.lead_id)
         lead = touch.lead
         before = json.loads(touch.before) if touch.before else {"lead": {}}
         for name, value in before["lead"].items():

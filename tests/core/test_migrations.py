@@ -10,6 +10,7 @@ import peewee
 import pytest
 from playhouse.schema_diff import diff_models
 
+from leaddesk.core import migrations
 from leaddesk.core.db import BaseModel
 from leaddesk.core.errors import StoreError
 from leaddesk.core.models import MODELS, Lead
@@ -25,9 +26,14 @@ def applied(db) -> list[str]:
     return [row[0] for row in db.execute_sql(f"SELECT name FROM {HISTORY_TABLE} ORDER BY id")]
 
 
-def test_a_fresh_database_is_at_schema_version_1(store):
-    assert schema_version(store) == 1
-    assert applied(store) == ["0001_initial"]
+# every migration script, in order (several engineers add numbered ones)
+SCRIPTS = sorted(p.stem for p in migrations.DIRECTORY.glob("[0-9][0-9][0-9][0-9]_*.py"))
+LATEST = int(SCRIPTS[-1][:4])
+
+
+def test_a_fresh_database_is_at_the_latest_schema_version(store):
+    assert schema_version(store) == LATEST
+    assert applied(store) == SCRIPTS
 
 
 def test_migrations_and_models_do_not_drift(store):
@@ -56,8 +62,8 @@ def test_reopening_is_idempotent_and_keeps_rows(tmp_path, settings, now):
     close_store()
     try:
         db = open_store(path)
-        assert applied(db) == ["0001_initial"]
-        assert schema_version(db) == 1
+        assert applied(db) == SCRIPTS
+        assert schema_version(db) == LATEST
         assert Lead.get_by_id(lead_id).name == "Kept"
         assert not diff_models(db, MODELS)
     finally:
@@ -69,17 +75,17 @@ def test_a_database_from_a_newer_leaddesk_is_refused_and_left_untouched(tmp_path
     db = open_store(str(path))
     db.execute_sql(
         f"INSERT INTO {HISTORY_TABLE} (name, applied) VALUES (?, ?)",
-        ("0002_from_the_future", "2030-01-01 00:00:00"),
+        ("9999_from_the_future", "2030-01-01 00:00:00"),
     )
     close_store()
     before = digest(path)
     with pytest.raises(StoreError, match="newer leaddesk") as info:
         open_store(str(path))
-    assert "0002_from_the_future" in str(info.value)
+    assert "9999_from_the_future" in str(info.value)
     close_store()
     assert digest(path) == before
     check = peewee.SqliteDatabase(str(path))
     try:
-        assert applied(check) == ["0001_initial", "0002_from_the_future"]
+        assert applied(check) == [*SCRIPTS, "9999_from_the_future"]
     finally:
         check.close()

@@ -262,6 +262,9 @@ def _fill(make_lead, settings, now, n):
 
 
 def _queries_for_a_page(now, settings):
+    from leaddesk.core.team import scope_for
+
+    scope_for(settings)  # the rep's id is looked up once, then remembered
     with count_queries() as counter:
         rows = due_page(now, settings, limit=50)
     return counter.count, rows
@@ -288,7 +291,7 @@ def test_due_page_query_count_does_not_grow_with_the_queue(make_lead, settings, 
     assert len(rows) == 50
 
 
-@pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_team_pg.py
+@pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_postgresql.py
 def test_the_due_page_uses_the_queue_index(make_lead, store, settings, now):
     from leaddesk.core.queue import due_query, new_lead_cut
 
@@ -312,7 +315,7 @@ def test_the_written_due_sql_matches_the_peewee_query(make_lead, settings, now, 
     assert bool(due_rows(now, keys, 0, 100, cut)) == open_zones  # no window open: nothing due
 
 
-@pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_team_pg.py
+@pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_postgresql.py
 def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, now):
     from leaddesk.core.queue import (
         _band_count_sql,

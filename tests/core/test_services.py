@@ -524,7 +524,7 @@ def test_the_attempt_cap_forgets_calls_older_than_a_day(make_lead, settings):
     assert fourth.next_due_at == morning.add(hours=36)
 
 
-@pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_team_pg.py
+@pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_postgresql.py
 def test_recent_calls_is_one_index_range_scan(make_lead, store, now):
     from leaddesk.core.services import recent_calls, recent_calls_query
 

@@ -1,0 +1,188 @@
+"""Team mode in the core, on both engines: claims, a rep's queue (owners, the pool,
+others' claims), reassigning as an undoable touch, per-rep undo, the change token."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from leaddesk.core.errors import NotFound, NothingToUndo
+from leaddesk.core.models import Lead, Rep, Touch
+from leaddesk.core.queue import (
+    _converted,
+    counts,
+    due_page,
+    due_query,
+    due_rows,
+    new_lead_cut,
+    open_zone_keys,
+    whole_queue,
+)
+from leaddesk.core.services import log_outcome, undo_last
+from leaddesk.core.settings import Settings, Team
+from leaddesk.core.team import (
+    ROUND_ROBIN,
+    ClaimedElsewhere,
+    add_rep,
+    assign,
+    change_token,
+    claim,
+    owner_cycle,
+    release,
+    scope_for,
+)
+
+
+def as_rep(name: str, queue: str = "mine+pool") -> Settings:
+    return Settings(rep_name=name, rep_timezone="America/Chicago", team=Team(queue=queue))
+
+
+ANA, SAM = as_rep("ana"), as_rep("sam")
+
+
+def queue_ids(now, settings) -> list[int]:
+    return [r.lead_id for r in whole_queue(now, settings, 100)]
+
+
+def test_a_claimed_lead_is_refused_to_others_until_released(make_lead, now):
+    lead = make_lead()
+    held = claim(lead, now, ANA)
+    assert held.until == now.add(minutes=5)
+    with pytest.raises(ClaimedElsewhere, match="being called by ana"):
+        claim(lead, now, SAM)
+    assert claim(lead, now.add(minutes=1), ANA).until == now.add(minutes=6)  # renewed
+    assert release(lead, SAM) is False  # not sam's to release
+    assert release(lead, ANA) is True
+    assert claim(lead, now, SAM).rep == "sam"
+
+
+def test_a_claim_expires(make_lead, now):
+    lead = make_lead()
+    claim(lead, now, ANA)
+    with pytest.raises(ClaimedElsewhere):
+        claim(lead, now.add(minutes=4, seconds=59), SAM)
+    assert claim(lead, now.add(minutes=5), SAM).rep == "sam"
+
+
+def test_claiming_an_unknown_lead_is_not_found(store, now):
+    with pytest.raises(NotFound, match="no lead with id 999"):
+        claim(999, now, ANA)
+
+
+def test_other_reps_queues_skip_a_claimed_lead_and_its_counts(make_lead, now):
+    first, second = make_lead("First", minutes_ago=20), make_lead("Second", minutes_ago=10)
+    claim(first, now, ANA)
+    assert queue_ids(now, ANA) == [first, second]  # the holder still sees it
+    assert queue_ids(now, SAM) == [second]
+    assert counts(now, SAM).due == 1 and counts(now, ANA).due == 2
+    assert queue_ids(now.add(minutes=6), SAM)[:1] == [first]  # expired
+
+
+def test_an_outcome_ends_the_claim_and_a_claimed_lead_cannot_be_logged_by_others(make_lead, now):
+    lead = make_lead()
+    claim(lead, now, ANA)
+    with pytest.raises(ClaimedElsewhere, match="being called by ana"):
+        log_outcome(lead, "no-answer", now, SAM)
+    log_outcome(lead, "no-answer", now, ANA)
+    row = Lead.get_by_id(lead)
+    assert row.claimed_by is None and row.claimed_until is None
+
+
+@pytest.mark.parametrize("queue", ["mine+pool", "mine", "all"])
+def test_a_reps_queue_holds_their_leads_and_the_pool(make_lead, now, queue):
+    add_rep("ana"), add_rep("sam")
+    pool, anas, sams = make_lead("Pool"), make_lead("Ana's"), make_lead("Sam's")
+    assign(anas, "ana", now, ANA)
+    assign(sams, "sam", now, ANA)
+    expected = {"mine+pool": {pool, anas}, "mine": {anas}, "all": {pool, anas, sams}}[queue]
+    assert set(queue_ids(now, as_rep("ana", queue))) == expected
+
+
+def test_the_written_due_sql_matches_the_peewee_query_in_a_reps_scope(make_lead, settings, now):
+    add_rep("ana"), add_rep("sam")
+    ids = [make_lead(f"Lead {i}", minutes_ago=5 + 3 * i) for i in range(24)]
+    for i, lead in enumerate(ids):
+        if i % 4 == 1:
+            assign(lead, "ana", now, ANA)
+        elif i % 4 == 2:
+            assign(lead, "sam", now, ANA)
+        elif i % 8 == 3:
+            claim(lead, now, SAM)
+    keys = open_zone_keys(now, settings)
+    cut = new_lead_cut(now, settings)
+    for rep in (as_rep("ana"), as_rep("ana", "mine"), as_rep("ana", "all"), as_rep("sam")):
+        scope = scope_for(rep)
+        for offset in (0, 5):
+            expected = list(due_query(now, keys, cut, offset, 8, scope).tuples())
+            got = due_rows(now, keys, offset, 8, cut, scope=scope)
+            assert got == [_converted(row) for row in expected]
+            assert got  # not vacuous
+
+
+def test_assigning_is_a_touch_and_undo_gives_the_lead_back(make_lead, now):
+    add_rep("sam")
+    lead = make_lead()
+    assert "assigned to sam (was the pool)" in assign(lead, "sam", now, ANA)
+    assert Lead.get_by_id(lead).owner.name == "sam"
+    touch = Touch.select().where(Touch.lead == lead).order_by(Touch.id.desc()).first()
+    assert (touch.outcome, touch.rep.name) == ("assigned", "ana")
+    undo_last(now, ANA)
+    assert Lead.get_by_id(lead).owner is None
+
+
+def test_assigning_to_an_unknown_rep_names_the_known_ones(make_lead, now):
+    add_rep("sam")
+    lead = make_lead()
+    with pytest.raises(NotFound, match=r"no rep named 'zoe'.*sam"):
+        assign(lead, "zoe", now, ANA)
+
+
+def test_round_robin_continues_after_the_newest_owned_lead(make_lead, now):
+    for name in ("ana", "bob", "sam"):
+        add_rep(name)
+    lead = make_lead()
+    assign(lead, "bob", now, ANA)
+    cycle = owner_cycle(ROUND_ROBIN)
+    picked = [Rep.get_by_id(next(cycle)).name for _ in range(4)]
+    assert picked == ["sam", "ana", "bob", "sam"]
+
+
+def test_undo_is_per_rep(make_lead, now):
+    mine, theirs = make_lead("Mine"), make_lead("Theirs")
+    log_outcome(mine, "no-answer", now, ANA)
+    log_outcome(theirs, "busy", now.add(minutes=1), SAM)
+    assert undo_last(now.add(minutes=2), ANA).lead_id == mine  # not sam's newer touch
+    assert Touch.select().where(Touch.lead == theirs, Touch.outcome == "busy").exists()
+    with pytest.raises(NothingToUndo):
+        undo_last(now.add(minutes=2), ANA)
+
+
+def test_undo_refuses_to_erase_a_colleagues_later_touch(make_lead, now):
+    lead = make_lead()
+    log_outcome(lead, "no-answer", now, ANA)
+    log_outcome(lead, "busy", now.add(minutes=40), SAM)
+    with pytest.raises(NothingToUndo, match="sam has logged on this lead since"):
+        undo_last(now.add(minutes=41), ANA)
+
+
+def test_the_change_token_moves_when_another_connection_writes(make_lead, now):
+    lead = make_lead()
+    before = change_token()
+    assert change_token() == before  # reading changes nothing
+
+    def elsewhere():
+        # a thread has its own connection: another desk, as far as the store knows
+        claim(lead, now, SAM)
+
+    worker = threading.Thread(target=elsewhere)
+    worker.start()
+    worker.join()
+    assert change_token() != before
+
+
+def test_scope_of_a_rep_never_seen_holds_only_the_pool(make_lead, now):
+    lead = make_lead()
+    assert queue_ids(now, as_rep("newcomer")) == [lead]
+    assert due_page(now, replace(as_rep("newcomer"), team=Team(queue="mine"))) == []
