@@ -140,10 +140,11 @@ pass_env = click.make_pass_decorator(Env)
 @click.option("--timezone", "tz", default=None, help="IANA zone, if not the phone's.")
 @click.option("--received", default=None, metavar="ISO8601", help="When the lead came in.")
 @click.option("--notes", default="")
+@click.option("--owner", default=None, metavar="REP|round-robin", help="Give it to a rep.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @pass_env
 def add(env: Env, name, phones, email, company, title, source, interest, address, tz, received,
-        notes, as_json):  # fmt: skip
+        notes, owner, as_json):  # fmt: skip
     """Add a lead; prints its id."""
     from leaddesk.core.services import LeadDraft, add_lead
 
@@ -162,6 +163,10 @@ def add(env: Env, name, phones, email, company, title, source, interest, address
         received_at=parse_instant(received, env.settings.rep_timezone) if received else None,
     )
     env.open()
+    if owner:
+        from leaddesk.core.team import owner_cycle
+
+        draft.owner = next(owner_cycle(owner))
     lead_id = add_lead(draft, now, env.settings)
     if as_json:
         _json({"id": lead_id, "name": name})
@@ -428,6 +433,8 @@ def show(env: Env, lead, as_json):
                 "interest": view.interest,
                 "received_at": iso(view.received_at),
                 "status": view.status,
+                "owner": view.owner or None,
+                "claimed_by": view.claimed_by or None,
                 "tier": view.tier,
                 "attempts": view.attempts,
                 "no_count": view.no_count,
@@ -476,6 +483,9 @@ def show(env: Env, lead, as_json):
     if view.next_due_at:
         click.echo(f"  next   {view.next_channel} {when_local(view.next_due_at, zone, now)}"
                    " their time")  # fmt: skip
+    if view.owner or view.claimed_by:
+        calling = f" · being called by {view.claimed_by}" if view.claimed_by else ""
+        click.echo(f"  owner  {view.owner or 'the pool'}{calling}")
     click.echo("  history")
     for t in view.touches:
         note = f" — {t.note}" if t.note and t.outcome != "received" else ""
@@ -500,3 +510,9 @@ def demo(env: Env, leads, seed):
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# Team mode: claim, release, assign, reps (leaddesk/cli_team.py).
+from leaddesk.cli_team import register  # noqa: E402
+
+register(main)

@@ -62,3 +62,34 @@ def test_the_config_file_selects_the_shared_database(team):
 
 def test_an_empty_rep_name_is_refused(team):
     assert "--rep needs a name" in failed(team("due", rep=" "))
+
+
+def test_claim_keeps_a_lead_from_other_reps_until_released(team):
+    lead = add(team, "Dana Whitfield")
+    assert "yours until 13:05" in ok(team("claim", str(lead)))  # the rep is in Chicago
+    assert "being called by ana" in failed(team("claim", str(lead), rep="sam"))
+    assert "being called by ana" in failed(team("log", str(lead), "no-answer", rep="sam"))
+    assert [row["id"] for row in json.loads(ok(team("due", "--json", rep="sam")))] == []
+    assert [row["id"] for row in json.loads(ok(team("due", "--json")))] == [lead]
+    assert json.loads(ok(team("show", str(lead), "--json", rep="sam")))["claimed_by"] == "ana"
+    assert "not claimed by sam" in ok(team("release", str(lead), rep="sam"))
+    assert "released" in ok(team("release", str(lead)))
+    assert "yours" in ok(team("claim", str(lead), rep="sam"))
+
+
+def test_owners_round_robin_and_reassigning(team):
+    for name in ("ana", "bob"):
+        ok(team("rep", "add", name))
+    first = add(team, "First", "--owner", "round-robin")
+    second = add(team, "Second", "--owner", "round-robin")
+    third = add(team, "Third", "--owner", "round-robin")
+    listing = ok(team("rep"))
+    assert "ana" in listing and "bob" in listing
+    owners = [
+        json.loads(ok(team("show", str(i), "--json")))["owner"] for i in (first, second, third)
+    ]
+    assert owners == ["ana", "bob", "ana"]
+    assert "assigned to bob (was ana)" in ok(team("assign", str(first), "bob"))
+    assert "assigned to the pool" in ok(team("assign", str(first), "pool"))
+    assert "no rep named 'zoe'" in failed(team("assign", str(first), "zoe"))
+    assert "undone: assigned" in ok(team("undo"))

@@ -89,6 +89,9 @@ class LeadView:
     notes: str
     promises: tuple[PromiseView, ...]
     touches: tuple[TouchView, ...]
+    owner: str = ""  # the owning rep's name; "" = the team's pool
+    claimed_by: str = ""  # the rep calling it right now (an unexpired claim), if any
+    claimed_until: DateTime | None = None
 
     @property
     def phone(self) -> str:
@@ -115,7 +118,11 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
         .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
         .order_by(Appointment.at)
     )
+    claimed = lead.claimed_until is not None and lead.claimed_until > now and lead.claimed_by_id
     return LeadView(
+        owner=lead.owner.name if lead.owner_id is not None else "",
+        claimed_by=lead.claimed_by.name if claimed else "",
+        claimed_until=lead.claimed_until if claimed else None,
         id=lead.id,
         name=lead.name,
         company=lead.company,

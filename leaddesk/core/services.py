@@ -59,6 +59,7 @@ class LeadDraft:
     tz_override: str | None = None
     tags: str = ""
     notes: str = ""
+    owner: int | None = None  # a rep's id; None = the team's pool (core/team.py)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def _insert_lead(
         priority=priority_for(state),
         tags=draft.tags.strip(),
         notes=draft.notes.strip(),
+        owner=draft.owner,
         created_at=now,
         updated_at=now,
     )
