@@ -7,6 +7,7 @@ PostgreSQL equivalent.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections.abc import Callable
@@ -157,6 +158,24 @@ def lock_row(model: type[peewee.Model], row_id: int) -> None:
         model.select(model._meta.primary_key).where(
             model._meta.primary_key == row_id
         ).for_update().execute()
+
+
+def drop_if_disconnected(exc: BaseException) -> bool:
+    """After a failed call: if the PostgreSQL connection is gone (server restarted,
+    backend killed, network down), forget it so the next call connects afresh.
+    True when that was the failure."""
+    db = database.obj
+    if db is None or is_sqlite(db) or not isinstance(exc, peewee.DatabaseError):
+        return False
+    conn = db._state.conn
+    broken = conn is None or getattr(conn, "closed", 0) != 0
+    if not broken and "connection" not in str(exc).lower():
+        return False
+    if conn is not None:
+        with contextlib.suppress(Exception):  # already broken: closing only tidies up
+            conn.close()
+    db._state.reset()
+    return True
 
 
 def sqlite_error_message(exc: BaseException, target: str) -> str:

@@ -23,3 +23,7 @@ class NothingToUndo(LeadDeskError):
 
 class NeedsConfirmation(InvalidInput):
     """Allowed, but only when the rep confirms (the give-up guard)."""
+
+
+class ConnectionLost(StoreError):
+    """The database server went away mid-call; the next call reconnects."""

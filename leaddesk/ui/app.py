@@ -96,6 +96,12 @@ class LeadDeskApp(App[None]):
         self.push_screen(HelpScreen(groups))
 
     async def action_quit(self) -> None:
+        desk = self.screen_stack[0] if self.screen_stack else None
+        for screen in self.screen_stack:
+            if isinstance(screen, DeskScreen):
+                desk = screen
+        if isinstance(desk, DeskScreen):
+            await desk.team.release_all()  # the lead is free for the others at once
         self.exit()
 
     def on_unmount(self) -> None:

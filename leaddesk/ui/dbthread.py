@@ -2,7 +2,8 @@
 
 Every query runs here, never on the event loop, so a slow disk (or, in team
 mode, a slow network) cannot freeze the screen. One thread also serialises
-the desk's own writes in keystroke order.
+the desk's own writes in keystroke order. A lost PostgreSQL connection is
+dropped and reported as ConnectionLost; the next call reconnects.
 """
 
 from __future__ import annotations
@@ -13,9 +14,23 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
-from leaddesk.core.db import database
+from leaddesk.core.db import database, drop_if_disconnected, mask_url
+from leaddesk.core.errors import ConnectionLost
 
 T = TypeVar("T")
+
+
+def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call `fn`; a dropped connection becomes ConnectionLost (one clear line)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:
+        if drop_if_disconnected(exc):
+            where = mask_url(getattr(database.obj, "database", "") or "")
+            raise ConnectionLost(
+                f"lost the connection to the database {where}".rstrip() + " — reconnecting"
+            ) from exc
+        raise
 
 
 class DbThread:
@@ -24,7 +39,7 @@ class DbThread:
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, partial(fn, *args, **kwargs))
+        return await loop.run_in_executor(self._executor, partial(guarded, fn, *args, **kwargs))
 
     def close(self) -> None:
         def _close() -> None:

@@ -17,7 +17,9 @@ SIZE = (120, 35)
 
 def columns(lead_id: int) -> dict:
     row = Lead.get_by_id(lead_id)
-    return {f: getattr(row, f) for f in Lead._meta.fields if f not in ("updated_at",)}
+    # the claim follows the cursor (team mode), it is not the lead's state
+    skip = ("updated_at", "claimed_by", "claimed_until")
+    return {f: getattr(row, f) for f in Lead._meta.fields if f not in skip}
 
 
 def parts(app):

@@ -26,13 +26,14 @@ from textual.widgets import Footer, Static
 
 from leaddesk.core import services
 from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
-from leaddesk.core.errors import LeadDeskError, NeedsConfirmation
+from leaddesk.core.errors import ConnectionLost, LeadDeskError, NeedsConfirmation
 from leaddesk.core.leads import LeadView, lead_view
 from leaddesk.core.rules import OUTCOMES
 from leaddesk.core.text import minutes_between
 from leaddesk.ui.render import safe
 from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
 from leaddesk.ui.screens.picker import NextContactPicker
+from leaddesk.ui.team import DeskTeam
 from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.queue_list import QueueList
 from leaddesk.ui.widgets.status import DeskHeader, StatusLine
@@ -118,6 +119,7 @@ class DeskScreen(Screen[None]):
         self._offset = 0
         self._view: LeadView | None = None  # the lead on screen
         self._confirm_lost: int | None = None  # a lead waiting for a second K
+        self.team = DeskTeam(self)  # claims and other reps' changes (ui/team.py)
 
     # --- layout ---------------------------------------------------------------
 
@@ -145,6 +147,7 @@ class DeskScreen(Screen[None]):
         self.query_one(DeskHeader).tick(self.app.now())
         self.set_interval(1.0, self._tick)
         self.set_interval(REFRESH_SECONDS, self._periodic_reload)
+        self.team.start()
         self.run_worker(self.reload, group="read")
         for warning in self.app.startup_warnings:
             self.status.error(warning)
@@ -164,6 +167,9 @@ class DeskScreen(Screen[None]):
             return await self.app.db.run(fn, *args, **kwargs)
         except NeedsConfirmation:
             raise  # the caller asks the rep
+        except ConnectionLost as exc:
+            writing = self.writing and fn not in (desk_snapshot, desk_extras, lead_view)
+            self.status.error(f"{exc} — not saved" if writing else str(exc))
         except LeadDeskError as exc:
             self.status.error(str(exc))
         except (sqlite3.Error, peewee.PeeweeException) as exc:
@@ -171,6 +177,11 @@ class DeskScreen(Screen[None]):
 
             self.status.error(sqlite_error_message(exc, self.app.target) + " — not saved")
         return None
+
+    @property
+    def writing(self) -> bool:
+        """A keystroke's write is under way (or queued)."""
+        return self._write_lock.locked()
 
     def _page_limit(self) -> int:
         return max(self.queue.size.height, 30) + 2 * self.queue.page_margin
@@ -207,6 +218,7 @@ class DeskScreen(Screen[None]):
             return  # failed, or a write landed meanwhile and reloads itself
         self._apply(snap, avoid_lead=avoid_lead, select_lead=select_lead)
         selected = self.queue.selected_lead_id
+        self.team.selected(selected)
         if snap.lead is not None and snap.lead.id == selected:
             self._show_lead(snap.lead, snap.now)
         else:
@@ -293,6 +305,7 @@ class DeskScreen(Screen[None]):
 
     def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
         self._confirm_lost = None
+        self.team.selected(message.lead_id)
         if message.lead_id != self.query_one(LeadDetail).lead_id:
             load = partial(self._load_lead, message.lead_id)
             self.run_worker(load, group="detail", exclusive=True)

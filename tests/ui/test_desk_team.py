@@ -1,0 +1,99 @@
+"""Team mode in the desk: the selected lead is claimed (and released on moving on),
+a lead another rep got first is skipped, and other reps' changes show up after the
+cheap change check — driven by the pilot, the check called as its timer would."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from desk_helpers import DESK_NOW, lead, settle
+
+from leaddesk.core.models import Lead
+from leaddesk.core.services import LeadDraft, add_lead
+from leaddesk.core.settings import Settings
+from leaddesk.core.team import claim
+from leaddesk.ui.screens.desk import DeskScreen
+from leaddesk.ui.widgets.queue_list import QueueList
+from leaddesk.ui.widgets.status import StatusLine
+
+SIZE = (120, 35)
+SAM = Settings(rep_name="sam", rep_timezone="America/Chicago")
+
+
+def holder(lead_id: int) -> str | None:
+    row = Lead.get_by_id(lead_id)
+    return row.claimed_by.name if row.claimed_by_id else None
+
+
+def as_other_rep(fn, *args) -> None:
+    """Run a write on its own connection (a thread), as another rep's desk would."""
+    worker = threading.Thread(target=fn, args=args)
+    worker.start()
+    worker.join()
+
+
+async def ready(pilot) -> DeskScreen:
+    await settle(
+        pilot,
+        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen._snapshot,
+        "the desk to load",
+    )
+    return pilot.app.screen
+
+
+@pytest.fixture
+def two_leads(desk_settings) -> tuple[int, int]:
+    first = lead(desk_settings, "Dana Whitfield", "(212) 555-0142", minutes_ago=30)
+    return first, lead(desk_settings, "Ravi Patel", "(312) 555-0177", minutes_ago=20)
+
+
+async def claimed_first(pilot, first: int) -> DeskScreen:
+    desk = await ready(pilot)
+    await settle(pilot, lambda: desk.team.claimed == first, "the first lead is claimed")
+    return desk
+
+
+async def test_the_selected_lead_is_claimed_and_released_on_moving_on(new_app, two_leads):
+    first, second = two_leads
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await claimed_first(pilot, first)
+        assert holder(first) == "tester"
+        await pilot.press("j")
+        await settle(pilot, lambda: desk.team.claimed == second, "the claim follows the cursor")
+        assert holder(first) is None and holder(second) == "tester"
+        await pilot.press("n")  # the outcome releases it; the next selected lead is claimed
+        await settle(pilot, lambda: desk.team.claimed == first, "back on the first lead")
+        assert holder(second) is None
+        await app.action_quit()
+    assert holder(first) is None  # quitting lets go at once
+
+
+async def test_a_lead_another_rep_got_first_is_skipped(new_app, two_leads):
+    first, second = two_leads
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await claimed_first(pilot, first)
+        as_other_rep(claim, second, DESK_NOW, SAM)  # sam takes it while it is still listed
+        await pilot.press("j")
+        status = desk.query_one(StatusLine)
+        await settle(pilot, lambda: "being called by sam" in status.message, "who has it")
+        queue = desk.query_one(QueueList)
+        await settle(pilot, lambda: queue.due_count == 1, "the queue drops sam's lead")
+        assert queue.selected_lead_id == first and holder(second) == "sam"
+
+
+async def test_another_reps_new_lead_appears_after_the_change_check(new_app, desk_settings):
+    lead(desk_settings, "Dana Whitfield", "(212) 555-0142", minutes_ago=30)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await ready(pilot)
+        queue = desk.query_one(QueueList)
+        desk.team._tick()  # the first check only learns the token
+        await settle(pilot, lambda: desk.team.token is not None, "the first token")
+        draft = LeadDraft(name="Walk-in", phones=[("(312) 555-0100", "")])
+        as_other_rep(add_lead, draft, DESK_NOW, SAM)
+        assert queue.due_count == 1
+        desk.team._tick()  # what the 1.5 s timer does
+        await settle(pilot, lambda: queue.due_count == 2, "the new lead shows")
