@@ -97,8 +97,8 @@ class DeskTeam:
                 self.offline = False
                 self.screen.status.ok("reconnected to the database")
                 self.token = None
-                self.screen.run_worker(self.screen.reload, group="read", exclusive=True)
-            changed = self.token is not None and token != self.token
+            # The first token may postdate the desk's first read: reload once then.
+            changed = token != self.token
             self.token = token
             if changed and not self.screen.writing:
                 self.screen.run_worker(self.screen.reload, group="read", exclusive=True)

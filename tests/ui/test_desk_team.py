@@ -90,7 +90,7 @@ async def test_another_reps_new_lead_appears_after_the_change_check(new_app, des
     async with app.run_test(size=SIZE) as pilot:
         desk = await ready(pilot)
         queue = desk.query_one(QueueList)
-        desk.team._tick()  # the first check only learns the token
+        desk.team._tick()  # the first check learns the token (and reloads once)
         await settle(pilot, lambda: desk.team.token is not None, "the first token")
         draft = LeadDraft(name="Walk-in", phones=[("(312) 555-0100", "")])
         as_other_rep(add_lead, draft, DESK_NOW, SAM)
