@@ -398,6 +398,128 @@ def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[s
     return result
 
 
+# --- team mode: PostgreSQL beside SQLite --------------------------------------------
+
+
+def pg_store(size: int, seed: int, rebuild: bool) -> tuple[str, Any, dict[str, Any]]:
+    """A throwaway PostgreSQL server (pgserver, data kept in bench/out/pgdata so the
+    filled database is reused) and the URL of a database holding `size` demo leads."""
+    import pgserver
+    import psycopg2
+
+    from leaddesk.core.demo import fill_demo
+    from leaddesk.core.store import close_store, open_store
+
+    home = OUT / "pgdata"
+    OUT.mkdir(parents=True, exist_ok=True)
+    OUT.chmod(0o755)  # as root, pgserver runs the server as its own user
+    server = pgserver.get_server(home, cleanup_mode="stop")
+    socket_dir = server.get_uri().split("host=", 1)[1]
+    name = f"demo_{size}_{signature(size, seed)}"
+    admin = psycopg2.connect(dbname="postgres", user="postgres", host=socket_dir)
+    admin.autocommit = True
+    url = f"postgresql://postgres@/{name}?host={socket_dir}"
+    meta: dict[str, Any] = {"cached": True}
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        exists = cursor.fetchone() is not None
+        if exists and rebuild:
+            cursor.execute(f"DROP DATABASE {name}")
+            exists = False
+        if not exists:
+            for stale in ("building",):
+                cursor.execute(f"DROP DATABASE IF EXISTS {stale}")
+            cursor.execute("CREATE DATABASE building")
+            print(f"filling {size:,} leads on PostgreSQL …", file=sys.stderr, flush=True)
+            db = open_store(f"postgresql://postgres@/building?host={socket_dir}")
+            start = time.perf_counter()
+            fill_demo(size, NOW, SETTINGS, seed=seed)
+            meta = {"cached": False, "fill_s": round(time.perf_counter() - start, 2)}
+            db.execute_sql("ANALYZE")
+            close_store()
+            cursor.execute(f"ALTER DATABASE building RENAME TO {name}")
+    admin.close()
+    return url, server, meta
+
+
+def bench_engine(runs: int) -> dict[str, Any]:
+    """The team hot paths on the open store: a rep's DUE page (mine+pool, others'
+    claims skipped), log-outcome (+ undo), claim and release, the change token."""
+    from leaddesk.core.queue import band_counts, due_rows, new_lead_cut, open_zone_keys
+    from leaddesk.core.team import change_token, claim, release, scope_for
+
+    keys = open_zone_keys(NOW, SETTINGS)
+    cut = new_lead_cut(NOW, SETTINGS)
+    scope = scope_for(SETTINGS)
+    bands = band_counts(NOW, keys, cut, scope)
+    result: dict[str, Any] = {
+        "due_rows": summary(timed(lambda: due_rows(NOW, keys, 0, PAGE, cut, bands, scope), runs)),
+        "band_counts": summary(timed(lambda: band_counts(NOW, keys, cut, scope), runs // 2)),
+        "change_token": summary(timed(change_token, runs)),
+    }
+    result.update(bench_log_outcome(runs))
+    rows = due_rows(NOW, keys, 0, 200, cut, bands, scope)
+    claims: list[float] = []
+    releases: list[float] = []
+    for i in range(runs + 5):
+        lead_id = rows[i % len(rows)][0]
+        start = time.perf_counter()
+        claim(lead_id, NOW, SETTINGS)
+        middle = time.perf_counter()
+        release(lead_id, SETTINGS)
+        end = time.perf_counter()
+        if i >= 5:
+            claims.append(middle - start)
+            releases.append(end - middle)
+    result["claim"], result["release"] = summary(claims), summary(releases)
+    return result
+
+
+def run_team(size: int, seed: int, runs: int, rebuild: bool) -> dict[str, Any]:
+    from leaddesk.core.store import close_store, open_store
+
+    cached, _ = build_store(size, seed, rebuild)
+    work = work_copy(cached, size)
+    print(f"measuring team paths on SQLite, {size:,} leads …", file=sys.stderr, flush=True)
+    open_store(str(work))
+    try:
+        results = {"sqlite": bench_engine(runs)}
+    finally:
+        close_store()
+        for leftover in OUT.glob(f"work-{size}.db*"):
+            leftover.unlink()
+    url, server, meta = pg_store(size, seed, rebuild)
+    print(f"measuring team paths on PostgreSQL, {size:,} leads …", file=sys.stderr, flush=True)
+    try:
+        open_store(url)
+        try:
+            results["postgresql"] = {"store": meta, **bench_engine(runs)}
+        finally:
+            close_store()
+    finally:
+        server.cleanup()
+    return results
+
+
+def team_table(size: int, team: dict[str, Any]) -> str:
+    lines = [
+        f"\nteam mode at {size:,} leads (median / p95 ms)",
+        f"{'':<34}{'SQLite':>18}{'PostgreSQL':>18}",
+    ]
+    for label, key in (
+        ("rep's DUE page (50 rows)", "due_rows"),
+        ("rep's DUE counts", "band_counts"),
+        ("log_outcome (one transaction)", "log_outcome"),
+        ("undo_last", "undo_last"),
+        ("claim (conditional UPDATE)", "claim"),
+        ("release", "release"),
+        ("change_token", "change_token"),
+    ):
+        cells = [_cell(team[engine].get(key)) for engine in ("sqlite", "postgresql")]
+        lines.append(f"{label:<34}{cells[0]:>18}{cells[1]:>18}")
+    return "\n".join(lines)
+
+
 # --- report ---------------------------------------------------------------------
 
 
@@ -502,21 +624,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--rebuild", action="store_true", help="refill cached stores")
     parser.add_argument("--no-ui", action="store_true", help="skip the Textual keypress figure")
+    parser.add_argument(
+        "--no-team", action="store_true", help="skip PostgreSQL beside SQLite (team mode)"
+    )
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = max(args.runs, 8)
     results: dict[str, dict[str, Any]] = {}
     for size in sizes:
         results[str(size)] = run_size(size, args.seed, runs, args.rebuild, not args.no_ui)
+    team: dict[str, Any] = {}
+    if not args.no_team:
+        team_size = max(sizes)
+        team = {"size": team_size, **run_team(team_size, args.seed, runs, args.rebuild)}
     report = {
         "machine": machine(),
         "now": NOW.isoformat(),
         "results": results,
         "targets": targets(results),
+        "team": team,
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(table(results))
+    if team:
+        print(team_table(team["size"], team))
     if not report["targets"]:
         print(f"\n(targets apply at {TARGET_SIZE:,} leads: run without --quick)")
     else:

@@ -1002,10 +1002,18 @@ class _Writer:
 
     def flush(self) -> None:
         cursor = self.db.connection().cursor()
+        many = cursor.executemany
+        if not is_sqlite(self.db):
+            # psycopg2's executemany is one round trip per row; pages of 1,000 are ~20x faster
+            from psycopg2.extras import execute_batch
+
+            def many(sql: str, rows: list[tuple]) -> None:
+                execute_batch(cursor, sql, rows, page_size=1000)
+
         for model in (Lead, Phone, Touch, Appointment):
             rows = self.rows[model]
             if rows:
-                cursor.executemany(self.sql[model], rows)
+                many(self.sql[model], rows)
                 rows.clear()
 
     def finish(self) -> None:
