@@ -186,3 +186,63 @@ def test_scope_of_a_rep_never_seen_holds_only_the_pool(make_lead, now):
     lead = make_lead()
     assert queue_ids(now, as_rep("newcomer")) == [lead]
     assert due_page(now, replace(as_rep("newcomer"), team=Team(queue="mine"))) == []
+
+
+def test_a_schema_at_0001_with_leads_upgrades_to_team_mode(store_target, settings, now):
+    """The upgrade path on each engine: rows written before 0007 survive it, in the pool."""
+    from playhouse.migrations import Runner
+    from playhouse.schema_diff import diff_models
+
+    from leaddesk.core import migrations
+    from leaddesk.core.db import database, make_database
+    from leaddesk.core.models import MODELS
+    from leaddesk.core.store import HISTORY_TABLE, close_store, open_store
+
+    if "://" not in store_target:
+        from leaddesk.core.db import prepare_sqlite_file
+
+        prepare_sqlite_file(store_target)
+    db = make_database(store_target)
+    database.initialize(db)
+    Runner(db, str(migrations.DIRECTORY), table_name=HISTORY_TABLE).up("0001_initial")
+    db.execute_sql(
+        'INSERT INTO "lead" (name, company, title, email, address, city, region, postcode,'
+        " country, timezone, timezone_source, call_zones, source, interest, received_at,"
+        " status, do_not_call, do_not_mail, no_count, attempts, cadence, cadence_step,"
+        " next_due_at, next_channel, priority, closed_early, tags, notes, created_at,"
+        " updated_at) VALUES ('Old lead', '', '', '', '', '', '', '', 'US', '', 'rep', '',"
+        f" '', '', {db.param}, 'new', {db.param}, {db.param}, 0, 0, 'new-lead', 0,"
+        f" {db.param}, 'email', 1, {db.param}, '', '', {db.param}, {db.param})",
+        [1, False, False, 1, False, 1, 1],
+    )
+    db.close()
+    db = open_store(store_target)
+    try:
+        assert not diff_models(db, MODELS)
+        old = Lead.get(Lead.name == "Old lead")
+        assert old.owner is None and old.claimed_by is None  # in the pool, unclaimed
+        assert claim(old.id, now, ANA).rep == "ana"
+    finally:
+        close_store()
+
+
+@pytest.mark.sqlite_only
+def test_a_reps_due_page_is_still_read_from_the_queue_index(make_lead, store, settings, now):
+    from leaddesk.core.queue import _band_count_sql, _band_params, band_counts, due_statements
+
+    for i in range(12):
+        make_lead(f"Lead {i}", minutes_ago=5 + 3 * i)
+    scope = scope_for(ANA)
+    keys = open_zone_keys(now, settings)
+    cut = new_lead_cut(now, settings)
+    bands = band_counts(now, keys, cut, scope)
+    for sql, params in due_statements(store.param, now, keys, cut, 0, 50, bands, scope):
+        plan = [row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+        assert plan[0].startswith("SEARCH lead USING INDEX lead_queue"), plan
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plan
+    sql = _band_count_sql(store.param, len(keys), scope.queue)
+    params = [p for band in range(5) for p in _band_params(band, now, keys, cut, scope)]
+    plan = [row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    searches = [step for step in plan if "lead_queue" in step]
+    # owner and claim are decided inside the index: still no row lookups
+    assert len(searches) == 5 and all("COVERING INDEX" in step for step in searches), plan

@@ -12,6 +12,7 @@ from leaddesk.core.models import MODELS, Lead
 from leaddesk.core.queue import band_counts, due_statements, new_lead_cut, open_zone_keys
 from leaddesk.core.services import LeadDraft, add_lead
 from leaddesk.core.store import HISTORY_TABLE, close_store, open_store, schema_version
+from leaddesk.core.team import scope_for
 
 
 def test_an_empty_schema_is_created_then_reopened_unchanged(pg_url, settings, now):
@@ -54,13 +55,14 @@ def test_the_written_due_sql_is_an_index_scan_on_postgresql(store, make_lead, se
         make_lead(f"Lead {i}", minutes_ago=5 + 3 * i)
     keys = open_zone_keys(now, settings)
     cut = new_lead_cut(now, settings)
-    bands = band_counts(now, keys, cut)
+    scope = scope_for(settings)  # a rep's queue: owner and claims decided in the index
+    bands = band_counts(now, keys, cut, scope)
     # 30 rows: the planner would rightly prefer a sequential scan; forbid it to
     # see that the index serves every statement in order: at most ties on `id` are
     # sorted (an Incremental Sort presorted on next_due_at), never the whole band.
     with db.atomic():
         db.execute_sql("SET LOCAL enable_seqscan = off")
-        for sql, params in due_statements(db.param, now, keys, cut, 0, 50, bands):
+        for sql, params in due_statements(db.param, now, keys, cut, 0, 50, bands, scope):
             plan = "\n".join(row[0] for row in db.execute_sql("EXPLAIN " + sql, params))
             assert "lead_queue" in plan, plan
             sorts = [line for line in plan.splitlines() if "Sort  (" in line]
