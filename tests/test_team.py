@@ -93,3 +93,12 @@ def test_owners_round_robin_and_reassigning(team):
     assert "assigned to the pool" in ok(team("assign", str(first), "pool"))
     assert "no rep named 'zoe'" in failed(team("assign", str(first), "zoe"))
     assert "undone: assigned" in ok(team("undo"))
+
+
+def test_an_unreachable_server_is_one_line_without_the_password(tmp_path):
+    url = "postgresql://ana:s3cret@/leads?host=" + str(tmp_path / "no-server-here")
+    result = CliRunner().invoke(main, ["--db", url, "due"], env={"LEADDESK_DB": None})
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert "\n" not in message and "s3cret" not in message
+    assert message.startswith("leaddesk: database postgresql://ana:***@/leads")

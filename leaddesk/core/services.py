@@ -31,7 +31,7 @@ from leaddesk.core.rules import (
     zones_or_rep,
 )
 from leaddesk.core.settings import Settings
-from leaddesk.core.team import check_not_claimed, ensure_rep
+from leaddesk.core.team import check_not_claimed, ensure_rep, scope_for, scope_where
 from leaddesk.core.text import next_contact
 from leaddesk.core.tz import tz
 
@@ -443,6 +443,9 @@ def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
             Appointment.done == False  # noqa: E712
         )
         future = (Lead.priority.is_null(False)) & (Lead.next_due_at > now)
+        # Team mode: only the rep's own queue (theirs and, by default, the pool), and
+        # not a lead a colleague is calling right now.
+        future &= scope_where(scope_for(settings), now)
         kept = Lead.select().where(future & Lead.id.in_(promised)).count()
         rows = (
             Lead.select(Lead.id, Lead.next_due_at, Lead.next_channel, Lead.call_zones)

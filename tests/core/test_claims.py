@@ -246,3 +246,19 @@ def test_a_reps_due_page_is_still_read_from_the_queue_index(make_lead, store, se
     searches = [step for step in plan if "lead_queue" in step]
     # owner and claim are decided inside the index: still no row lookups
     assert len(searches) == 5 and all("COVERING INDEX" in step for step in searches), plan
+
+
+def test_a_vacation_shift_moves_only_the_reps_own_queue(make_lead, now):
+    from leaddesk.core.services import shift_schedule
+
+    add_rep("ana"), add_rep("sam")
+    leads = {name: make_lead(name) for name in ("Pool", "Ana's", "Sam's")}
+    assign(leads["Ana's"], "ana", now, ANA)
+    assign(leads["Sam's"], "sam", now, ANA)
+    for lead in leads.values():
+        log_outcome(lead, "no-answer", now, ANA)  # each due again later, in the future
+    due = {name: Lead.get_by_id(lead).next_due_at for name, lead in leads.items()}
+    assert shift_schedule(2, now, as_rep("ana", "mine")).moved == 1
+    after = {name: Lead.get_by_id(lead).next_due_at for name, lead in leads.items()}
+    assert after["Ana's"] > due["Ana's"]
+    assert after["Pool"] == due["Pool"] and after["Sam's"] == due["Sam's"]

@@ -96,6 +96,8 @@ class LeadDetail(Static):
             state.append(f" · DO NOT CALL{dnc}", style="bold red")
         if lead.do_not_mail and not lead.email:
             state.append(" · do not mail", style="bold red")
+        if lead.owner:  # team mode; a pool lead says nothing
+            state.append(f" · owner {safe(lead.owner)}", style="dim")
         lines.append(state)
 
         if row is not None and row.lead_id == lead.id:
