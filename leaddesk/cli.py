@@ -490,6 +490,7 @@ def show(env: Env, lead, as_json):
     for t in view.touches:
         note = f" — {t.note}" if t.note and t.outcome != "received" else ""
         what = t.note if t.outcome == "received" else t.outcome.replace("-", " ")
+        what = f"{t.by}: {what}" if t.by else what
         local = t.at.in_timezone(env.settings.rep_timezone)
         click.echo(f"    {local:%Y-%m-%d %H:%M}  {t.channel:<6} {what}{note}")
 

@@ -102,3 +102,10 @@ def test_an_unreachable_server_is_one_line_without_the_password(tmp_path):
     message = result.stderr.strip()
     assert "\n" not in message and "s3cret" not in message
     assert message.startswith("leaddesk: database postgresql://ana:***@/leads")
+
+
+def test_a_colleagues_touches_are_named_in_the_history(team):
+    lead = add(team, "Dana Whitfield")
+    ok(team("log", str(lead), "no-answer", rep="sam"))
+    assert "sam: no answer" in ok(team("show", str(lead)))  # ana sees who called
+    assert "sam:" not in ok(team("show", str(lead), rep="sam"))  # sam's own are plain

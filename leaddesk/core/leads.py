@@ -7,7 +7,7 @@ from datetime import date
 
 from pendulum import DateTime
 
-from leaddesk.core.models import TIER_NAMES, Appointment, Lead, Phone, Touch
+from leaddesk.core.models import TIER_NAMES, Appointment, Lead, Phone, Rep, Touch
 from leaddesk.core.phones import pretty
 from leaddesk.core.queue import zones_of
 from leaddesk.core.rules import closing_holiday, next_open, window_open, zones_or_rep
@@ -38,6 +38,7 @@ class TouchView:
     duration_s: int | None
     scheduled_due_at: DateTime | None
     scheduled_channel: str
+    by: str = ""  # the colleague who logged it (team mode); "" = you, or the system
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
         .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
         .order_by(Appointment.at)
     )
+    # a handful of rows: who else is on the team, to name their touches
+    colleagues = dict(Rep.select(Rep.id, Rep.name).where(Rep.name != settings.rep_name).tuples())
     claimed = lead.claimed_until is not None and lead.claimed_until > now and lead.claimed_by_id
     return LeadView(
         owner=lead.owner.name if lead.owner_id is not None else "",
@@ -172,6 +175,7 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
                 t.duration_s,
                 t.scheduled_due_at,
                 t.scheduled_channel,
+                colleagues.get(t.rep_id, ""),
             )
             for t in history
         ),

@@ -31,6 +31,8 @@ class TouchHistory(Static):
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append(touch.at.in_timezone(rep_zone).format("MM-DD HH:mm"), style="dim")
             line.append(f"  {CHANNEL_MARK.get(touch.channel, '·')} ")
+            if touch.by:  # a colleague's touch (team mode)
+                line.append(f"{safe(touch.by)}: ", style="cyan")
             if touch.outcome == "received":
                 line.append(safe(touch.note or "received"))
             else:
