@@ -30,6 +30,7 @@ SQLITE_PRAGMAS = {
     "cache_size": -32_000,  # 32 MB
 }
 BUSY_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_S = 5  # PostgreSQL: give up connecting after this long
 
 T = TypeVar("T")
 
@@ -101,7 +102,10 @@ def make_database(target: str) -> peewee.Database:
     if is_url(target):
         if target.startswith("sqlite:///"):
             return _sqlite(target[len("sqlite:///") :])
-        return connect_url(target, autoconnect=True)
+        # A server that is down should fail a call in seconds, not the OS's minutes
+        # (the desk's database thread would wait behind it).
+        extra = {} if "connect_timeout" in target else {"connect_timeout": CONNECT_TIMEOUT_S}
+        return connect_url(target, autoconnect=True, **extra)
     return _sqlite(target)
 
 
