@@ -26,10 +26,8 @@ def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return fn(*args, **kwargs)
     except Exception as exc:
         if drop_if_disconnected(exc):
-            where = mask_url(getattr(database.obj, "database", "") or "")
-            raise ConnectionLost(
-                f"lost the connection to the database {where}".rstrip() + " — reconnecting"
-            ) from exc
+            name = mask_url(getattr(database.obj, "database", "") or "")
+            raise ConnectionLost(f"lost the connection to database {name} (reconnecting)") from exc
         raise
 
 
