@@ -27,10 +27,21 @@ def holder(lead_id: int) -> str | None:
 
 
 def as_other_rep(fn, *args) -> None:
-    """Run a write on its own connection (a thread), as another rep's desk would."""
-    worker = threading.Thread(target=fn, args=args)
+    """Run a write on its own connection (a thread), as another rep's desk would;
+    its failure (an assertion included) fails the test."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn(*args)
+        except BaseException as exc:
+            failures.append(exc)
+
+    worker = threading.Thread(target=run)
     worker.start()
     worker.join()
+    if failures:
+        raise failures[0]
 
 
 async def ready(pilot) -> DeskScreen:
@@ -97,3 +108,36 @@ async def test_another_reps_new_lead_appears_after_the_change_check(new_app, des
         assert queue.due_count == 1
         desk.team._tick()  # what the 1.5 s timer does
         await settle(pilot, lambda: queue.due_count == 2, "the new lead shows")
+
+
+@pytest.mark.postgresql_only
+async def test_two_reps_desks_on_postgresql_split_the_pool(store_target, store, desk_settings):
+    """ana's and sam's desks on one PostgreSQL database: each claims a different lead,
+    and each logs a call on its own lead only."""
+    from leaddesk.core.clock import FixedClock
+    from leaddesk.core.models import Touch
+    from leaddesk.ui.app import make_app
+
+    first = lead(desk_settings, "Dana Whitfield", "(212) 555-0142", minutes_ago=30)
+    second = lead(desk_settings, "Ravi Patel", "(312) 555-0177", minutes_ago=20)
+    ana = make_app(
+        Settings(rep_name="ana", rep_timezone="America/Chicago"), FixedClock(DESK_NOW), store_target
+    )
+    async with ana.run_test(size=SIZE) as pilot:
+        desk = await claimed_first(pilot, first)
+        # sam's desk, as its own database connection would see the pool now
+        as_other_rep(lambda: sam_takes_the_next(second))
+        await pilot.press("n")
+        await settle(pilot, lambda: "no answer" in desk.query_one(StatusLine).message, "logged")
+    calls = {(t.lead_id, t.rep.name) for t in Touch.select().where(Touch.channel == "call")}
+    assert calls == {(first, "ana"), (second, "sam")}
+
+
+def sam_takes_the_next(expected: int) -> None:
+    from leaddesk.core.queue import whole_queue
+    from leaddesk.core.services import log_outcome
+
+    rows = whole_queue(DESK_NOW, SAM, 10)
+    assert [r.lead_id for r in rows] == [expected]  # ana's claimed lead is not offered
+    claim(expected, DESK_NOW, SAM)
+    log_outcome(expected, "voicemail", DESK_NOW, SAM)
