@@ -96,11 +96,8 @@ class LeadDeskApp(App[None]):
         self.push_screen(HelpScreen(groups))
 
     async def action_quit(self) -> None:
-        desk = self.screen_stack[0] if self.screen_stack else None
-        for screen in self.screen_stack:
-            if isinstance(screen, DeskScreen):
-                desk = screen
-        if isinstance(desk, DeskScreen):
+        desk = next((s for s in self.screen_stack if isinstance(s, DeskScreen)), None)
+        if desk is not None:
             await desk.team.release_all()  # the lead is free for the others at once
         self.exit()
 
