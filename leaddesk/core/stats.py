@@ -223,19 +223,27 @@ def daily_tallies(rep: int | None, starts: list[DateTime], now: DateTime) -> lis
 
     One statement: a UNION ALL of per-day counts by outcome, each read off the
     index touch(rep, channel, outcome, at, …) in order — cheaper than grouping
-    the whole range by a computed day (which needs a temporary sort).
+    the whole range by a computed day (which needs a temporary sort). Written
+    out rather than built by peewee: compiling 30 parts cost ~10 ms.
     """
     days = len(starts) - 1
     if rep is None:
         return [Tally()] * days
-    query = None
+    marks = ", ".join("?" * len(CALL_OUTCOMES))
+    parts, params = [], []
     for i in range(days):
         last = i == days - 1
-        end = (Touch.at <= now) if last else (Touch.at < starts[i + 1])
-        part = _outcome_counts(rep, starts[i], end).select_extend(pw.Value(i))
-        query = part if query is None else query + part  # UNION ALL
+        parts.append(
+            f"""SELECT {i}, outcome, COUNT(*) FROM touch
+            WHERE rep_id = ? AND channel = ? AND outcome IN ({marks})
+              AND "at" >= ? AND "at" {"<=" if last else "<"} ?
+            GROUP BY outcome"""
+        )
+        end = now if last else starts[i + 1]
+        params += [rep, "call", *CALL_OUTCOMES, to_ms(starts[i]), to_ms(end)]
     counts: list[Counter[str]] = [Counter() for _ in range(days)]
-    for outcome, n, i in query.tuples():
+    sql = _sql(" UNION ALL ".join(parts))
+    for i, outcome, n in database.obj.execute_sql(sql, params).fetchall():
         counts[i][outcome] += n
     return [tally_of(c) for c in counts]
 

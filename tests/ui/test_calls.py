@@ -76,6 +76,10 @@ async def test_enter_dials_times_the_call_and_the_outcome_saves_the_duration(
         status = desk.query_one(StatusLine)
         assert "Dana Whitfield: dialling +1 212-555-0142" in status.message
         assert "☎ on call 00:00 Dana Whitfield" in header_text(app)
+        first = desk._dialer.process
+        await pilot.press("enter")  # again, while on the call: no second dial
+        await settle(pilot, lambda: "to dial again" in status.message, "the hint")
+        assert desk._dialer.process is first
 
         clock.advance(seconds=135)
         desk.query_one(DeskHeader).tick(app.now())  # what the 1 s interval does

@@ -130,6 +130,7 @@ class DeskScreen(Screen[None]):
         self._call: CallTimer | None = None  # the lead dialled last, until its outcome
         self._session: SessionView | None = None  # the running call session
         self._dialer: Dialer | None = None
+        self._dialing = False  # a number is being handed to the dialer
 
     # --- layout ---------------------------------------------------------------
 
@@ -430,17 +431,25 @@ class DeskScreen(Screen[None]):
         if row is None:
             self.status.error("no lead selected")
             return
-        self.run_worker(partial(self._dial, row.lead_id), group="dial", exclusive=True)
+        if self._dialing:
+            return  # a second enter while the first is handed over would dial twice
+        if self._call is not None and self._call.lead_id == row.lead_id:
+            self.status.info(f"on a call with {row.name} — escape stops the timer to dial again")
+            return
+        self._dialing = True
+        self.run_worker(partial(self._dial, row.lead_id), group="dial")
 
     async def _dial(self, lead_id: int) -> None:
-        target = await self._db(dial_target, lead_id, self.app.now(), self.app.settings)
-        if target is None or self._dialer is None:
-            return
         try:
+            target = await self._db(dial_target, lead_id, self.app.now(), self.app.settings)
+            if target is None or self._dialer is None:
+                return
             said = await self._dialer.dial(target)
         except LeadDeskError as exc:
             self.status.error(f"{target.name}: {exc} — not dialled")
             return
+        finally:
+            self._dialing = False
         if self.queue.selected_lead_id != lead_id:
             return  # the rep moved on while the dialer started: no timer for that lead
         self._call = CallTimer(lead_id, target.name, self.app.now())

@@ -49,34 +49,34 @@ def periods_table(report: StatsReport) -> Table:
 def hours_text(report: StatsReport) -> Text:
     """Connect rate by the lead's local hour, hours with dials only; the best marked."""
     text = Text("BEST TIME TO CALL", style="bold")
-    text.append("  connect rate by the lead's local hour, 30 days\n", style="dim")
+    text.append("  connect rate by the lead's local hour, 30 days", style="dim")
     hours = [h for h in report.by_hour if h.dials]
     if not hours:
-        text.append("no dials yet", style="dim")
+        text.append("\nno dials yet", style="dim")
         return text
     best = {h.hour for h in best_hours(report)[:3]}
     top = max(h.rate or 0 for h in hours)
     for h in hours:
-        text.append(f"{h.hour:02d}:00 ", style="bold" if h.hour in best else "")
+        text.append(f"\n{h.hour:02d}:00 ", style="bold" if h.hour in best else "")
         text.append(f"{rate_text(h.rate):>4} ", style="bold" if h.hour in best else "")
         text.append(
             _bar(h.rate or 0, top).ljust(BAR_WIDTH), style="green" if h.hour in best else ""
         )
-        text.append(f" {h.connects}/{h.dials}\n", style="dim")
+        text.append(f" {h.connects}/{h.dials}", style="dim")
     return text
 
 
 def attempts_text(report: StatsReport) -> Text:
     text = Text("DIALS BEFORE THE FIRST CONNECT", style="bold")
-    text.append("  leads first reached in the last 30 days\n", style="dim")
+    text.append("  leads first reached in the last 30 days", style="dim")
     top = max((n for _, n in report.attempts_before_connect), default=0)
     if top == 0:
-        text.append("no first connects yet", style="dim")
+        text.append("\nno first connects yet", style="dim")
         return text
     for label, n in report.attempts_before_connect:
-        text.append(f"{label:>3} ")
+        text.append(f"\n{label:>3} ")
         text.append(_bar(n, top).ljust(BAR_WIDTH), style="cyan")
-        text.append(f" {n}\n", style="dim")
+        text.append(f" {n}", style="dim")
     return text
 
 
@@ -93,6 +93,7 @@ def overdue_text(report: StatsReport) -> Text:
         text.append("none — every callback and appointment kept", style="green")
         return text
     text.append(f"{report.overdue_count:,}", style="bold red")
+    text.append("  oldest first, your time", style="dim")
     for o in report.overdue:
         text.append(f"\n  {o.at.in_timezone(zone):%a %d %b %H:%M}  {o.kind:<11} ")
         text.append(safe(o.name))

@@ -12,6 +12,7 @@ from leaddesk.core.text import percent, stopwatch
 from leaddesk.ui.render import safe
 
 CALL_NAME_WIDTH = 24
+WIDE = 100  # columns from which the call timer is spelled out
 
 
 class DeskHeader(Static):
@@ -66,8 +67,10 @@ class DeskHeader(Static):
         if self.call is not None and self.now is not None:
             name, started = self.call
             seconds = int(self.now.timestamp() - started.timestamp())
-            right.append(f"☎ on call {stopwatch(seconds)} ", style="bold green")
-            right.append(safe(name)[:CALL_NAME_WIDTH] + "   ", style="green")
+            wide = self.size.width >= WIDE  # narrow: keep room for the counts
+            label = "☎ on call" if wide else "☎"
+            right.append(f"{label} {stopwatch(seconds)} ", style="bold green")
+            right.append(safe(name)[: CALL_NAME_WIDTH if wide else 12] + "   ", style="green")
         if self.now is not None:
             right.append(self.now.in_timezone(self.rep_zone).format("ddd HH:mm"), style="bold")
         left.truncate(max(self.size.width - right.cell_len - 2, 10), overflow="ellipsis")
