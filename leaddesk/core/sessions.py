@@ -72,7 +72,9 @@ def current_session(now: DateTime, settings: Settings) -> SessionView | None:
     rep = rep_of(settings)
     if rep is None:
         return None
-    row = _open_query(rep).where(CallSession.started_at > _stale_before(now)).first()
+    # A session that starts after `now` (a --now in the past) was not running then.
+    running = (CallSession.started_at > _stale_before(now)) & (CallSession.started_at <= now)
+    row = _open_query(rep).where(running).first()
     if row is None:
         return None
     tally = rep_tally(rep, row.started_at, now)

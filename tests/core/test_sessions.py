@@ -86,6 +86,7 @@ def test_an_open_session_survives_a_restart_but_not_half_a_day(make_lead, settin
     later = now.add(hours=SESSION_MAX_HOURS - 1)
     assert close_stale_sessions(later, settings) == []
     assert current_session(later, settings).id == session.id
+    assert current_session(now.subtract(minutes=1), settings) is None  # not yet started
     stale = now.add(hours=SESSION_MAX_HOURS, minutes=1)
     assert current_session(stale, settings) is None  # ignored at once …
     (closed,) = close_stale_sessions(stale, settings)  # … and closed at its last call

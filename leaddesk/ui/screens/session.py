@@ -108,7 +108,7 @@ class SessionSummary(ModalScreen[bool]):
             reached = self.session.goal and self.session.tally.dials >= self.session.goal
             if reached:
                 yield Static(Text("goal reached", style="bold green"))
-            yield Static(Text("enter closes · r resumes the session (ended by mistake)", "dim"))
+            yield Static(Text("enter closes · r resumes it (ended by mistake)", "dim"))
 
     def action_close(self) -> None:
         self.dismiss(False)
