@@ -53,6 +53,7 @@ TARGET_SIZE = 100_000
 TARGET_DUE_MS = 2.0
 TARGET_DUE_RATIO = 3.0
 TARGET_KEY_MS = 50.0
+TARGET_STATS_MS = 300.0
 
 
 # --- timing helpers -----------------------------------------------------------
@@ -282,6 +283,41 @@ def bench_lead_view(size: int, runs: int) -> dict[str, Any]:
     return summary(timed(lambda: lead_view(next(it), NOW, SETTINGS), runs))
 
 
+def bench_stats(runs: int) -> dict[str, Any]:
+    """Your numbers (`F`, `leaddesk stats`) and the session header, on the whole store.
+
+    A session is started two hours before NOW (untimed) so the report has its
+    four periods and the header its live session count, as during a session.
+    """
+    from leaddesk.core import stats
+    from leaddesk.core.sessions import current_session, start_session, your_numbers
+
+    start_session(NOW.subtract(hours=2), SETTINGS, goal=60)
+    rep = stats.rep_of(SETTINGS)
+    found = stats.periods(NOW, SETTINGS.rep_timezone, session_start=NOW.subtract(hours=2))
+    starts = [p.start for p in found]
+    days = stats.day_starts(NOW, SETTINGS.rep_timezone)
+    month = starts[2]
+    heavy = max(runs // 15, 10)
+    report = your_numbers(NOW, SETTINGS)
+    parts = {
+        "daily_tallies (30 days, 1 statement)": lambda: stats.daily_tallies(rep, days, NOW),
+        "speed_to_lead (every period)": lambda: stats.speed_to_lead(starts, NOW),
+        "abandoned (every period)": lambda: stats.abandoned(starts, NOW),
+        "by_hour (30 days)": lambda: stats.by_hour(rep, month, NOW),
+        "attempts_before_connect (30 days)": lambda: stats.attempts_before_connect(rep, month, NOW),
+        "pipeline": stats.pipeline,
+        "overdue_promises": lambda: stats.overdue_promises(NOW),
+    }
+    return {
+        "report": summary(timed(lambda: your_numbers(NOW, SETTINGS), heavy, 2)),
+        "parts": {name: summary(timed(fn, heavy, 2)) for name, fn in parts.items()},
+        "session_header": summary(timed(lambda: current_session(NOW, SETTINGS), runs // 4, 3)),
+        "touches_30_days": report.period("days30").tally.dials,
+        "session_dials": report.period("session").tally.dials,
+    }
+
+
 def bench_keypress(db_path: Path, now: DateTime, presses: int = 30) -> dict[str, Any]:
     """Outcome key to the next lead painted on screen, measured inside the app.
 
@@ -389,6 +425,7 @@ def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[s
         result.update(bench_queue(runs))
         result.update(bench_log_outcome(runs))
         result["lead_view"] = bench_lead_view(size, runs)
+        result["stats"] = bench_stats(runs)
     finally:
         close_store()
     if ui:
@@ -426,6 +463,11 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         ("due query / same SQL in raw sqlite3", due["ratio"], f"≤ {TARGET_DUE_RATIO}×",
          due["ratio"] <= TARGET_DUE_RATIO),
     ]  # fmt: skip
+    report = r.get("stats", {}).get("report")
+    if report:
+        median = report["median_ms"]
+        checks.append(("stats report (F, leaddesk stats)", median, f"≤ {TARGET_STATS_MS} ms",
+                       median <= TARGET_STATS_MS))  # fmt: skip
     key = r.get("keypress", {}).get("key_to_next_lead_painted")
     label = "outcome key → next lead painted"
     if key:
@@ -482,6 +524,22 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     row("log_outcome (1 transaction)", lambda r: r["log_outcome"])
     row("undo_last", lambda r: r["undo_last"])
     row("lead_view (detail + history)", lambda r: r["lead_view"])
+    row("stats report (4 periods, every figure)", lambda r: r["stats"]["report"])
+    for part in (
+        "daily_tallies (30 days, 1 statement)",
+        "speed_to_lead (every period)",
+        "abandoned (every period)",
+        "by_hour (30 days)",
+        "attempts_before_connect (30 days)",
+        "pipeline",
+        "overdue_promises",
+    ):
+        row(f"  stats: {part}", lambda r, part=part: r["stats"]["parts"][part])
+    row(
+        "calls in the 30 days / in the session",
+        lambda r: f"{r['stats']['touches_30_days']:,} / {r['stats']['session_dials']:,}",
+    )
+    row("session header (current_session)", lambda r: r["stats"]["session_header"])
     row("key 'n' → next lead in the panes", lambda r: r["keypress"]["key_to_next_lead_in_panes"])
     row("key 'n' → next lead painted", lambda r: r["keypress"]["key_to_next_lead_painted"])
     row("(pilot press+pause, for reference)", lambda r: r["keypress"]["pilot_press_pause_overhead"])

@@ -480,5 +480,30 @@ def demo(env: Env, leads, seed):
     click.echo(f"added {made} demo leads to {mask_url(env.target)}")
 
 
+@main.command()
+@click.option("--since", "since_text", metavar="DATE", help="Also a period from DATE (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def stats(env: Env, since_text, as_json):
+    """Your numbers: today, this week, 30 days (and the running session).
+
+    Dials, connects, contact rate, voicemails, appointments, wins, speed to
+    lead, leads abandoned after two or fewer attempts; best hour to call,
+    dials before a connect, pipeline, overdue promises, 30-day dials.
+    """
+    from leaddesk.core.sessions import your_numbers
+    from leaddesk.core.stats_text import report_json, report_lines, since_date
+
+    now = env.clock().now()
+    since = since_date(since_text, now, env.settings.rep_timezone) if since_text else None
+    env.open()
+    report = your_numbers(now, env.settings, since)
+    if as_json:
+        _json(report_json(report))
+    else:
+        for line in report_lines(report):
+            click.echo(line)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -72,6 +72,8 @@ DEFAULT_CONFIG = """\
 
 [dialer]
 # command = "xdg-open {tel}"   # {tel} = tel:+12125550142, {e164} = +12125550142
+# command = "copy"            # never run a program: copy the number to the clipboard
+# (default: the desktop's tel: handler where one is registered, else copy)
 """
 
 

@@ -19,6 +19,10 @@ CORE_AND_CLI = [
     "leaddesk.core.when",
     "leaddesk.core.store",
     "leaddesk.core.desk",
+    "leaddesk.core.dialer",
+    "leaddesk.core.sessions",
+    "leaddesk.core.stats",
+    "leaddesk.core.stats_text",
     "leaddesk.cli",
 ]
 FORBIDDEN = ["textual", "rich"]

@@ -56,3 +56,18 @@ def next_contact(
     if lead_zone != rep_zone:
         text += f" their time ({when_local(due, rep_zone, now)} yours)"
     return text
+
+
+def stopwatch(seconds: int, *, hours: bool = False) -> str:
+    """02:13, or 1:02:13 past an hour; with `hours` always HH:MM:SS (00:42:10)."""
+    seconds = max(int(seconds), 0)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    if hours:
+        return f"{h:02d}:{m:02d}:{s:02d}"
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def percent(part: int, whole: int) -> str:
+    """'16%' (rounded down, as the header always showed it), '' without a whole."""
+    return f"{100 * part // whole}%" if whole else ""

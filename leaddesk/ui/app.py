@@ -79,6 +79,18 @@ class LeadDeskApp(App[None]):
                 ],
             ),
             (
+                "Calls, sessions, your numbers",
+                [
+                    (
+                        keymap.get("dial", "enter"),
+                        "dial the lead and start the call timer  [id dial]",
+                    ),
+                    (keymap.get("call-cancel", "escape"), "stop the call timer, log nothing"),
+                    (keymap.get("session", "S"), "start / end a call session  [id session]"),
+                    (keymap.get("stats", "F"), "your numbers  [id stats]"),
+                ],
+            ),
+            (
                 "Desk",
                 [
                     (keymap.get("undo", "u,ctrl+z"), "undo the last logged touch, repeatedly"),

@@ -39,6 +39,9 @@ class DeskCommands(Provider):
             ("lead: undo last touch", screen.action_undo, "u"),
             ("queue: refresh", screen.action_reload, "r"),
             ("app: help (every key)", self.app.action_help, "?"),
+            ("call: dial", screen.action_dial, "enter"),
+            ("session: start/stop", screen.action_session, "S"),
+            ("stats: your numbers", screen.action_stats, "F"),
         ]
         return commands
 

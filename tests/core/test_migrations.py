@@ -1,4 +1,4 @@
-"""Migrations: a fresh db is at version 1, models and migrations never drift,
+"""Migrations: a fresh db is at the newest version, models and migrations never drift,
 reopening changes nothing, and a newer schema is refused without being touched."""
 
 from __future__ import annotations
@@ -10,11 +10,16 @@ import peewee
 import pytest
 from playhouse.schema_diff import diff_models
 
+from leaddesk.core import migrations
 from leaddesk.core.db import BaseModel
 from leaddesk.core.errors import StoreError
 from leaddesk.core.models import MODELS, Lead
 from leaddesk.core.services import LeadDraft, add_lead
 from leaddesk.core.store import HISTORY_TABLE, close_store, open_store, schema_version
+
+# Every migration script, in order (numbers may have gaps while branches merge).
+SCRIPTS = sorted(p.stem for p in migrations.DIRECTORY.glob("[0-9][0-9][0-9][0-9]_*.py"))
+NEWEST = int(SCRIPTS[-1][:4])
 
 
 def digest(path: Path) -> str:
@@ -25,9 +30,10 @@ def applied(db) -> list[str]:
     return [row[0] for row in db.execute_sql(f"SELECT name FROM {HISTORY_TABLE} ORDER BY id")]
 
 
-def test_a_fresh_database_is_at_schema_version_1(store):
-    assert schema_version(store) == 1
-    assert applied(store) == ["0001_initial"]
+def test_a_fresh_database_is_at_the_newest_schema_version(store):
+    assert SCRIPTS[0] == "0001_initial" and "0003_sessions" in SCRIPTS
+    assert schema_version(store) == NEWEST
+    assert applied(store) == SCRIPTS
 
 
 def test_migrations_and_models_do_not_drift(store):
@@ -56,8 +62,8 @@ def test_reopening_is_idempotent_and_keeps_rows(tmp_path, settings, now):
     close_store()
     try:
         db = open_store(path)
-        assert applied(db) == ["0001_initial"]
-        assert schema_version(db) == 1
+        assert applied(db) == SCRIPTS
+        assert schema_version(db) == NEWEST
         assert Lead.get_by_id(lead_id).name == "Kept"
         assert not diff_models(db, MODELS)
     finally:
@@ -69,17 +75,39 @@ def test_a_database_from_a_newer_leaddesk_is_refused_and_left_untouched(tmp_path
     db = open_store(str(path))
     db.execute_sql(
         f"INSERT INTO {HISTORY_TABLE} (name, applied) VALUES (?, ?)",
-        ("0002_from_the_future", "2030-01-01 00:00:00"),
+        ("9999_from_the_future", "2030-01-01 00:00:00"),
     )
     close_store()
     before = digest(path)
     with pytest.raises(StoreError, match="newer leaddesk") as info:
         open_store(str(path))
-    assert "0002_from_the_future" in str(info.value)
+    assert "9999_from_the_future" in str(info.value)
     close_store()
     assert digest(path) == before
     check = peewee.SqliteDatabase(str(path))
     try:
-        assert applied(check) == ["0001_initial", "0002_from_the_future"]
+        assert applied(check) == [*SCRIPTS, "9999_from_the_future"]
     finally:
         check.close()
+
+
+def test_a_store_from_before_call_sessions_upgrades_and_keeps_its_rows(tmp_path, settings, now):
+    from playhouse.migrations import Runner
+
+    from leaddesk.core.db import database, make_database
+    from leaddesk.core.models import CallSession
+
+    path = str(tmp_path / "old.db")
+    old = make_database(path)
+    database.initialize(old)
+    Runner(old, str(migrations.DIRECTORY), table_name=HISTORY_TABLE).up("0001_initial")
+    lead_id = add_lead(LeadDraft(name="Kept", phones=[("+1 212 555 0142", "")]), now, settings)
+    old.close()
+    try:
+        db = open_store(path)
+        assert "0003_sessions" in applied(db)
+        assert Lead.get_by_id(lead_id).name == "Kept"
+        assert CallSession.select().count() == 0
+        assert not diff_models(db, MODELS)
+    finally:
+        close_store()

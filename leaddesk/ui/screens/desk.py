@@ -26,13 +26,23 @@ from textual.widgets import Footer, Static
 
 from leaddesk.core import services
 from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
+from leaddesk.core.dialer import dial_target
 from leaddesk.core.errors import LeadDeskError, NeedsConfirmation
 from leaddesk.core.leads import LeadView, lead_view
 from leaddesk.core.rules import OUTCOMES
-from leaddesk.core.text import minutes_between
+from leaddesk.core.sessions import (
+    SessionView,
+    close_stale_sessions,
+    end_session,
+    resume_session,
+    start_session,
+)
+from leaddesk.core.text import minutes_between, stopwatch
+from leaddesk.ui.dialing import CallTimer, Dialer
 from leaddesk.ui.render import safe
 from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
 from leaddesk.ui.screens.picker import NextContactPicker
+from leaddesk.ui.screens.session import SessionRequest, SessionStart, SessionSummary
 from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.queue_list import QueueList
 from leaddesk.ui.widgets.status import DeskHeader, StatusLine
@@ -104,6 +114,10 @@ class DeskScreen(Screen[None]):
         Binding("r", "reload", "refresh", show=False, id="refresh"),
         Binding("K", "close_lost", "close as lost", show=False, id="lead-close-lost"),
         Binding("M", "toggle_mail", "do not mail", show=False, id="lead-do-not-mail"),
+        Binding("enter", "dial", "dial", show=False, id="dial"),
+        Binding("escape", "cancel_call", "stop call timer", show=False, id="call-cancel"),
+        Binding("S", "session", "session", show=False, id="session"),
+        Binding("F", "stats", "stats", show=False, id="stats"),
     ]
 
     app: LeadDeskApp
@@ -118,6 +132,10 @@ class DeskScreen(Screen[None]):
         self._offset = 0
         self._view: LeadView | None = None  # the lead on screen
         self._confirm_lost: int | None = None  # a lead waiting for a second K
+        self._call: CallTimer | None = None  # the lead dialled last, until its outcome
+        self._session: SessionView | None = None  # the running call session
+        self._dialer: Dialer | None = None
+        self._dialing = False  # a number is being handed to the dialer
 
     # --- layout ---------------------------------------------------------------
 
@@ -148,6 +166,8 @@ class DeskScreen(Screen[None]):
         self.run_worker(self.reload, group="read")
         for warning in self.app.startup_warnings:
             self.status.error(warning)
+        self._dialer = Dialer(self.app.settings.dialer, self.app.copy_to_clipboard)
+        self._write(self._close_stale_sessions)
 
     def _tick(self) -> None:
         self.query_one(DeskHeader).tick(self.app.now())
@@ -235,6 +255,7 @@ class DeskScreen(Screen[None]):
         if extras is not None:
             self._set_empty(extras.total_leads == 0)
             self.query_one(DeskHeader).set_counts(extras.today)
+            self._set_session(extras.session)
             self._announce(extras.starting_soon, snap.now)
         self.queue.set_rows(
             now=snap.now,
@@ -293,6 +314,8 @@ class DeskScreen(Screen[None]):
 
     def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
         self._confirm_lost = None
+        if self._call is not None and message.lead_id != self._call.lead_id:
+            self._stop_call("moved to another lead — call timer stopped, nothing logged")
         if message.lead_id != self.query_one(LeadDetail).lead_id:
             load = partial(self._load_lead, message.lead_id)
             self.run_worker(load, group="detail", exclusive=True)
@@ -306,6 +329,8 @@ class DeskScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo":
             return self._empty
+        if action == "cancel_call":
+            return self._call is not None
         lead_actions = ("outcome", "undo", "close_lost", "toggle_mail", "clear_dnc")
         return not ((action in lead_actions or action == "move_cadence") and self._empty)
 
@@ -369,9 +394,18 @@ class DeskScreen(Screen[None]):
             )
             return
         now, settings = self.app.now(), self.app.settings
+        call = self._call if self._call is not None and self._call.lead_id == lead_id else None
+        duration = call.seconds(now) if call and OUTCOMES[name].channel == "call" else None
         try:
             result = await self._db(
-                services.log_outcome, lead_id, name, now, settings, next_at=next_at, **extra
+                services.log_outcome,
+                lead_id,
+                name,
+                now,
+                settings,
+                next_at=next_at,
+                duration_s=duration,
+                **extra,
             )
         except NeedsConfirmation as exc:
             # The give-up guard: the same key again confirms, anything else keeps the lead.
@@ -381,8 +415,11 @@ class DeskScreen(Screen[None]):
             return
         if result is None:
             return
+        if call is not None and self._call is call:
+            self._stop_call()
         self._generation += 1
-        self.status.ok(f"{result.name}: {result.summary} · u to undo")
+        timed = f" · call {stopwatch(duration)}" if duration is not None else ""
+        self.status.ok(f"{result.name}: {result.summary}{timed} · u to undo")
         if OUTCOMES[name].channel == "system" and name != "lost":
             # a decision about the lead, not a contact: stay on it
             await self.reload(select_lead=lead_id, full=False)
@@ -484,3 +521,106 @@ class DeskScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.run_worker(self.reload, group="read", exclusive=True)
+
+    # --- dial, call timer, call sessions, stats -------------------------------
+
+    def action_dial(self) -> None:
+        row = self.queue.selected
+        if row is None:
+            self.status.error("no lead selected")
+            return
+        if self._dialing:
+            return  # a second enter while the first is handed over would dial twice
+        if self._call is not None and self._call.lead_id == row.lead_id:
+            self.status.info(f"on a call with {row.name} — escape stops the timer to dial again")
+            return
+        self._dialing = True
+        self.run_worker(partial(self._dial, row.lead_id), group="dial")
+
+    async def _dial(self, lead_id: int) -> None:
+        try:
+            target = await self._db(dial_target, lead_id, self.app.now(), self.app.settings)
+            if target is None or self._dialer is None:
+                return
+            said = await self._dialer.dial(target)
+        except LeadDeskError as exc:
+            self.status.error(f"{target.name}: {exc} — not dialled")
+            return
+        finally:
+            self._dialing = False
+        if self.queue.selected_lead_id != lead_id:
+            return  # the rep moved on while the dialer started: no timer for that lead
+        self._call = CallTimer(lead_id, target.name, self.app.now())
+        self.query_one(DeskHeader).set_call(target.name, self._call.started_at)
+        self.refresh_bindings()
+        self.status.ok(said)
+
+    def _stop_call(self, why: str = "") -> None:
+        self._call = None
+        self.query_one(DeskHeader).set_call(None)
+        self.refresh_bindings()
+        if why:
+            self.status.info(why)
+
+    def action_cancel_call(self) -> None:
+        if self._call is not None:
+            self._stop_call("call timer stopped — nothing logged")
+
+    def _set_session(self, session: SessionView | None) -> None:
+        self._session = session
+        self.query_one(DeskHeader).set_session(session)
+
+    async def _close_stale_sessions(self) -> None:
+        closed = await self._db(close_stale_sessions, self.app.now(), self.app.settings)
+        for session in closed or ():
+            when = session.started_at.in_timezone(self.app.settings.rep_timezone)
+            self.status.info(f"closed the call session left open since {when:%a %H:%M}")
+
+    def action_session(self) -> None:
+        """S: start a session (asking for an optional goal), or end the running one."""
+        if self._session is not None:
+            self._write(self._end_session)
+            return
+
+        def chosen(request: SessionRequest | None) -> None:
+            if request is None:
+                self.status.info("no session started")
+            else:
+                self._write(partial(self._start_session, request.goal))
+
+        self.app.push_screen(SessionStart(), chosen)
+
+    async def _session_written(self, session: SessionView | None, said: str) -> None:
+        self._set_session(session)
+        self.status.ok(said)
+        self._generation += 1
+        await self.reload()
+
+    async def _start_session(self, goal: int | None) -> None:
+        started = await self._db(start_session, self.app.now(), self.app.settings, goal)
+        if started is not None:
+            aim = f" — goal {goal} dials" if goal else ""
+            await self._session_written(started, f"call session started{aim} · S ends it")
+
+    async def _end_session(self) -> None:
+        now = self.app.now()
+        ended = await self._db(end_session, now, self.app.settings)
+        if ended is None:
+            return
+        await self._session_written(None, "call session ended — its summary is saved")
+
+        def after(resume: bool | None) -> None:
+            if resume:
+                self._write(partial(self._resume_session, ended.id))
+
+        self.app.push_screen(SessionSummary(ended, now), after)
+
+    async def _resume_session(self, session_id: int) -> None:
+        resumed = await self._db(resume_session, session_id, self.app.settings)
+        if resumed is not None:
+            await self._session_written(resumed, "call session resumed")
+
+    def action_stats(self) -> None:
+        from leaddesk.ui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
