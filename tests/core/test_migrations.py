@@ -1,4 +1,4 @@
-"""Migrations: a fresh db is at version 1, models and migrations never drift,
+"""Migrations: a fresh db is at the newest version, models and migrations never drift,
 reopening changes nothing, and a newer schema is refused without being touched."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import peewee
 import pytest
 from playhouse.schema_diff import diff_models
 
+from leaddesk.core import migrations
 from leaddesk.core.db import BaseModel
 from leaddesk.core.errors import StoreError
 from leaddesk.core.models import MODELS, Lead
@@ -25,9 +26,15 @@ def applied(db) -> list[str]:
     return [row[0] for row in db.execute_sql(f"SELECT name FROM {HISTORY_TABLE} ORDER BY id")]
 
 
-def test_a_fresh_database_is_at_schema_version_1(store):
-    assert schema_version(store) == 1
-    assert applied(store) == ["0001_initial"]
+# Every migration script, in order: a fresh database applies them all.
+ALL = [p.stem for p in sorted(migrations.DIRECTORY.glob("[0-9]*.py"))]
+NEWEST = int(ALL[-1].split("_")[0])
+
+
+def test_a_fresh_database_is_at_the_newest_schema_version(store):
+    assert ALL[0] == "0001_initial"
+    assert schema_version(store) == NEWEST
+    assert applied(store) == ALL
 
 
 def test_migrations_and_models_do_not_drift(store):
@@ -56,8 +63,8 @@ def test_reopening_is_idempotent_and_keeps_rows(tmp_path, settings, now):
     close_store()
     try:
         db = open_store(path)
-        assert applied(db) == ["0001_initial"]
-        assert schema_version(db) == 1
+        assert applied(db) == ALL
+        assert schema_version(db) == NEWEST
         assert Lead.get_by_id(lead_id).name == "Kept"
         assert not diff_models(db, MODELS)
     finally:
@@ -69,17 +76,17 @@ def test_a_database_from_a_newer_leaddesk_is_refused_and_left_untouched(tmp_path
     db = open_store(str(path))
     db.execute_sql(
         f"INSERT INTO {HISTORY_TABLE} (name, applied) VALUES (?, ?)",
-        ("0002_from_the_future", "2030-01-01 00:00:00"),
+        ("9999_from_the_future", "2030-01-01 00:00:00"),
     )
     close_store()
     before = digest(path)
     with pytest.raises(StoreError, match="newer leaddesk") as info:
         open_store(str(path))
-    assert "0002_from_the_future" in str(info.value)
+    assert "9999_from_the_future" in str(info.value)
     close_store()
     assert digest(path) == before
     check = peewee.SqliteDatabase(str(path))
     try:
-        assert applied(check) == ["0001_initial", "0002_from_the_future"]
+        assert applied(check) == [*ALL, "9999_from_the_future"]
     finally:
         check.close()
