@@ -11,7 +11,7 @@ from leaddesk.core.emails import normalise_email
 from leaddesk.core.errors import InvalidInput
 from leaddesk.core.models import Lead, Phone
 from leaddesk.core.phones import parse_phone, pretty
-from leaddesk.core.services import LeadDraft, get_lead
+from leaddesk.core.services import EDITABLE_FIELDS, LeadDraft, get_lead
 from leaddesk.core.settings import Settings
 
 
@@ -35,25 +35,8 @@ def draft_for(lead_id: int) -> LeadDraft:
     """The lead as the edit form shows it (phones as typed, in order)."""
     lead: Lead = get_lead(lead_id)
     phones = [(p.raw or p.e164, p.label) for p in lead.phones.order_by(Phone.position)]
-    return LeadDraft(
-        name=lead.name,
-        phones=phones,
-        email=lead.email,
-        company=lead.company,
-        title=lead.title,
-        address=lead.address,
-        city=lead.city,
-        region=lead.region,
-        postcode=lead.postcode,
-        country=lead.country,
-        source=lead.source,
-        interest=lead.interest,
-        first_contact_on=lead.first_contact_on,
-        received_at=lead.received_at,
-        tz_override=lead.tz_override,
-        tags=lead.tags,
-        notes=lead.notes,
-    )
+    values = {f: getattr(lead, f) for f in EDITABLE_FIELDS}
+    return LeadDraft(**values, phones=phones, received_at=lead.received_at)
 
 
 def find_duplicates(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,11 +27,17 @@ from textual.widgets import Footer, Static
 
 from leaddesk.core import services
 from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
-from leaddesk.core.errors import LeadDeskError
+from leaddesk.core.drafts import draft_for
+from leaddesk.core.errors import InvalidDraft, LeadDeskError
 from leaddesk.core.leads import LeadView, lead_view
+from leaddesk.core.queue import DUE, locate
 from leaddesk.core.rules import OUTCOMES
 from leaddesk.core.text import minutes_between
 from leaddesk.ui.render import safe
+from leaddesk.ui.screens.find import FindScreen
+from leaddesk.ui.screens.lead_form import LeadForm, LeadFormResult
+from leaddesk.ui.screens.lead_list import LeadListScreen
+from leaddesk.ui.screens.note import NoteScreen
 from leaddesk.ui.screens.picker import NextContactPicker
 from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.queue_list import QueueList
@@ -66,6 +73,7 @@ EMPTY_TEXT = """\
 No leads yet.
 
   D        load 60 demo leads to try the desk
+  A        add a lead
   q        quit, then add your own:
 
   leaddesk add --name "Dana Whitfield" --phone "(212) 555-0142"
@@ -95,12 +103,62 @@ def outcome_bindings() -> list[Binding]:
     return bindings
 
 
+def lead_bindings() -> list[Binding]:
+    """Add, edit, note, find, the lead list — and back from a found lead."""
+    return [
+        Binding("A", "lead_add", "add", show=False, tooltip="add a lead (a form)", id="lead-add"),
+        Binding(
+            "E", "lead_edit", "edit", show=False, tooltip="edit the lead on screen", id="lead-edit"
+        ),
+        Binding(
+            "o",
+            "note",
+            "note",
+            show=False,
+            tooltip="add a note: to the touch just logged, else to the lead on screen",
+            id="note",
+        ),
+        Binding("slash", "find", "find", tooltip="find a lead as you type", id="find"),
+        Binding(
+            "L", "lead_list", "all leads", show=False, tooltip="all leads, filtered", id="lead-list"
+        ),
+        Binding(
+            "escape",
+            "back_to_queue",
+            "back to the queue",
+            show=False,
+            tooltip="leave a found lead, back to the queue's selection",
+            id="back-to-queue",
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The lead the keys act on: the queue's selection, or a lead found by search."""
+
+    lead_id: int
+    name: str
+    zone: str
+    opens_at: DateTime | None  # the calling window is closed until then
+
+
+def _returning_invalid(fn: Callable[..., T], *args: Any) -> T | InvalidDraft:
+    # Runs on the DB thread: a draft the core refuses comes back as a value,
+    # so the form can reopen with each error beside its field.
+    try:
+        return fn(*args)
+    except InvalidDraft as exc:
+        return exc
+
+
 class DeskScreen(Screen[None]):
     BINDINGS = [
         *outcome_bindings(),
         Binding("u,ctrl+z", "undo", "undo", id="undo"),
         Binding("D", "demo", "demo leads", id="load-demo"),
         Binding("r", "reload", "refresh", show=False, id="refresh"),
+        *lead_bindings(),
     ]
 
     app: LeadDeskApp
@@ -113,6 +171,8 @@ class DeskScreen(Screen[None]):
         self._generation = 0  # bumped by every write; older reads are dropped
         self._announced: set[int] = set()  # appointments already announced
         self._offset = 0
+        self._pinned: LeadView | None = None  # a lead shown from search, not the queue
+        self._note_target: tuple[int, str] | None = None  # (touch id, what) just logged
 
     # --- layout ---------------------------------------------------------------
 
@@ -199,6 +259,8 @@ class DeskScreen(Screen[None]):
         if snap is None or generation != self._generation:
             return  # failed, or a write landed meanwhile and reloads itself
         self._apply(snap, avoid_lead=avoid_lead, select_lead=select_lead)
+        if self._pinned is not None:
+            self._pinned = await self._db(lead_view, self._pinned.id, snap.now, self.app.settings)
         selected = self.queue.selected_lead_id
         if snap.lead is not None and snap.lead.id == selected:
             self._show_lead(snap.lead, snap.now)
@@ -275,12 +337,33 @@ class DeskScreen(Screen[None]):
 
     def _show_lead(self, view: LeadView | None, now: DateTime) -> None:
         zone = self.app.settings.rep_timezone
-        self.query_one(LeadDetail).show(view, self.queue.selected, now, zone)
+        if self._pinned is not None:
+            view = self._pinned
+            banner = (
+                f" {safe(view.name)}: not in the queue now · keys act on it · escape: the queue"
+            )
+            self.query_one(LeadDetail).show(view, None, now, zone, banner=banner)
+        else:
+            self.query_one(LeadDetail).show(view, self.queue.selected, now, zone)
         self.query_one(TouchHistory).show(view, now, zone)
+
+    def _subject(self) -> Subject | None:
+        if self._pinned is not None:
+            view = self._pinned
+            return Subject(view.id, view.name, view.timezone, view.window_opens_at)
+        row = self.queue.selected
+        if row is None:
+            return None
+        return Subject(row.lead_id, row.name, row.zone, row.opens_at)
 
     # --- messages from the queue ------------------------------------------
 
     def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
+        if message.moved:
+            # The rep moved on: `o` no longer means the touch just logged, and
+            # a found lead gives way to the queue.
+            self._note_target = None
+            self._pinned = None
         if message.lead_id != self.query_one(LeadDetail).lead_id:
             load = partial(self._load_lead, message.lead_id)
             self.run_worker(load, group="detail", exclusive=True)
@@ -294,11 +377,13 @@ class DeskScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo":
             return self._empty
+        if action == "back_to_queue":
+            return self._pinned is not None
         return not (action in ("outcome", "undo") and self._empty)
 
     def action_outcome(self, name: str, pick: bool = False) -> None:
         spec = OUTCOMES[name]
-        row = self.queue.selected
+        row = self._subject()
         if not (pick or spec.needs_time):
             self._write(lambda: self._log(name, None, None))
             return
@@ -334,7 +419,7 @@ class DeskScreen(Screen[None]):
         self.run_worker(serialised(), group="write")
 
     async def _log(self, name: str, lead_id: int | None, next_at: DateTime | None) -> None:
-        row = self.queue.selected
+        row = self._subject()
         if lead_id is None:
             if row is None:
                 self.status.error("no lead selected")
@@ -358,7 +443,9 @@ class DeskScreen(Screen[None]):
         if result is None:
             return
         self._generation += 1
-        self.status.ok(f"{result.name}: {result.summary} · u to undo")
+        self._pinned = None
+        self._note_target = (result.touch_id, f"{result.label} with {result.name}")
+        self.status.ok(f"{result.name}: {result.summary} · u to undo · o add a note")
         await self.reload(avoid_lead=lead_id, full=False)
 
     def action_undo(self) -> None:
@@ -369,6 +456,7 @@ class DeskScreen(Screen[None]):
         if result is None:
             return
         self._generation += 1
+        self._note_target = None
         self.status.ok(result.summary)
         await self.reload(select_lead=result.lead_id, full=False)
 
@@ -386,3 +474,132 @@ class DeskScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.run_worker(self.reload, group="read", exclusive=True)
+
+    # --- add, edit, notes, find -----------------------------------------------------
+
+    def _today(self) -> date:
+        return self.app.now().in_timezone(self.app.settings.rep_timezone).date()
+
+    def action_lead_add(self) -> None:
+        form = LeadForm("Add a lead", self._today())
+        self.app.push_screen(form, partial(self._form_done, None))
+
+    def action_lead_edit(self) -> None:
+        subject = self._subject()
+        if subject is None:
+            self.status.error("no lead selected")
+            return
+
+        async def open_form() -> None:
+            draft = await self._db(draft_for, subject.lead_id)
+            if draft is not None:
+                form = LeadForm(f"Edit {draft.name}", self._today(), draft, subject.lead_id)
+                self.app.push_screen(form, partial(self._form_done, subject.lead_id))
+
+        self.run_worker(open_form, group="form")
+
+    def _form_done(self, lead_id: int | None, result: LeadFormResult | None) -> None:
+        if result is None:
+            self.status.info("cancelled — nothing saved")
+        elif result.open_lead is not None:
+            self.run_worker(self._focus_lead(result.open_lead), group="read", exclusive=True)
+        elif result.draft is not None:
+            draft = result.draft
+            self._write(lambda: self._save(draft, lead_id))
+
+    async def _save(self, draft: services.LeadDraft, lead_id: int | None) -> None:
+        now, settings = self.app.now(), self.app.settings
+        if lead_id is None:
+            saved = await self._db(_returning_invalid, services.add_lead, draft, now, settings)
+        else:
+            saved = await self._db(
+                _returning_invalid, services.update_lead, lead_id, draft, now, settings
+            )
+        if saved is None:
+            return
+        if isinstance(saved, InvalidDraft):
+            title = "Add a lead" if lead_id is None else f"Edit {draft.name}"
+            form = LeadForm(title, self._today(), draft, lead_id, errors=saved.errors)
+            self.app.push_screen(form, partial(self._form_done, lead_id))
+            return
+        self._generation += 1
+        self._note_target = None
+        if isinstance(saved, services.UpdateResult):
+            self.status.ok(f"{saved.summary} (an edit is not undone by u)")
+            target = saved.lead_id
+        else:
+            target = saved
+            self.status.ok(f"added {draft.name.strip() or draft.company.strip()} — due now")
+        await self._focus_lead(target, announce=False)
+
+    async def _focus_lead(self, lead_id: int, *, announce: bool = True) -> None:
+        """Select `lead_id` in the queue (paging to it), else show it pinned."""
+        now = self.app.now()
+        place = await self._db(locate, lead_id, now, self.app.settings)
+        if place is None:
+            return
+        self._pinned = None
+        if place.section == DUE and place.index is not None:
+            self._offset = max(0, place.index - self._page_limit() // 3)
+        await self.reload(select_lead=lead_id)
+        if self.queue.selected_lead_id == lead_id:
+            return
+        view = await self._db(lead_view, lead_id, now, self.app.settings, 100)
+        if view is None:
+            return
+        self._pinned = view
+        self._show_lead(view, now)
+        if announce:
+            self.status.info(
+                f"{view.name} is not in the queue right now: keys act on this lead until you"
+                " move or press escape"
+            )
+
+    def action_back_to_queue(self) -> None:
+        self._pinned = None
+        self.run_worker(partial(self._load_lead, self.queue.selected_lead_id), group="detail")
+
+    def action_find(self) -> None:
+        self.app.push_screen(FindScreen(), self._chosen)
+
+    def action_lead_list(self) -> None:
+        self.app.push_screen(LeadListScreen(), self._chosen)
+
+    def _chosen(self, lead_id: int | None) -> None:
+        if lead_id is not None:
+            self.run_worker(self._focus_lead(lead_id), group="read", exclusive=True)
+
+    def action_note(self) -> None:
+        self._write(self._ask_note)
+
+    async def _ask_note(self) -> None:
+        # In write order: after an outcome key still being saved, `o` is for its touch.
+        now = self.app.now()
+        if self._note_target is not None:
+            touch_id, what = self._note_target
+            title = f"Note on the {what}"
+            save = partial(services.set_touch_note, touch_id, now=now)
+        else:
+            subject = self._subject()
+            if subject is None:
+                self.status.error("no lead selected")
+                return
+            title = f"Note on {subject.name}"
+            save = partial(services.add_note, subject.lead_id, now=now, settings=self.app.settings)
+
+        def written(text: str | None) -> None:
+            if text is None:
+                self.status.info("cancelled — no note saved")
+            else:
+                self._write(lambda: self._save_note(save, text))
+
+        self.app.push_screen(NoteScreen(title), written)
+
+    async def _save_note(self, save: Callable[..., services.NoteResult], text: str) -> None:
+        result = await self._db(save, text=text)
+        if result is None:
+            return
+        self._generation += 1
+        self._note_target = None
+        self.status.ok(result.summary)
+        await self.reload(full=False)
