@@ -167,6 +167,11 @@ def _zone_name(name: str) -> str:
     return name
 
 
+def _plain_date(day: date | None) -> date | None:
+    # sqlite3 binds `datetime.date` itself, not subclasses such as pendulum.Date
+    return date(day.year, day.month, day.day) if day is not None else None
+
+
 def normalise_tags(text: str) -> str:
     """Comma-separated tags, trimmed, each once (the first spelling wins): "hot, vip"."""
     tags: dict[str, str] = {}
@@ -216,7 +221,7 @@ def _insert_lead(
         call_zones=zone_key(zone.call_zones),
         source=draft.source.strip(),
         interest=draft.interest.strip(),
-        first_contact_on=draft.first_contact_on,
+        first_contact_on=_plain_date(draft.first_contact_on),
         received_at=received,
         status="new",
         next_due_at=state.next_due_at,
@@ -550,7 +555,7 @@ def _draft_values(draft: LeadDraft) -> dict[str, object]:
         "country": draft.country.strip().upper(),
         "source": draft.source.strip(),
         "interest": draft.interest.strip(),
-        "first_contact_on": draft.first_contact_on,
+        "first_contact_on": _plain_date(draft.first_contact_on),
         "tz_override": draft.tz_override or None,
         "tags": normalise_tags(draft.tags),
         "notes": draft.notes.strip(),

@@ -247,6 +247,7 @@ def parse_day(text: str, today: date) -> date | None:
     raw = " ".join((text or "").strip().lower().replace(",", " ").split())
     if not raw:
         return None
+    today = date(today.year, today.month, today.day)  # a plain date: sqlite3 binds no subclass
     found = _day(raw, today)
     if found is None:
         raise InvalidInput(f"{text.strip()!r} is not a date ({_DAY_HINT})")

@@ -214,19 +214,20 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
         for error in self.query(".form-error").results(Static):
             error.update("")
         rows = self._phone_rows()
-        first: Input | None = None
+        marked: list[Input] = []
         for key, message in errors.items():
             if key.startswith("phones."):
                 index = int(key.split(".")[1])
                 if index >= len(rows):
                     continue
                 target = rows[index].query_one(".phone-error", Static)
-                field_input = rows[index].query_one(".phone-number", Input)
+                marked.append(rows[index].query_one(".phone-number", Input))
             else:
                 target = self.query_one(f"#e-{key}", Static)
-                field_input = self.query_one(f"#f-{key}", Input)
+                marked.append(self.query_one(f"#f-{key}", Input))
             target.update(Text("✗ " + safe(message), style="red"))
-            first = first or field_input
+        # the cursor goes to the first field in error, top to bottom
+        first = next((i for i in self.query(Input).results(Input) if i in marked), None)
         count = len(errors)
         if count:
             noun = "field needs" if count == 1 else "fields need"
