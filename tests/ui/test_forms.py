@@ -75,7 +75,7 @@ async def test_a_valid_lead_typed_into_the_form_is_saved_and_selected(new_app, d
         field(form, "first_contact_on").value = "yesterday"
         await pilot.press("enter")
         await settle(pilot, lambda: not isinstance(app.screen, LeadForm), "closed", tries=20)
-        await settle(pilot, lambda: "added Pat Quinn" in status(app).message, "saved")
+        await settle(pilot, lambda: "added Pat Quinn — due now" in status(app).message, "saved")
         queue = desk.query_one(QueueList)
         await settle(pilot, lambda: queue.selected and queue.selected.name == "Pat Quinn", "shown")
     saved = Lead.get(Lead.name == "Pat Quinn")
@@ -407,3 +407,25 @@ async def test_a_new_binding_is_remappable_by_id(new_app, desk_settings):
         await settle(pilot, lambda: isinstance(app.screen, DeskScreen), "closed")
         await open_screen(pilot, "ctrl+a", LeadForm)
         assert not app.startup_warnings
+
+
+# --- the picker's echo ---------------------------------------------------------------
+
+
+async def test_the_picker_echoes_their_time_and_yours_and_says_why_not(new_app, desk_settings):
+    from leaddesk.ui.screens.picker import NextContactPicker
+
+    lead(desk_settings, "Sam Ito", "(415) 555-0100", 30)  # Los Angeles; the rep is in Chicago
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        picker = await open_screen(pilot, "l", NextContactPicker)
+        echo = picker.query_one("#picker-echo", Static)
+        await pilot.press(*keys("tomorrow morning"))
+        await settle(pilot, lambda: picker.candidate is not None, "parsed")
+        assert "Tue 24 Nov 2026 09:00 their time · Tue 11:00 yours" in str(echo.render())
+        await pilot.press(*["backspace"] * 16, *keys("today 8am"))
+        await settle(pilot, lambda: "already passed" in str(echo.render()), "refused")
+        await pilot.press("enter")
+        await settle(pilot, lambda: "type a time first" in str(echo.render()), "kept open")
+        assert "already passed" in str(echo.render()) and app.screen is picker

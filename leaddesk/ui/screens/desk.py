@@ -30,7 +30,7 @@ from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_sna
 from leaddesk.core.drafts import draft_for
 from leaddesk.core.errors import InvalidDraft, LeadDeskError
 from leaddesk.core.leads import LeadView, lead_view
-from leaddesk.core.queue import DUE, locate
+from leaddesk.core.queue import DUE, LATER, Place, locate
 from leaddesk.core.rules import OUTCOMES
 from leaddesk.core.text import minutes_between
 from leaddesk.ui.render import safe
@@ -526,27 +526,30 @@ class DeskScreen(Screen[None]):
         self._note_target = None
         if isinstance(saved, services.UpdateResult):
             self.status.ok(f"{saved.summary} (an edit is not undone by u)")
-            target = saved.lead_id
-        else:
-            target = saved
-            self.status.ok(f"added {draft.name.strip() or draft.company.strip()} — due now")
-        await self._focus_lead(target, announce=False)
+            await self._focus_lead(saved.lead_id, announce=False)
+            return
+        place = await self._focus_lead(saved, announce=False)
+        where = {
+            DUE: "due now",
+            LATER: "in LATER TODAY: their calling window is closed",
+        }.get(place.section if place else None, "in no queue: no phone, email or address")
+        self.status.ok(f"added {draft.name.strip() or draft.company.strip()} — {where}")
 
-    async def _focus_lead(self, lead_id: int, *, announce: bool = True) -> None:
+    async def _focus_lead(self, lead_id: int, *, announce: bool = True) -> Place | None:
         """Select `lead_id` in the queue (paging to it), else show it pinned."""
         now = self.app.now()
         place = await self._db(locate, lead_id, now, self.app.settings)
         if place is None:
-            return
+            return None
         self._pinned = None
         if place.section == DUE and place.index is not None:
             self._offset = max(0, place.index - self._page_limit() // 3)
         await self.reload(select_lead=lead_id)
         if self.queue.selected_lead_id == lead_id:
-            return
+            return place
         view = await self._db(lead_view, lead_id, now, self.app.settings, 100)
         if view is None:
-            return
+            return place
         self._pinned = view
         self._show_lead(view, now)
         if announce:
@@ -554,6 +557,7 @@ class DeskScreen(Screen[None]):
                 f"{view.name} is not in the queue right now: keys act on this lead until you"
                 " move or press escape"
             )
+        return place
 
     def action_back_to_queue(self) -> None:
         self._pinned = None
