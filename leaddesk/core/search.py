@@ -18,7 +18,8 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -288,3 +289,68 @@ def has_fts(db: pw.Database) -> bool:
 def default_engine() -> Engine:
     db = database.obj
     return Fts5Engine(db) if has_fts(db) else LikeEngine()
+
+
+# --- bulk writes ----------------------------------------------------------------------
+
+# The insert triggers of migration 0004, and how to index in one statement what
+# each would have indexed row by row: (trigger, table, INSERT … SELECT of rows
+# with an id above the given one).
+_BULK = (
+    (
+        "lead_fts_insert",
+        "lead",
+        "INSERT INTO lead_fts(rowid, name, company, email, notes)"
+        " SELECT id, name, company, email, notes FROM lead WHERE id > ?",
+    ),
+    (
+        "phone_fts_insert",
+        "phone",
+        "INSERT INTO phone_fts(rowid, digits, typed) SELECT id, substr(e164, 2),"
+        " replace(replace(replace(replace(replace(replace(raw, ' ', ''), '-', ''), '(', ''),"
+        " ')', ''), '.', ''), '+', '') FROM phone WHERE id > ?",
+    ),
+    (
+        "note_fts_insert",
+        "touch",
+        "INSERT INTO note_fts(rowid, note) SELECT id, note FROM touch"
+        " WHERE id > ? AND note != '' AND channel != 'system'",
+    ),
+)
+
+
+@contextmanager
+def bulk_indexing(db: pw.Database) -> Iterator[None]:
+    """Index rows inserted in bulk once, at the end, instead of row by row.
+
+    Call inside the transaction that inserts them. Row by row, each FTS5
+    write syncs at the statement's savepoint (~40 µs a row at 100k leads,
+    against ~3 µs in one INSERT … SELECT). This drops the insert triggers,
+    indexes every row with a higher id than before at the end and puts the
+    triggers back — in the caller's transaction, so no reader ever sees a
+    half-indexed store, and an error rolls the triggers back with the rest.
+    Rows may only be inserted meanwhile: the update and delete triggers stay
+    and expect every row they meet to be indexed.
+    """
+    if not has_fts(db):
+        yield
+        return
+    names = tuple(name for name, _, _ in _BULK)
+    marks = ", ".join(["?"] * len(names))
+    saved = dict(
+        db.execute_sql(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+            names,
+        ).fetchall()
+    )
+    first = {
+        table: db.execute_sql(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').fetchone()[0]
+        for _, table, _ in _BULK
+    }
+    for name in saved:
+        db.execute_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for name, table, index in _BULK:
+        if name in saved:
+            db.execute_sql(index, (first[table],))
+            db.execute_sql(saved[name])

@@ -115,9 +115,46 @@ def test_logging_an_outcome_does_not_touch_the_index(leads, settings, now):
     assert db.execute_sql("SELECT COUNT(*) FROM lead_fts_data").fetchone()[0] == before
 
 
-def test_rows_written_in_bulk_by_the_demo_are_indexed(store, settings, now):
-    fill_demo(40, now, settings, seed=3)
+def test_rows_inserted_raw_by_any_code_are_indexed_by_the_triggers(store, make_lead):
+    """An importer's executemany on peewee's connection, without any help."""
+    seed = make_lead("Seed", phone="(212) 555-0100")
     db = database.obj
+    with db.atomic():
+        cursor = db.connection().cursor()
+        copied = (
+            "title, address, city, region, postcode, country, timezone, timezone_source,"
+            " call_zones, source, interest, received_at, status, do_not_call, do_not_mail,"
+            " no_count, attempts, cadence, cadence_step, next_channel, closed_early, tags,"
+            " notes, created_at, updated_at"
+        )
+        cursor.executemany(
+            f"INSERT INTO lead (name, company, email, {copied})"
+            f" SELECT ?, ?, ?, {copied} FROM lead WHERE id = ?",
+            [(f"Bulk {i}", f"Company {i}", f"b{i}@x.example", seed) for i in range(50)],
+        )
+        (last,) = db.execute_sql("SELECT MAX(id) FROM lead").fetchone()
+        cursor.executemany(
+            "INSERT INTO phone (lead_id, position, label, raw, e164, bad) VALUES (?,0,'',?,?,0)",
+            [(last, "(646) 555-0199", "+16465550199")],
+        )
+        cursor.executemany(
+            "INSERT INTO touch (lead_id, at, channel, outcome, note, phone, lead_local, counted,"
+            " scheduled_channel, before) VALUES (?, 0, 'call', 'no-answer', ?, '', '', 0, '', '')",
+            [(last, "asked about the warranty")],
+        )
+    assert found("bulk 49") == [(last, "name")]
+    assert found("company 7")[0][1] == "company"
+    assert found("646-555-0199") == [(last, "phone")]
+    assert found("warranty") == [(last, "note")]
+
+
+def test_the_demo_indexes_in_bulk_and_puts_the_triggers_back(store, settings, now):
+    db = database.obj
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    before = db.execute_sql(triggers).fetchall()
+    assert len(before) == 9
+    fill_demo(40, now, settings, seed=3)
+    assert db.execute_sql(triggers).fetchall() == before
     db.execute_sql("INSERT INTO lead_fts(lead_fts, rank) VALUES ('integrity-check', 1)")
     for lead_id, name in Lead.select(Lead.id, Lead.name).tuples():
         assert (lead_id, "name") in found(name, limit=50), name
@@ -129,6 +166,9 @@ def test_rows_written_in_bulk_by_the_demo_are_indexed(store, settings, now):
         "SELECT COUNT(*) FROM touch WHERE note != '' AND channel != 'system'"
     ).fetchone()[0]
     assert note_rows == noted > 0
+    fill_demo(5, now, settings, seed=4)  # a second fill indexes only its own rows
+    db.execute_sql("INSERT INTO lead_fts(lead_fts, rank) VALUES ('integrity-check', 1)")
+    assert db.execute_sql("SELECT COUNT(*) FROM lead_fts_docsize").fetchone()[0] == 45
 
 
 def test_deleting_a_lead_removes_it_from_every_index(leads):
