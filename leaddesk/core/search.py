@@ -118,7 +118,8 @@ def search(text: str, limit: int = 20, engine: Engine | None = None) -> list[Hit
         for lead_id, note in engine.notes(long_terms, pool):
             if _holds(note, query.short_terms):
                 take("note", lead_id, _excerpt(note, query.terms))
-    elif not query.digits:
+    elif not query.digits and any(c.isalpha() for c in query.text):
+        # (the first digits of a number typed: no name starts with them — skip the scan)
         for lead_id in engine.name_starts(query.terms, pool):
             take("name", lead_id)
     return _ranked(query, found, limit)
@@ -323,12 +324,13 @@ _BULK = (
 def bulk_indexing(db: pw.Database) -> Iterator[None]:
     """Index rows inserted in bulk once, at the end, instead of row by row.
 
-    Call inside the transaction that inserts them. Row by row, each FTS5
-    write syncs at the statement's savepoint (~40 µs a row at 100k leads,
-    against ~3 µs in one INSERT … SELECT). This drops the insert triggers,
-    indexes every row with a higher id than before at the end and puts the
-    triggers back — in the caller's transaction, so no reader ever sees a
-    half-indexed store, and an error rolls the triggers back with the rest.
+    Call inside the transaction that inserts them. Fired by one `executemany`
+    row at a time, the triggers make FTS5 flush at every statement (~40 µs a
+    row at 100k leads, against ~3 µs in one INSERT … SELECT; BENCHMARKS.md).
+    This drops the insert triggers, indexes every row with a higher id than
+    before at the end and puts the triggers back — in the caller's
+    transaction, so no reader ever sees a half-indexed store, and an error
+    rolls the triggers back with the rest.
     Rows may only be inserted meanwhile: the update and delete triggers stay
     and expect every row they meet to be indexed.
     """

@@ -77,7 +77,9 @@ def test_the_store_uses_fts5_and_it_agrees_with_like(leads):
         assert found(text) == found(text, engine=LikeEngine()), text
 
 
-@pytest.mark.parametrize("text", ["zzz", "   ", "", "555-9999", "%", "_", '"', "dana zzz"])
+@pytest.mark.parametrize(
+    "text", ["zzz", "   ", "", "555-9999", "%", "_", '"', "dana zzz", "(2", "21", "+4"]
+)
 def test_nothing_matches_nonsense(leads, text):
     assert search(text) == []
 
