@@ -467,6 +467,41 @@ def show(env: Env, lead, as_json):
 
 
 @main.command()
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(min=1, max=200), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def find(env: Env, text, limit, as_json):
+    """Find leads by name, company, phone digits (any formatting), email or notes."""
+    from leaddesk.core.search import search
+
+    env.open()
+    hits = search(text, limit)
+    if as_json:
+        _json(
+            [
+                {
+                    "id": h.lead_id,
+                    "name": h.name,
+                    "company": h.company,
+                    "status": h.status,
+                    "field": h.field,
+                    "excerpt": h.excerpt,
+                }
+                for h in hits
+            ]
+        )
+        return
+    if not hits:
+        click.echo(f"no lead matches {text!r}")
+        return
+    for h in hits:
+        name = f"{h.name} · {h.company}" if h.company else h.name
+        where = f"{h.field} {h.excerpt}".rstrip() if h.field != "name" else ""
+        click.echo(f"#{h.lead_id:<6} {name[:40]:<40} {h.status:<11} {where}".rstrip())
+
+
+@main.command()
 @click.option("--leads", type=click.IntRange(min=1, max=2_000_000), default=60, show_default=True)
 @click.option("--seed", type=int, default=None, help="Repeatable data.")
 @pass_env

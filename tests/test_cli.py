@@ -486,3 +486,40 @@ def test_stats_refuses_a_bad_since(cli, since, message):
     assert result.exit_code == 1
     assert result.stderr.strip() == f"leaddesk: {message}"
     assert "Traceback" not in result.output
+
+
+# --- find ----------------------------------------------------------------------------
+
+
+def test_find_by_name_phone_email_and_notes(cli):
+    dana = add_dana(cli)
+    ravi = int(ok(cli("add", "--name", "Ravi Patel", "--phone", "312 555 0177")).strip())
+    ok(cli("log", str(ravi), "no-answer", "--note", "wants a metal roof quote"))
+    for text, lead_id, field in [
+        ("dana", dana, "name"),
+        ("555-0142", dana, "phone"),
+        ("(312) 555", ravi, "phone"),
+        ("whitfield.example", dana, "email"),
+        ("metal roof", ravi, "note"),
+    ]:
+        hits = as_json(cli("find", text, "--json"))
+        assert hits[0]["id"] == lead_id and hits[0]["field"] == field, (text, hits)
+    assert set(hits[0]) == {"id", "name", "company", "status", "field", "excerpt"}
+    text = ok(cli("find", "555-0142"))
+    assert text.startswith(f"#{dana} ") and "Dana Whitfield · Whitfield Roofing" in text
+    assert "phone +1 212-555-0142" in text
+
+
+def test_find_limit_and_no_match(cli):
+    for i in range(5):
+        ok(cli("add", "--name", f"Jordan Lee {i}", "--phone", f"212 555 01{i:02d}"))
+    assert len(as_json(cli("find", "jordan", "--limit", "3", "--json"))) == 3
+    assert as_json(cli("find", "nobody", "--json")) == []
+    assert "no lead matches 'nobody'" in ok(cli("find", "nobody"))
+    refused = cli("find", "x", "--limit", "0")  # click's usage error, like `due --limit 0`
+    assert refused.exit_code == 2 and "--limit" in refused.stderr
+
+
+def test_add_reports_every_bad_field_in_one_line(cli):
+    line = one_clear_line(cli("add", "--name", "X", "--phone", "12", "--email", "nope"))
+    assert "wrong number of digits" in line and "not an email address" in line

@@ -57,6 +57,7 @@ from leaddesk.core.rules import (
     window_open,
     zones_or_rep,
 )
+from leaddesk.core.search import bulk_indexing
 from leaddesk.core.services import rep_id
 from leaddesk.core.settings import Settings
 
@@ -1086,19 +1087,20 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
     def write() -> int:
         writer = _Writer(db, rep_id(settings.rep_name))
         pool: list[_Template] = []
-        for index, scenario in enumerate(scenarios):
-            if index < HISTORY_POOL:
-                shape = _random_shape(scenario, rng)
-                who = _identity(shape, rng)
-                tpl = _template(scenario, shape, who, now, settings, rng)
-                pool.append(tpl)
-            else:
-                tpl = rng.choice(pool)
-                who = _identity(tpl.shape, rng)
-            writer.add(tpl, who, rng)
-            if writer.made % BATCH == 0:
-                writer.flush()
-        writer.finish()
+        with bulk_indexing(db):  # the search index, once at the end (search.py)
+            for index, scenario in enumerate(scenarios):
+                if index < HISTORY_POOL:
+                    shape = _random_shape(scenario, rng)
+                    who = _identity(shape, rng)
+                    tpl = _template(scenario, shape, who, now, settings, rng)
+                    pool.append(tpl)
+                else:
+                    tpl = rng.choice(pool)
+                    who = _identity(tpl.shape, rng)
+                writer.add(tpl, who, rng)
+                if writer.made % BATCH == 0:
+                    writer.flush()
+            writer.finish()
         return writer.made
 
     try:

@@ -23,3 +23,15 @@ class NothingToUndo(LeadDeskError):
 
 class NeedsConfirmation(InvalidInput):
     """Allowed, but only when the rep confirms (the give-up guard)."""
+
+
+class InvalidDraft(InvalidInput):
+    """A lead draft with one or more bad fields: `errors` maps each field to its message.
+
+    Phone rows are keyed `phones.N` (N = the row's index in the draft). The
+    text of the exception joins every message, for the CLI's one line.
+    """
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(self.errors.values()))

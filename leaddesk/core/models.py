@@ -31,7 +31,7 @@ class Rep(BaseModel):
 
 
 class Lead(BaseModel):
-    name = pw.CharField()
+    name = pw.CharField(index=True)  # the lead list pages in name order (migration 0004)
     company = pw.CharField(default="")
     title = pw.CharField(default="")
     email = pw.CharField(default="", index=True)

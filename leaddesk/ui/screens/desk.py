@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -27,8 +28,10 @@ from textual.widgets import Footer, Static
 from leaddesk.core import services
 from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
 from leaddesk.core.dialer import dial_target
-from leaddesk.core.errors import LeadDeskError, NeedsConfirmation
+from leaddesk.core.drafts import draft_for
+from leaddesk.core.errors import InvalidDraft, LeadDeskError, NeedsConfirmation
 from leaddesk.core.leads import LeadView, lead_view
+from leaddesk.core.queue import DUE, LATER, Place, locate
 from leaddesk.core.rules import OUTCOMES
 from leaddesk.core.sessions import (
     SessionView,
@@ -41,6 +44,10 @@ from leaddesk.core.text import minutes_between, stopwatch
 from leaddesk.ui.dialing import CallTimer, Dialer
 from leaddesk.ui.render import safe
 from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
+from leaddesk.ui.screens.find import FindScreen
+from leaddesk.ui.screens.lead_form import LeadForm, LeadFormResult
+from leaddesk.ui.screens.lead_list import LeadListScreen
+from leaddesk.ui.screens.note import NoteScreen
 from leaddesk.ui.screens.picker import NextContactPicker
 from leaddesk.ui.screens.session import SessionRequest, SessionStart, SessionSummary
 from leaddesk.ui.widgets.lead_detail import LeadDetail
@@ -77,6 +84,7 @@ EMPTY_TEXT = """\
 No leads yet.
 
   D        load 60 demo leads to try the desk
+  A        add a lead
   q        quit, then add your own:
 
   leaddesk add --name "Dana Whitfield" --phone "(212) 555-0142"
@@ -106,6 +114,55 @@ def outcome_bindings() -> list[Binding]:
     return bindings
 
 
+def lead_bindings() -> list[Binding]:
+    """Add, edit, note, find, the lead list — and back from a found lead."""
+    return [
+        Binding("A", "lead_add", "add", show=False, tooltip="add a lead (a form)", id="lead-add"),
+        Binding(
+            "E", "lead_edit", "edit", show=False, tooltip="edit the lead on screen", id="lead-edit"
+        ),
+        Binding(
+            "o",
+            "note",
+            "note",
+            show=False,
+            tooltip="add a note: to the touch just logged, else to the lead on screen",
+            id="note",
+        ),
+        Binding("slash", "find", "find", tooltip="find a lead as you type", id="find"),
+        Binding(
+            "L", "lead_list", "all leads", show=False, tooltip="all leads, filtered", id="lead-list"
+        ),
+        Binding(
+            "escape",
+            "back_to_queue",
+            "back to the queue",
+            show=False,
+            tooltip="leave a found lead, back to the queue's selection",
+            id="back-to-queue",
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The lead the keys act on: the queue's selection, or a lead found by search."""
+
+    lead_id: int
+    name: str
+    zone: str
+    opens_at: DateTime | None  # the calling window is closed until then
+
+
+def _returning_invalid(fn: Callable[..., T], *args: Any) -> T | InvalidDraft:
+    # Runs on the DB thread: a draft the core refuses comes back as a value,
+    # so the form can reopen with each error beside its field.
+    try:
+        return fn(*args)
+    except InvalidDraft as exc:
+        return exc
+
+
 class DeskScreen(Screen[None]):
     BINDINGS = [
         *outcome_bindings(),
@@ -118,6 +175,7 @@ class DeskScreen(Screen[None]):
         Binding("escape", "cancel_call", "stop call timer", show=False, id="call-cancel"),
         Binding("S", "session", "session", show=False, id="session"),
         Binding("F", "stats", "stats", show=False, id="stats"),
+        *lead_bindings(),
     ]
 
     app: LeadDeskApp
@@ -136,6 +194,8 @@ class DeskScreen(Screen[None]):
         self._session: SessionView | None = None  # the running call session
         self._dialer: Dialer | None = None
         self._dialing = False  # a number is being handed to the dialer
+        self._pinned: LeadView | None = None  # a lead shown from search, not the queue
+        self._note_target: tuple[int, str] | None = None  # (touch id, what) just logged
 
     # --- layout ---------------------------------------------------------------
 
@@ -226,6 +286,8 @@ class DeskScreen(Screen[None]):
         if snap is None or generation != self._generation:
             return  # failed, or a write landed meanwhile and reloads itself
         self._apply(snap, avoid_lead=avoid_lead, select_lead=select_lead)
+        if self._pinned is not None:
+            self._pinned = await self._db(lead_view, self._pinned.id, snap.now, self.app.settings)
         selected = self.queue.selected_lead_id
         if snap.lead is not None and snap.lead.id == selected:
             self._show_lead(snap.lead, snap.now)
@@ -306,9 +368,25 @@ class DeskScreen(Screen[None]):
 
     def _show_lead(self, view: LeadView | None, now: DateTime) -> None:
         zone = self.app.settings.rep_timezone
+        if self._pinned is not None:
+            view = self._pinned
+            banner = (
+                f" {safe(view.name)}: not in the queue now · keys act on it · escape: the queue"
+            )
+            self.query_one(LeadDetail).show(view, None, now, zone, banner=banner)
+        else:
+            self.query_one(LeadDetail).show(view, self.queue.selected, now, zone)
         self._view = view
-        self.query_one(LeadDetail).show(view, self.queue.selected, now, zone)
         self.query_one(TouchHistory).show(view, now, zone)
+
+    def _subject(self) -> Subject | None:
+        if self._pinned is not None:
+            view = self._pinned
+            return Subject(view.id, view.name, view.timezone, view.window_opens_at)
+        row = self.queue.selected
+        if row is None:
+            return None
+        return Subject(row.lead_id, row.name, row.zone, row.opens_at)
 
     # --- messages from the queue ------------------------------------------
 
@@ -316,6 +394,11 @@ class DeskScreen(Screen[None]):
         self._confirm_lost = None
         if self._call is not None and message.lead_id != self._call.lead_id:
             self._stop_call("moved to another lead — call timer stopped, nothing logged")
+        if message.moved:
+            # The rep moved on: `o` no longer means the touch just logged, and
+            # a found lead gives way to the queue.
+            self._note_target = None
+            self._pinned = None
         if message.lead_id != self.query_one(LeadDetail).lead_id:
             load = partial(self._load_lead, message.lead_id)
             self.run_worker(load, group="detail", exclusive=True)
@@ -331,13 +414,15 @@ class DeskScreen(Screen[None]):
             return self._empty
         if action == "cancel_call":
             return self._call is not None
+        if action == "back_to_queue":
+            return self._pinned is not None
         lead_actions = ("outcome", "undo", "close_lost", "toggle_mail", "clear_dnc")
         return not ((action in lead_actions or action == "move_cadence") and self._empty)
 
     def action_outcome(self, name: str, pick: bool = False) -> None:
         self._confirm_lost = None
         spec = OUTCOMES[name]
-        row = self.queue.selected
+        row = self._subject()
         if not (pick or spec.needs_time):
             self._write(lambda: self._log(name, None, None))
             return
@@ -375,7 +460,7 @@ class DeskScreen(Screen[None]):
     async def _log(
         self, name: str, lead_id: int | None, next_at: DateTime | None, **extra: Any
     ) -> None:
-        row = self.queue.selected
+        row = self._subject()
         if lead_id is None:
             if row is None:
                 self.status.error("no lead selected")
@@ -419,21 +504,23 @@ class DeskScreen(Screen[None]):
             self._stop_call()
         self._generation += 1
         timed = f" · call {stopwatch(duration)}" if duration is not None else ""
-        self.status.ok(f"{result.name}: {result.summary}{timed} · u to undo")
+        self._note_target = (result.touch_id, f"{result.label} with {result.name}")
+        self.status.ok(f"{result.name}: {result.summary}{timed} · u to undo · o add a note")
         if OUTCOMES[name].channel == "system" and name != "lost":
             # a decision about the lead, not a contact: stay on it
             await self.reload(select_lead=lead_id, full=False)
         else:
+            self._pinned = None
             await self.reload(avoid_lead=lead_id, full=False)
 
     # --- decisions about the selected lead (issue 3) -------------------------------
 
     def _selected_id(self) -> int | None:
-        row = self.queue.selected
-        if row is None:
+        subject = self._subject()
+        if subject is None:
             self.status.error("no lead selected")
             return None
-        return row.lead_id
+        return subject.lead_id
 
     def action_close_lost(self) -> None:
         lead_id = self._selected_id()
@@ -456,7 +543,7 @@ class DeskScreen(Screen[None]):
             self._write(lambda: self._log("dnc-clear", lead_id, None))
 
     def action_move_cadence(self) -> None:
-        row = self.queue.selected
+        row = self._subject()
         lead_id = self._selected_id()
         if row is None or lead_id is None:
             return
@@ -504,6 +591,7 @@ class DeskScreen(Screen[None]):
         if result is None:
             return
         self._generation += 1
+        self._note_target = None
         self.status.ok(result.summary)
         await self.reload(select_lead=result.lead_id, full=False)
 
@@ -624,3 +712,136 @@ class DeskScreen(Screen[None]):
         from leaddesk.ui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    # --- add, edit, notes, find -----------------------------------------------------
+
+    def _today(self) -> date:
+        return self.app.now().in_timezone(self.app.settings.rep_timezone).date()
+
+    def action_lead_add(self) -> None:
+        form = LeadForm("Add a lead", self._today())
+        self.app.push_screen(form, partial(self._form_done, None))
+
+    def action_lead_edit(self) -> None:
+        subject = self._subject()
+        if subject is None:
+            self.status.error("no lead selected")
+            return
+
+        async def open_form() -> None:
+            draft = await self._db(draft_for, subject.lead_id)
+            if draft is not None:
+                form = LeadForm(f"Edit {draft.name}", self._today(), draft, subject.lead_id)
+                self.app.push_screen(form, partial(self._form_done, subject.lead_id))
+
+        self.run_worker(open_form, group="form")
+
+    def _form_done(self, lead_id: int | None, result: LeadFormResult | None) -> None:
+        if result is None:
+            self.status.info("cancelled — nothing saved")
+        elif result.open_lead is not None:
+            self.run_worker(self._focus_lead(result.open_lead), group="read", exclusive=True)
+        elif result.draft is not None:
+            draft = result.draft
+            self._write(lambda: self._save(draft, lead_id))
+
+    async def _save(self, draft: services.LeadDraft, lead_id: int | None) -> None:
+        now, settings = self.app.now(), self.app.settings
+        if lead_id is None:
+            saved = await self._db(_returning_invalid, services.add_lead, draft, now, settings)
+        else:
+            saved = await self._db(
+                _returning_invalid, services.update_lead, lead_id, draft, now, settings
+            )
+        if saved is None:
+            return
+        if isinstance(saved, InvalidDraft):
+            title = "Add a lead" if lead_id is None else f"Edit {draft.name}"
+            form = LeadForm(title, self._today(), draft, lead_id, errors=saved.errors)
+            self.app.push_screen(form, partial(self._form_done, lead_id))
+            return
+        self._generation += 1
+        self._note_target = None
+        if isinstance(saved, services.UpdateResult):
+            self.status.ok(f"{saved.summary} (an edit is not undone by u)")
+            await self._focus_lead(saved.lead_id, announce=False)
+            return
+        place = await self._focus_lead(saved, announce=False)
+        where = {
+            DUE: "due now",
+            LATER: "in LATER TODAY: their calling window is closed",
+        }.get(place.section if place else None, "in no queue: no phone, email or address")
+        self.status.ok(f"added {draft.name.strip() or draft.company.strip()} — {where}")
+
+    async def _focus_lead(self, lead_id: int, *, announce: bool = True) -> Place | None:
+        """Select `lead_id` in the queue (paging to it), else show it pinned."""
+        now = self.app.now()
+        place = await self._db(locate, lead_id, now, self.app.settings)
+        if place is None:
+            return None
+        self._pinned = None
+        if place.section == DUE and place.index is not None:
+            self._offset = max(0, place.index - self._page_limit() // 3)
+        await self.reload(select_lead=lead_id)
+        if self.queue.selected_lead_id == lead_id:
+            return place
+        view = await self._db(lead_view, lead_id, now, self.app.settings, 100)
+        if view is None:
+            return place
+        self._pinned = view
+        self._show_lead(view, now)
+        if announce:
+            self.status.info(
+                f"{view.name} is not in the queue right now: keys act on this lead until you"
+                " move or press escape"
+            )
+        return place
+
+    def action_back_to_queue(self) -> None:
+        self._pinned = None
+        self.run_worker(partial(self._load_lead, self.queue.selected_lead_id), group="detail")
+
+    def action_find(self) -> None:
+        self.app.push_screen(FindScreen(), self._chosen)
+
+    def action_lead_list(self) -> None:
+        self.app.push_screen(LeadListScreen(), self._chosen)
+
+    def _chosen(self, lead_id: int | None) -> None:
+        if lead_id is not None:
+            self.run_worker(self._focus_lead(lead_id), group="read", exclusive=True)
+
+    def action_note(self) -> None:
+        self._write(self._ask_note)
+
+    async def _ask_note(self) -> None:
+        # In write order: after an outcome key still being saved, `o` is for its touch.
+        now = self.app.now()
+        if self._note_target is not None:
+            touch_id, what = self._note_target
+            title = f"Note on the {what}"
+            save = partial(services.set_touch_note, touch_id, now=now)
+        else:
+            subject = self._subject()
+            if subject is None:
+                self.status.error("no lead selected")
+                return
+            title = f"Note on {subject.name}"
+            save = partial(services.add_note, subject.lead_id, now=now, settings=self.app.settings)
+
+        def written(text: str | None) -> None:
+            if text is None:
+                self.status.info("cancelled — no note saved")
+            else:
+                self._write(lambda: self._save_note(save, text))
+
+        self.app.push_screen(NoteScreen(title), written)
+
+    async def _save_note(self, save: Callable[..., services.NoteResult], text: str) -> None:
+        result = await self._db(save, text=text)
+        if result is None:
+            return
+        self._generation += 1
+        self._note_target = None
+        self.status.ok(result.summary)
+        await self.reload(full=False)
