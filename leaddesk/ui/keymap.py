@@ -19,7 +19,8 @@ from leaddesk.core.rules import OUTCOMES
 HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("Log the call (then the next lead is selected)", ("outcome-",)),
     ("Move", ("cursor-", "page-", "first-lead", "last-lead", "back-to-queue")),
-    ("Lead", ("lead-add", "lead-edit", "note")),
+    ("Lead", ("lead-add", "lead-edit", "note", "lead-close-lost", "lead-do-not-mail")),
+    ("Calls, sessions, your numbers", ("dial", "call-cancel", "session", "stats")),
     ("Find", ("find", "lead-list")),
     ("Desk", ("undo", "refresh", "load-demo")),
     ("App", ("help", "command-palette", "quit")),
