@@ -218,7 +218,14 @@ def undo(env: Env, as_json):
     env.open()
     result = undo_last(now, env.settings)
     if as_json:
-        _json({"lead_id": result.lead_id, "name": result.name, "outcome": result.outcome})
+        _json(
+            {
+                "lead_id": result.lead_id,
+                "name": result.name,
+                "outcome": result.outcome,
+                "touch_id": result.touch_id,
+            }
+        )
     else:
         click.echo(result.summary)
 
