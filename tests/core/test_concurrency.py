@@ -174,3 +174,34 @@ def test_several_processes_on_one_file_every_write_lands_exactly_once(tmp_path, 
     writers = [note.split("-")[0] for note in order]
     switches = sum(a != b for a, b in itertools.pairwise(writers))
     assert switches >= PROCESSES, f"the processes did not overlap: {writers}"
+
+
+ROUNDS = 8
+
+
+def first_open(paths: list[str], barrier, results) -> None:
+    for path in paths:
+        barrier.wait(60)  # all at once, on a file none of them has made yet
+        try:
+            open_store(path)
+            close_store()
+            results.put("ok")
+        except StoreError as exc:
+            results.put(str(exc))
+
+
+def test_several_programs_creating_one_new_file_at_once_all_open_it(tmp_path):
+    spawn = multiprocessing.get_context("spawn")
+    barrier, results = spawn.Barrier(PROCESSES), spawn.Queue()
+    paths = [str(tmp_path / f"new{n}.db") for n in range(ROUNDS)]
+    openers = [
+        spawn.Process(target=first_open, args=(paths, barrier, results)) for _ in range(PROCESSES)
+    ]
+    for opener in openers:
+        opener.start()
+    outcomes = [results.get(timeout=60) for _ in range(ROUNDS * PROCESSES)]
+    for opener in openers:
+        opener.join(timeout=60)
+    assert Counter(outcomes) == {"ok": ROUNDS * PROCESSES}
+    for path in paths:
+        assert check_store(path) == []
