@@ -29,6 +29,7 @@ from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_sna
 from leaddesk.core.errors import LeadDeskError
 from leaddesk.core.leads import LeadView, lead_view
 from leaddesk.core.rules import OUTCOMES
+from leaddesk.core.store import change_token
 from leaddesk.core.text import minutes_between
 from leaddesk.ui.render import safe
 from leaddesk.ui.screens.picker import NextContactPicker
@@ -60,7 +61,12 @@ OUTCOME_KEYS: tuple[tuple[str, str, str, str | None], ...] = (
 )
 SHOWN_IN_FOOTER = {"n", "v", "b", "c", "l", "a", "x", "d"}
 DEMO_LEADS = 60
-REFRESH_SECONDS = 20.0
+REFRESH_SECONDS = 20.0  # where other writers cannot be detected cheaply
+# How often the desk asks the store whether another desk or a CLI command
+# wrote to it (one PRAGMA on SQLite); it reloads only then, or when the minute
+# turns (the times on screen are minutes).
+CHANGE_CHECK_SECONDS = 1.5
+_UNSEEN = object()
 
 EMPTY_TEXT = """\
 No leads yet.
@@ -113,6 +119,8 @@ class DeskScreen(Screen[None]):
         self._generation = 0  # bumped by every write; older reads are dropped
         self._announced: set[int] = set()  # appointments already announced
         self._offset = 0
+        self._change_token: object = _UNSEEN
+        self._reloaded_at: DateTime | None = None  # when a check last started a reload
 
     # --- layout ---------------------------------------------------------------
 
@@ -139,7 +147,7 @@ class DeskScreen(Screen[None]):
         self.queue.focus()
         self.query_one(DeskHeader).tick(self.app.now())
         self.set_interval(1.0, self._tick)
-        self.set_interval(REFRESH_SECONDS, self._periodic_reload)
+        self.set_interval(CHANGE_CHECK_SECONDS, self._periodic_check)
         self.run_worker(self.reload, group="read")
         for warning in self.app.startup_warnings:
             self.status.error(warning)
@@ -147,9 +155,33 @@ class DeskScreen(Screen[None]):
     def _tick(self) -> None:
         self.query_one(DeskHeader).tick(self.app.now())
 
-    def _periodic_reload(self) -> None:
-        if not self._write_lock.locked():
-            self.run_worker(self.reload, group="read", exclusive=True)
+    def _periodic_check(self) -> None:
+        self.run_worker(self.check_for_changes, group="check", exclusive=True)
+
+    async def check_for_changes(self) -> bool:
+        """Reload if another program wrote to the store or the minute turned.
+
+        Returns whether a reload was started.
+        """
+        if self._write_lock.locked():
+            return False  # the write reloads by itself
+        try:
+            token = await self.app.db.run(change_token)
+        except (LeadDeskError, sqlite3.Error, peewee.PeeweeException):
+            token = None  # the reload will say what is wrong
+        now = self.app.now()
+        last = self._reloaded_at
+        if token is None:  # no cheap detection: refresh on a timer
+            changed = last is None or (now - last).total_seconds() >= REFRESH_SECONDS
+        else:
+            changed = token != self._change_token
+        minute_turned = last is not None and now.int_timestamp // 60 != last.int_timestamp // 60
+        self._change_token = token
+        if not (changed or minute_turned):
+            return False
+        self._reloaded_at = now
+        self.run_worker(self.reload, group="read", exclusive=True)
+        return True
 
     # --- database calls -----------------------------------------------------
 
