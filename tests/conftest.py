@@ -23,6 +23,17 @@ NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
 NY_PHONE = "+1 212 555 0142"  # America/New_York
 
 
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory, monkeypatch) -> None:
+    """No test reads or writes the real user's data, config or log folders
+    (subprocesses inherit this environment)."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.delenv("LEADDESK_DB", raising=False)
+    monkeypatch.delenv("LEADDESK_CONFIG", raising=False)
+
+
 @pytest.fixture
 def now() -> DateTime:
     """A fixed weekday afternoon: every US zone's calling window is open."""

@@ -160,11 +160,11 @@ def cli_round(db: Path, env: dict[str, str], ids: list[int], rng: random.Random,
 
 
 class Desk:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], now: str) -> None:
         self.screen = pyte.Screen(COLS, ROWS)
         self.stream = pyte.ByteStream(self.screen)
         self.child = pexpect.spawn(
-            leaddesk_bin(), ["--now", NOW], dimensions=(ROWS, COLS), env=env, encoding=None
+            leaddesk_bin(), ["--now", now], dimensions=(ROWS, COLS), env=env, encoding=None
         )
 
     def pump(self, until: float) -> None:
@@ -201,7 +201,8 @@ class Desk:
 
 def desk_round(db: Path, env: dict[str, str], ids: dict[str, int], rng: random.Random, t: Tally):
     start = logged_leads(db)
-    desk = Desk(env)
+    # A week later each time (a Monday afternoon): the leads are due again.
+    desk = Desk(env, pendulum.parse(NOW).add(weeks=t.kills + 1).isoformat())
     if rng.random() < 0.15:  # while it opens the file
         desk.pump(time.monotonic() + rng.uniform(0.0, 0.4))
         desk.kill()
@@ -226,7 +227,13 @@ def desk_round(db: Path, env: dict[str, str], ids: dict[str, int], rng: random.R
             if last == before:
                 judge(db, start, confirmed, "undo" if undo else "log", t)
                 return
-        elif not desk.wait(lambda before=before: desk.status() != before):
+        elif not desk.wait(
+            lambda before=before: desk.status() != before,
+            # the same refusal twice in a row reads the same: give up on it sooner
+            within=4.0 if before.startswith("✗") else 15.0,
+        ):
+            if before.startswith("✗") and any(r in before for r in HARMLESS_REFUSALS):
+                continue
             desk.kill()
             t.problems.append(f"no confirmation for {key!r}:\n" + "\n".join(desk.screen.display))
             return

@@ -8,10 +8,12 @@ from pathlib import Path
 import peewee
 from playhouse.migrations import Migration, Runner
 
+from leaddesk.core import db as db_module
 from leaddesk.core import migrations
 from leaddesk.core.clock import Clock, SystemClock
 from leaddesk.core.db import (
     database,
+    is_busy,
     is_url,
     make_database,
     mask_secrets,
@@ -23,6 +25,7 @@ from leaddesk.core.errors import StoreError
 
 HISTORY_TABLE = "schema_migration"
 MIGRATE_ATTEMPTS = 3
+OPEN_ATTEMPTS = 3
 
 
 def open_store(
@@ -40,21 +43,28 @@ def open_store(
     Raises StoreError with one clear line for anything that is not a usable
     leaddesk database, and leaves the connection closed.
     """
-    try:
-        if not is_url(target):
-            prepare_sqlite_file(target)
-        db = make_database(target)
-        database.initialize(db)
-        db.connect(reuse_if_open=True)
-        if migrate:
-            _migrate(db, target, clock or SystemClock(), directory or migrations.DIRECTORY)
-        return db
-    except StoreError:
-        close_store()
-        raise
-    except (sqlite3.Error, peewee.PeeweeException, OSError) as exc:
-        close_store()
-        raise StoreError(sqlite_error_message(exc, target)) from exc
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        try:
+            if not is_url(target):
+                prepare_sqlite_file(target)
+            db = make_database(target)
+            database.initialize(db)
+            db.connect(reuse_if_open=True)
+            if migrate:
+                _migrate(db, target, clock or SystemClock(), directory or migrations.DIRECTORY)
+            return db
+        except StoreError:
+            close_store()
+            raise
+        except (sqlite3.Error, peewee.PeeweeException, OSError) as exc:
+            close_store()
+            # Turning a brand-new file to WAL while another program opens it
+            # too can be refused at once, without the busy wait: try again.
+            if is_busy(exc) and attempt < OPEN_ATTEMPTS:
+                db_module._pause(db_module.RETRY_PAUSE_S * attempt)
+                continue
+            raise StoreError(sqlite_error_message(exc, target)) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _runner(db: peewee.Database, directory: Path | None = None) -> Runner:
