@@ -34,6 +34,32 @@ def private_user_folders(tmp_path_factory, monkeypatch) -> None:
     monkeypatch.delenv("LEADDESK_CONFIG", raising=False)
 
 
+# The same instant for the command line: Monday 14:00 in New York.
+CLI_NOW = "2026-11-23T14:00:00-05:00"
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """run(*args, now=CLI_NOW) -> click Result, against tmp_path/cli.db and a fixed config."""
+    from click.testing import CliRunner
+
+    from leaddesk.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
+    db = tmp_path / "cli.db"
+    runner = CliRunner()
+
+    def run(*args: str, now: str | None = CLI_NOW, db_path: str | None = None):
+        argv = ["--db", db_path or str(db), "--config", str(config)]
+        if now is not None:
+            argv += ["--now", now]
+        return runner.invoke(main, [*argv, *args], env={"LEADDESK_DB": None})
+
+    yield run
+    close_store()
+
+
 @pytest.fixture
 def now() -> DateTime:
     """A fixed weekday afternoon: every US zone's calling window is open."""

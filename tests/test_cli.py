@@ -10,32 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from leaddesk.cli import main
-from leaddesk.core.store import close_store
 
 # Monday 2026-11-23, 14:00 in New York.
 NOW = "2026-11-23T14:00:00-05:00"
 OFFSET = re.compile(r"[+-]\d\d:\d\d$")
-
-
-@pytest.fixture
-def cli(tmp_path):
-    """run(*args, now=NOW) -> click Result, against a temp db and a fixed config."""
-    config = tmp_path / "config.toml"
-    config.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
-    db = tmp_path / "cli.db"
-    runner = CliRunner()
-
-    def run(*args: str, now: str | None = NOW, db_path: str | None = None):
-        argv = ["--db", db_path or str(db), "--config", str(config)]
-        if now is not None:
-            argv += ["--now", now]
-        return runner.invoke(main, [*argv, *args], env={"LEADDESK_DB": None})
-
-    yield run
-    close_store()
 
 
 def ok(result) -> str:

@@ -102,13 +102,29 @@ def mask_url(target: str) -> str:
     return f"{scheme}://{rest}"
 
 
+def sqlite_path(target: str) -> str | None:
+    """The file behind a SQLite target (a path or sqlite:///path), else None."""
+    if not is_url(target):
+        return target
+    if target.startswith("sqlite:///"):
+        return target[len("sqlite:///") :]
+    return None
+
+
 def make_database(target: str) -> peewee.Database:
     """Build (not yet connect) the database named by a path or URL."""
-    if is_url(target):
-        if target.startswith("sqlite:///"):
-            return _sqlite(target[len("sqlite:///") :])
+    path = sqlite_path(target)
+    if path is not None:
+        return _sqlite(path)
+    try:
         return connect_url(target, autoconnect=True)
-    return _sqlite(target)
+    except (ValueError, RuntimeError) as exc:
+        from leaddesk.core.errors import StoreError
+
+        raise StoreError(
+            f"cannot use database URL {mask_url(target)}: {mask_secrets(str(exc))} "
+            "(give a file path, or postgresql://user@host/database)"
+        ) from None
 
 
 def _sqlite(path: str) -> peewee.SqliteDatabase:
@@ -167,9 +183,20 @@ def atomic_write(fn: Callable[[], T]) -> T:
                 raise
             from leaddesk.core.errors import StoreError
 
-            message = sqlite_error_message(exc, db.database, attempts=attempt)
+            message = sqlite_error_message(_reason(exc), db.database, attempts=attempt)
             raise StoreError(f"{message} — not saved") from exc
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _reason(exc: BaseException) -> BaseException:
+    """The failure itself, not the failed ROLLBACK after it: SQLite rolls back
+    by itself on some errors (a full disk), and then ROLLBACK finds nothing."""
+    item: BaseException | None = exc
+    for _ in range(6):
+        if item is None or "no transaction is active" not in str(item):
+            break
+        item = item.__context__
+    return item or exc
 
 
 def sqlite_code(exc: BaseException) -> str:

@@ -14,12 +14,12 @@ from leaddesk.core.clock import Clock, SystemClock
 from leaddesk.core.db import (
     database,
     is_busy,
-    is_url,
     make_database,
     mask_secrets,
     mask_url,
     prepare_sqlite_file,
     sqlite_error_message,
+    sqlite_path,
 )
 from leaddesk.core.errors import StoreError
 
@@ -45,8 +45,9 @@ def open_store(
     """
     for attempt in range(1, OPEN_ATTEMPTS + 1):
         try:
-            if not is_url(target):
-                prepare_sqlite_file(target)
+            path = sqlite_path(target)
+            if path is not None:
+                prepare_sqlite_file(path)
             db = make_database(target)
             database.initialize(db)
             db.connect(reuse_if_open=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pendulum import DateTime
 
 from leaddesk.core.tz import tz
@@ -56,3 +58,30 @@ def next_contact(
     if lead_zone != rep_zone:
         text += f" their time ({when_local(due, rep_zone, now)} yours)"
     return text
+
+
+# What a terminal would obey rather than show: C0 controls but tab and newline
+# (ESC starts escape sequences), DEL, C1 controls (0x9b is a one-byte CSI on
+# some terminals), and the Unicode bidi controls that reorder the rest of a
+# line (U+202E shows "exe.txt" as "txt.exe"). Letters of right-to-left
+# scripts, emoji and combining marks are text and stay.
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL_MARK = "\N{REPLACEMENT CHARACTER}"
+
+
+def printable(text: str) -> str:
+    """`text` with every terminal control shown as a visible placeholder.
+
+    Newlines and tabs stay: this is for whole outputs. One-line fields use
+    `one_line`.
+    """
+    return CONTROLS.sub(CONTROL_MARK, text)
+
+
+_BREAKS = re.compile("\r\n|[\n\r\u2028\u2029]")
+
+
+def one_line(value: object) -> str:
+    """A field for one line of a screen or a table: controls neutralised,
+    line breaks shown as ⏎, tabs as a space."""
+    return printable(_BREAKS.sub(" ⏎ ", str(value or "")).replace("\t", " "))

@@ -26,11 +26,12 @@ from textual.widgets import Footer, Static
 
 from leaddesk.core import services
 from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
-from leaddesk.core.errors import LeadDeskError
+from leaddesk.core.errors import LeadDeskError, StoreError
 from leaddesk.core.leads import LeadView, lead_view
 from leaddesk.core.rules import OUTCOMES
 from leaddesk.core.store import change_token
 from leaddesk.core.text import minutes_between
+from leaddesk.logs import logger
 from leaddesk.ui.render import safe
 from leaddesk.ui.screens.picker import NextContactPicker
 from leaddesk.ui.widgets.lead_detail import LeadDetail
@@ -189,12 +190,18 @@ class DeskScreen(Screen[None]):
         """Run `fn` on the DB thread; show a failure as one line, never a traceback."""
         try:
             return await self.app.db.run(fn, *args, **kwargs)
+        except StoreError as exc:  # a write that failed says "not saved" itself
+            logger.error("%s", exc, exc_info=exc)
+            self.status.error(str(exc))
         except LeadDeskError as exc:
+            logger.warning("%s", exc)
             self.status.error(str(exc))
         except (sqlite3.Error, peewee.PeeweeException) as exc:
             from leaddesk.core.db import sqlite_error_message
 
-            self.status.error(sqlite_error_message(exc, self.app.target) + " — not saved")
+            message = sqlite_error_message(exc, self.app.target)
+            logger.error("%s", message, exc_info=exc)
+            self.status.error(message)
         return None
 
     def _page_limit(self) -> int:

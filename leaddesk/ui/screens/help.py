@@ -25,7 +25,8 @@ class HelpScreen(ModalScreen[None]):
         for title, rows in self.groups:
             table.add_row(Text(title, style="bold underline"), "")
             for keys, what in rows:
-                table.add_row(keys, what)
+                # Text, not str: a key from the config file is never markup.
+                table.add_row(Text(keys), Text(what))
             table.add_row("", "")
         with VerticalScroll(id="help"):
             yield Static(table)

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Static
 
 from leaddesk.core.errors import InvalidInput
 from leaddesk.core.when import parse_when, quick
+from leaddesk.ui.render import safe
 
 QUICK_KEYS = tuple("123456789tw")
 HINT = (
@@ -44,7 +45,7 @@ class NextContactPicker(ModalScreen[DateTime | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(Text(self.title_text, style="bold"), id="picker-title")
+            yield Label(Text(safe(self.title_text), style="bold"), id="picker-title")
             yield Label(Text(f"times are their local time ({self.lead_zone})", "dim"))
             yield Input(placeholder="when? (t, 1-9, w, thu 3pm, 2026-12-01 10:30)", id="when")
             yield Static("", id="picker-echo")
