@@ -136,11 +136,11 @@ def as_text(report: Report) -> list[str]:
     if db.error:
         lines.append(f"{'problem':<9} {db.error}")
     if report.config_error:
-        lines.append(f"{'config':<9} error: {report.config_error}")
+        lines.append(f"{'settings':<9} error: {report.config_error}")
     elif report.config_warnings:
-        lines += [f"{'config':<9} warning: {w}" for w in report.config_warnings]
+        lines += [f"{'settings':<9} warning: {w}" for w in report.config_warnings]
     else:
         found = "found" if Path(report.config_path).exists() else "none: defaults"
-        lines.append(f"{'config':<9} ok ({found})")
+        lines.append(f"{'settings':<9} ok ({found})")
     lines.append("healthy" if report.healthy else "problems found (see above)")
     return lines
