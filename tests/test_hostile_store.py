@@ -246,6 +246,24 @@ def test_a_read_only_folder(settled):
     assert check_store(settled) == []
 
 
+def test_the_desk_on_a_read_only_file_says_so_and_goes_on(settled):
+    from test_terminal import Terminal
+
+    settled.chmod(0o444)
+    env = dict(os.environ, LEADDESK_DB=str(settled), TERM="xterm-256color")
+    try:
+        desk = Terminal(["--now", NOW], env, prefix=tuple(unprivileged()))
+        desk.wait_for("DUE (")
+        desk.send("n")
+        screen = desk.wait_for("read-only")
+        assert "not saved" in screen and "Traceback" not in screen
+        desk.send("j")  # still moving
+        desk.send("q")
+        assert desk.finish() == 0
+    finally:
+        settled.chmod(0o600)
+
+
 # --- database URLs ---------------------------------------------------------------------
 
 

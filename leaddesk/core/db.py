@@ -184,7 +184,7 @@ def atomic_write(fn: Callable[[], T]) -> T:
             from leaddesk.core.errors import StoreError
 
             message = sqlite_error_message(_reason(exc), db.database, attempts=attempt)
-            raise StoreError(f"{message} — not saved") from exc
+            raise StoreError(f"not saved: {message}") from exc
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -237,7 +237,7 @@ def sqlite_error_message(exc: BaseException, target: str, *, attempts: int = 1) 
         folder = os.path.dirname(os.path.abspath(target))
         return f"folder {folder} is read-only: leaddesk must write its journal beside {where}"
     if code.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
-        return f"database {where} is read-only: cannot save changes"
+        return f"database {where} is read-only"
     if code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or (
         "not a database" in text or "malformed" in text
     ):
