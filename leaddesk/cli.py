@@ -22,6 +22,7 @@ from leaddesk.core.clock import Clock, FixedClock, ShiftedClock, SystemClock
 from leaddesk.core.db import mask_secrets, mask_url, sqlite_error_message
 from leaddesk.core.errors import InvalidInput, LeadDeskError, StoreError
 from leaddesk.core.settings import Settings
+from leaddesk.core.text import one_line
 from leaddesk.core.when import parse_instant, parse_when
 from leaddesk.logs import log_file, logger, setup_logging
 from leaddesk.output import guarded, json_text
@@ -102,7 +103,8 @@ def _usage(exc: click.UsageError) -> None:
 
 
 def _fail(message: str, exc: BaseException | None = None, code: int = 1) -> None:
-    message = mask_secrets(message)
+    # One line, whatever the input quoted in it held.
+    message = one_line(mask_secrets(message))
     if exc is None:
         logger.warning("%s", message)
     else:
