@@ -180,3 +180,8 @@ def test_log_lines_never_hold_a_database_password(tmp_path):
     text = path.read_text()
     assert "s3cret" not in text and text.count("rep:***@db.example.com") >= 2
     assert logging.getLogger("leaddesk").propagate is False
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"leaddesk, version {__version__}"
