@@ -120,6 +120,23 @@ def test_the_real_program_writes_no_escape_to_the_terminal(tmp_path):
     assert json.loads(shown.stdout)["name"] == name
 
 
+def test_bytes_that_are_not_utf8_are_one_clear_line(tmp_path):
+    program = Path(sys.executable).with_name("leaddesk")
+    env = dict(os.environ, LEADDESK_DB=str(tmp_path / "p.db"))
+    for args in (["add", "--name", b"Bad \x9b\xff byte"], ["show", b"\xff"]):
+        done = subprocess.run([program, "--now", NOW, *args], env=env, capture_output=True,
+                              timeout=60)  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        (line,) = done.stderr.decode("utf-8").splitlines()
+        assert line.startswith("leaddesk: ") and clean(line), line
+    assert (
+        b"not text"
+        in subprocess.run(
+            [program, "--now", NOW, "add", "--name", b"\x9b"], env=env, capture_output=True
+        ).stderr
+    )
+
+
 # --- bad input: one line, non-zero, nothing written ---------------------------------
 
 LONG = "x" * 10_000

@@ -89,6 +89,11 @@ def _clean(value: str, what: str, limit: int = MAX_FIELD) -> str:
     text = (value or "").strip()
     if len(text) > limit:
         raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit})")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8, e.g. from a shell
+            raise InvalidInput(f"{what} holds bytes that are not text (UTF-8)") from None
     return text
 
 

@@ -63,9 +63,12 @@ def next_contact(
 # What a terminal would obey rather than show: C0 controls but tab and newline
 # (ESC starts escape sequences), DEL, C1 controls (0x9b is a one-byte CSI on
 # some terminals), and the Unicode bidi controls that reorder the rest of a
-# line (U+202E shows "exe.txt" as "txt.exe"). Letters of right-to-left
+# line (U+202E shows "exe.txt" as "txt.exe"); and lone surrogates (bytes that
+# were not UTF-8), which cannot be written at all. Letters of right-to-left
 # scripts, emoji and combining marks are text and stay.
-CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 CONTROL_MARK = "\N{REPLACEMENT CHARACTER}"
 
 
