@@ -82,9 +82,15 @@ def printable(text: str) -> str:
 
 
 _BREAKS = re.compile("\r\n|[\n\r\u2028\u2029]")
+# Joiners, presentation selectors and skin-tone modifiers glue emoji into one
+# glyph on some terminals and not on others (tmux 3.3 draws 👩🏽‍💻 three glyphs
+# wide, Rich counts two cells), so a pane's columns would slide. Without them
+# every terminal agrees: 👩🏽‍💻 shows as 👩💻.
+_UNSTABLE_WIDTH = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 
 
 def one_line(value: object) -> str:
     """A field for one line of a screen or a table: controls neutralised,
-    line breaks shown as ⏎, tabs as a space."""
-    return printable(_BREAKS.sub(" ⏎ ", str(value or "")).replace("\t", " "))
+    line breaks shown as ⏎, tabs as a space, emoji in their plain form."""
+    text = _BREAKS.sub(" ⏎ ", str(value or "")).replace("\t", " ")
+    return printable(_UNSTABLE_WIDTH.sub("", text))

@@ -35,12 +35,16 @@ SIZE = (120, 35)
 
 # Shown exactly as typed: the terminal may draw them, nothing interprets them.
 LITERAL = {
-    "name": "[bold red]Mallory[/] 👩🏽‍💻",
+    "name": "[bold red]Mallory[/] 🚀✨",
     "company": "[link=http://evil.example]Evil Co[/link] שלום",
     "title": "Zoë Ä\u0308\u0301 Z\u0335a\u0336lgo",
     "source": "[reverse]web[/reverse] مرحبا",
     "interest": "roof 🚀 [/]",
 }
+# Emoji glued by joiners and modifiers are drawn plain (terminals disagree on
+# their width, and a pane's columns would slide).
+GLUED = {"city": "Zoë 👩🏽‍💻 ☎️ 👍🏽"}
+GLUED_SHOWN = "Zoë 👩💻 ☎ 👍"
 # Neutralised: each control becomes a visible placeholder.
 CONTROLLED = {
     "notes": "line one\nline two \x1b]0;pwned\x07 \x1b[2J",
@@ -75,7 +79,7 @@ async def ready(pilot) -> tuple[QueueList, LeadDetail, StatusLine]:
 
 
 async def test_hostile_fields_are_literal_in_every_pane(new_app, desk_settings, clock):
-    fields = {k: v for k, v in {**LITERAL, **CONTROLLED}.items() if k != "name"}
+    fields = {k: v for k, v in {**LITERAL, **CONTROLLED, **GLUED}.items() if k != "name"}
     hostile = lead(desk_settings, LITERAL["name"], "(212) 555-0142", 30, **fields)
     log_outcome(hostile, "voicemail", clock.now(), desk_settings, note=NOTE)
     Lead.update(next_due_at=clock.now()).where(Lead.id == hostile).execute()
@@ -88,6 +92,7 @@ async def test_hostile_fields_are_literal_in_every_pane(new_app, desk_settings, 
         for field in ("name", "company", "source", "interest"):
             assert LITERAL[field] in text, field  # queue/detail, as typed
         assert "Zoë Ä\u0308\u0301" in text
+        assert GLUED_SHOWN in text
         assert "\N{REPLACEMENT CHARACTER}]0;pwned" in text and "line one ⏎ line two" in text
         assert "\N{REPLACEMENT CHARACTER}gnp.exe" in text  # no right-to-left override
         assert "called \N{REPLACEMENT CHARACTER}[31mred" in text  # history note
