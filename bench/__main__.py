@@ -275,6 +275,14 @@ def bench_log_outcome(runs: int) -> dict[str, Any]:
     return {"log_outcome": summary(logs), "undo_last": summary(undos), "leads": len(rows)}
 
 
+def bench_change_check(runs: int) -> dict[str, Any]:
+    """What the desk pays every CHANGE_CHECK_SECONDS to learn whether another
+    program wrote to the file (it reloads only then, or when the minute turns)."""
+    from leaddesk.core.store import change_token
+
+    return summary(timed(change_token, runs))
+
+
 def bench_lead_view(size: int, runs: int) -> dict[str, Any]:
     from leaddesk.core.leads import lead_view
 
@@ -571,6 +579,7 @@ def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[s
         result["lead_view"] = bench_lead_view(size, runs)
         result["stats"] = bench_stats(runs)
         result["search"] = bench_search(size)
+        result["change_check"] = bench_change_check(runs)
     finally:
         close_store()
     if ui:
@@ -697,6 +706,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     row("search, slowest keystroke (ms)", lambda r: r["search"]["slowest"]["ms"])
     row("search, LIKE fallback (reference)", lambda r: r["search"]["like_fallback"])
     row("find screen: key → results painted", lambda r: r["find_keys"]["key_to_results_painted"])
+    row("change check (another writer?)", lambda r: r["change_check"])
     row("key 'n' → next lead in the panes", lambda r: r["keypress"]["key_to_next_lead_in_panes"])
     row("key 'n' → next lead painted", lambda r: r["keypress"]["key_to_next_lead_painted"])
     row("(pilot press+pause, for reference)", lambda r: r["keypress"]["pilot_press_pause_overhead"])

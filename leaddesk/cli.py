@@ -6,7 +6,7 @@ the desk opens, so `leaddesk due` stays quick.
 
 from __future__ import annotations
 
-import json
+import os
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -17,12 +17,15 @@ import click
 import peewee
 
 from leaddesk import __version__, paths
-from leaddesk.config import load_settings
+from leaddesk.config import ConfigError, load_settings
 from leaddesk.core.clock import Clock, FixedClock, ShiftedClock, SystemClock
-from leaddesk.core.db import mask_url, sqlite_error_message
-from leaddesk.core.errors import InvalidInput, LeadDeskError
+from leaddesk.core.db import mask_secrets, mask_url, sqlite_error_message
+from leaddesk.core.errors import InvalidInput, LeadDeskError, StoreError
 from leaddesk.core.settings import Settings
+from leaddesk.core.text import one_line
 from leaddesk.core.when import parse_instant, parse_when
+from leaddesk.logs import log_file, logger, setup_logging
+from leaddesk.output import guarded, json_text
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Env:
     now_text: str | None
     settings: Settings
     warnings: list[str]
+    config_path: Path | None = None
+    config_error: str | None = None  # only `doctor` runs with a broken config
 
     def clock(self, *, running: bool = False) -> Clock:
         if self.now_text is None:
@@ -45,27 +50,71 @@ class Env:
 
 
 class LeadDeskGroup(click.Group):
-    """Turns every expected failure into one line on stderr and exit 1."""
+    """Turns every expected failure into one line on stderr and exit 1.
+
+    The line goes to the log file too, with the traceback where there is one;
+    anything a terminal would obey is neutralised in everything printed, by
+    us or by click.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        setup_logging()
+        with guarded():
+            return super().main(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            _usage(exc)
+            raise  # pragma: no cover (_usage exits)
 
     def invoke(self, ctx: click.Context) -> Any:
         target = ctx.params.get("db") or ""
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            _usage(exc)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except StoreError as exc:
+            _fail(str(exc), exc)
         except LeadDeskError as exc:
             _fail(str(exc))
         except (sqlite3.Error, peewee.PeeweeException) as exc:
-            _fail(sqlite_error_message(exc, target or "(default)"))
+            _fail(sqlite_error_message(exc, target or "(default)"), exc)
+        except BrokenPipeError:
+            # The reader went away (`leaddesk due | head`): nothing to say.
+            sys.stdout = sys.__stdout__ = open(os.devnull, "w")  # noqa: SIM115
+            sys.exit(1)
         except OSError as exc:
-            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), exc)
+        except OverflowError as exc:
+            _fail(f"a number is out of range ({exc})")
+        except Exception as exc:
+            where = log_file()
+            _fail(f"internal error: {type(exc).__name__}: {exc} (details in {where})", exc, 70)
 
 
-def _fail(message: str) -> None:
+def _usage(exc: click.UsageError) -> None:
+    """click's usage errors, in one line like every other error."""
+    command = exc.ctx.command_path if exc.ctx else "leaddesk"
+    _fail(f"{exc.format_message()} (see {command} --help)", code=2)
+
+
+def _fail(message: str, exc: BaseException | None = None, code: int = 1) -> None:
+    # One line, whatever the input quoted in it held.
+    message = one_line(mask_secrets(message))
+    if exc is None:
+        logger.warning("%s", message)
+    else:
+        logger.error("%s", message, exc_info=exc)
     click.echo(f"leaddesk: {message}", err=True)
-    sys.exit(1)
+    sys.exit(code)
 
 
 def _json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json_text(data))
 
 
 def iso(at: Any) -> str | None:
@@ -93,8 +142,17 @@ def main(ctx: click.Context, db: str | None, now_text: str | None, config_path: 
 
     Without a command, opens the desk.
     """
-    settings, warnings = load_settings(config_path or paths.config_file())
-    env = Env(db or paths.default_database(), now_text, settings, warnings)
+    config_path = config_path or paths.config_file()
+    try:
+        settings, warnings = load_settings(config_path)
+        config_error = None
+    except ConfigError as exc:
+        if ctx.invoked_subcommand != "doctor":
+            raise
+        settings, warnings, config_error = Settings(), [], str(exc)
+    env = Env(
+        db or paths.default_database(), now_text, settings, warnings, config_path, config_error
+    )
     ctx.obj = env
     if now_text is not None:
         env.clock()  # reject a bad --now before anything else
@@ -156,7 +214,7 @@ def _lead_id(text: str) -> int:
         value = int(text.lstrip("#"))
     except ValueError:
         raise InvalidInput(f"{text!r} is not a lead id (a number, e.g. 42)") from None
-    if value <= 0:
+    if not 0 < value < 2**63:
         raise InvalidInput(f"{text!r} is not a lead id (a number, e.g. 42)")
     return value
 
@@ -166,7 +224,9 @@ def _lead_id(text: str) -> int:
 @click.argument("outcome")
 @click.option("--next", "next_text", metavar="WHEN", help="Next contact: 'thu 3pm', ISO, …")
 @click.option("--note", default="")
-@click.option("--duration", type=click.IntRange(min=0), default=None, help="Call seconds.")
+@click.option(
+    "--duration", type=click.IntRange(min=0, max=86_400), default=None, help="Call seconds."
+)
 @click.option("--yes", "confirmed", is_flag=True, help="Close as lost even before 8 attempts.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
@@ -293,13 +353,20 @@ def undo(env: Env, as_json):
     env.open()
     result = undo_last(now, env.settings)
     if as_json:
-        _json({"lead_id": result.lead_id, "name": result.name, "outcome": result.outcome})
+        _json(
+            {
+                "lead_id": result.lead_id,
+                "name": result.name,
+                "outcome": result.outcome,
+                "touch_id": result.touch_id,
+            }
+        )
     else:
         click.echo(result.summary)
 
 
 @main.command()
-@click.option("--days", type=click.IntRange(min=1), required=True, help="Business days.")
+@click.option("--days", type=click.IntRange(min=1, max=365), required=True, help="Business days.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
 def shift(env: Env, days, as_json):
@@ -323,7 +390,7 @@ def shift(env: Env, days, as_json):
 
 
 @main.command()
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1, max=10_000_000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
 def due(env: Env, limit, as_json):
@@ -538,6 +605,27 @@ def stats(env: Env, since_text, as_json):
     else:
         for line in report_lines(report):
             click.echo(line)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def doctor(env: Env, as_json):
+    """Versions, paths, the database's schema and integrity, config problems.
+
+    Changes nothing; exits 1 when it finds a problem.
+    """
+    from leaddesk.doctor import as_text, diagnose
+
+    report = diagnose(env.target, env.config_path or paths.config_file(), env.config_error,
+                      env.warnings)  # fmt: skip
+    if as_json:
+        _json(report.as_dict())
+    else:
+        for line in as_text(report):
+            click.echo(line)
+    if not report.healthy:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,32 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from leaddesk.cli import main
-from leaddesk.core.store import close_store
 
 # Monday 2026-11-23, 14:00 in New York.
 NOW = "2026-11-23T14:00:00-05:00"
 OFFSET = re.compile(r"[+-]\d\d:\d\d$")
-
-
-@pytest.fixture
-def cli(tmp_path):
-    """run(*args, now=NOW) -> click Result, against a temp db and a fixed config."""
-    config = tmp_path / "config.toml"
-    config.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
-    db = tmp_path / "cli.db"
-    runner = CliRunner()
-
-    def run(*args: str, now: str | None = NOW, db_path: str | None = None):
-        argv = ["--db", db_path or str(db), "--config", str(config)]
-        if now is not None:
-            argv += ["--now", now]
-        return runner.invoke(main, [*argv, *args], env={"LEADDESK_DB": None})
-
-    yield run
-    close_store()
 
 
 def ok(result) -> str:
@@ -453,6 +431,8 @@ def test_stats_since_a_date_and_the_running_session(cli, tmp_path):
     open_store(str(tmp_path / "cli.db"))
     rep = Settings(rep_name="tester", rep_timezone="America/Chicago")
     start_session(parse_instant("2026-11-23T13:55:00-05:00", "UTC"), rep, goal=40)
+    from leaddesk.core.store import close_store
+
     close_store()
     ok(cli("log", str(lead_id), "connected", now="2026-11-23T14:00:00-05:00"))
     data = as_json(cli("stats", "--json", "--since", "2026-11-20"))

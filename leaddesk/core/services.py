@@ -84,12 +84,18 @@ class UndoResult:
     name: str
     outcome: str
     summary: str
+    touch_id: int = 0  # the touch removed
 
 
 def _clean(value: str, what: str, limit: int = MAX_FIELD) -> str:
     text = (value or "").strip()
     if len(text) > limit:
         raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit})")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8, e.g. from a shell
+            raise InvalidInput(f"{what} holds bytes that are not text (UTF-8)") from None
     return text
 
 
@@ -444,8 +450,10 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
             Phone.update(bad=False).where(Phone.id == before["bad_phone"]).execute()
         Appointment.delete().where(Appointment.touch == touch).execute()
         label = touch.outcome.replace("-", " ")
+        touch_id = touch.id
         touch.delete_instance()
-        return UndoResult(lead.id, lead.name, touch.outcome, f"undone: {label} on {lead.name}")
+        summary = f"undone: {label} on {lead.name}"
+        return UndoResult(lead.id, lead.name, touch.outcome, summary, touch_id)
 
     return atomic_write(write)
 

@@ -232,6 +232,12 @@ def parse_instant(text: str, zone: str = "UTC") -> DateTime:
             midnight = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=zone)
             return midnight.in_timezone("UTC")
         raise InvalidInput(f"{text!r} is not a date and time")
+    wall = pendulum.parse(text.strip(), tz=None, exact=True)
+    if wall.tzinfo is None and wall.naive() != parsed.naive():
+        raise InvalidInput(
+            f"{text!r}: {wall:%H:%M} on {wall:%Y-%m-%d} does not exist in {zone} "
+            "(the clocks skip it)"
+        )
     return parsed.in_timezone("UTC")
 
 

@@ -29,7 +29,7 @@ from leaddesk.core import services
 from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
 from leaddesk.core.dialer import dial_target
 from leaddesk.core.drafts import draft_for
-from leaddesk.core.errors import InvalidDraft, LeadDeskError, NeedsConfirmation
+from leaddesk.core.errors import InvalidDraft, LeadDeskError, NeedsConfirmation, StoreError
 from leaddesk.core.leads import LeadView, lead_view
 from leaddesk.core.queue import DUE, LATER, Place, locate
 from leaddesk.core.rules import OUTCOMES
@@ -40,7 +40,9 @@ from leaddesk.core.sessions import (
     resume_session,
     start_session,
 )
+from leaddesk.core.store import change_token
 from leaddesk.core.text import minutes_between, stopwatch
+from leaddesk.logs import logger
 from leaddesk.ui.dialing import CallTimer, Dialer
 from leaddesk.ui.render import safe
 from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
@@ -78,7 +80,12 @@ OUTCOME_KEYS: tuple[tuple[str, str, str, str | None], ...] = (
 )
 SHOWN_IN_FOOTER = {"n", "v", "b", "c", "l", "a", "x", "d"}
 DEMO_LEADS = 60
-REFRESH_SECONDS = 20.0
+REFRESH_SECONDS = 20.0  # where other writers cannot be detected cheaply
+# How often the desk asks the store whether another desk or a CLI command
+# wrote to it (one PRAGMA on SQLite); it reloads only then, or when the minute
+# turns (the times on screen are minutes).
+CHANGE_CHECK_SECONDS = 1.5
+_UNSEEN = object()
 
 EMPTY_TEXT = """\
 No leads yet.
@@ -231,6 +238,8 @@ class DeskScreen(Screen[None]):
         self._dialing = False  # a number is being handed to the dialer
         self._pinned: LeadView | None = None  # a lead shown from search, not the queue
         self._note_target: tuple[int, str] | None = None  # (touch id, what) just logged
+        self._change_token: object = _UNSEEN
+        self._reloaded_at: DateTime | None = None  # when a check last started a reload
 
     # --- layout ---------------------------------------------------------------
 
@@ -257,7 +266,7 @@ class DeskScreen(Screen[None]):
         self.queue.focus()
         self.query_one(DeskHeader).tick(self.app.now())
         self.set_interval(1.0, self._tick)
-        self.set_interval(REFRESH_SECONDS, self._periodic_reload)
+        self.set_interval(CHANGE_CHECK_SECONDS, self._periodic_check)
         self.run_worker(self.reload, group="read")
         for warning in self.app.startup_warnings:
             self.status.error(warning)
@@ -267,9 +276,33 @@ class DeskScreen(Screen[None]):
     def _tick(self) -> None:
         self.query_one(DeskHeader).tick(self.app.now())
 
-    def _periodic_reload(self) -> None:
-        if not self._write_lock.locked():
-            self.run_worker(self.reload, group="read", exclusive=True)
+    def _periodic_check(self) -> None:
+        self.run_worker(self.check_for_changes, group="check", exclusive=True)
+
+    async def check_for_changes(self) -> bool:
+        """Reload if another program wrote to the store or the minute turned.
+
+        Returns whether a reload was started.
+        """
+        if self._write_lock.locked():
+            return False  # the write reloads by itself
+        try:
+            token = await self.app.db.run(change_token)
+        except (LeadDeskError, sqlite3.Error, peewee.PeeweeException):
+            token = None  # the reload will say what is wrong
+        now = self.app.now()
+        last = self._reloaded_at
+        if token is None:  # no cheap detection: refresh on a timer
+            changed = last is None or (now - last).total_seconds() >= REFRESH_SECONDS
+        else:
+            changed = token != self._change_token
+        minute_turned = last is not None and now.int_timestamp // 60 != last.int_timestamp // 60
+        self._change_token = token
+        if not (changed or minute_turned):
+            return False
+        self._reloaded_at = now
+        self.run_worker(self.reload, group="read", exclusive=True)
+        return True
 
     # --- database calls -----------------------------------------------------
 
@@ -279,12 +312,18 @@ class DeskScreen(Screen[None]):
             return await self.app.db.run(fn, *args, **kwargs)
         except NeedsConfirmation:
             raise  # the caller asks the rep
+        except StoreError as exc:  # a write that failed says "not saved" itself
+            logger.error("%s", exc, exc_info=exc)
+            self.status.error(str(exc))
         except LeadDeskError as exc:
+            logger.warning("%s", exc)
             self.status.error(str(exc))
         except (sqlite3.Error, peewee.PeeweeException) as exc:
             from leaddesk.core.db import sqlite_error_message
 
-            self.status.error(sqlite_error_message(exc, self.app.target) + " — not saved")
+            message = sqlite_error_message(exc, self.app.target)
+            logger.error("%s", message, exc_info=exc)
+            self.status.error(message)
         return None
 
     def _page_limit(self) -> int:

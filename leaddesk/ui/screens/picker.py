@@ -15,8 +15,10 @@ from textual.widgets import Input, Label, Static
 
 from leaddesk.core.errors import InvalidInput
 from leaddesk.core.when import parse_when, quick
+from leaddesk.ui.render import safe
 
 QUICK_KEYS = tuple("123456789tw")
+MAX_WHEN = 100
 HINT = (
     "t tomorrow morning · 1-9 days · w next week · or type: thu 3pm, in 2 weeks,"
     " dec 3 10:30, tomorrow morning · enter applies · escape cancels"
@@ -45,9 +47,15 @@ class NextContactPicker(ModalScreen[DateTime | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(Text(self.title_text, style="bold"), id="picker-title")
+            yield Label(Text(safe(self.title_text), style="bold"), id="picker-title")
             yield Label(Text(f"times are their local time ({self.lead_zone})", "dim"))
-            yield Input(placeholder="when? (t, 1-9, w, thu 3pm, 2026-12-01 10:30)", id="when")
+            yield Input(
+                placeholder="when? (t, 1-9, w, thu 3pm, 2026-12-01 10:30)",
+                id="when",
+                # A paste never carries terminal controls in, nor a novel.
+                restrict=r"[^\x00-\x1f\x7f-\x9f]*",
+                max_length=MAX_WHEN,
+            )
             yield Static("", id="picker-echo")
             yield Static(Text(HINT, style="dim"), id="picker-hint")
 
