@@ -113,7 +113,8 @@ async def test_hostile_fields_are_literal_in_every_pane(new_app, desk_settings, 
 async def test_help_shows_key_names_literally(new_app):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
-        await app.push_screen(HelpScreen([("Keys", [("[bold]x[/bold]", "[red]danger[/red]", "[id]")])]))
+        rows = [("[bold]x[/bold]", "[red]danger[/red]", "[id]")]
+        await app.push_screen(HelpScreen([("Keys", rows)]))
         await settle(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
         text = "\n".join(screen_text(app))
     assert "[bold]x[/bold]" in text and "[red]danger[/red]" in text and "[id]" in text
