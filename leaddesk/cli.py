@@ -572,14 +572,13 @@ def backup(env: Env, file, as_json):
 @pass_env
 def restore(env: Env, file, yes):
     """Replace the database with the backup FILE (a copy of the current one is kept)."""
-    from leaddesk.core.backup import aside_path, inspect_store_file, restore_store
+    from leaddesk.core.backup import inspect_store_file, restore_store
 
     now = env.clock().now()
     inspect_store_file(file)  # refuse a bad file before creating anything
     env.open()
-    aside = aside_path(env.target, now)
 
-    def confirm(incoming, current) -> bool:
+    def confirm(incoming, current, aside) -> bool:
         if yes:
             return True
         click.echo(f"restore {incoming.path}: {incoming.leads} leads, {incoming.touches} touches")
@@ -587,7 +586,7 @@ def restore(env: Env, file, yes):
         click.echo(f"(the current database is copied to {aside} first)")
         return click.confirm("replace it?", default=False, err=True)
 
-    result = restore_store(file, aside, confirm)
+    result = restore_store(file, now, confirm)
     if result is None:
         _fail("restore cancelled: nothing changed")
         return

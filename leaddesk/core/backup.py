@@ -153,14 +153,15 @@ class RestoreResult:
 
 
 def restore_store(
-    source: str | Path, aside: str | Path, confirm: Callable[[StoreFile, StoreFile], bool]
+    source: str | Path, now: DateTime, confirm: Callable[[StoreFile, StoreFile, Path], bool]
 ) -> RestoreResult | None:
     """Replace the open database's content with `source`.
 
-    `confirm(incoming, current)` is asked before anything changes; None when
-    it says no. The current content is first copied to `aside`.
+    `confirm(incoming, current, aside)` is asked before anything changes; None
+    when it says no. The current content is first copied to `aside`.
     """
     live = _live_path()
+    aside = aside_path(live, now)
     src = Path(source).expanduser()
     if src.is_file() and src.resolve() == live:
         raise InvalidInput(f"{src} is the database itself")
@@ -170,12 +171,11 @@ def restore_store(
         _stage(src, staging)
         upgraded = inspect_store_file(staging)
         current = _inspect_live(live)
-        if not confirm(incoming, current):
+        if not confirm(incoming, current, aside):
             return None
-        aside_path = Path(aside).expanduser()
-        backup_sqlite(database.obj.connection(), aside_path)
-        _as_plain_file(aside_path)
-        previous = inspect_store_file(aside_path)
+        backup_sqlite(database.obj.connection(), aside)
+        _as_plain_file(aside)
+        previous = inspect_store_file(aside)
         copy = sqlite3.connect(staging)
         try:
             copy.backup(database.obj.connection())
@@ -186,7 +186,7 @@ def restore_store(
     finally:
         for leftover in (staging, *staging.parent.glob(staging.name + "-*")):
             leftover.unlink(missing_ok=True)
-    return RestoreResult(upgraded, previous, str(aside_path))
+    return RestoreResult(upgraded, previous, str(aside))
 
 
 def _stage(src: Path, staging: Path) -> None:
