@@ -38,7 +38,7 @@ APPOINTMENT_MINUTES = {"appointment": 30, "callback": 15}
 
 CSV_COLUMNS = (
     "id", "name", "company", "title", "phone", "phones", "email", "address", "city",
-    "region", "postcode", "country", "timezone", "status", "attempts", "no_count",
+    "region", "postcode", "country", "lead_zone", "status", "attempts", "no_count",
     "do_not_call", "do_not_mail", "source", "interest", "tags", "received_at",
     "last_touch_at", "last_touch", "next_due_at", "next_due_local", "next_channel", "notes",
 )  # fmt: skip

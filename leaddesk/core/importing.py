@@ -323,6 +323,21 @@ class RejectsFile:
 # --- cells and values ------------------------------------------------------------
 
 
+GOOGLE_SYSTEM_GROUPS = frozenset({"mycontacts", "starred"})
+
+
+def one_line(text: str) -> str:
+    """A single-line field: a newline or tab inside it becomes a space."""
+    if "\n" in text or "\r" in text or "\t" in text:
+        return " ".join(text.split())
+    return text
+
+
+def lines(text: str) -> str:
+    """A multi-line field with plain newlines (files from Windows carry CRLF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def clean_cell(value: str) -> str:
     text = value.strip()
     if text[:1] == "'" and _NEUTRALISED.match(text):
@@ -349,8 +364,9 @@ def parse_sheet_date(text: str, zone: str, month_first: bool) -> DateTime:
     """A date (and maybe time) as spreadsheets write them; naive values are in `zone`.
 
     ISO 8601, 2024/03/05, 3/5/2024 (month first where the rep's region writes
-    it so, else day first), 5.3.2024, 5 Mar 2024, March 5, 2024 — each with an
-    optional 14:30 or 2:30 PM. Raises InvalidInput when it cannot be read.
+    it so, else day first), 5.3.2024 (always day first), 5 Mar 2024, March 5,
+    2024 — each with an optional 14:30 or 2:30 PM. Raises InvalidInput when it
+    cannot be read.
     """
     raw = " ".join(text.strip().split())
     lower = raw.lower()
@@ -368,6 +384,8 @@ def parse_sheet_date(text: str, zone: str, month_first: bool) -> DateTime:
         for pattern, order in ((_YMD, "ymd"), (_NUMERIC, "mdy" if month_first else "dmy")):
             m = pattern.match(lower)
             if m:
+                if pattern is _NUMERIC and "." in lower.split(" ", 1)[0]:
+                    order = "dmy"  # 5.3.2024 is day first wherever it is written
                 a, b, c = (int(m.group(i)) for i in (1, 2, 3))
                 y, mo, d = {"ymd": (a, b, c), "mdy": (c, a, b), "dmy": (c, b, a)}[order]
                 return _with_time(_year(y), mo, d, m.group("time"), zone, raw)
@@ -580,18 +598,18 @@ class RowReader:
             x for x in (v[at["first_name"]], v[at["middle_name"]], v[at["last_name"]]) if x
         )
         draft = LeadDraft(
-            name=name,
+            name=one_line(name),
             phones=list(zip([p.raw for p in phones], labels, strict=True)),
-            company=v[at["company"]],
-            title=v[at["title"]],
-            address=street,
-            city=address.get("city", ""),
-            region=address.get("region", ""),
-            postcode=address.get("postcode", ""),
-            country=country_code(country) or country,
-            source=v[at["source"]],
-            interest=v[at["interest"]],
-            tags=", ".join(t.strip() for i in self.tags for t in v[i].split(":::") if t.strip()),
+            company=one_line(v[at["company"]]),
+            title=one_line(v[at["title"]]),
+            address=lines(street),
+            city=one_line(address.get("city", "")),
+            region=one_line(address.get("region", "")),
+            postcode=one_line(address.get("postcode", "")),
+            country=country_code(country) or one_line(country),
+            source=one_line(v[at["source"]]),
+            interest=one_line(v[at["interest"]]),
+            tags=", ".join(self._tags(v)),
         )
         try:
             require_name(draft)
@@ -612,12 +630,21 @@ class RowReader:
             several = len(self.notes) > 1
             texts = [f"{h}: {v[i]}" if several else v[i] for i, h in self.notes if v[i]]
             notes = [*texts, *notes]
-        draft.notes = "\n".join(notes)
+        draft.notes = lines("\n".join(notes))
         try:
             check_draft_fields(draft)
         except InvalidInput as exc:
             return str(exc)
         return Candidate(record.line, cells, draft, phones, email)
+
+    def _tags(self, v: list[str]) -> list[str]:
+        tags = []
+        for index in self.tags:
+            for tag in v[index].split(":::"):
+                tag = one_line(tag.strip().lstrip("*").strip())
+                if tag and tag.casefold() not in GOOGLE_SYSTEM_GROUPS and tag not in tags:
+                    tags.append(tag)
+        return tags
 
     def _date(
         self,

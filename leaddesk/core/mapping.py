@@ -11,6 +11,7 @@ the first address group (business, home, mailing, …) a row fills in.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from leaddesk.core.errors import InvalidInput
@@ -28,7 +29,10 @@ FIELD_ALIASES = {"address1": "street", "address2": "street2", "zip": "postcode",
 
 
 def normalise_header(text: str) -> str:
-    words = re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).split()
+    # casefold: "Straße" -> "strasse"; NFKD then ASCII: "Téléphone" -> "telephone"
+    folded = unicodedata.normalize("NFKD", (text or "").casefold())
+    ascii_text = folded.encode("ascii", "ignore").decode()
+    words = re.sub(r"[^0-9a-z]+", " ", ascii_text).split()
     joined = " ".join(words)
     return re.sub(r"\be mail\b", "email", joined)
 
@@ -43,15 +47,23 @@ def _names(*names: str) -> tuple[str, ...]:
 SYNONYMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "name": (("", _names(
         "Full Name", "Name", "Contact Name", "Display Name", "Lead Name", "Customer Name",
-        "Client Name", "Contact", "Person", "Contact Full Name",
+        "Client Name", "Contact", "Person", "Contact Full Name", "Nom complet",
+        "Nombre completo",
     )),),
-    "first_name": (("", _names("First Name", "Given Name", "Firstname", "First", "Forename")),),
+    "first_name": (("", _names(
+        "First Name", "Given Name", "Firstname", "First", "Forename", "Vorname", "Prénom",
+        "Nombre",
+    )),),
     "middle_name": (("", _names("Middle Name", "Additional Name", "Middle")),),
-    "last_name": (("", _names("Last Name", "Family Name", "Surname", "Lastname", "Last")),),
+    "last_name": (("", _names(
+        "Last Name", "Family Name", "Surname", "Lastname", "Last", "Nachname", "Nom", "Apellido",
+        "Apellidos",
+    )),),
     "company": (("", _names(
         "Company", "Company Name", "Organization", "Organisation", "Organization Name",
         "Organization 1 - Name", "Account Name", "Business Name", "Employer", "Account",
-        "Associated Company", "Business",
+        "Associated Company", "Business", "Firma", "Unternehmen", "Société", "Entreprise",
+        "Empresa",
     )),),
     "title": (("", _names(
         "Job Title", "Title", "Organization Title", "Organization 1 - Title", "Position", "Role",
@@ -60,11 +72,13 @@ SYNONYMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "phone": (
         ("", _names(
             "Phone", "Phone Number", "Telephone", "Tel", "Phone No", "Telephone Number",
-            "Primary Phone", "Contact Number", "Number",
+            "Primary Phone", "Contact Number", "Number", "Telefon", "Telefonnummer", "Téléphone",
+            "Teléfono", "Telefono",
         )),
         ("mobile", _names(
             "Mobile", "Mobile Phone", "Mobile Phone Number", "Mobile Number", "Cell",
-            "Cell Phone", "Cellphone", "Cell Number",
+            "Cell Phone", "Cellphone", "Cell Number", "Handy", "Mobil", "Mobiltelefon",
+            "Portable", "Móvil", "Celular",
         )),
         ("work", _names(
             "Work Phone", "Business Phone", "Business Phone 2", "Office Phone", "Direct Phone",
@@ -76,11 +90,12 @@ SYNONYMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     ),
     "email": (("", _names(
         "Email", "E-mail Address", "Email Address", "Primary Email", "Work Email",
-        "Business Email", "Personal Email", "Mail", "E-mail 2 Address", "E-mail 3 Address",
+        "Business Email", "Personal Email", "Mail", "E-Mail-Adresse", "Courriel", "Correo",
+        "Correo electrónico", "E-mail 2 Address", "E-mail 3 Address",
     )),),
     "source": (("", _names(
         "Lead Source", "Source", "Original Source", "Referral Source", "Lead Origin",
-        "How did you hear about us",
+        "How did you hear about us", "Quelle", "Herkunft", "Origine", "Fuente", "Origen",
     )),),
     "interest": (("", _names(
         "Interest", "Interested In", "Product Interest", "Product", "Products", "Service",
@@ -88,16 +103,19 @@ SYNONYMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     )),),
     "notes": (("", _names(
         "Notes", "Note", "Comments", "Comment", "Description", "Remarks", "Message", "Details",
-        "Memo",
+        "Memo", "Notizen", "Notiz", "Bemerkung", "Bemerkungen", "Kommentar", "Remarques",
+        "Commentaire", "Notas", "Comentarios",
     )),),
     "tags": (("", _names(
         "Tags", "Tag", "Labels", "Group Membership", "Categories", "Category", "Lead Status",
-        "Status", "Lifecycle Stage", "Rating",
+        "Lifecycle Stage", "Rating",
     )),),
     "received": (("", _names(
         "Received", "Received At", "Received Date", "Date Received", "Created Date",
         "Create Date", "Created", "Created At", "Date Created", "Creation Date", "Lead Date",
-        "Submitted", "Submitted At", "Submission Date", "Date Added", "Timestamp", "Date",
+        "Submitted", "Submitted At", "Submission Date", "Date Added", "Timestamp", "Erstellt",
+        "Erstellt am", "Angelegt am", "Date de création", "Fecha de creación", "Date", "Datum",
+        "Fecha",
     )),),
     "first_contact": (("", _names(
         "First Contact", "First Contact Date", "Date of First Contact", "First Contacted",
@@ -110,48 +128,26 @@ SYNONYMS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 ADDRESS_GROUPS = ("", "business", "work", "mailing", "billing", "home", "other", "shipping")
 PART_NAMES: dict[str, tuple[str, ...]] = {
     "street": _names(
-        "Street",
-        "Street Address",
-        "Address",
-        "Address Line 1",
-        "Address 1",
-        "Street 1",
-        "Line 1",
-        "Street Line 1",
+        "Street", "Street Address", "Address", "Address Line 1", "Address 1", "Street 1",
+        "Line 1", "Street Line 1", "Straße", "Strasse", "Adresse", "Anschrift", "Rue",
+        "Dirección", "Calle",
     ),
     "street2": _names(
-        "Street 2",
-        "Street 3",
-        "Address Line 2",
-        "Address Line 3",
-        "Address 2",
-        "Line 2",
-        "Extended Address",
-        "PO Box",
-        "Street Line 2",
+        "Street 2", "Street 3", "Address Line 2", "Address Line 3", "Address 2", "Line 2",
+        "Extended Address", "PO Box", "Street Line 2",
     ),
-    "city": _names("City", "Town", "Locality", "Suburb"),
+    "city": _names("City", "Town", "Locality", "Suburb", "Ort", "Stadt", "Ville", "Ciudad"),
     "region": _names(
-        "State",
-        "Province",
-        "State/Province",
-        "Region",
-        "State/Region",
-        "County",
-        "State Code",
+        "State", "Province", "State/Province", "Region", "State/Region", "County", "State Code",
+        "Bundesland", "Provincia",
     ),
     "postcode": _names(
-        "Zip",
-        "Zip Code",
-        "Postal Code",
-        "Postcode",
-        "Post Code",
-        "Zip/Postal Code",
-        "Postal",
+        "Zip", "Zip Code", "Postal Code", "Postcode", "Post Code", "Zip/Postal Code", "Postal",
+        "PLZ", "Postleitzahl", "Code postal", "Código postal",
     ),
-    "country": _names("Country", "Country/Region", "Country Code"),
+    "country": _names("Country", "Country/Region", "Country Code", "Land", "Pays", "País"),
     "address": _names("Formatted", "Full Address", "Formatted Address"),
-}
+}  # fmt: skip
 
 _GOOGLE = re.compile(r"^(phone|email|address|organization) (\d+) (.+)$")
 _GOOGLE_ADDRESS = {

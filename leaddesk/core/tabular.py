@@ -31,6 +31,7 @@ CHUNK = 1 << 20
 # A quote that never closes swallows the rest of the file into one field;
 # csv stops at this size instead of reading gigabytes into memory.
 FIELD_LIMIT = 1 << 20
+_EOF = "\x00leaddesk-end-of-file\x00"
 _SEP_LINE = re.compile(r"^sep=(.)\r?\n?$")  # Excel's "sep=;" first line
 
 
@@ -189,8 +190,10 @@ class Table:
             first = next(text, None)
             if first is None:
                 return
-            # A UTF-8 BOM read as Windows-1252 or a stray one in UTF-8 text.
-            lines = chain([first.lstrip("\ufeff")], text)
+            # A UTF-8 BOM read as Windows-1252 or a stray one in UTF-8 text. The
+            # sentinel line tells a clean end from a quote left open at the end
+            # (csv then silently returns the rest of the file as one field).
+            lines = chain([first.lstrip("\ufeff")], text, [_EOF + "\n"])
             reader = csv.reader(lines, delimiter=self.delimiter, quotechar='"', strict=False)
             previous = 0
             old_limit = csv.field_size_limit(FIELD_LIMIT)
@@ -205,6 +208,13 @@ class Table:
                             f"{self.path.name}: line {offset + reader.line_num}: {exc}"
                             " (is a quote left open?)"
                         ) from None
+                    if fields and fields[-1].rstrip("\r\n").endswith(_EOF):
+                        if fields == [_EOF]:
+                            return
+                        raise InvalidInput(
+                            f"{self.path.name}: line {offset + previous + 1}: a quoted field"
+                            ' starts in this record and never ends (an unmatched ")'
+                        )
                     yield Record(offset + previous + 1, fields)
                     previous = reader.line_num
             except UnicodeDecodeError as exc:
