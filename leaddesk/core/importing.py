@@ -464,7 +464,9 @@ class Candidate:
             keys.append(f"e:{self.email}")
         if not keys:
             # Reachable by post only: the same name at the same address.
-            keys.append(address_key(self.draft.address.strip(), self.draft.name.strip()))
+            # the name as stored: a company stands in for a missing name
+            name = self.draft.name.strip() or self.draft.company.strip()
+            keys.append(address_key(self.draft.address.strip(), name))
         self.keys = keys
 
 
@@ -600,6 +602,7 @@ class RowReader:
         draft = LeadDraft(
             name=one_line(name),
             phones=list(zip([p.raw for p in phones], labels, strict=True)),
+            email=email,
             company=one_line(v[at["company"]]),
             title=one_line(v[at["title"]]),
             address=lines(street),
@@ -899,6 +902,9 @@ class _CsvImport:
         self.progress = progress
         self.reader = RowReader(source.mapping, settings)
         self.writer = LeadWriter(now, settings)
+        # Keys a skipped duplicate row brought that its lead does not hold (an
+        # email beside a known phone). Only duplicates add to it.
+        self.aliases: dict[str, int] = {}
 
     def run(self) -> None:
         table = self.source.table
@@ -945,12 +951,15 @@ class _CsvImport:
         known = known_keys(k for c in batch for k in c.keys)
         pending: dict[str, int] = {}
         updates: list[tuple[Candidate, int]] = []
+        aliases = self.aliases
         for c in batch:
             matches = set()
             for key in c.keys:
                 matches |= known.get(key, set())
                 if key in pending:
                     matches.add(pending[key])
+                elif key in aliases:
+                    matches.add(aliases[key])
             if not matches:
                 lead_id = self.writer.add(c.draft, c.phones, c.email)
                 for key in c.keys:
@@ -958,6 +967,12 @@ class _CsvImport:
                 self.summary.imported += 1
                 continue
             target = min(matches)
+            if len(matches) == 1:
+                # The row is that lead: its other phone or email finds it too,
+                # in a later row of this file.
+                for key in c.keys:
+                    if key not in known and key not in pending:
+                        aliases[key] = target
             if self.summary.on_duplicate == "update" and len(matches) == 1:
                 updates.append((c, target))
                 for key in c.keys:
