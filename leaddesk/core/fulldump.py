@@ -443,11 +443,11 @@ class _JsonlImport:
             self.summary.first_lead_id = self.first_lead
 
 
-def _keys(record: dict[str, Any]) -> list[str]:
-    keys = [f"p:{p['e164']}" for p in record["phones"] if p["e164"]]
+def _keys(record: dict[str, Any]) -> list[tuple[str, ...]]:
+    keys = [("p", p["e164"]) for p in record["phones"] if p["e164"]]
     email = record["lead"]["email"]
     if email:
-        keys.append(f"e:{email.lower()}")
+        keys.append(("e", email.lower()))
     return keys
 
 

@@ -60,6 +60,9 @@ ON_DUPLICATE = ("skip", "update")
 _NEUTRALISED = re.compile(r"^'[=+\-@\t\r]")
 
 Progress = Callable[[int, int], None]  # (bytes read, file size)
+# What a lead is known by: ("p", e164), ("e", email), or for a lead reachable
+# by post only ("a", address, name).
+Key = tuple[str, ...]
 
 
 class ImportCancelled(LeadDeskError):
@@ -456,12 +459,12 @@ class Candidate:
     draft: LeadDraft
     phones: list[ParsedPhone]
     email: str
-    keys: list[str] = field(default_factory=list)
+    keys: list[Key] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        keys = [f"p:{p.e164}" for p in self.phones]
+        keys: list[Key] = [("p", p.e164) for p in self.phones]
         if self.email:
-            keys.append(f"e:{self.email}")
+            keys.append(("e", self.email))
         if not keys:
             # Reachable by post only: the same name at the same address.
             # the name as stored: a company stands in for a missing name
@@ -470,8 +473,8 @@ class Candidate:
         self.keys = keys
 
 
-def address_key(address: str, name: str) -> str:
-    return f"a:{address}\x1f{' '.join(name.lower().split())}"
+def address_key(address: str, name: str) -> Key:
+    return ("a", address, " ".join(name.lower().split()))
 
 
 SINGLE_FIELDS = (
@@ -728,8 +731,9 @@ def next_id(model: type[BaseModel]) -> int:
     return (model.select(peewee.fn.MAX(model.id)).scalar() or 0) + 1
 
 
-def known_keys(keys: Iterable[str], before: int | None = None) -> dict[str, set[int]]:
-    """Which leads already hold each key ("p:+1212…" / "e:dana@…"), in chunks.
+def known_keys(keys: Iterable[Key], before: int | None = None) -> dict[Key, set[int]]:
+    """Which leads already hold each key (("p", "+1212…"), ("e", "dana@…"),
+    ("a", address, name)), looked up in chunks.
 
     Written SQL through peewee's connection: peewee compiling a 900-value IN
     list costs more than the indexed lookup itself.
@@ -737,18 +741,18 @@ def known_keys(keys: Iterable[str], before: int | None = None) -> dict[str, set[
     keys = list(keys)
     db = database.obj
     lookups = (
-        ("p:", _quoted(db, Phone, "e164", "lead")),
-        ("e:", _quoted(db, Lead, "email", "id")),
+        ("p", _quoted(db, Phone, "e164", "lead")),
+        ("e", _quoted(db, Lead, "email", "id")),
     )
-    found: dict[str, set[int]] = {}
+    found: dict[Key, set[int]] = {}
     for prefix, (table, key_column, id_column) in lookups:
-        values = sorted({k[2:] for k in keys if k.startswith(prefix)})
+        values = sorted({k[1] for k in keys if k[0] == prefix})
         for chunk in _chunks(values, 900):
             marks = ", ".join([db.param] * len(chunk))
             sql = f"SELECT {key_column}, {id_column} FROM {table} WHERE {key_column} IN ({marks})"
             for value, lead_id in db.execute_sql(sql, chunk):
-                found.setdefault(prefix + value, set()).add(lead_id)
-    addresses = sorted({k[2:].split("\x1f", 1)[0] for k in keys if k.startswith("a:")})
+                found.setdefault((prefix, value), set()).add(lead_id)
+    addresses = sorted({k[1] for k in keys if k[0] == "a"})
     if addresses:
         # No index on the address (post-only leads are rare): one scan per batch that has any.
         table, address_column, name_column, id_column = _quoted(db, Lead, "address", "name", "id")
@@ -904,7 +908,7 @@ class _CsvImport:
         self.writer = LeadWriter(now, settings)
         # Keys a skipped duplicate row brought that its lead does not hold (an
         # email beside a known phone). Only duplicates add to it.
-        self.aliases: dict[str, int] = {}
+        self.aliases: dict[Key, int] = {}
 
     def run(self) -> None:
         table = self.source.table
@@ -949,7 +953,7 @@ class _CsvImport:
         if not batch:
             return
         known = known_keys(k for c in batch for k in c.keys)
-        pending: dict[str, int] = {}
+        pending: dict[Key, int] = {}
         updates: list[tuple[Candidate, int]] = []
         aliases = self.aliases
         for c in batch:
@@ -1007,6 +1011,8 @@ def parse_on_duplicate(value: str) -> str:
 def preview_lines(summary: ImportSummary, limit: int = 10) -> list[str]:
     """The summary as lines for a person: headline, then the first notes."""
     lines = [summary.headline()]
+    if summary.rejects_file:
+        lines.append(f"rejected rows written to {summary.rejects_file}")
     if summary.blank_lines:
         lines.append(f"{summary.blank_lines} blank line(s) ignored")
     for title, notes in (
@@ -1022,6 +1028,4 @@ def preview_lines(summary: ImportSummary, limit: int = 10) -> list[str]:
             )
             if total > limit:
                 lines.append(f"  … and {total - limit} more")
-    if summary.rejects_file:
-        lines.append(f"rejected rows written to {summary.rejects_file}")
     return lines

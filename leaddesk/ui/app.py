@@ -84,6 +84,7 @@ class LeadDeskApp(App[None]):
                     (keymap.get("undo", "u,ctrl+z"), "undo the last logged touch, repeatedly"),
                     ("r", "refresh the queue now"),
                     ("D", "load demo leads (empty database only)"),
+                    (keymap.get("import", "i"), "import a spreadsheet (CSV, or a JSONL export)"),
                     ("ctrl+p", "command palette"),
                     ("?", "this help"),
                     (keymap.get("quit", "q"), "quit"),

@@ -31,6 +31,7 @@ class DeskCommands(Provider):
         commands += [
             ("lead: undo last touch", screen.action_undo, "u"),
             ("queue: refresh", screen.action_reload, "r"),
+            ("data: import spreadsheet", screen.action_import_file, "i"),
             ("app: help (every key)", self.app.action_help, "?"),
         ]
         return commands

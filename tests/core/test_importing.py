@@ -296,6 +296,13 @@ def test_post_only_rows_dedupe_on_name_and_address(run, tmp_path):
     assert run(path).skipped_duplicate == 2
 
 
+def test_post_only_dedupe_holds_whatever_the_address_holds(run, tmp_path):
+    # found by the property test: a control character inside the address
+    path = write(tmp_path, "post.csv", "Name;Street\nDana;0\x1f0\nAcme;\n")
+    assert run(path).imported == 1
+    assert run(path).imported == 0
+
+
 def test_update_fills_what_the_lead_is_missing(run, make_lead, settings, now, tmp_path):
     lead_id = make_lead("Dana Whitfield", "+1 212 555 0142", company="")
     log_outcome(lead_id, "no-answer", now, settings)

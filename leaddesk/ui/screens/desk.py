@@ -66,10 +66,11 @@ EMPTY_TEXT = """\
 No leads yet.
 
   D        load 60 demo leads to try the desk
+  i        import a spreadsheet (CSV from Excel, Google, Outlook, a CRM)
   q        quit, then add your own:
 
   leaddesk add --name "Dana Whitfield" --phone "(212) 555-0142"
-  leaddesk import leads.csv          (spreadsheet import arrives soon)
+  leaddesk import leads.csv
 
 Every key is listed under ?."""
 
@@ -101,6 +102,7 @@ class DeskScreen(Screen[None]):
         Binding("u,ctrl+z", "undo", "undo", id="undo"),
         Binding("D", "demo", "demo leads", id="load-demo"),
         Binding("r", "reload", "refresh", show=False, id="refresh"),
+        Binding("i", "import_file", "import", show=False, id="import"),
     ]
 
     app: LeadDeskApp
@@ -386,3 +388,15 @@ class DeskScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.run_worker(self.reload, group="read", exclusive=True)
+
+    def action_import_file(self) -> None:
+        from leaddesk.ui.screens.import_file import ImportScreen
+
+        def done(summary) -> None:
+            if summary is None or summary.dry_run:
+                return
+            self._generation += 1
+            self.status.ok(f"{summary.file.rsplit('/', 1)[-1]}: {summary.headline()}")
+            self.run_worker(self.reload, group="read", exclusive=True)
+
+        self.app.push_screen(ImportScreen(), done)
