@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -34,7 +35,14 @@ import peewee
 import pendulum
 from pendulum import DateTime
 
-from leaddesk.core.db import atomic_write, database, insert_sql, sync_sequences, to_ms
+from leaddesk.core.db import (
+    atomic_write,
+    database,
+    from_ms,
+    insert_sql,
+    sync_sequences,
+    to_ms,
+)
 from leaddesk.core.emails import normalise_email
 from leaddesk.core.errors import InvalidInput, LeadDeskError
 from leaddesk.core.files import open_private
@@ -383,7 +391,7 @@ def parse_sheet_date(text: str, zone: str, month_first: bool) -> DateTime:
                 value = pendulum.parse(raw.replace(" ", "T", 1))
                 if isinstance(value, DateTime):
                     return value.in_timezone("UTC")
-            return pendulum.datetime(y, mo, d, hh, mm, ss, tz=tz(zone)).in_timezone(pendulum.UTC)
+            return local_instant(y, mo, d, hh, mm, ss, zone)
         for pattern, order in ((_YMD, "ymd"), (_NUMERIC, "mdy" if month_first else "dmy")):
             m = pattern.match(lower)
             if m:
@@ -422,8 +430,37 @@ def _with_time(y: int, mo: int, d: int, rest: str, zone: str, raw: str) -> DateT
             if not 1 <= hh <= 12:
                 raise InvalidInput(f"{raw!r}: {hh} is not an hour on a 12-hour clock")
             hh = hh % 12 + (12 if t.group(4) == "p" else 0)
-    # in UTC: later comparisons and conversions of a UTC value cost nothing
-    return pendulum.datetime(y, mo, d, hh, mm, ss, tz=tz(zone)).in_timezone(pendulum.UTC)
+    return local_instant(y, mo, d, hh, mm, ss, zone)
+
+
+def local_instant(y: int, mo: int, d: int, hh: int, mm: int, ss: int, zone: str) -> DateTime:
+    """A wall-clock time in `zone`, as a UTC instant (what pendulum.datetime gives).
+
+    On a day without a clock change the offset is one number: it is worked out
+    once per zone and day, not per row (pendulum takes ~5 µs a value).
+    """
+    if not (0 <= hh <= 23 and 0 <= mm <= 59 and 0 <= ss <= 59):
+        raise ValueError(f"{hh:02d}:{mm:02d}:{ss:02d} is not a time of day")
+    day = date(y, mo, d)  # ValueError for a day that does not exist
+    offset = _day_offset(zone, day)
+    if offset is None:  # the clocks change that day: pendulum's rules for gaps and folds
+        return pendulum.datetime(y, mo, d, hh, mm, ss, tz=tz(zone)).in_timezone(pendulum.UTC)
+    seconds = (day.toordinal() - _EPOCH_DAY) * 86400 + hh * 3600 + mm * 60 + ss - offset
+    return from_ms(seconds * 1000)
+
+
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+
+@lru_cache(maxsize=4096)
+def _day_offset(zone: str, day: date) -> int | None:
+    """The zone's UTC offset in seconds all through `day`, or None if it changes."""
+    start = pendulum.datetime(day.year, day.month, day.day, tz=tz(zone))
+    end = start.add(hours=23, minutes=59, seconds=59)
+    offset = start.utcoffset()
+    if offset is None or offset != end.utcoffset() or end.day != day.day:
+        return None
+    return int(offset.total_seconds())
 
 
 COUNTRIES = {
@@ -719,7 +756,16 @@ def _converter(f: peewee.Field) -> Callable[[Any], Any] | None:
     from leaddesk.core.db import UTCTimestamp
 
     if isinstance(f, UTCTimestamp):
-        return lambda v: v if v.__class__ is int else to_ms(v)
+        last: list[Any] = [None, None]  # the same `now` fills several columns of every row
+
+        def convert(v: Any) -> int:
+            if v.__class__ is int:
+                return v
+            if v is not last[0]:
+                last[0], last[1] = v, to_ms(v)
+            return last[1]
+
+        return convert
     if isinstance(f, peewee.DateField):
         return lambda v: v.isoformat() if isinstance(v, date) else v
     if isinstance(f, peewee.ForeignKeyField):

@@ -13,17 +13,21 @@ import signal
 import stat
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pendulum
 import pytest
 from core_helpers import lead_columns
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leaddesk.core.errors import InvalidInput
 from leaddesk.core.importing import (
     ImportCancelled,
     ImportSummary,
     import_file,
+    local_instant,
     open_source,
     parse_sheet_date,
 )
@@ -613,3 +617,43 @@ def test_private_rejects_even_in_a_world_readable_folder(run, tmp_path):
     os.chmod(tmp_path, 0o755)
     run("bad_rows.csv")
     assert stat.S_IMODE((tmp_path / "rejects.csv").stat().st_mode) == 0o600
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    day=st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+    clock=st.times(),
+    zone=st.sampled_from(
+        [
+            "America/New_York",
+            "America/Chicago",
+            "Europe/London",
+            "Australia/Lord_Howe",
+            "Asia/Kolkata",
+            "America/St_Johns",
+            "UTC",
+            "Pacific/Apia",
+        ]
+    ),
+)
+def test_local_instant_is_what_pendulum_says(day, clock, zone):
+    expected = pendulum.datetime(
+        day.year, day.month, day.day, clock.hour, clock.minute, clock.second, tz=zone
+    )
+    got = local_instant(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, zone)
+    # timestamps: Python calls an ambiguous time unequal to any time in another zone
+    assert got.timestamp() == expected.timestamp() and got.tzinfo == pendulum.UTC
+
+
+@pytest.mark.parametrize(
+    "wall",
+    [
+        (2026, 3, 8, 2, 30, 0),
+        (2026, 11, 1, 1, 30, 0),
+        (2026, 3, 8, 0, 0, 0),
+        (2026, 11, 1, 23, 59, 59),
+    ],
+)
+def test_local_instant_on_clock_change_days(wall):
+    expected = pendulum.datetime(*wall, tz="America/New_York")
+    assert local_instant(*wall, "America/New_York").timestamp() == expected.timestamp()
