@@ -330,7 +330,7 @@ class _JsonlImport:
                 self.rep_ids[row["id"]] = rep.id
 
     def write(self, batch: list[tuple[int, str, dict[str, Any]]]) -> None:
-        from leaddesk.core.importing import known_keys, update_lead
+        from leaddesk.core.importing import known_keys, update_leads
 
         if not batch:
             return
@@ -356,9 +356,11 @@ class _JsonlImport:
                 continue
             self.summary.imported += 1
         self.flush(batch[0][0])
-        for number, record, lead_id in updates:
-            draft, phones = _draft(record)
-            if update_lead(lead_id, draft, phones, self.now):
+        done = update_leads(
+            [(lead_id, *_draft(record)) for _, record, lead_id in updates], self.now
+        )
+        for (number, _, lead_id), changed in zip(updates, done, strict=True):
+            if changed:
                 self.summary.updated += 1
             else:
                 self._duplicate(number, [lead_id], "nothing new to update")

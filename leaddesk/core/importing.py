@@ -869,54 +869,77 @@ class LeadWriter:
             sync_sequences(self.db, (Lead,))
 
 
-def update_lead(lead_id: int, draft: LeadDraft, phones: list[ParsedPhone], now: DateTime) -> bool:
-    """`--on-duplicate update`: fill what the lead is missing; True if it changed.
+Update = tuple[int, LeadDraft, list[ParsedPhone]]  # lead id, what the row holds
+
+
+def update_leads(updates: Sequence[Update], now: DateTime) -> list[bool]:
+    """`--on-duplicate update`: fill in what each lead is missing; for each
+    update, whether it changed its lead (a lead may appear more than once).
 
     Fills company, title, email, source, interest and the first-contact date
     when the lead has none; the address (street, city, region, postcode,
     country together) when it has none; adds phone numbers it does not have
     (after its own), tags it does not have, and notes it does not already hold.
     Never overwrites or erases a value; never touches the schedule, status,
-    history, do-not-call/mail or the received time.
+    history, do-not-call/mail or the received time. The leads and their phones
+    are read in one query each, and only changed leads are written.
     """
-    lead = Lead.get_by_id(lead_id)
-    changed: list[str] = []
+    ids = sorted({lead_id for lead_id, _, _ in updates})
+    leads = {lead.id: lead for lead in Lead.select().where(Lead.id.in_(ids))}
+    phones: dict[int, list[Phone]] = {lead_id: [] for lead_id in ids}
+    for phone in Phone.select().where(Phone.lead.in_(ids)).order_by(Phone.lead, Phone.position):
+        phones[phone.lead_id].append(phone)
+    changed: set[int] = set()
+    results = []
+    for lead_id, draft, parsed in updates:
+        did = _fill(leads[lead_id], draft, parsed, phones[lead_id])
+        results.append(did)
+        if did:
+            changed.add(lead_id)
+    for lead_id in sorted(changed):
+        lead = leads[lead_id]
+        lead.updated_at = now
+        lead.save()
+        for phone in phones[lead_id]:
+            if phone.id is None:
+                phone.save()
+        if lead.call_zones:
+            ZoneSet.insert(key=lead.call_zones).on_conflict_ignore().execute()
+    return results
+
+
+def _fill(lead: Lead, draft: LeadDraft, parsed: list[ParsedPhone], existing: list[Phone]) -> bool:
+    """Fill `lead` (and append to `existing`) in memory; True if anything changed."""
+    changed = False
     for name in ("company", "title", "email", "source", "interest", "first_contact_on"):
         value = getattr(draft, name)
         if value and not getattr(lead, name):
             setattr(lead, name, value)
-            changed.append(name)
+            changed = True
     if draft.address and not (lead.address or lead.city):
         for name in ("address", "city", "region", "postcode", "country"):
             setattr(lead, name, getattr(draft, name))
-            changed.append(name)
+        changed = True
     if draft.tags:
         have = [t.strip() for t in lead.tags.split(",") if t.strip()]
         new = [t for t in (t.strip() for t in draft.tags.split(",")) if t and t not in have]
         if new:
             lead.tags = ", ".join([*have, *new])[:200]
-            changed.append("tags")
+            changed = True
     if draft.notes and draft.notes not in lead.notes:
         lead.notes = f"{lead.notes}\n{draft.notes}".strip()[:20_000]
-        changed.append("notes")
-    existing = list(lead.phones.order_by(Phone.position))
+        changed = True
     have_numbers = {p.e164 for p in existing}
+    labels = dict(zip([p.e164 for p in parsed], [label for _, label in draft.phones], strict=True))
+    added = [p for p in parsed if p.e164 not in have_numbers]
     position = max((p.position for p in existing), default=-1) + 1
-    labels = dict(zip([p.e164 for p in phones], [label for _, label in draft.phones], strict=True))
-    added = [p for p in phones if p.e164 not in have_numbers]
-    for parsed in added:
-        Phone.create(
-            lead=lead,
-            position=position,
-            label=labels[parsed.e164],
-            raw=parsed.raw,
-            e164=parsed.e164,
-        )
-        position += 1
+    for offset, phone in enumerate(added):
+        existing.append(
+            Phone(lead=lead.id, position=position + offset, label=labels[phone.e164],
+                  raw=phone.raw, e164=phone.e164)
+        )  # fmt: skip
     if added and lead.timezone_source != "manual":
-        zone = resolve_zone(
-            lead.tz_override, [p.e164 for p in existing if not p.bad] + [p.e164 for p in added]
-        )
+        zone = resolve_zone(lead.tz_override, [p.e164 for p in existing if not p.bad])
         key = zone_key(zone.call_zones)
         if (zone.timezone, zone.source, key) != (
             lead.timezone,
@@ -924,13 +947,7 @@ def update_lead(lead_id: int, draft: LeadDraft, phones: list[ParsedPhone], now: 
             lead.call_zones,
         ):
             lead.timezone, lead.timezone_source, lead.call_zones = zone.timezone, zone.source, key
-            ZoneSet.insert(key=key).on_conflict_ignore().execute()
-            changed.append("timezone")
-    if not changed and not added:
-        return False
-    lead.updated_at = now
-    lead.save()
-    return True
+    return changed or bool(added)
 
 
 class _CsvImport:
@@ -1030,8 +1047,9 @@ class _CsvImport:
                 continue
             self._duplicate(c, sorted(matches))
         self.writer.flush()
-        for c, lead_id in updates:
-            if update_lead(lead_id, c.draft, c.phones, self.now):
+        done = update_leads([(lead_id, c.draft, c.phones) for c, lead_id in updates], self.now)
+        for (c, lead_id), changed in zip(updates, done, strict=True):
+            if changed:
                 self.summary.updated += 1
             else:
                 self._duplicate(c, [lead_id], "nothing new to update")
