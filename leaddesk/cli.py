@@ -432,7 +432,7 @@ def import_(env: Env, file, dry_run, overrides, on_duplicate, rejects_path, enco
         else:
             click.echo(f"{source.path.name}: leaddesk JSONL export (every field kept)")
     env.open()
-    with _progress_bar(source.size, "importing") as progress:
+    with _ProgressBar(source.size, "importing") as progress:
         summary = import_file(
             source,
             now,
@@ -451,7 +451,7 @@ def import_(env: Env, file, dry_run, overrides, on_duplicate, rejects_path, enco
         click.echo("dry run: nothing was written")
 
 
-class _progress_bar:
+class _ProgressBar:
     """click's progress bar on stderr when it is a terminal, else nothing."""
 
     def __init__(self, total: int, label: str) -> None:

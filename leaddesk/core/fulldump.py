@@ -426,23 +426,18 @@ class _JsonlImport:
                 rows = [{"key": k} for k in sorted(self.zone_keys)]
                 ZoneSet.insert_many(rows).on_conflict_ignore().execute()
                 self.zone_keys.clear()
-        except peewee.IntegrityError as exc:
+        except Exception as exc:
+            # the driver's own IntegrityError (sqlite3, psycopg2): raw executemany
+            if type(exc).__name__ != "IntegrityError":
+                raise
             raise InvalidInput(
                 f"records from line {near_line} on clash with rows already there: {exc}"
             ) from None
-        except Exception as exc:  # sqlite3.IntegrityError is not peewee's
-            if "constraint" in str(exc).lower():
-                raise InvalidInput(
-                    f"records from line {near_line} on clash with rows already there: {exc}"
-                ) from None
-            raise
 
     def finish(self) -> None:
         from leaddesk.core.db import sync_sequences
 
         sync_sequences(database.obj, (Rep, Lead, Phone, Touch, Appointment))
-        if self.summary.imported and self.keep_ids is False:
-            self.summary.first_lead_id = self.first_lead
 
 
 def _keys(record: dict[str, Any]) -> list[tuple[str, ...]]:

@@ -57,7 +57,7 @@ from leaddesk.core.services import (
     require_name,
 )
 from leaddesk.core.settings import Settings
-from leaddesk.core.tabular import Record, Table, _trim
+from leaddesk.core.tabular import Record, Table, trim_trailing
 from leaddesk.core.tz import tz
 from leaddesk.core.when import MONTHS
 
@@ -100,7 +100,6 @@ class ImportSummary:
     blank_lines: int = 0
     warnings: int = 0
     rejects_file: str | None = None
-    first_lead_id: int | None = None
     rejects: list[RowNote] = field(default_factory=list)
     duplicates: list[RowNote] = field(default_factory=list)
     warning_notes: list[RowNote] = field(default_factory=list)
@@ -573,8 +572,8 @@ class RowReader:
         """A candidate, or the reason the row is rejected."""
         cells = record.fields
         width = self.width
-        if len(cells) > width and len(_trim(cells)) > width:
-            extra = len(_trim(cells)) - width
+        if len(cells) > width and len(trim_trailing(cells)) > width:
+            extra = len(trim_trailing(cells)) - width
             return (
                 f"{extra} more value{'s' if extra > 1 else ''} than the header has columns"
                 " (a delimiter inside an unquoted field?)"
@@ -1002,8 +1001,6 @@ class _CsvImport:
                     self.progress(table.position, size)
         self._batch(batch)
         self.writer.finish()
-        if self.writer.next > self.writer.first:
-            self.summary.first_lead_id = self.writer.first
         if self.progress:
             self.progress(size, size)
 
@@ -1064,12 +1061,6 @@ class _CsvImport:
         if len(lead_ids) > 1:
             text = f"matches several leads ({shown}); not merged"
         self.summary.note("duplicate", c.line, text)
-
-
-def parse_on_duplicate(value: str) -> str:
-    if value not in ON_DUPLICATE:
-        raise InvalidInput(f"on duplicate {value!r}: use skip or update")
-    return value
 
 
 def preview_lines(summary: ImportSummary, limit: int = 10) -> list[str]:

@@ -106,16 +106,16 @@ def detect_delimiter(sample: str) -> str:
             continue
         if not records:
             continue
-        width = len(_trim(records[0]))
+        width = len(trim_trailing(records[0]))
         rows = records[1:-1] or records[1:]  # the last may be cut by the sample
-        same = sum(1 for r in rows if len(_trim(r)) <= width and len(r) >= width) if rows else 1
-        score = (width > 1, same / max(len(rows), 1), width)
+        fits = [len(r) >= width and len(trim_trailing(r)) <= width for r in rows]
+        score = (width > 1, sum(fits) / len(fits) if fits else 1.0, width)
         if score > best_score:
             best, best_score = delimiter, score
     return best
 
 
-def _trim(fields: list[str]) -> list[str]:
+def trim_trailing(fields: list[str]) -> list[str]:
     """Without trailing empty cells (Excel pads rows to the widest one)."""
     end = len(fields)
     while end and not fields[end - 1].strip():

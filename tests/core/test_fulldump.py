@@ -145,3 +145,16 @@ def test_damaged_records_are_rejected_with_their_line(store, now, settings, tmp_
     assert "another lead" in reasons[4]
     rejected = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rejected[0] == "line,reason,record" and rejected[1].startswith("2,")
+
+
+def test_an_export_repeating_ids_is_refused_whole(store, now, settings, tmp_path):
+    out = io.StringIO()
+    add_lead(LeadDraft(name="Dana", phones=[("+1 212 555 0142", "")]), now, settings)
+    export_jsonl(out, now)
+    record = out.getvalue().splitlines()[1]
+    close_store()
+    open_store(str(tmp_path / "fresh.db"))
+    path = write_export(tmp_path, record, record)
+    with pytest.raises(InvalidInput, match="clash with rows already there"):
+        import_file(open_source(path), now, settings, rejects_path=tmp_path / "r.csv")
+    assert Lead.select().count() == 0
