@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
+import peewee
 from pendulum import DateTime
 
 from leaddesk.core.db import atomic_write
@@ -98,35 +99,52 @@ def write_output(
 # --- CSV --------------------------------------------------------------------------
 
 
-def _lead_chunks(statuses: Sequence[str]) -> Iterator[list[Lead]]:
+def _lead_chunks(statuses: Sequence[str]) -> Iterator[list[dict[str, Any]]]:
+    # dicts, not model instances: a model per row costs more than the query
     last = 0
     while True:
         where = Lead.id > last
         if statuses:
             where &= Lead.status.in_(list(statuses))
-        leads = list(Lead.select().where(where).order_by(Lead.id).limit(CHUNK))
+        leads = list(Lead.select().where(where).order_by(Lead.id).limit(CHUNK).dicts())
         if not leads:
             return
         yield leads
-        last = leads[-1].id
+        last = leads[-1]["id"]
 
 
-def _phones(ids: list[int]) -> dict[int, list[Phone]]:
-    out: dict[int, list[Phone]] = {}
-    for p in Phone.select().where(Phone.lead.in_(ids)).order_by(Phone.lead, Phone.position):
-        out.setdefault(p.lead_id, []).append(p)
+def _phones(ids: list[int]) -> dict[int, list[tuple[str, str, bool, str]]]:
+    """(e164, label, bad, raw) of each lead's phones, in their order."""
+    out: dict[int, list[tuple[str, str, bool, str]]] = {}
+    query = (
+        Phone.select(Phone.lead, Phone.e164, Phone.label, Phone.bad, Phone.raw)
+        .where(Phone.lead.in_(ids))
+        .order_by(Phone.lead, Phone.position)
+        .tuples()
+    )
+    for lead_id, e164, label, bad, raw in query:
+        out.setdefault(lead_id, []).append((e164, label, bool(bad), raw))
     return out
 
 
-def _last_touches(ids: list[int]) -> dict[int, Touch]:
-    out: dict[int, Touch] = {}
+def _last_touches(ids: list[int]) -> dict[int, tuple[DateTime, str, str]]:
+    """Each lead's latest touch by the rep (not the 'received' one): (at, channel, outcome).
+
+    One probe of the (lead, at) index per lead, not every touch of the chunk.
+    """
+    inner = Touch.alias()
+    latest = inner.select(peewee.fn.MAX(inner.at)).where(
+        (inner.lead == Touch.lead) & (inner.outcome != "received")
+    )
     query = (
         Touch.select(Touch.lead, Touch.at, Touch.channel, Touch.outcome)
-        .where(Touch.lead.in_(ids) & (Touch.outcome != "received"))
-        .order_by(Touch.lead, Touch.at.desc(), Touch.id.desc())
+        .where(Touch.lead.in_(ids) & (Touch.outcome != "received") & (Touch.at == latest))
+        .order_by(Touch.lead, Touch.id.desc())
+        .tuples()
     )
-    for t in query:
-        out.setdefault(t.lead_id, t)
+    out: dict[int, tuple[DateTime, str, str]] = {}
+    for lead_id, at, channel, outcome in query:
+        out.setdefault(lead_id, (at, channel, outcome))
     return out
 
 
@@ -140,30 +158,31 @@ def export_csv(out: IO[str], settings: Settings, statuses: Sequence[str] = ()) -
     writer.writerow(CSV_COLUMNS)
     count = 0
     for leads in _lead_chunks(statuses):
-        ids = [lead.id for lead in leads]
+        ids = [lead["id"] for lead in leads]
         phones = _phones(ids)
         touches = _last_touches(ids)
         for lead in leads:
-            own = phones.get(lead.id, [])
-            good = [p for p in own if not p.bad]
-            zone = lead.timezone or settings.rep_timezone
-            last = touches.get(lead.id)
+            own = phones.get(lead["id"], [])
+            good = [e164 for e164, _, bad, _ in own if not bad]
+            zone = lead["timezone"] or settings.rep_timezone
+            last = touches.get(lead["id"])
             last_text = ""
             if last is not None:
-                spec = OUTCOMES.get(last.outcome)
-                last_text = f"{last.channel}: {spec.label if spec else last.outcome}"
+                spec = OUTCOMES.get(last[2])
+                last_text = f"{last[1]}: {spec.label if spec else last[2]}"
             listed = "; ".join(
-                p.e164 + (f" ({p.label})" if p.label else "") + (" bad" if p.bad else "")
-                for p in own
+                e164 + (f" ({label})" if label else "") + (" bad" if bad else "")
+                for e164, label, bad, _ in own
             )
+            due = lead["next_due_at"]
             row = (
-                lead.id, lead.name, lead.company, lead.title, good[0].e164 if good else "",
-                listed, lead.email, lead.address, lead.city, lead.region, lead.postcode,
-                lead.country, zone, lead.status, lead.attempts, lead.no_count,
-                int(lead.do_not_call), int(lead.do_not_mail), lead.source, lead.interest,
-                lead.tags, _iso(lead.received_at), _iso(last.at if last else None), last_text,
-                _iso(lead.next_due_at), _iso(lead.next_due_at, zone),
-                lead.next_channel if lead.next_due_at else "", lead.notes,
+                lead["id"], lead["name"], lead["company"], lead["title"],
+                good[0] if good else "", listed, lead["email"], lead["address"], lead["city"],
+                lead["region"], lead["postcode"], lead["country"], zone, lead["status"],
+                lead["attempts"], lead["no_count"], int(lead["do_not_call"]),
+                int(lead["do_not_mail"]), lead["source"], lead["interest"], lead["tags"],
+                _iso(lead["received_at"]), _iso(last[0] if last else None), last_text,
+                _iso(due), _iso(due, zone), lead["next_channel"] if due else "", lead["notes"],
             )  # fmt: skip
             writer.writerow([neutralise(v) for v in row])
             count += 1
@@ -206,11 +225,9 @@ def export_ics(out: IO[str], now: DateTime, settings: Settings) -> int:
         )
         event.add("summary", f"Call back {who}" if a.kind == "callback" else f"Appointment: {who}")
         lines = []
-        for p in phones.get(lead.id, []):
-            if not p.bad:
-                lines.append(
-                    f"phone: {pretty(p.e164) or p.raw}" + (f" ({p.label})" if p.label else "")
-                )
+        for e164, label, bad, raw in phones.get(lead.id, []):
+            if not bad:
+                lines.append(f"phone: {pretty(e164) or raw}" + (f" ({label})" if label else ""))
         if lead.email:
             lines.append(f"email: {lead.email}")
         if a.note:
