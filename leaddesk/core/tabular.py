@@ -138,6 +138,7 @@ class Table:
         self.size = self.path.stat().st_size
         if self.size == 0:
             raise InvalidInput(f"{self.path} is empty")
+        _refuse_workbooks(self.path)
         self.encoding = encoding or detect_encoding(self.path)
         try:
             codecs.lookup(self.encoding)
@@ -223,6 +224,22 @@ class Table:
                 ) from None
             finally:
                 csv.field_size_limit(old_limit)
+
+
+WORKBOOK_MAGIC = {
+    b"PK\x03\x04": "a spreadsheet workbook (.xlsx or .ods)",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
+}
+
+
+def _refuse_workbooks(path: Path) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    for magic, what in WORKBOOK_MAGIC.items():
+        if head == magic:
+            raise InvalidInput(
+                f"{path.name} is {what}, not a CSV file: save it as CSV (UTF-8) and import that"
+            )
 
 
 def _delimiter(text: str) -> str:

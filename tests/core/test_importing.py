@@ -515,6 +515,7 @@ def test_a_column_that_loses_to_a_better_one_is_listed_as_not_imported(tmp_path)
         ("empty.csv", "", "is empty"),
         ("blank.csv", "\n\n  \n", "no header row"),
         ("names_only.csv", "Phone\n(212) 555-0142\n", "no name or company column"),
+        ("leads.xlsx", "PK\x03\x04rest of a zip", "is a spreadsheet workbook .* save it as CSV"),
     ],
 )
 def test_files_that_cannot_be_imported_are_refused_whole(run, tmp_path, file, text, message):
