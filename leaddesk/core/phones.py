@@ -58,7 +58,7 @@ def parse_phone(raw: str, default_region: str = "US") -> ParsedPhone:
 # "(212) 555-0142", "212.555.0142", "+1 212 555 0142", "1-212-555-0142": the
 # North American shapes most lead lists hold. A shortcut to the same
 # PhoneNumber `phonenumbers.parse` builds (tests/core/test_phones_fast.py
-# checks they agree), at a tenth of its cost — a tenth of a 100k-row import.
+# checks they agree): ~1 µs instead of ~10 µs, a second of a 100k-row import.
 _NANP_SHAPE = re.compile(r"(?:\+1|1)?[ .\-]?\(?([2-9]\d\d)\)?[ .\-]?(\d{3})[ .\-]?(\d{4})")
 _NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
 
@@ -121,10 +121,9 @@ def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
         return region, phonenumbers.number_type(number)
     nsn = phonenumbers.national_significant_number(number)
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code, ())
-    region, kind = None, None
-    if len(regions) == 1:
-        region = regions[0]
-    for code in regions if len(regions) > 1 else ():
+    region, kind = (regions[0] if len(regions) == 1 else None), None
+    for code in regions if region is None else ():
+        # as phonenumbers' _region_code_for_number_from_list, keeping the type
         metadata = PhoneMetadata.metadata_for_region(code.upper(), None)
         if metadata is None:
             continue
