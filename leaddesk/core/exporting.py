@@ -99,18 +99,26 @@ def write_output(
 # --- CSV --------------------------------------------------------------------------
 
 
-def _lead_chunks(statuses: Sequence[str]) -> Iterator[list[dict[str, Any]]]:
-    # dicts, not model instances: a model per row costs more than the query
+def lead_id_chunks(statuses: Sequence[str] = (), size: int = CHUNK) -> Iterator[list[int]]:
+    """Every lead id (with one of `statuses`, if given), in order, `size` at a time
+    (keyset paging: each chunk is one index range, however deep)."""
     last = 0
     while True:
         where = Lead.id > last
         if statuses:
             where &= Lead.status.in_(list(statuses))
-        leads = list(Lead.select().where(where).order_by(Lead.id).limit(CHUNK).dicts())
-        if not leads:
+        query = Lead.select(Lead.id).where(where).order_by(Lead.id).limit(size)
+        ids = [i for (i,) in query.tuples()]
+        if not ids:
             return
-        yield leads
-        last = leads[-1]["id"]
+        yield ids
+        last = ids[-1]
+
+
+def _lead_chunks(statuses: Sequence[str]) -> Iterator[list[dict[str, Any]]]:
+    # dicts, not model instances: a model per row costs more than the query
+    for ids in lead_id_chunks(statuses):
+        yield list(Lead.select().where(Lead.id.in_(ids)).order_by(Lead.id).dicts())
 
 
 def _phones(ids: list[int]) -> dict[int, list[tuple[str, str, bool, str]]]:

@@ -162,17 +162,10 @@ def export_jsonl(out: IO[str], now: DateTime, statuses: Sequence[str] = ()) -> i
 
 
 def _lead_chunks(statuses: Sequence[str]) -> Iterator[list[dict[str, Any]]]:
-    last = 0
-    while True:
-        where = Lead.id > last
-        if statuses:
-            where &= Lead.status.in_(list(statuses))
-        query = Lead.select(Lead.id).where(where).order_by(Lead.id).limit(CHUNK)
-        ids = [i for (i,) in query.tuples()]
-        if not ids:
-            return
+    from leaddesk.core.exporting import lead_id_chunks
+
+    for ids in lead_id_chunks(statuses, CHUNK):
         yield list(_select_raw(Lead, Lead.id.in_(ids), [Lead.id]))
-        last = ids[-1]
 
 
 def _by_lead(model: type[BaseModel], ids: list[int]) -> dict[int, list[dict[str, Any]]]:
