@@ -55,6 +55,8 @@ TARGET_DUE_RATIO = 3.0
 TARGET_KEY_MS = 50.0
 TARGET_STATS_MS = 300.0
 TARGET_SEARCH_MS = 50.0  # per keystroke in the find screen
+TARGET_IMPORT_ROWS = 100_000
+TARGET_IMPORT_S = 10.0
 
 
 # --- timing helpers -----------------------------------------------------------
@@ -641,6 +643,26 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def run_import(rows: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The spreadsheet import (bench/imports.py): a generated file of `rows` rows
+    and one of a tenth of that, each into an empty store in a fresh process."""
+    from bench.imports import bench_import
+
+    results = bench_import((rows // 10, rows))
+    checks = []
+    if rows >= TARGET_IMPORT_ROWS:
+        seconds = results[str(rows)]["first"]["seconds"]
+        checks.append(
+            {
+                "what": f"import of {rows:,} spreadsheet rows (seconds)",
+                "value": seconds,
+                "target": f"< {TARGET_IMPORT_S:g} s",
+                "pass": seconds < TARGET_IMPORT_S,
+            }
+        )
+    return results, checks
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, dict):
         if "skipped" in value:
@@ -727,6 +749,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--rebuild", action="store_true", help="refill cached stores")
     parser.add_argument("--no-ui", action="store_true", help="skip the Textual keypress figure")
+    parser.add_argument("--no-import", action="store_true", help="skip the spreadsheet import")
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = max(args.runs, 8)
@@ -739,9 +762,16 @@ def main(argv: list[str] | None = None) -> int:
         "results": results,
         "targets": targets(results),
     }
+    if not args.no_import:
+        report["import"], import_targets = run_import(10_000 if args.quick else TARGET_IMPORT_ROWS)
+        report["targets"] += import_targets
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(table(results))
+    if "import" in report:
+        from bench.imports import table as import_table
+
+        print("\n" + import_table(report["import"]))
     if not report["targets"]:
         print(f"\n(targets apply at {TARGET_SIZE:,} leads: run without --quick)")
     else:

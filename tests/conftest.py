@@ -50,11 +50,13 @@ def cli(tmp_path):
     db = tmp_path / "cli.db"
     runner = CliRunner()
 
-    def run(*args: str, now: str | None = CLI_NOW, db_path: str | None = None):
+    def run(
+        *args: str, now: str | None = CLI_NOW, db_path: str | None = None, input: str | None = None
+    ):
         argv = ["--db", db_path or str(db), "--config", str(config)]
         if now is not None:
             argv += ["--now", now]
-        return runner.invoke(main, [*argv, *args], env={"LEADDESK_DB": None})
+        return runner.invoke(main, [*argv, *args], env={"LEADDESK_DB": None}, input=input)
 
     yield run
     close_store()

@@ -23,6 +23,11 @@ CORE_AND_CLI = [
     "leaddesk.core.sessions",
     "leaddesk.core.stats",
     "leaddesk.core.stats_text",
+    "leaddesk.core.importing",
+    "leaddesk.core.fulldump",
+    "leaddesk.core.exporting",
+    "leaddesk.core.backup",
+    "icalendar",
     "leaddesk.cli",
 ]
 FORBIDDEN = ["textual", "rich"]

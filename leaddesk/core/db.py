@@ -12,7 +12,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -261,3 +261,31 @@ _URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@]+@", 
 def mask_secrets(text: str) -> str:
     """Mask the password of every database URL inside a message or log line."""
     return _URL_PASSWORD.sub(r"\g<head>***@", text)
+
+
+def insert_sql(model: type[BaseModel], fields: Sequence[str], db: peewee.Database) -> str:
+    """INSERT for `fields` of `model`, in `db`'s quoting and placeholder style.
+
+    For bulk writes with `executemany` on `db.connection()` (FACTS.md: ~10x
+    faster than peewee's insert_many).
+    """
+    ctx = db.get_sql_context()
+    table = ctx.sql(peewee.Entity(model._meta.table_name)).query()[0]
+    columns = ", ".join(
+        db.get_sql_context().sql(peewee.Entity(model._meta.fields[f].column_name)).query()[0]
+        for f in fields
+    )
+    marks = ", ".join([db.param] * len(fields))
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+
+
+def sync_sequences(db: peewee.Database, models: Sequence[type[BaseModel]]) -> None:
+    """After rows were inserted with explicit ids: move each PostgreSQL serial past them."""
+    if is_sqlite(db):
+        return
+    for model in models:
+        table = model._meta.table_name
+        db.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+            f'(SELECT MAX(id) FROM "{table}"))'
+        )

@@ -31,7 +31,7 @@ import peewee
 import pendulum
 from pendulum import DateTime
 
-from leaddesk.core.db import atomic_write, database, from_ms, is_sqlite, to_ms
+from leaddesk.core.db import atomic_write, database, from_ms, insert_sql, sync_sequences, to_ms
 from leaddesk.core.models import (
     TIER_NEW,
     TIER_NURTURE,
@@ -912,18 +912,6 @@ APPOINTMENT_COLUMNS = (
 )  # fmt: skip
 
 
-def insert_sql(model: type[BaseModel], fields: Sequence[str], db: peewee.Database) -> str:
-    """INSERT for `fields` of `model`, in `db`'s quoting and placeholder style."""
-    ctx = db.get_sql_context()
-    table = ctx.sql(peewee.Entity(model._meta.table_name)).query()[0]
-    columns = ", ".join(
-        db.get_sql_context().sql(peewee.Entity(model._meta.fields[f].column_name)).query()[0]
-        for f in fields
-    )
-    marks = ", ".join([db.param] * len(fields))
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-
-
 class _Writer:
     """Turns templates and identities into rows, with ids assigned here."""
 
@@ -1013,14 +1001,7 @@ class _Writer:
         keys = sorted(self.zone_keys)
         if keys:
             ZoneSet.insert_many([{"key": k} for k in keys]).on_conflict_ignore().execute()
-        if not is_sqlite(self.db):
-            # Ids were given explicitly: move each serial sequence past them.
-            for model in self.next:
-                table = model._meta.table_name
-                self.db.execute_sql(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                    f'(SELECT MAX(id) FROM "{table}"))'
-                )
+        sync_sequences(self.db, tuple(self.next))
 
 
 def _before(lead_json: str, closed: list[int], bad_phone: int | None) -> str:

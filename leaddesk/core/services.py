@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import peewee as pw
 from pendulum import DateTime
@@ -152,6 +152,21 @@ def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
     return parsed
 
 
+def require_name(draft: LeadDraft) -> None:
+    if not _clean(draft.name, "name", 200) and not _clean(draft.company, "company", 200):
+        raise InvalidInput("a lead needs a name (or a company)")
+
+
+def check_draft_fields(draft: LeadDraft) -> None:
+    """The time zone and the length of every text field (phones and email aside)."""
+    if draft.tz_override:
+        _zone_name(draft.tz_override)
+    for f in ("company", *SHORT_FIELDS):
+        _clean(getattr(draft, f), f, 200)
+    _clean(draft.address, "address")
+    _clean(draft.notes, "notes", 20_000)
+
+
 def _phone(raw: str, where: str, settings: Settings) -> ParsedPhone:
     try:
         return parse_phone(raw, settings.default_region)
@@ -196,20 +211,42 @@ def add_lead(draft: LeadDraft, now: DateTime, settings: Settings) -> int:
     return atomic_write(write)
 
 
-def _insert_lead(
-    draft: LeadDraft, phones: list[ParsedPhone], now: DateTime, settings: Settings
-) -> int:
+@dataclass(frozen=True)
+class NewLead:
+    """The rows one new lead becomes — shared by `add_lead` and bulk imports."""
+
+    lead: dict[str, Any]  # Lead field name -> value (no id)
+    phones: list[dict[str, Any]]  # Phone field name -> value (no id, no lead)
+    received: dict[str, Any]  # the "received" system Touch (no id, no lead)
+
+    @property
+    def zone_key(self) -> str:
+        return self.lead["call_zones"]
+
+
+def new_lead_rows(
+    draft: LeadDraft,
+    phones: list[ParsedPhone],
+    now: DateTime,
+    settings: Settings,
+    email: str | None = None,
+) -> NewLead:
+    """A validated draft as the rows of a new lead, due at once (speed to lead).
+
+    `email` is the draft's address already normalised, when the caller has it.
+    """
     received = draft.received_at or now
     zone = resolve_zone(draft.tz_override, [p.e164 for p in phones])
     state = new_lead_state(received, has_phone=bool(phones))
-    email = normalise_email(draft.email)
+    if email is None:
+        email = normalise_email(draft.email)
     if not phones:
         channel = "email" if email else ("letter" if draft.address.strip() else "")
         state = replace(state, next_channel=channel, has_phone=False)
         if not channel:
             state = replace(state, next_due_at=None)
     country = draft.country.strip().upper() or (phones[0].region if phones else "")
-    lead = Lead.create(
+    lead = dict(
         name=draft.name.strip() or draft.company.strip(),
         company=draft.company.strip(),
         title=draft.title.strip(),
@@ -238,13 +275,24 @@ def _insert_lead(
         updated_at=now,
     )
     labels = [label for raw, label in draft.phones if raw.strip()]
-    for position, (parsed, label) in enumerate(zip(phones, labels, strict=True)):
-        Phone.create(lead=lead, position=position, label=label, raw=parsed.raw, e164=parsed.e164)
-    ZoneSet.insert(key=lead.call_zones).on_conflict_ignore().execute()
+    phone_rows = [
+        dict(position=position, label=label, raw=parsed.raw, e164=parsed.e164)
+        for position, (parsed, label) in enumerate(zip(phones, labels, strict=True))
+    ]
     via = f" ({draft.source.strip()})" if draft.source.strip() else ""
-    Touch.create(
-        lead=lead, at=received, channel="system", outcome="received", note=f"received{via}"
-    )
+    touch = dict(at=received, channel="system", outcome="received", note=f"received{via}")
+    return NewLead(lead, phone_rows, touch)
+
+
+def _insert_lead(
+    draft: LeadDraft, phones: list[ParsedPhone], now: DateTime, settings: Settings
+) -> int:
+    rows = new_lead_rows(draft, phones, now, settings)
+    lead = Lead.create(**rows.lead)
+    for phone in rows.phones:
+        Phone.create(lead=lead, **phone)
+    ZoneSet.insert(key=rows.zone_key).on_conflict_ignore().execute()
+    Touch.create(lead=lead, **rows.received)
     return lead.id
 
 

@@ -82,7 +82,10 @@ def percent(part: int, whole: int) -> str:
 # were not UTF-8), which cannot be written at all. Letters of right-to-left
 # scripts, emoji and combining marks are text and stay.
 CONTROLS = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    # a carriage return only as part of a CRLF line end (CSV written to stdout):
+    # alone it would send the cursor back over what the line already showed
+    r"|\r(?!\n)"
 )
 CONTROL_MARK = "\N{REPLACEMENT CHARACTER}"
 

@@ -50,6 +50,7 @@ PALETTE: list[PaletteCommand] = [
     PaletteCommand("call: stop the call timer", "cancel_call", "call-cancel"),
     PaletteCommand("session: start/stop", "session", "session"),
     PaletteCommand("stats: your numbers", "stats", "stats"),
+    PaletteCommand("data: import spreadsheet", "import_file", "import"),
     PaletteCommand("lead: add", "lead_add", "lead-add"),
     PaletteCommand("lead: edit", "lead_edit", "lead-edit"),
     PaletteCommand("lead: note", "note", "note"),

@@ -22,7 +22,7 @@ HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("Lead", ("lead-add", "lead-edit", "note", "lead-close-lost", "lead-do-not-mail")),
     ("Calls, sessions, your numbers", ("dial", "call-cancel", "session", "stats")),
     ("Find", ("find", "lead-list")),
-    ("Desk", ("undo", "refresh", "load-demo")),
+    ("Desk", ("undo", "refresh", "load-demo", "import")),
     ("App", ("help", "command-palette", "quit")),
     ("In the forms and lists", ("form-", "find-", "list-", "note-", "picker-", "help-")),
 ]

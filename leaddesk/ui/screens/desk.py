@@ -92,10 +92,11 @@ No leads yet.
 
   D        load 60 demo leads to try the desk
   A        add a lead
+  i        import a spreadsheet (CSV from Excel, Google, Outlook, a CRM)
   q        quit, then add your own:
 
   leaddesk add --name "Dana Whitfield" --phone "(212) 555-0142"
-  leaddesk import leads.csv          (spreadsheet import arrives soon)
+  leaddesk import leads.csv
 
 Every key is listed under ?."""
 
@@ -218,6 +219,14 @@ class DeskScreen(Screen[None]):
         ),
         Binding("F", "stats", "stats", show=False, tooltip="your numbers", id="stats"),
         *lead_bindings(),
+        Binding(
+            "i",
+            "import_file",
+            "import",
+            show=False,
+            tooltip="import a spreadsheet (CSV, or a JSONL export)",
+            id="import",
+        ),
     ]
 
     app: LeadDeskApp
@@ -919,3 +928,15 @@ class DeskScreen(Screen[None]):
         self._note_target = None
         self.status.ok(result.summary)
         await self.reload(full=False)
+
+    def action_import_file(self) -> None:
+        from leaddesk.ui.screens.import_file import ImportScreen
+
+        def done(summary) -> None:
+            if summary is None or summary.dry_run:
+                return
+            self._generation += 1
+            self.status.ok(f"{summary.file.rsplit('/', 1)[-1]}: {summary.headline()}")
+            self.run_worker(self.reload, group="read", exclusive=True)
+
+        self.app.push_screen(ImportScreen(), done)
