@@ -53,6 +53,10 @@ TARGET_SIZE = 100_000
 TARGET_DUE_MS = 2.0
 TARGET_DUE_RATIO = 3.0
 TARGET_KEY_MS = 50.0
+TARGET_STATS_MS = 300.0
+TARGET_SEARCH_MS = 50.0  # per keystroke in the find screen
+TARGET_IMPORT_ROWS = 100_000
+TARGET_IMPORT_S = 10.0
 
 
 # --- timing helpers -----------------------------------------------------------
@@ -273,6 +277,14 @@ def bench_log_outcome(runs: int) -> dict[str, Any]:
     return {"log_outcome": summary(logs), "undo_last": summary(undos), "leads": len(rows)}
 
 
+def bench_change_check(runs: int) -> dict[str, Any]:
+    """What the desk pays every CHANGE_CHECK_SECONDS to learn whether another
+    program wrote to the file (it reloads only then, or when the minute turns)."""
+    from leaddesk.core.store import change_token
+
+    return summary(timed(change_token, runs))
+
+
 def bench_lead_view(size: int, runs: int) -> dict[str, Any]:
     from leaddesk.core.leads import lead_view
 
@@ -280,6 +292,102 @@ def bench_lead_view(size: int, runs: int) -> dict[str, Any]:
     ids = [rng.randint(1, size) for _ in range(runs + 10)]
     it = iter(ids)
     return summary(timed(lambda: lead_view(next(it), NOW, SETTINGS), runs))
+
+
+def bench_stats(runs: int) -> dict[str, Any]:
+    """Your numbers (`F`, `leaddesk stats`) and the session header, on the whole store.
+
+    A session is started two hours before NOW (untimed) so the report has its
+    four periods and the header its live session count, as during a session.
+    """
+    from leaddesk.core import stats
+    from leaddesk.core.sessions import current_session, start_session, your_numbers
+
+    start_session(NOW.subtract(hours=2), SETTINGS, goal=60)
+    rep = stats.rep_of(SETTINGS)
+    found = stats.periods(NOW, SETTINGS.rep_timezone, session_start=NOW.subtract(hours=2))
+    starts = [p.start for p in found]
+    days = stats.day_starts(NOW, SETTINGS.rep_timezone)
+    month = starts[2]
+    heavy = max(runs // 15, 10)
+    report = your_numbers(NOW, SETTINGS)
+    parts = {
+        "daily_tallies (30 days, 1 statement)": lambda: stats.daily_tallies(rep, days, NOW),
+        "speed_to_lead (every period)": lambda: stats.speed_to_lead(starts, NOW),
+        "abandoned (every period)": lambda: stats.abandoned(starts, NOW),
+        "by_hour (30 days)": lambda: stats.by_hour(rep, month, NOW),
+        "attempts_before_connect (30 days)": lambda: stats.attempts_before_connect(rep, month, NOW),
+        "pipeline": stats.pipeline,
+        "overdue_promises": lambda: stats.overdue_promises(NOW),
+    }
+    return {
+        "report": summary(timed(lambda: your_numbers(NOW, SETTINGS), heavy, 2)),
+        "parts": {name: summary(timed(fn, heavy, 2)) for name, fn in parts.items()},
+        "session_header": summary(timed(lambda: current_session(NOW, SETTINGS), runs // 4, 3)),
+        "touches_30_days": report.period("days30").tally.dials,
+        "session_dials": report.period("session").tally.dials,
+    }
+
+
+def search_keystrokes(size: int, leads: int = 12) -> list[tuple[str, str]]:
+    """(kind, text) for every keystroke of typing real names, companies, numbers in
+    several formats, email fragments and note words from the store, letter by letter."""
+    from leaddesk.core.db import database
+
+    db = database.obj
+    rng = random.Random(11)
+    queries: list[tuple[str, str]] = []
+    for lead_id in rng.sample(range(1, size + 1), leads):
+        name, company, email = db.execute_sql(
+            "SELECT name, company, email FROM lead WHERE id = ?", (lead_id,)
+        ).fetchone()
+        queries.append(("name", name))
+        if company:
+            queries.append(("company", company.split()[0]))
+        if email:
+            queries.append(("email", email.split("@")[1][:10]))
+        phone = db.execute_sql("SELECT e164 FROM phone WHERE lead_id = ?", (lead_id,)).fetchone()
+        if phone and phone[0].startswith("+1"):
+            digits = phone[0][2:]
+            queries.append(("phone", digits))
+            queries.append(("phone", f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"))
+            queries.append(("phone", f"{digits[3:6]}-{digits[6:]}"))
+    notes = [row[0] for row in db.execute_sql(
+        "SELECT DISTINCT note FROM touch WHERE note != '' AND channel != 'system' LIMIT 6"
+    )]  # fmt: skip
+    queries += [("note", note[:18]) for note in notes]
+    return [(kind, text[:n]) for kind, text in queries for n in range(1, len(text) + 1)]
+
+
+def bench_search(size: int) -> dict[str, Any]:
+    """`search.search` as the find screen runs it: once per keystroke (30 results)."""
+    from leaddesk.core.search import LikeEngine, search
+
+    strokes = search_keystrokes(size)
+    for _kind, text in strokes[:20]:  # warm-up
+        search(text, 30)
+    by_kind: dict[str, list[float]] = {}
+    every: list[float] = []
+    slowest = (0.0, "")
+    for kind, text in strokes:
+        start = time.perf_counter()
+        search(text, 30)
+        took = time.perf_counter() - start
+        by_kind.setdefault(kind, []).append(took)
+        every.append(took)
+        slowest = max(slowest, (took, text))
+    like = LikeEngine()
+    like_samples = [
+        statistics.median(timed(lambda t=text: search(t, 30, engine=like), 3, 1))
+        for _, text in strokes[:: max(len(strokes) // 25, 1)]
+    ]
+    return {
+        "keystrokes": len(strokes),
+        "per_keystroke": summary(every),
+        "by_kind": {kind: summary(samples) for kind, samples in by_kind.items()},
+        "slowest": {"ms": round(slowest[0] * 1000, 3), "text": slowest[1]},
+        "like_fallback": summary(like_samples),
+    }
 
 
 def bench_keypress(db_path: Path, now: DateTime, presses: int = 30) -> dict[str, Any]:
@@ -376,6 +484,88 @@ def bench_keypress(db_path: Path, now: DateTime, presses: int = 30) -> dict[str,
         close_store()
 
 
+def bench_find_keys(db_path: Path, now: DateTime, size: int) -> dict[str, Any]:
+    """A key typed in the find screen (`/`) until its results are painted, in the app.
+
+    The clock starts when the screen starts the search for the changed text
+    (its handler's first step) and stops at the end of the first paint after
+    the results for that text were listed. Typed
+    key by key (name, phone digits in several formats, email, note words).
+    """
+    try:
+        from textual.screen import Screen
+
+        from leaddesk.ui.app import make_app
+        from leaddesk.ui.screens import find
+    except ImportError as exc:
+        return {"skipped": f"skipped (UI not importable: {exc})"}
+    from leaddesk.core.clock import FixedClock
+    from leaddesk.core.store import close_store, open_store
+
+    open_store(str(db_path))
+    strokes = search_keystrokes(size, leads=3)
+    marks: dict[str, float] = {}
+    original_search = find.FindScreen._search
+    original_paint = Screen._compositor_refresh
+
+    def search(self: Any, text: str) -> Any:
+        # (the @on handler is registered at class creation: hook what it calls)
+        marks.clear()
+        marks["key"] = time.perf_counter()
+        return original_search(self, text)
+
+    def paint(self: Any) -> None:
+        original_paint(self)
+        screen = self.app.screen
+        if (
+            "key" in marks
+            and "painted" not in marks
+            and isinstance(screen, find.FindScreen)
+            and screen.searched == screen.query_one("#find-text").value
+        ):
+            marks["painted"] = time.perf_counter()
+
+    async def run() -> dict[str, Any]:
+        app = make_app(SETTINGS, FixedClock(now), str(db_path))
+        samples: list[float] = []
+        async with app.run_test(size=(120, 35)) as pilot:
+
+            async def settle(predicate: Callable[[], bool]) -> None:
+                for _ in range(400):
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                    if predicate():
+                        return
+                raise TimeoutError("the find screen never showed its results")
+
+            await settle(lambda: app.screen.query("#detail").first().lead_id is not None)
+            previous = ""
+            for _kind, text in strokes:
+                if not text.startswith(previous) or not isinstance(app.screen, find.FindScreen):
+                    if isinstance(app.screen, find.FindScreen):
+                        await pilot.press("escape")
+                    await pilot.press("slash")
+                    await settle(lambda: isinstance(app.screen, find.FindScreen))
+                    previous = ""
+                key = text[len(previous) :]
+                await pilot.press(*["space" if c == " " else c for c in key])
+                await settle(lambda: "painted" in marks)
+                samples.append(marks["painted"] - marks["key"])
+                previous = text
+        return {"key_to_results_painted": summary(samples)}
+
+    find.FindScreen._search = search
+    Screen._compositor_refresh = paint
+    try:
+        return asyncio.run(run())
+    except Exception as exc:  # report a mismatch, never crash the whole bench
+        return {"skipped": f"skipped (find screen does not match the benchmark: {exc!r})"}
+    finally:
+        find.FindScreen._search = original_search
+        Screen._compositor_refresh = original_paint
+        close_store()
+
+
 def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[str, Any]:
     from leaddesk.core.store import close_store, open_store
 
@@ -389,10 +579,14 @@ def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[s
         result.update(bench_queue(runs))
         result.update(bench_log_outcome(runs))
         result["lead_view"] = bench_lead_view(size, runs)
+        result["stats"] = bench_stats(runs)
+        result["search"] = bench_search(size)
+        result["change_check"] = bench_change_check(runs)
     finally:
         close_store()
     if ui:
         result["keypress"] = bench_keypress(work, NOW)
+        result["find_keys"] = bench_find_keys(work, NOW, size)
     for leftover in OUT.glob(f"work-{size}.db*"):
         leftover.unlink()
     return result
@@ -447,7 +641,8 @@ def bench_engine(runs: int) -> dict[str, Any]:
     """The team hot paths on the open store: a rep's DUE page (mine+pool, others'
     claims skipped), log-outcome (+ undo), claim and release, the change token."""
     from leaddesk.core.queue import band_counts, due_rows, new_lead_cut, open_zone_keys
-    from leaddesk.core.team import change_token, claim, release, scope_for
+    from leaddesk.core.store import change_token
+    from leaddesk.core.team import claim, release, scope_for
 
     keys = open_zone_keys(NOW, SETTINGS)
     cut = new_lead_cut(NOW, SETTINGS)
@@ -549,6 +744,16 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         ("due query / same SQL in raw sqlite3", due["ratio"], f"≤ {TARGET_DUE_RATIO}×",
          due["ratio"] <= TARGET_DUE_RATIO),
     ]  # fmt: skip
+    report = r.get("stats", {}).get("report")
+    if report:
+        median = report["median_ms"]
+        checks.append(("stats report (F, leaddesk stats)", median, f"≤ {TARGET_STATS_MS} ms",
+                       median <= TARGET_STATS_MS))  # fmt: skip
+    found = r.get("search", {}).get("per_keystroke")
+    if found:
+        p95 = found["p95_ms"]
+        checks.append(("search per keystroke (p95)", p95, f"≤ {TARGET_SEARCH_MS} ms",
+                       p95 <= TARGET_SEARCH_MS))  # fmt: skip
     key = r.get("keypress", {}).get("key_to_next_lead_painted")
     label = "outcome key → next lead painted"
     if key:
@@ -560,6 +765,26 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         {"what": what, "value": value, "target": target, "pass": ok}
         for what, value, target, ok in checks
     ]
+
+
+def run_import(rows: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The spreadsheet import (bench/imports.py): a generated file of `rows` rows
+    and one of a tenth of that, each into an empty store in a fresh process."""
+    from bench.imports import bench_import
+
+    results = bench_import((rows // 10, rows))
+    checks = []
+    if rows >= TARGET_IMPORT_ROWS:
+        seconds = results[str(rows)]["first"]["seconds"]
+        checks.append(
+            {
+                "what": f"import of {rows:,} spreadsheet rows (seconds)",
+                "value": seconds,
+                "target": f"< {TARGET_IMPORT_S:g} s",
+                "pass": seconds < TARGET_IMPORT_S,
+            }
+        )
+    return results, checks
 
 
 def _cell(value: Any) -> str:
@@ -605,6 +830,29 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     row("log_outcome (1 transaction)", lambda r: r["log_outcome"])
     row("undo_last", lambda r: r["undo_last"])
     row("lead_view (detail + history)", lambda r: r["lead_view"])
+    row("stats report (4 periods, every figure)", lambda r: r["stats"]["report"])
+    for part in (
+        "daily_tallies (30 days, 1 statement)",
+        "speed_to_lead (every period)",
+        "abandoned (every period)",
+        "by_hour (30 days)",
+        "attempts_before_connect (30 days)",
+        "pipeline",
+        "overdue_promises",
+    ):
+        row(f"  stats: {part}", lambda r, part=part: r["stats"]["parts"][part])
+    row(
+        "calls in the 30 days / in the session",
+        lambda r: f"{r['stats']['touches_30_days']:,} / {r['stats']['session_dials']:,}",
+    )
+    row("session header (current_session)", lambda r: r["stats"]["session_header"])
+    row("search, per keystroke (all kinds)", lambda r: r["search"]["per_keystroke"])
+    for kind in ("name", "company", "email", "phone", "note"):
+        row(f"  search: {kind}", lambda r, k=kind: r["search"]["by_kind"][k])
+    row("search, slowest keystroke (ms)", lambda r: r["search"]["slowest"]["ms"])
+    row("search, LIKE fallback (reference)", lambda r: r["search"]["like_fallback"])
+    row("find screen: key → results painted", lambda r: r["find_keys"]["key_to_results_painted"])
+    row("change check (another writer?)", lambda r: r["change_check"])
     row("key 'n' → next lead in the panes", lambda r: r["keypress"]["key_to_next_lead_in_panes"])
     row("key 'n' → next lead painted", lambda r: r["keypress"]["key_to_next_lead_painted"])
     row("(pilot press+pause, for reference)", lambda r: r["keypress"]["pilot_press_pause_overhead"])
@@ -628,6 +876,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-team", action="store_true", help="skip PostgreSQL beside SQLite (team mode)"
     )
+    parser.add_argument("--no-import", action="store_true", help="skip the spreadsheet import")
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = max(args.runs, 8)
@@ -645,11 +894,18 @@ def main(argv: list[str] | None = None) -> int:
         "targets": targets(results),
         "team": team,
     }
+    if not args.no_import:
+        report["import"], import_targets = run_import(10_000 if args.quick else TARGET_IMPORT_ROWS)
+        report["targets"] += import_targets
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(table(results))
     if team:
         print(team_table(team["size"], team))
+    if "import" in report:
+        from bench.imports import table as import_table
+
+        print("\n" + import_table(report["import"]))
     if not report["targets"]:
         print(f"\n(targets apply at {TARGET_SIZE:,} leads: run without --quick)")
     else:

@@ -6,7 +6,7 @@ the desk opens, so `leaddesk due` stays quick.
 
 from __future__ import annotations
 
-import json
+import os
 import sqlite3
 import sys
 from dataclasses import dataclass, replace
@@ -17,12 +17,15 @@ import click
 import peewee
 
 from leaddesk import __version__, paths
-from leaddesk.config import load_settings
+from leaddesk.config import ConfigError, load_settings
 from leaddesk.core.clock import Clock, FixedClock, ShiftedClock, SystemClock
-from leaddesk.core.db import mask_url, sqlite_error_message
-from leaddesk.core.errors import InvalidInput, LeadDeskError
+from leaddesk.core.db import mask_secrets, mask_url, sqlite_error_message
+from leaddesk.core.errors import InvalidInput, LeadDeskError, StoreError
 from leaddesk.core.settings import Settings
+from leaddesk.core.text import one_line
 from leaddesk.core.when import parse_instant, parse_when
+from leaddesk.logs import log_file, logger, setup_logging
+from leaddesk.output import guarded, json_text
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Env:
     now_text: str | None
     settings: Settings
     warnings: list[str]
+    config_path: Path | None = None
+    config_error: str | None = None  # only `doctor` runs with a broken config
 
     def clock(self, *, running: bool = False) -> Clock:
         if self.now_text is None:
@@ -45,27 +50,71 @@ class Env:
 
 
 class LeadDeskGroup(click.Group):
-    """Turns every expected failure into one line on stderr and exit 1."""
+    """Turns every expected failure into one line on stderr and exit 1.
+
+    The line goes to the log file too, with the traceback where there is one;
+    anything a terminal would obey is neutralised in everything printed, by
+    us or by click.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        setup_logging()
+        with guarded():
+            return super().main(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            _usage(exc)
+            raise  # pragma: no cover (_usage exits)
 
     def invoke(self, ctx: click.Context) -> Any:
         target = ctx.params.get("db") or ""
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            _usage(exc)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except StoreError as exc:
+            _fail(str(exc), exc)
         except LeadDeskError as exc:
             _fail(str(exc))
         except (sqlite3.Error, peewee.PeeweeException) as exc:
-            _fail(sqlite_error_message(exc, target or "(default)"))
+            _fail(sqlite_error_message(exc, target or "(default)"), exc)
+        except BrokenPipeError:
+            # The reader went away (`leaddesk due | head`): nothing to say.
+            sys.stdout = sys.__stdout__ = open(os.devnull, "w")  # noqa: SIM115
+            sys.exit(1)
         except OSError as exc:
-            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), exc)
+        except OverflowError as exc:
+            _fail(f"a number is out of range ({exc})")
+        except Exception as exc:
+            where = log_file()
+            _fail(f"internal error: {type(exc).__name__}: {exc} (details in {where})", exc, 70)
 
 
-def _fail(message: str) -> None:
+def _usage(exc: click.UsageError) -> None:
+    """click's usage errors, in one line like every other error."""
+    command = exc.ctx.command_path if exc.ctx else "leaddesk"
+    _fail(f"{exc.format_message()} (see {command} --help)", code=2)
+
+
+def _fail(message: str, exc: BaseException | None = None, code: int = 1) -> None:
+    # One line, whatever the input quoted in it held.
+    message = one_line(mask_secrets(message))
+    if exc is None:
+        logger.warning("%s", message)
+    else:
+        logger.error("%s", message, exc_info=exc)
     click.echo(f"leaddesk: {message}", err=True)
-    sys.exit(1)
+    sys.exit(code)
 
 
 def _json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    click.echo(json_text(data))
 
 
 def iso(at: Any) -> str | None:
@@ -106,13 +155,20 @@ def main(
 
     Without a command, opens the desk.
     """
-    settings, warnings = load_settings(config_path or paths.config_file())
+    config_path = config_path or paths.config_file()
+    try:
+        settings, warnings = load_settings(config_path)
+        config_error = None
+    except ConfigError as exc:
+        if ctx.invoked_subcommand != "doctor":
+            raise
+        settings, warnings, config_error = Settings(), [], str(exc)
     if rep_name is not None:
         if not rep_name.strip():
             raise InvalidInput("--rep needs a name")
         settings = replace(settings, rep_name=rep_name.strip())
     target = db or settings.team.database or paths.default_database()
-    env = Env(target, now_text, settings, warnings)
+    env = Env(target, now_text, settings, warnings, config_path, config_error)
     ctx.obj = env
     if now_text is not None:
         env.clock()  # reject a bad --now before anything else
@@ -179,7 +235,7 @@ def _lead_id(text: str) -> int:
         value = int(text.lstrip("#"))
     except ValueError:
         raise InvalidInput(f"{text!r} is not a lead id (a number, e.g. 42)") from None
-    if value <= 0:
+    if not 0 < value < 2**63:
         raise InvalidInput(f"{text!r} is not a lead id (a number, e.g. 42)")
     return value
 
@@ -189,7 +245,9 @@ def _lead_id(text: str) -> int:
 @click.argument("outcome")
 @click.option("--next", "next_text", metavar="WHEN", help="Next contact: 'thu 3pm', ISO, …")
 @click.option("--note", default="")
-@click.option("--duration", type=click.IntRange(min=0), default=None, help="Call seconds.")
+@click.option(
+    "--duration", type=click.IntRange(min=0, max=86_400), default=None, help="Call seconds."
+)
 @click.option("--yes", "confirmed", is_flag=True, help="Close as lost even before 8 attempts.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
@@ -316,13 +374,20 @@ def undo(env: Env, as_json):
     env.open()
     result = undo_last(now, env.settings)
     if as_json:
-        _json({"lead_id": result.lead_id, "name": result.name, "outcome": result.outcome})
+        _json(
+            {
+                "lead_id": result.lead_id,
+                "name": result.name,
+                "outcome": result.outcome,
+                "touch_id": result.touch_id,
+            }
+        )
     else:
         click.echo(result.summary)
 
 
 @main.command()
-@click.option("--days", type=click.IntRange(min=1), required=True, help="Business days.")
+@click.option("--days", type=click.IntRange(min=1, max=365), required=True, help="Business days.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
 def shift(env: Env, days, as_json):
@@ -346,7 +411,7 @@ def shift(env: Env, days, as_json):
 
 
 @main.command()
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1, max=10_000_000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
 def due(env: Env, limit, as_json):
@@ -496,6 +561,41 @@ def show(env: Env, lead, as_json):
 
 
 @main.command()
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(min=1, max=200), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def find(env: Env, text, limit, as_json):
+    """Find leads by name, company, phone digits (any formatting), email or notes."""
+    from leaddesk.core.search import search
+
+    env.open()
+    hits = search(text, limit)
+    if as_json:
+        _json(
+            [
+                {
+                    "id": h.lead_id,
+                    "name": h.name,
+                    "company": h.company,
+                    "status": h.status,
+                    "field": h.field,
+                    "excerpt": h.excerpt,
+                }
+                for h in hits
+            ]
+        )
+        return
+    if not hits:
+        click.echo(f"no lead matches {text!r}")
+        return
+    for h in hits:
+        name = f"{h.name} · {h.company}" if h.company else h.name
+        where = f"{h.field} {h.excerpt}".rstrip() if h.field != "name" else ""
+        click.echo(f"#{h.lead_id:<6} {name[:40]:<40} {h.status:<11} {where}".rstrip())
+
+
+@main.command()
 @click.option("--leads", type=click.IntRange(min=1, max=2_000_000), default=60, show_default=True)
 @click.option("--seed", type=int, default=None, help="Repeatable data.")
 @pass_env
@@ -509,11 +609,268 @@ def demo(env: Env, leads, seed):
     click.echo(f"added {made} demo leads to {mask_url(env.target)}")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+@main.command()
+@click.option("--since", "since_text", metavar="DATE", help="Also a period from DATE (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def stats(env: Env, since_text, as_json):
+    """Your numbers: today, this week, 30 days (and the running session).
+
+    Dials, connects, contact rate, voicemails, appointments, wins, speed to
+    lead, leads abandoned after two or fewer attempts; best hour to call,
+    dials before a connect, pipeline, overdue promises, 30-day dials.
+    """
+    from leaddesk.core.sessions import your_numbers
+    from leaddesk.core.stats_text import report_json, report_lines, since_date
+
+    now = env.clock().now()
+    since = since_date(since_text, now, env.settings.rep_timezone) if since_text else None
+    env.open()
+    report = your_numbers(now, env.settings, since)
+    if as_json:
+        _json(report_json(report))
+    else:
+        for line in report_lines(report):
+            click.echo(line)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def doctor(env: Env, as_json):
+    """Versions, paths, the database's schema and integrity, config problems.
+
+    Changes nothing; exits 1 when it finds a problem.
+    """
+    from leaddesk.doctor import as_text, diagnose
+
+    report = diagnose(env.target, env.config_path or paths.config_file(), env.config_error,
+                      env.warnings)  # fmt: skip
+    if as_json:
+        _json(report.as_dict())
+    else:
+        for line in as_text(report):
+            click.echo(line)
+    if not report.healthy:
+        sys.exit(1)
+
+
+# --- spreadsheets in and out ---------------------------------------------------------
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show exactly what would happen; write nothing.")
+@click.option(
+    "--map",
+    "overrides",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Map a column yourself (e.g. 'Cell=phone:mobile', 'Fax=ignore'); repeatable.",
+)
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(["skip", "update"]),
+    default="skip",
+    show_default=True,
+    help="A row with the phone or email of a lead already there: skip it, or fill in "
+    "what that lead is missing.",
+)
+@click.option(
+    "--rejects",
+    "rejects_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where rejected rows go (default: FILE's name + .rejects.csv, beside it).",
+)
+@click.option("--encoding", default=None, help="Read as this encoding instead of detecting it.")
+@click.option("--delimiter", default=None, help="comma, semicolon, tab or one character.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_env
+def import_(env: Env, file, dry_run, overrides, on_duplicate, rejects_path, encoding, delimiter,
+            as_json):  # fmt: skip
+    """Import leads from a spreadsheet (CSV, semicolon or tab separated) or a
+    leaddesk JSONL export. The whole file is imported or none of it."""
+    from leaddesk.core.importing import import_file, open_source, preview_lines
+
+    now = env.clock().now()
+    source = open_source(file, overrides=overrides, encoding=encoding, delimiter=delimiter)
+    if not as_json:
+        if source.mapping is not None:
+            click.echo(f"{source.path.name} ({source.table.description}); columns:")
+            for line in source.mapping.lines():
+                click.echo(f"  {line}")
+        else:
+            click.echo(f"{source.path.name}: leaddesk JSONL export (every field kept)")
+    env.open()
+    with _ProgressBar(source.size, "importing") as progress:
+        summary = import_file(
+            source,
+            now,
+            env.settings,
+            dry_run=dry_run,
+            on_duplicate=on_duplicate,
+            rejects_path=rejects_path,
+            progress=progress,
+        )
+    if as_json:
+        _json(summary.as_json())
+        return
+    for line in preview_lines(summary):
+        click.echo(line)
+    if dry_run:
+        click.echo("dry run: nothing was written")
+
+
+class _ProgressBar:
+    """click's progress bar on stderr when it is a terminal, else nothing."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total = total
+        self.label = label
+        self.bar: Any = None
+        self.done = 0
+
+    def __enter__(self):
+        if not sys.stderr.isatty() or self.total < 1_000_000:
+            return None
+        self.bar = click.progressbar(length=self.total, label=self.label, file=sys.stderr)
+        self.bar.__enter__()
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        self.bar.update(max(done - self.done, 0))
+        self.done = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "ics"]),
+    default="csv",
+    show_default=True,
+)
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write here (default: stdout).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    help="Only leads with this status (repeatable, or comma-separated).",
+)
+@click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 BOM (for Excel).")
+@pass_env
+def export(env: Env, fmt, output, statuses, bom):
+    """Export leads: csv (one row per lead), jsonl (everything, re-importable)
+    or ics (upcoming appointments and callbacks for your calendar)."""
+    from leaddesk.core.exporting import check_statuses, export_csv, export_ics, write_output
+    from leaddesk.core.fulldump import export_jsonl
+
+    now = env.clock().now()
+    wanted = check_statuses(statuses)
+    if fmt == "ics" and wanted:
+        raise InvalidInput("--status does not apply to --format ics")
+    env.open()
+    if fmt == "csv":
+        written = write_output(output, lambda out: export_csv(out, env.settings, wanted), bom=bom)
+    elif fmt == "jsonl":
+        written = write_output(output, lambda out: export_jsonl(out, now, wanted))
+    else:
+        written = write_output(output, lambda out: export_ics(out, now, env.settings))
+    if written.path:
+        what = "events" if fmt == "ics" else "leads"
+        click.echo(f"exported {written.count} {what} to {written.path}", err=True)
+
+
+@main.command()
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write here (default: stdout).")
+@click.option(
+    "--until", "until_text", default=None, metavar="WHEN", help="Due by then (default: now)."
+)
+@click.option(
+    "--mark-sent", is_flag=True, help="Log every letter listed as sent (one transaction)."
+)
+@click.option("--bom", is_flag=True, help="Start with a UTF-8 BOM (for Excel / Word mail merge).")
+@pass_env
+def letters(env: Env, output, until_text, mark_sent, bom):
+    """Letters due: a mail-merge CSV of leads whose next step is a letter."""
+    from leaddesk.core.exporting import take_letters, write_letters, write_output
+
+    now = env.clock().now()
+    until = now
+    if until_text:
+        until = parse_when(
+            until_text, now, env.settings.rep_timezone, env.settings.rules.morning_hour
+        )
+    env.open()
+
+    def produce(out) -> int:
+        done = take_letters(
+            until, now, env.settings, mark_sent=mark_sent, write=lambda ls: write_letters(out, ls)
+        )
+        return len(done)
+
+    written = write_output(output, produce, bom=bom)
+    verb = "logged as sent" if mark_sent else "due (not logged; --mark-sent logs them)"
+    where = f" → {written.path}" if written.path else ""
+    click.echo(f"{written.count} letter(s) {verb}{where}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@pass_env
+def backup(env: Env, file, as_json):
+    """A consistent copy of the database in FILE (safe while the desk runs)."""
+    from leaddesk.core.backup import backup_store
+
+    env.open()
+    made = backup_store(file)
+    if as_json:
+        _json({"file": made.path, "leads": made.leads, "touches": made.touches,
+               "bytes": made.bytes, "schema": made.schema})  # fmt: skip
+    else:
+        click.echo(f"backed up {made.leads} leads, {made.touches} touches to {made.path}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_env
+def restore(env: Env, file, yes):
+    """Replace the database with the backup FILE (a copy of the current one is kept)."""
+    from leaddesk.core.backup import inspect_store_file, restore_store
+
+    now = env.clock().now()
+    inspect_store_file(file)  # refuse a bad file before creating anything
+    env.open()
+
+    def confirm(incoming, current, aside) -> bool:
+        if yes:
+            return True
+        click.echo(f"restore {incoming.path}: {incoming.leads} leads, {incoming.touches} touches")
+        click.echo(f"replacing {current.path}: {current.leads} leads, {current.touches} touches")
+        click.echo(f"(the current database is copied to {aside} first)")
+        return click.confirm("replace it?", default=False, err=True)
+
+    result = restore_store(file, now, confirm)
+    if result is None:
+        _fail("restore cancelled: nothing changed")
+        return
+    click.echo(
+        f"restored {result.restored.leads} leads from {file}; "
+        f"the previous database ({result.previous.leads} leads) is at {result.aside}"
+    )
 
 
 # Team mode: claim, release, assign, reps (leaddesk/cli_team.py).
 from leaddesk.cli_team import register  # noqa: E402
 
 register(main)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

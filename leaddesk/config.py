@@ -80,6 +80,8 @@ DEFAULT_CONFIG = """\
 
 [dialer]
 # command = "xdg-open {tel}"   # {tel} = tel:+12125550142, {e164} = +12125550142
+# command = "copy"            # never run a program: copy the number to the clipboard
+# (default: the desktop's tel: handler where one is registered, else copy)
 
 [team]
 # database = "postgresql://ana@db.example.com/leads"   # one shared database for the team
@@ -96,8 +98,38 @@ _DURATION = re.compile(r"^(\d+)\s*(m|min|h|d|w)?$")
 _UNIT_MINUTES = {None: 1, "m": 1, "min": 1, "h": 60, "d": 1440, "w": 10080}
 
 
-def _where(path: Path, key: str) -> str:
-    return f"{path}: [{key.split('.')[0]}] {key}"
+def _where(path: Path, key: str, text: str = "") -> str:
+    """`config.toml, line 12: rules.busy_retry_minutes` — the line when it can be found."""
+    line = key_line(text, key)
+    return f"{path}, line {line}: {key}" if line else f"{path}: {key}"
+
+
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*=""")
+
+
+def _dotted(name: str) -> str:
+    parts = re.findall(r""""([^"]*)"|'([^']*)'|([^.\s]+)""", name)
+    return ".".join(next(p for p in groups if p) for groups in parts)
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The line (1-based) that sets `key` ("rules.morning_hour") in TOML `text`;
+    else the line of its table header; None when neither is found."""
+    table, header_line = "", None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if match := _HEADER.match(line):
+            table = _dotted(match.group(1))
+            if table == key:
+                header_line = number
+            continue
+        if match := _KEY.match(line):
+            name = _dotted(match.group(1))
+            if (f"{table}.{name}" if table else name) == key:
+                return number
+    if header_line is None and "." in key:
+        return key_line(text, key.rsplit(".", 1)[0])
+    return header_line
 
 
 def _parse_windows(text: str, where: str) -> tuple[tuple[time, time], ...]:
@@ -151,33 +183,35 @@ def load_settings(path: Path | None) -> tuple[Settings, list[str]]:
     if path is None or not path.exists():
         return base, []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
-    return settings_from_dict(data, path, base)
+    return settings_from_dict(data, path, base, text)
 
 
 def settings_from_dict(
-    data: dict[str, Any], path: Path, base: Settings | None = None
+    data: dict[str, Any], path: Path, base: Settings | None = None, text: str = ""
 ) -> tuple[Settings, list[str]]:
+    """Settings from parsed TOML; `text` (the file's source) lets errors name lines."""
     settings = base or Settings()
     warnings: list[str] = []
     known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team"}
     for key in data:
         if key not in known:
-            warnings.append(f"{path}: unknown section [{key}] ignored")
+            warnings.append(f"{_where(path, key, text)}: unknown section [{key}] ignored")
 
     def table(name: str) -> dict[str, Any]:
         value = data.get(name, {})
         if not isinstance(value, dict):
-            raise ConfigError(f"{path}: {name} must be a table ([{name}])")
+            raise ConfigError(f"{_where(path, name, text)}: must be a table ([{name}])")
         return value
 
     rep = table("rep")
     for key, value in rep.items():
-        where = _where(path, f"rep.{key}")
+        where = _where(path, f"rep.{key}", text)
         if key not in ("name", "timezone", "default_region"):
             warnings.append(f"{where}: unknown key ignored")
             continue
@@ -196,7 +230,7 @@ def settings_from_dict(
 
     hours = dict(settings.calling_hours)
     for key, value in table("calling_hours").items():
-        where = _where(path, f"calling_hours.{key}")
+        where = _where(path, f"calling_hours.{key}", text)
         if key == "holidays":
             settings = replace(settings, holidays=_parse_countries(value, where))
             continue
@@ -207,12 +241,13 @@ def settings_from_dict(
             raise ConfigError(f"{where}: must be a string like '08:00-21:00' or ''")
         hours[key] = _parse_windows(value, where)
     if not any(hours.values()):
-        raise ConfigError(f"{path}: [calling_hours] closes every day; no call could be placed")
+        where = _where(path, "calling_hours", text)
+        raise ConfigError(f"{where}: closes every day; no call could be placed")
     settings = replace(settings, calling_hours=hours)
 
     rules = settings.rules
     for key, value in table("rules").items():
-        where = _where(path, f"rules.{key}")
+        where = _where(path, f"rules.{key}", text)
         if not hasattr(Rules, key):
             warnings.append(f"{where}: unknown key ignored")
             continue
@@ -226,7 +261,7 @@ def settings_from_dict(
     cadences = dict(settings.cadences)
     default_cadence = settings.default_cadence
     for name, spec in table("cadences").items():
-        where = _where(path, f"cadences.{name}")
+        where = _where(path, f"cadences.{name}", text)
         if name == "default":
             if not isinstance(spec, str) or not spec.strip():
                 raise ConfigError(f'{where}: must name a cadence, like "new-lead"')
@@ -242,22 +277,21 @@ def settings_from_dict(
         cadences[name] = Cadence(name, parsed)
     if default_cadence not in cadences:
         known = ", ".join(sorted(cadences))
-        raise ConfigError(
-            f"{_where(path, 'cadences.default')}: no cadence named {default_cadence!r} ({known})"
-        )
+        where = _where(path, "cadences.default", text)
+        raise ConfigError(f"{where}: no cadence named {default_cadence!r} ({known})")
     settings = replace(settings, cadences=cadences, default_cadence=default_cadence)
 
     keys = {}
     for key, value in table("keys").items():
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f'{_where(path, "keys." + key)}: must be a key like "n"')
+            raise ConfigError(f'{_where(path, "keys." + key, text)}: must be a key like "n"')
         keys[key] = value.strip()
     settings = replace(settings, keys=keys)
 
     dialer = table("dialer")
     if "command" in dialer:
         if not isinstance(dialer["command"], str):
-            raise ConfigError(f"{_where(path, 'dialer.command')}: must be a string")
+            raise ConfigError(f"{_where(path, 'dialer.command', text)}: must be a string")
         settings = replace(settings, dialer=dialer["command"])
     settings = replace(settings, team=_team(table("team"), path, settings.team, warnings))
     return settings, warnings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_log_path
 
 APP = "leaddesk"
 
@@ -21,3 +21,7 @@ def config_file() -> Path:
 
 def default_database() -> str:
     return str(data_dir() / "leaddesk.db")
+
+
+def log_dir() -> Path:
+    return user_log_path(APP, appauthor=False)

@@ -34,6 +34,45 @@ NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
 NY_PHONE = "+1 212 555 0142"  # America/New_York
 
 
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory, monkeypatch) -> None:
+    """No test reads or writes the real user's data, config or log folders
+    (subprocesses inherit this environment)."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.delenv("LEADDESK_DB", raising=False)
+    monkeypatch.delenv("LEADDESK_CONFIG", raising=False)
+
+
+# The same instant for the command line: Monday 14:00 in New York.
+CLI_NOW = "2026-11-23T14:00:00-05:00"
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """run(*args, now=CLI_NOW) -> click Result, against tmp_path/cli.db and a fixed config."""
+    from click.testing import CliRunner
+
+    from leaddesk.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
+    db = tmp_path / "cli.db"
+    runner = CliRunner()
+
+    def run(
+        *args: str, now: str | None = CLI_NOW, db_path: str | None = None, input: str | None = None
+    ):
+        argv = ["--db", db_path or str(db), "--config", str(config)]
+        if now is not None:
+            argv += ["--now", now]
+        return runner.invoke(main, [*argv, *args], env={"LEADDESK_DB": None}, input=input)
+
+    yield run
+    close_store()
+
+
 @pytest.fixture
 def now() -> DateTime:
     """A fixed weekday afternoon: every US zone's calling window is open."""

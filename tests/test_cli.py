@@ -10,32 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from leaddesk.cli import main
-from leaddesk.core.store import close_store
 
 # Monday 2026-11-23, 14:00 in New York.
 NOW = "2026-11-23T14:00:00-05:00"
 OFFSET = re.compile(r"[+-]\d\d:\d\d$")
-
-
-@pytest.fixture
-def cli(tmp_path):
-    """run(*args, now=NOW) -> click Result, against a temp db and a fixed config."""
-    config = tmp_path / "config.toml"
-    config.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
-    db = tmp_path / "cli.db"
-    runner = CliRunner()
-
-    def run(*args: str, now: str | None = NOW, db_path: str | None = None):
-        argv = ["--db", db_path or str(db), "--config", str(config)]
-        if now is not None:
-            argv += ["--now", now]
-        return runner.invoke(main, [*argv, *args], env={"LEADDESK_DB": None})
-
-    yield run
-    close_store()
 
 
 def ok(result) -> str:
@@ -412,3 +390,116 @@ def test_a_holiday_shows_in_show_and_due(cli, tmp_path):
     (row,) = as_json(cli("due", "--json", now=thanksgiving))
     assert (row["section"], row["callable"]) == ("later", False)
     assert row["opens_at"].startswith("2026-11-27T13:00:00")
+
+
+def test_stats_json_is_an_object_per_period(cli):
+    lead_id = add_dana(cli, now="2026-11-23T13:50:00-05:00")
+    ok(cli("log", str(lead_id), "no-answer", now="2026-11-23T14:00:00-05:00"))
+    ok(cli("log", str(lead_id), "connected", now="2026-11-23T14:40:00-05:00"))
+    data = as_json(cli("stats", "--json", now="2026-11-23T15:00:00-05:00"))
+    assert {"today", "week", "days30", "by_hour", "attempts_before_connect", "pipeline",
+            "overdue_promises", "sparkline"} <= set(data)  # fmt: skip
+    assert "session" not in data and "since" not in data
+    today = data["today"]
+    assert {k: today[k] for k in ("dials", "connects", "contact_rate", "voicemails")} == {
+        "dials": 2,
+        "connects": 1,
+        "contact_rate": 0.5,
+        "voicemails": 0,
+    }
+    assert (today["appointments"], today["wins"], today["abandoned_after_two_or_fewer"]) == (
+        0,
+        0,
+        0,
+    )
+    assert (today["speed_to_lead_median_minutes"], today["within_hour_pct"]) == (10, 100.0)
+    assert today["start"] == "2026-11-23T00:00:00-06:00"  # the rep is in Chicago
+    assert data["by_hour"][14] == {"hour": 14, "dials": 2, "connects": 1, "contact_rate": 0.5}
+    assert data["attempts_before_connect"]["1"] == 1
+    assert data["pipeline"]["engaged"] == 1
+    assert data["sparkline"][-1] == {"date": "2026-11-23", "dials": 2}
+
+
+def test_stats_since_a_date_and_the_running_session(cli, tmp_path):
+    from leaddesk.core.sessions import start_session
+    from leaddesk.core.settings import Settings
+    from leaddesk.core.store import open_store
+    from leaddesk.core.when import parse_instant
+
+    lead_id = add_dana(cli, now="2026-11-20T10:00:00-05:00")
+    ok(cli("log", str(lead_id), "voicemail", now="2026-11-20T10:05:00-05:00"))
+    open_store(str(tmp_path / "cli.db"))
+    rep = Settings(rep_name="tester", rep_timezone="America/Chicago")
+    start_session(parse_instant("2026-11-23T13:55:00-05:00", "UTC"), rep, goal=40)
+    from leaddesk.core.store import close_store
+
+    close_store()
+    ok(cli("log", str(lead_id), "connected", now="2026-11-23T14:00:00-05:00"))
+    data = as_json(cli("stats", "--json", "--since", "2026-11-20"))
+    assert (data["since"]["dials"], data["since"]["voicemails"]) == (2, 1)
+    assert data["since"]["start"] == "2026-11-20T00:00:00-06:00"
+    assert (data["session"]["dials"], data["session"]["connects"]) == (1, 1)
+    assert data["week"]["dials"] == 1  # Monday's call only
+
+
+def test_stats_human_table(cli):
+    lead_id = add_dana(cli, now="2026-11-23T13:50:00-05:00")
+    ok(cli("log", str(lead_id), "connected", now="2026-11-23T13:55:00-05:00"))
+    lines = ok(cli("stats")).splitlines()
+    assert lines[0] == "Your numbers · tester · America/Chicago · Mon 2026-11-23 13:00"
+    assert lines[2].split() == ["today", "this", "week", "30", "days"]
+    assert lines[3].split() == ["dials", "1", "1", "1"]
+    assert lines[5].split() == ["contact", "rate", "100%", "100%", "100%"]
+    assert not any(line.startswith("best hours") for line in lines)  # under 10 dials
+
+
+@pytest.mark.parametrize(
+    ("since", "message"),
+    [
+        ("2026-13-01", "--since: '2026-13-01' is not a date like 2026-11-01"),
+        ("last week", "--since: 'last week' is not a date like 2026-11-01"),
+        ("2026-11-24", "--since: 2026-11-24 is in the future"),
+    ],
+)
+def test_stats_refuses_a_bad_since(cli, since, message):
+    result = cli("stats", "--since", since)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"leaddesk: {message}"
+    assert "Traceback" not in result.output
+
+
+# --- find ----------------------------------------------------------------------------
+
+
+def test_find_by_name_phone_email_and_notes(cli):
+    dana = add_dana(cli)
+    ravi = int(ok(cli("add", "--name", "Ravi Patel", "--phone", "312 555 0177")).strip())
+    ok(cli("log", str(ravi), "no-answer", "--note", "wants a metal roof quote"))
+    for text, lead_id, field in [
+        ("dana", dana, "name"),
+        ("555-0142", dana, "phone"),
+        ("(312) 555", ravi, "phone"),
+        ("whitfield.example", dana, "email"),
+        ("metal roof", ravi, "note"),
+    ]:
+        hits = as_json(cli("find", text, "--json"))
+        assert hits[0]["id"] == lead_id and hits[0]["field"] == field, (text, hits)
+    assert set(hits[0]) == {"id", "name", "company", "status", "field", "excerpt"}
+    text = ok(cli("find", "555-0142"))
+    assert text.startswith(f"#{dana} ") and "Dana Whitfield · Whitfield Roofing" in text
+    assert "phone +1 212-555-0142" in text
+
+
+def test_find_limit_and_no_match(cli):
+    for i in range(5):
+        ok(cli("add", "--name", f"Jordan Lee {i}", "--phone", f"212 555 01{i:02d}"))
+    assert len(as_json(cli("find", "jordan", "--limit", "3", "--json"))) == 3
+    assert as_json(cli("find", "nobody", "--json")) == []
+    assert "no lead matches 'nobody'" in ok(cli("find", "nobody"))
+    refused = cli("find", "x", "--limit", "0")  # click's usage error, like `due --limit 0`
+    assert refused.exit_code == 2 and "--limit" in refused.stderr
+
+
+def test_add_reports_every_bad_field_in_one_line(cli):
+    line = one_clear_line(cli("add", "--name", "X", "--phone", "12", "--email", "nope"))
+    assert "wrong number of digits" in line and "not an email address" in line

@@ -19,6 +19,15 @@ CORE_AND_CLI = [
     "leaddesk.core.when",
     "leaddesk.core.store",
     "leaddesk.core.desk",
+    "leaddesk.core.dialer",
+    "leaddesk.core.sessions",
+    "leaddesk.core.stats",
+    "leaddesk.core.stats_text",
+    "leaddesk.core.importing",
+    "leaddesk.core.fulldump",
+    "leaddesk.core.exporting",
+    "leaddesk.core.backup",
+    "icalendar",
     "leaddesk.cli",
 ]
 FORBIDDEN = ["textual", "rich"]

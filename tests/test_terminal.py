@@ -33,12 +33,12 @@ def leaddesk_bin() -> str:
 
 
 class Terminal:
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], prefix: tuple[str, ...] = ()) -> None:
+        """`prefix`: a command that runs the program (e.g. setpriv …)."""
         self.screen = pyte.Screen(COLS, ROWS)
         self.stream = pyte.ByteStream(self.screen)
-        self.child = pexpect.spawn(
-            leaddesk_bin(), args, dimensions=(ROWS, COLS), env=env, encoding=None
-        )
+        command, *rest = [*prefix, leaddesk_bin(), *args]
+        self.child = pexpect.spawn(command, rest, dimensions=(ROWS, COLS), env=env, encoding=None)
 
     def text(self) -> str:
         return "\n".join(self.screen.display)

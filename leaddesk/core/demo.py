@@ -31,7 +31,15 @@ import peewee
 import pendulum
 from pendulum import DateTime
 
-from leaddesk.core.db import atomic_write, database, from_ms, is_sqlite, to_ms
+from leaddesk.core.db import (
+    atomic_write,
+    database,
+    execute_many,
+    from_ms,
+    insert_sql,
+    sync_sequences,
+    to_ms,
+)
 from leaddesk.core.models import (
     TIER_NEW,
     TIER_NURTURE,
@@ -57,6 +65,7 @@ from leaddesk.core.rules import (
     window_open,
     zones_or_rep,
 )
+from leaddesk.core.search import bulk_indexing
 from leaddesk.core.services import rep_id
 from leaddesk.core.settings import Settings
 
@@ -911,18 +920,6 @@ APPOINTMENT_COLUMNS = (
 )  # fmt: skip
 
 
-def insert_sql(model: type[BaseModel], fields: Sequence[str], db: peewee.Database) -> str:
-    """INSERT for `fields` of `model`, in `db`'s quoting and placeholder style."""
-    ctx = db.get_sql_context()
-    table = ctx.sql(peewee.Entity(model._meta.table_name)).query()[0]
-    columns = ", ".join(
-        db.get_sql_context().sql(peewee.Entity(model._meta.fields[f].column_name)).query()[0]
-        for f in fields
-    )
-    marks = ", ".join([db.param] * len(fields))
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-
-
 class _Writer:
     """Turns templates and identities into rows, with ids assigned here."""
 
@@ -1001,19 +998,10 @@ class _Writer:
         self.made += 1
 
     def flush(self) -> None:
-        cursor = self.db.connection().cursor()
-        many = cursor.executemany
-        if not is_sqlite(self.db):
-            # psycopg2's executemany is one round trip per row; pages of 1,000 are ~20x faster
-            from psycopg2.extras import execute_batch
-
-            def many(sql: str, rows: list[tuple]) -> None:
-                execute_batch(cursor, sql, rows, page_size=1000)
-
         for model in (Lead, Phone, Touch, Appointment):
             rows = self.rows[model]
             if rows:
-                many(self.sql[model], rows)
+                execute_many(self.db, self.sql[model], rows)
                 rows.clear()
 
     def finish(self) -> None:
@@ -1021,14 +1009,7 @@ class _Writer:
         keys = sorted(self.zone_keys)
         if keys:
             ZoneSet.insert_many([{"key": k} for k in keys]).on_conflict_ignore().execute()
-        if not is_sqlite(self.db):
-            # Ids were given explicitly: move each serial sequence past them.
-            for model in self.next:
-                table = model._meta.table_name
-                self.db.execute_sql(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                    f'(SELECT MAX(id) FROM "{table}"))'
-                )
+        sync_sequences(self.db, tuple(self.next))
 
 
 def _before(lead_json: str, closed: list[int], bad_phone: int | None) -> str:
@@ -1095,19 +1076,20 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
     def write() -> int:
         writer = _Writer(db, rep_id(settings.rep_name))
         pool: list[_Template] = []
-        for index, scenario in enumerate(scenarios):
-            if index < HISTORY_POOL:
-                shape = _random_shape(scenario, rng)
-                who = _identity(shape, rng)
-                tpl = _template(scenario, shape, who, now, settings, rng)
-                pool.append(tpl)
-            else:
-                tpl = rng.choice(pool)
-                who = _identity(tpl.shape, rng)
-            writer.add(tpl, who, rng)
-            if writer.made % BATCH == 0:
-                writer.flush()
-        writer.finish()
+        with bulk_indexing(db):  # the search index, once at the end (search.py)
+            for index, scenario in enumerate(scenarios):
+                if index < HISTORY_POOL:
+                    shape = _random_shape(scenario, rng)
+                    who = _identity(shape, rng)
+                    tpl = _template(scenario, shape, who, now, settings, rng)
+                    pool.append(tpl)
+                else:
+                    tpl = rng.choice(pool)
+                    who = _identity(tpl.shape, rng)
+                writer.add(tpl, who, rng)
+                if writer.made % BATCH == 0:
+                    writer.flush()
+            writer.finish()
         return writer.made
 
     try:

@@ -25,11 +25,11 @@ from leaddesk.core.queue import (
     zones_of,
 )
 from leaddesk.core.rules import zones_or_rep
+from leaddesk.core.sessions import SessionView, current_session
 from leaddesk.core.settings import Settings
+from leaddesk.core.stats import CONNECT_OUTCOMES
 from leaddesk.core.team import scope_for
 from leaddesk.core.tz import tz
-
-CONNECT_OUTCOMES = ("connected", "callback", "appointment", "not-interested", "dnc", "won")
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class DeskExtras:
     later: tuple[QueueRow, ...]
     today: DayCounts
     starting_soon: tuple[StartingSoon, ...] = ()
+    session: SessionView | None = None  # the running call session, with its numbers
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def desk_extras(
         later=tuple(later_rows(now, settings, later_limit, keys)),
         today=day_counts(now, settings),
         starting_soon=starting_soon(now, settings),
+        session=current_session(now, settings),
     )
 
 

@@ -27,3 +27,15 @@ class NeedsConfirmation(InvalidInput):
 
 class ConnectionLost(StoreError):
     """The database server went away mid-call; the next call reconnects."""
+
+
+class InvalidDraft(InvalidInput):
+    """A lead draft with one or more bad fields: `errors` maps each field to its message.
+
+    Phone rows are keyed `phones.N` (N = the row's index in the draft). The
+    text of the exception joins every message, for the CLI's one line.
+    """
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(self.errors.values()))

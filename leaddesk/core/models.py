@@ -31,7 +31,7 @@ class Rep(BaseModel):
 
 
 class Lead(BaseModel):
-    name = pw.CharField()
+    name = pw.CharField(index=True)  # the lead list pages in name order (migration 0004)
     company = pw.CharField(default="")
     title = pw.CharField(default="")
     email = pw.CharField(default="", index=True)
@@ -161,4 +161,34 @@ class ZoneSet(BaseModel):
     key = pw.CharField(primary_key=True)
 
 
+# Stats (core/stats.py), each read index-only: a lead's first attempt and its
+# dials before a connect; the rep's calls by outcome and time, with the lead's
+# local time and the lead (best hour, first connects); leads by status.
+Touch.add_index(Touch.lead, Touch.at, Touch.channel, Touch.outcome)
+Touch.add_index(Touch.rep, Touch.channel, Touch.outcome, Touch.at, Touch.lead_local, Touch.lead)
+Lead.add_index(Lead.status)
+
+
+class CallSession(BaseModel):
+    """A call session (`S` in the desk): its goal, and its numbers once ended.
+
+    Open while `ended_at` is NULL. The summary columns are written when it
+    ends, so a past session reads the same whatever happens to touches later.
+    """
+
+    rep = pw.ForeignKeyField(Rep, backref="sessions", on_delete="CASCADE", index=False)
+    started_at = UTCTimestamp()
+    ended_at = UTCTimestamp(null=True)
+    goal = pw.IntegerField(null=True)  # dials
+    dials = pw.IntegerField(null=True)
+    connects = pw.IntegerField(null=True)
+    voicemails = pw.IntegerField(null=True)
+    appointments = pw.IntegerField(null=True)
+    wins = pw.IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("rep", "ended_at", "started_at"), False),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)
+MODELS += (CallSession,)

@@ -560,3 +560,39 @@ def waiting_heat(waited_minutes: float, settings: Settings) -> str:
     if waited_minutes <= settings.rules.new_lead_cold_minutes:
         return "warm"
     return "cold"
+
+
+def plan_edit(before: LeadState, after: LeadState, now: DateTime, settings: Settings) -> LeadState:
+    """The schedule after the rep edited a lead's contact details (not a touch).
+
+    `before` and `after` are the same lead with its old and new phones, email,
+    address and zones. A due call moves into the new zones' calling window
+    (promises keep the time given); a channel the lead no longer allows gives
+    way to the next one; a lead that could not be reached and now can is due
+    at once; a new, never-touched lead that gained a number is called.
+    """
+    s = after
+    if s.next_due_at is not None and not channel_allowed(s, s.next_channel):
+        channel = next((c for c in ("call", "email", "letter") if channel_allowed(s, c)), "")
+        if channel:
+            s = replace(s, next_due_at=place_given(s.next_due_at, channel, s, settings))
+            s = replace(s, next_channel=channel)
+        else:
+            s = replace(s, next_due_at=None, next_channel="")
+    elif (
+        s.next_due_at is not None
+        and s.next_channel == "call"
+        and s.call_zones != before.call_zones
+        and s.priority != TIER_PROMISE
+    ):
+        s = replace(s, next_due_at=next_open(s.next_due_at, s.call_zones, settings))
+    elif s.next_due_at is None and s.status in (*OPEN_STATUSES, "bad"):
+        channel = next((c for c in ("call", "email", "letter") if channel_allowed(s, c)), "")
+        if channel:
+            status = "working" if s.status == "bad" else s.status
+            # a new lead is due since now, like one just received (speed to lead)
+            due = now if status == "new" else place_given(now, channel, s, settings)
+            s = replace(s, status=status, next_due_at=due, next_channel=channel)
+    elif s.status == "new" and s.attempts == 0 and s.next_channel != "call" and _call_allowed(s):
+        s = replace(s, next_channel="call")
+    return replace(s, priority=priority_for(s))

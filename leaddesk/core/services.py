@@ -5,15 +5,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from typing import Any, TypeVar
 
 import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.db import atomic_write, from_ms, lock_row, to_ms
 from leaddesk.core.emails import normalise_email
-from leaddesk.core.errors import InvalidInput, NotFound, NothingToUndo
+from leaddesk.core.errors import InvalidDraft, InvalidInput, NotFound, NothingToUndo
 from leaddesk.core.models import TIER_PROMISE, Appointment, Lead, Phone, Rep, Touch, ZoneSet
 from leaddesk.core.phones import ParsedPhone, parse_phone, resolve_zone
 from leaddesk.core.queue import zone_key
@@ -25,6 +27,7 @@ from leaddesk.core.rules import (
     new_lead_state,
     next_open,
     outcome,
+    plan_edit,
     plan_outcome,
     priority_for,
     window_open,
@@ -36,6 +39,7 @@ from leaddesk.core.text import next_contact
 from leaddesk.core.tz import tz
 
 MAX_FIELD = 2000
+T = TypeVar("T")
 
 
 @dataclass
@@ -82,42 +86,121 @@ class UndoResult:
     name: str
     outcome: str
     summary: str
+    touch_id: int = 0  # the touch removed
 
 
 def _clean(value: str, what: str, limit: int = MAX_FIELD) -> str:
     text = (value or "").strip()
     if len(text) > limit:
         raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit})")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8, e.g. from a shell
+            raise InvalidInput(f"{what} holds bytes that are not text (UTF-8)") from None
     return text
 
 
+# Short text fields (at most 200 characters each); name and company are checked first.
+SHORT_FIELDS = ("title", "source", "interest", "tags", "city", "region", "postcode", "country")
+MAX_LABEL = 40
+
+
 def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
-    """Check a draft; return its parsed phones or raise InvalidInput naming the field."""
-    if not _clean(draft.name, "name", 200) and not _clean(draft.company, "company", 200):
-        raise InvalidInput("a lead needs a name (or a company)")
-    parsed = []
-    for raw, label in draft.phones:
+    """Check every field of a draft; return its parsed phones.
+
+    Raises InvalidDraft mapping each bad field to its message (phone rows are
+    `phones.N`), so a form can show every error beside its field at once.
+    """
+    errors: dict[str, str] = {}
+
+    def check(where: str, fn: Callable[[], T]) -> T | None:
+        try:
+            return fn()
+        except InvalidInput as exc:
+            errors.setdefault(where, str(exc))
+            return None
+
+    name = check("name", lambda: _clean(draft.name, "name", 200))
+    company = check("company", lambda: _clean(draft.company, "company", 200))
+    if name == "" and company == "":
+        errors["name"] = "a lead needs a name (or a company)"
+    parsed: list[ParsedPhone] = []
+    seen: dict[str, int] = {}
+    for index, (raw, label) in enumerate(draft.phones):
         if not raw.strip():
             continue
-        try:
-            parsed.append(parse_phone(raw, settings.default_region))
-        except InvalidInput as exc:
-            where = f" ({label})" if label else ""
-            raise InvalidInput(f"phone{where}: {exc}") from None
-    normalise_email(draft.email)
+        where = f" ({label.strip()})" if label.strip() else ""
+        phone = check(f"phones.{index}", lambda raw=raw, where=where: _phone(raw, where, settings))
+        check(f"phones.{index}", lambda label=label: _clean(label, "phone label", MAX_LABEL))
+        if phone is None:
+            continue
+        if phone.e164 in seen:
+            errors.setdefault(
+                f"phones.{index}", f"phone{where}: the same number as phone {seen[phone.e164] + 1}"
+            )
+            continue
+        seen[phone.e164] = len(parsed)
+        parsed.append(phone)
+    check("email", lambda: normalise_email(draft.email))
     if draft.tz_override:
-        import pendulum
+        check("tz_override", lambda: _zone_name(draft.tz_override or ""))
+    for f in SHORT_FIELDS:
+        check(f, lambda f=f: _clean(getattr(draft, f), f, 200))
+    check("address", lambda: _clean(draft.address, "address"))
+    check("notes", lambda: _clean(draft.notes, "notes", 20_000))
+    if errors:
+        raise InvalidDraft(errors)
+    return parsed
 
-        try:
-            pendulum.timezone(draft.tz_override)
-        except Exception:
-            raise InvalidInput(f"time zone {draft.tz_override!r} is not an IANA zone") from None
-    bounded = ("company", "title", "source", "interest", "tags", "city", "region", "postcode")
-    for f in (*bounded, "country"):
+
+def require_name(draft: LeadDraft) -> None:
+    if not _clean(draft.name, "name", 200) and not _clean(draft.company, "company", 200):
+        raise InvalidInput("a lead needs a name (or a company)")
+
+
+def check_draft_fields(draft: LeadDraft) -> None:
+    """The time zone and the length of every text field (phones and email aside)."""
+    if draft.tz_override:
+        _zone_name(draft.tz_override)
+    for f in ("company", *SHORT_FIELDS):
         _clean(getattr(draft, f), f, 200)
     _clean(draft.address, "address")
     _clean(draft.notes, "notes", 20_000)
-    return parsed
+
+
+def _phone(raw: str, where: str, settings: Settings) -> ParsedPhone:
+    try:
+        return parse_phone(raw, settings.default_region)
+    except InvalidInput as exc:
+        raise InvalidInput(f"phone{where}: {exc}") from None
+
+
+def _zone_name(name: str) -> str:
+    import pendulum
+
+    try:
+        pendulum.timezone(name)
+    except Exception:
+        raise InvalidInput(
+            f"time zone {name!r} is not an IANA zone (e.g. America/New_York)"
+        ) from None
+    return name
+
+
+def _plain_date(day: date | None) -> date | None:
+    # sqlite3 binds `datetime.date` itself, not subclasses such as pendulum.Date
+    return date(day.year, day.month, day.day) if day is not None else None
+
+
+def normalise_tags(text: str) -> str:
+    """Comma-separated tags, trimmed, each once (the first spelling wins): "hot, vip"."""
+    tags: dict[str, str] = {}
+    for part in (text or "").split(","):
+        tag = " ".join(part.split())
+        if tag:
+            tags.setdefault(tag.lower(), tag)
+    return ", ".join(tags.values())
 
 
 def add_lead(draft: LeadDraft, now: DateTime, settings: Settings) -> int:
@@ -130,20 +213,42 @@ def add_lead(draft: LeadDraft, now: DateTime, settings: Settings) -> int:
     return atomic_write(write)
 
 
-def _insert_lead(
-    draft: LeadDraft, phones: list[ParsedPhone], now: DateTime, settings: Settings
-) -> int:
+@dataclass(frozen=True)
+class NewLead:
+    """The rows one new lead becomes — shared by `add_lead` and bulk imports."""
+
+    lead: dict[str, Any]  # Lead field name -> value (no id)
+    phones: list[dict[str, Any]]  # Phone field name -> value (no id, no lead)
+    received: dict[str, Any]  # the "received" system Touch (no id, no lead)
+
+    @property
+    def zone_key(self) -> str:
+        return self.lead["call_zones"]
+
+
+def new_lead_rows(
+    draft: LeadDraft,
+    phones: list[ParsedPhone],
+    now: DateTime,
+    settings: Settings,
+    email: str | None = None,
+) -> NewLead:
+    """A validated draft as the rows of a new lead, due at once (speed to lead).
+
+    `email` is the draft's address already normalised, when the caller has it.
+    """
     received = draft.received_at or now
     zone = resolve_zone(draft.tz_override, [p.e164 for p in phones])
     state = new_lead_state(received, has_phone=bool(phones))
-    email = normalise_email(draft.email)
+    if email is None:
+        email = normalise_email(draft.email)
     if not phones:
         channel = "email" if email else ("letter" if draft.address.strip() else "")
         state = replace(state, next_channel=channel, has_phone=False)
         if not channel:
             state = replace(state, next_due_at=None)
     country = draft.country.strip().upper() or (phones[0].region if phones else "")
-    lead = Lead.create(
+    lead = dict(
         name=draft.name.strip() or draft.company.strip(),
         company=draft.company.strip(),
         title=draft.title.strip(),
@@ -159,27 +264,38 @@ def _insert_lead(
         call_zones=zone_key(zone.call_zones),
         source=draft.source.strip(),
         interest=draft.interest.strip(),
-        first_contact_on=draft.first_contact_on,
+        first_contact_on=_plain_date(draft.first_contact_on),
         received_at=received,
         status="new",
         cadence=settings.default_cadence,
         next_due_at=state.next_due_at,
         next_channel=state.next_channel,
         priority=priority_for(state),
-        tags=draft.tags.strip(),
+        tags=normalise_tags(draft.tags),
         notes=draft.notes.strip(),
         owner=draft.owner,
         created_at=now,
         updated_at=now,
     )
     labels = [label for raw, label in draft.phones if raw.strip()]
-    for position, (parsed, label) in enumerate(zip(phones, labels, strict=True)):
-        Phone.create(lead=lead, position=position, label=label, raw=parsed.raw, e164=parsed.e164)
-    ZoneSet.insert(key=lead.call_zones).on_conflict_ignore().execute()
+    phone_rows = [
+        dict(position=position, label=label, raw=parsed.raw, e164=parsed.e164)
+        for position, (parsed, label) in enumerate(zip(phones, labels, strict=True))
+    ]
     via = f" ({draft.source.strip()})" if draft.source.strip() else ""
-    Touch.create(
-        lead=lead, at=received, channel="system", outcome="received", note=f"received{via}"
-    )
+    touch = dict(at=received, channel="system", outcome="received", note=f"received{via}")
+    return NewLead(lead, phone_rows, touch)
+
+
+def _insert_lead(
+    draft: LeadDraft, phones: list[ParsedPhone], now: DateTime, settings: Settings
+) -> int:
+    rows = new_lead_rows(draft, phones, now, settings)
+    lead = Lead.create(**rows.lead)
+    for phone in rows.phones:
+        Phone.create(lead=lead, **phone)
+    ZoneSet.insert(key=rows.zone_key).on_conflict_ignore().execute()
+    Touch.create(lead=lead, **rows.received)
     return lead.id
 
 
@@ -408,8 +524,10 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
             Phone.update(bad=False).where(Phone.id == before["bad_phone"]).execute()
         Appointment.delete().where(Appointment.touch == touch).execute()
         label = touch.outcome.replace("-", " ")
+        touch_id = touch.id
         touch.delete_instance()
-        return UndoResult(lead.id, lead.name, touch.outcome, f"undone: {label} on {lead.name}")
+        summary = f"undone: {label} on {lead.name}"
+        return UndoResult(lead.id, lead.name, touch.outcome, summary, touch_id)
 
     return atomic_write(write)
 
@@ -478,5 +596,179 @@ def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
         for chunk in pw.chunked(history, 500):
             Touch.insert_many(chunk).execute()
         return ShiftResult(moved=len(history), days=days, kept=kept)
+
+    return atomic_write(write)
+
+
+# --- editing a lead, notes ---------------------------------------------------------
+
+# What the edit form may change (the schedule, status and counters are the rules').
+EDITABLE_FIELDS = (
+    "name", "company", "title", "email", "address", "city", "region", "postcode", "country",
+    "source", "interest", "first_contact_on", "tz_override", "tags", "notes",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    lead_id: int
+    name: str
+    changed: tuple[str, ...]  # fields that changed ("phones", "zone", "next contact" too)
+    summary: str  # "saved Dana Whitfield: phones, zone · next: call Thu 10:00 …"
+
+
+def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Settings) -> UpdateResult:
+    """Save an edited lead — one transaction. Not a touch: `undo` does not reverse it.
+
+    Phone rows whose number (E.164) is unchanged keep their id and `bad` flag;
+    the zone and `call_zones` are recomputed from the good numbers (or the
+    override), and the schedule follows (`rules.plan_edit`).
+    """
+    phones = validate_draft(draft, settings)
+
+    def write() -> UpdateResult:
+        lead = get_lead(lead_id)
+        old_rows = list(lead.phones.order_by(Phone.position))
+        open_promises = list(
+            Appointment.select()
+            .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
+            .order_by(Appointment.at)
+        )
+        before = _state(lead, old_rows, open_promises)
+        old = {f: getattr(lead, f) for f in (*EDITABLE_FIELDS, "call_zones", "next_due_at")}
+        new_rows = _replace_phones(lead, old_rows, phones, draft)
+        good = [p.e164 for p in new_rows if not p.bad] + [p.e164 for p in new_rows if p.bad]
+        zone = resolve_zone(draft.tz_override or None, good)
+        values = _draft_values(draft)
+        values["country"] = values["country"] or (phones[0].region if phones else "")
+        for name, value in values.items():
+            setattr(lead, name, value)
+        lead.timezone, lead.timezone_source = zone.timezone, zone.source
+        lead.call_zones = zone_key(zone.call_zones)
+        after = plan_edit(before, _state(lead, new_rows, open_promises), now, settings)
+        for name in LeadState.SCHEDULE_FIELDS:
+            setattr(lead, name, getattr(after, name))
+        lead.updated_at = now
+        lead.save()
+        ZoneSet.insert(key=lead.call_zones).on_conflict_ignore().execute()
+        changed = [f for f in EDITABLE_FIELDS if getattr(lead, f) != old[f]]
+        if [(p.e164, p.label) for p in old_rows] != [(p.e164, p.label) for p in new_rows]:
+            changed.append("phones")
+        if lead.call_zones != old["call_zones"]:
+            changed.append("zone")
+        summary = f"saved {lead.name}: " + (", ".join(changed) or "no changes")
+        if lead.next_due_at != old["next_due_at"]:
+            changed.append("next contact")
+            zone_name = zones_or_rep(zone.call_zones, settings)[0]
+            summary += " · " + next_contact(
+                lead.next_due_at, lead.next_channel, zone_name, settings.rep_timezone, now
+            )
+        return UpdateResult(lead.id, lead.name, tuple(changed), summary)
+
+    return atomic_write(write)
+
+
+def _draft_values(draft: LeadDraft) -> dict[str, object]:
+    """The draft's fields as stored (trimmed, normalised), `EDITABLE_FIELDS` only."""
+    return {
+        "name": draft.name.strip() or draft.company.strip(),
+        "company": draft.company.strip(),
+        "title": draft.title.strip(),
+        "email": normalise_email(draft.email),
+        "address": draft.address.strip(),
+        "city": draft.city.strip(),
+        "region": draft.region.strip(),
+        "postcode": draft.postcode.strip(),
+        "country": draft.country.strip().upper(),
+        "source": draft.source.strip(),
+        "interest": draft.interest.strip(),
+        "first_contact_on": _plain_date(draft.first_contact_on),
+        "tz_override": draft.tz_override or None,
+        "tags": normalise_tags(draft.tags),
+        "notes": draft.notes.strip(),
+    }
+
+
+def _replace_phones(
+    lead: Lead, old_rows: list[Phone], parsed: list[ParsedPhone], draft: LeadDraft
+) -> list[Phone]:
+    """The lead's phone rows as the draft lists them; unchanged numbers keep their row."""
+    by_number: dict[str, list[Phone]] = {}
+    for row in old_rows:
+        by_number.setdefault(row.e164, []).append(row)
+    labels = [label.strip() for raw, label in draft.phones if raw.strip()]
+    rows = []
+    for position, (phone, label) in enumerate(zip(parsed, labels, strict=True)):
+        kept = by_number.get(phone.e164)
+        if kept:
+            row = kept.pop(0)
+            if (row.position, row.label, row.raw) != (position, label, phone.raw):
+                row.position, row.label, row.raw = position, label, phone.raw
+                row.save()
+        else:
+            row = Phone.create(
+                lead=lead, position=position, label=label, raw=phone.raw, e164=phone.e164
+            )
+        rows.append(row)
+    gone = [row.id for left in by_number.values() for row in left]
+    if gone:
+        Phone.delete().where(Phone.id.in_(gone)).execute()
+    return rows
+
+
+@dataclass(frozen=True)
+class NoteResult:
+    touch_id: int
+    lead_id: int
+    name: str
+    summary: str
+
+
+def add_note(lead_id: int, text: str, now: DateTime, settings: Settings) -> NoteResult:
+    """A free-text note as a touch (channel and outcome "note") — one transaction.
+
+    It changes nothing about the lead's schedule; `undo` removes it.
+    """
+    note = _clean(text, "note", 20_000)
+    if not note:
+        raise InvalidInput("the note is empty: nothing saved")
+
+    def write() -> NoteResult:
+        lead = get_lead(lead_id)
+        touch = Touch.create(
+            lead=lead,
+            at=now,
+            channel="note",
+            outcome="note",
+            note=note,
+            rep=rep_id(settings.rep_name),
+            before=_snapshot(lead, [], None),
+        )
+        return NoteResult(touch.id, lead.id, lead.name, f"note added to {lead.name}")
+
+    return atomic_write(write)
+
+
+def set_touch_note(touch_id: int, text: str, now: DateTime) -> NoteResult:
+    """Attach a note to a touch already logged (the `o` after an outcome key).
+
+    Added below any note the touch has; a promise the touch created gets the
+    same note. One transaction.
+    """
+    note = _clean(text, "note", 20_000)
+    if not note:
+        raise InvalidInput("the note is empty: nothing saved")
+
+    def write() -> NoteResult:
+        touch = Touch.get_or_none(Touch.id == touch_id)
+        if touch is None:
+            raise NotFound("that touch is gone (undone?): the note was not saved")
+        combined = f"{touch.note}\n{note}" if touch.note else note
+        _clean(combined, "note", 20_000)
+        Touch.update(note=combined).where(Touch.id == touch_id).execute()
+        Appointment.update(note=combined).where(Appointment.touch == touch_id).execute()
+        name = touch.lead.name
+        label = touch.outcome.replace("-", " ")
+        return NoteResult(touch.id, touch.lead_id, name, f"note added to {label} on {name}")
 
     return atomic_write(write)

@@ -18,7 +18,7 @@ from functools import lru_cache
 import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.db import atomic_write, database, from_ms, is_sqlite, to_ms
+from leaddesk.core.db import atomic_write, database, from_ms, to_ms
 from leaddesk.core.errors import InvalidInput, NotFound
 from leaddesk.core.models import Lead, Rep, Touch
 from leaddesk.core.settings import Settings
@@ -290,19 +290,3 @@ def assign(lead_id: int, rep_name: str | None, now: DateTime, settings: Settings
         return f"lead {lead_id} ({lead.name}) assigned to {to} (was {was})"
 
     return atomic_write(write)
-
-
-# --- other reps' changes ----------------------------------------------------------
-
-
-def change_token() -> str:
-    """A value that changes whenever another connection commits a write.
-
-    PostgreSQL: the current snapshot (`xmin:xmax:in-progress`) moves when a
-    writing transaction starts and when it ends; readers never move it, so the
-    desk polls it cheaply and reloads only on a change. SQLite: data_version.
-    """
-    db = database.obj
-    if is_sqlite(db):
-        return str(db.execute_sql("PRAGMA data_version").fetchone()[0])
-    return str(db.execute_sql("SELECT pg_current_snapshot()::text").fetchone()[0])

@@ -7,6 +7,7 @@ UTC instant. Anything unclear raises InvalidInput saying why.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pendulum
 from pendulum import DateTime
@@ -46,6 +47,11 @@ UNITS = {
     "wk": "weeks", "week": "weeks", "weeks": "weeks", "mo": "months", "month": "months",
     "months": "months",
 }  # fmt: skip
+
+# Parts of the day the rep may type instead of a clock time ("tomorrow morning").
+# Morning is the configured morning hour; the others sit inside usual calling hours.
+AFTERNOON_HOUR, EVENING_HOUR = 14, 18
+_ARTICLE = {"a": "1", "an": "1"}
 
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\s*(?P<ap>am|pm|a|p)?$")
 _REL = re.compile(r"^(?:in\s+|\+)?(?P<n>\d+)\s*(?P<u>[a-z]+)$")
@@ -87,6 +93,11 @@ def _parse(raw: str, now: DateTime, zone: str, morning: int) -> DateTime | None:
     iso = _iso(raw, zone, morning)
     if iso is not None:
         return iso
+    if raw == "next week":
+        return quick("w", now, zone, morning)
+    words = raw.split()
+    if len(words) == 3 and words[0] == "in" and words[1] in _ARTICLE:
+        raw = f"in {_ARTICLE[words[1]]} {words[2]}"  # "in a week", "in an hour"
     rel = _REL.match(raw)
     if rel and rel.group("u") in UNITS:
         n, unit = int(rel.group("n")), UNITS[rel.group("u")]
@@ -100,7 +111,7 @@ def _parse(raw: str, now: DateTime, zone: str, morning: int) -> DateTime | None:
     i = 0
     while i < len(words):
         word = words[i]
-        if word in ("at", "on", "next"):
+        if word in ("at", "on", "next", "this"):
             i += 1
             continue
         if day is None and word in ("today", "tonight"):
@@ -119,11 +130,13 @@ def _parse(raw: str, now: DateTime, zone: str, morning: int) -> DateTime | None:
         else:
             rest.append(word)
         i += 1
-    clock = _clock(" ".join(rest)) if rest else None
+    clock = _clock(" ".join(rest), morning) if rest else None
     if rest and clock is None:
         return None
     if day is None and clock is None:
         return None
+    if clock is None and "tonight" in words:
+        clock = (EVENING_HOUR, 0)
     if day is None:
         candidate = _at(now, clock[0], clock[1], zone)
         return candidate if candidate > now else _at(now.add(days=1), clock[0], clock[1], zone)
@@ -131,11 +144,13 @@ def _parse(raw: str, now: DateTime, zone: str, morning: int) -> DateTime | None:
     return _at(day, hour, minute, zone)
 
 
-def _clock(text: str) -> tuple[int, int] | None:
-    if text == "noon":
-        return 12, 0
-    if text in ("morning",):
-        return None
+def _clock(text: str, morning: int = 9) -> tuple[int, int] | None:
+    parts_of_day = {
+        "noon": 12, "midday": 12, "morning": morning, "afternoon": AFTERNOON_HOUR,
+        "evening": EVENING_HOUR,
+    }  # fmt: skip
+    if text in parts_of_day:
+        return parts_of_day[text], 0
     match = _TIME.match(text.replace(" ", ""))
     if not match:
         return None
@@ -151,14 +166,19 @@ def _clock(text: str) -> tuple[int, int] | None:
 
 
 def _month_day(now: DateTime, month: int, day: int, zone: str) -> DateTime:
-    for year in (now.year, now.year + 1):
+    """The next `month` `day` from today on: this year's, else a later year's.
+
+    Feb 29 waits for the next leap year; a day no month has is refused.
+    """
+    for year in range(now.year, now.year + 9):
         try:
             candidate = pendulum.datetime(year, month, day, tz=zone)
         except ValueError:
-            raise InvalidInput(f"there is no day {day} in month {month}") from None
+            continue
         if candidate.date() >= now.date():
             return candidate
-    return candidate
+    name = pendulum.date(2000, month, 1).format("MMMM")
+    raise InvalidInput(f"there is no day {day} in month {month} ({name})")
 
 
 _ISO_LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{1,2}):(\d{2})(?::\d{2})?)?$")
@@ -212,4 +232,69 @@ def parse_instant(text: str, zone: str = "UTC") -> DateTime:
             midnight = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz=zone)
             return midnight.in_timezone("UTC")
         raise InvalidInput(f"{text!r} is not a date and time")
+    wall = pendulum.parse(text.strip(), tz=None, exact=True)
+    if wall.tzinfo is None and wall.naive() != parsed.naive():
+        raise InvalidInput(
+            f"{text!r}: {wall:%H:%M} on {wall:%Y-%m-%d} does not exist in {zone} "
+            "(the clocks skip it)"
+        )
     return parsed.in_timezone("UTC")
+
+
+_AGO = re.compile(r"^(?P<n>\d+|a|an)\s*(?P<u>d|days?|w|wks?|weeks?)\s+ago$")
+_DAY_HINT = "use 2026-11-20, today, yesterday, 3 days ago or nov 20"
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """A past or present calendar day as typed (a first-contact date); blank is None.
+
+    Month and day without a year mean the latest such day up to today.
+    """
+    raw = " ".join((text or "").strip().lower().replace(",", " ").split())
+    if not raw:
+        return None
+    today = date(today.year, today.month, today.day)  # a plain date: sqlite3 binds no subclass
+    found = _day(raw, today)
+    if found is None:
+        raise InvalidInput(f"{text.strip()!r} is not a date ({_DAY_HINT})")
+    if found > today:
+        raise InvalidInput(f"{found.isoformat()} is in the future")
+    return found
+
+
+def _day(raw: str, today: date) -> date | None:
+    if raw == "today":
+        return today
+    if raw == "yesterday":
+        return today - timedelta(days=1)
+    ago = _AGO.match(raw)
+    if ago:
+        n = 1 if ago.group("n") in _ARTICLE else int(ago.group("n"))
+        days = n * (7 if ago.group("u").startswith("w") else 1)
+        if days > 365 * 200:
+            return None
+        return today - timedelta(days=days)
+    iso = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", raw)
+    words = raw.split()
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+    elif len(words) in (2, 3) and words[0] in MONTHS and words[1].isdigit():
+        month, day = MONTHS[words[0]], int(words[1])
+        year = int(words[2]) if len(words) == 3 and words[2].isdigit() else None
+    elif len(words) in (2, 3) and words[1] in MONTHS and words[0].isdigit():
+        month, day = MONTHS[words[1]], int(words[0])
+        year = int(words[2]) if len(words) == 3 and words[2].isdigit() else None
+    else:
+        return None
+    if len(words) == 3 and year is None:
+        return None
+    years = [year] if year is not None else list(range(today.year, today.year - 9, -1))
+    for candidate_year in years:
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:
+            continue
+        if year is not None or candidate <= today:
+            return candidate
+    name = date(2000, month, 1).strftime("%B") if 1 <= month <= 12 else str(month)
+    raise InvalidInput(f"there is no day {day} in {name}" + (f" {year}" if year else ""))

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-# Control characters (incl. ESC) would reach the terminal raw; show them as
-# visible placeholders instead. Markup is never parsed: we build Text objects.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from leaddesk.core.text import one_line
 
 
 def safe(value: object) -> str:
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(value or "")).replace("\n", " ⏎ ")
+    """User text for a widget: terminal controls (ESC, C1, bidi overrides) become
+    visible placeholders, line breaks ⏎. Markup is never parsed: widgets build
+    `Text` objects from it."""
+    return one_line(value)
 
 
 def plain(value: object, style: str = "") -> Text:

@@ -3,8 +3,9 @@
 - The lead under the cursor is claimed (core/team.py) so no other rep's desk
   offers it; moving on releases it, and a long call renews it. A lead another
   rep got first is skipped with a line saying who is calling.
-- Every CHECK_SECONDS a cheap change token is read on the DB thread; when
-  another rep wrote something the desk reloads its page (not everything).
+- The desk's change check (DeskScreen.check_for_changes, every 1.5 s, one
+  `store.change_token()`) reloads the page when another rep wrote something;
+  it also renews the claim here and reports a lost connection through here.
 - A lost connection shows once in the status line; the next check reconnects
   and says so.
 """
@@ -20,12 +21,10 @@ import peewee
 from pendulum import DateTime
 
 from leaddesk.core.errors import ConnectionLost, LeadDeskError
-from leaddesk.core.team import ClaimedElsewhere, change_token, claim, release
+from leaddesk.core.team import ClaimedElsewhere, claim, release
 
 if TYPE_CHECKING:
     from leaddesk.ui.screens.desk import DeskScreen
-
-CHECK_SECONDS = 1.5
 
 
 class DeskTeam:
@@ -34,13 +33,8 @@ class DeskTeam:
         self.claimed: int | None = None
         self.claimed_at: DateTime | None = None
         self.wanted: int | None = None
-        self.token: str | None = None
         self.offline = False
         self._switching = asyncio.Lock()
-        self._checking = False
-
-    def start(self) -> None:
-        self.screen.set_interval(CHECK_SECONDS, self._tick)
 
     # --- claims -----------------------------------------------------------------
 
@@ -78,35 +72,24 @@ class DeskTeam:
                 await self.screen.app.db.run(release, self.claimed, self.screen.app.settings)
             self.claimed = None
 
-    # --- the change check -----------------------------------------------------------
+    # --- during the desk's change check ---------------------------------------------
 
-    def _tick(self) -> None:
-        if not self._checking:
-            self._checking = True
-            self.screen.run_worker(self._check(), group="team-check")
+    def lost(self, exc: BaseException) -> bool:
+        """The change check failed: True when the connection is gone (said once)."""
+        if isinstance(exc, ConnectionLost) or self.offline:
+            self._failed(exc)
+            return True
+        return False
 
-    async def _check(self) -> None:
-        try:
-            app = self.screen.app
-            try:
-                token = await app.db.run(change_token)
-            except (LeadDeskError, sqlite3.Error, peewee.PeeweeException) as exc:
-                self._failed(exc)
-                return
-            if self.offline:
-                self.offline = False
-                self.screen.status.ok("reconnected to the database")
-                self.token = None
-            # The first token may postdate the desk's first read: reload once then.
-            changed = token != self.token
-            self.token = token
-            if changed and not self.screen.writing:
-                self.screen.run_worker(self.screen.reload, group="read", exclusive=True)
-            self._renew_if_due()
-        finally:
-            self._checking = False
+    def back_online(self) -> bool:
+        """The change check succeeded: True (and said) when it had been offline."""
+        if not self.offline:
+            return False
+        self.offline = False
+        self.screen.status.ok("reconnected to the database")
+        return True
 
-    def _renew_if_due(self) -> None:
+    def renew_if_due(self) -> None:
         if self.claimed is None or self.claimed_at is None:
             return
         minutes = self.screen.app.settings.team.claim_minutes

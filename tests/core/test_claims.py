@@ -22,12 +22,12 @@ from leaddesk.core.queue import (
 )
 from leaddesk.core.services import log_outcome, undo_last
 from leaddesk.core.settings import Settings, Team
+from leaddesk.core.store import change_token
 from leaddesk.core.team import (
     ROUND_ROBIN,
     ClaimedElsewhere,
     add_rep,
     assign,
-    change_token,
     claim,
     owner_cycle,
     release,

@@ -1,4 +1,4 @@
-"""Migrations: a fresh db is at version 1, models and migrations never drift,
+"""Migrations: a fresh db is at the newest version, models and migrations never drift,
 reopening changes nothing, and a newer schema is refused without being touched."""
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ from leaddesk.core.models import MODELS, Lead
 from leaddesk.core.services import LeadDraft, add_lead
 from leaddesk.core.store import HISTORY_TABLE, close_store, open_store, schema_version
 
+# Every migration script, in order (numbers may have gaps while branches merge).
+SCRIPTS = sorted(p.stem for p in migrations.DIRECTORY.glob("[0-9][0-9][0-9][0-9]_*.py"))
+NEWEST = int(SCRIPTS[-1][:4])
+
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -26,14 +30,14 @@ def applied(db) -> list[str]:
     return [row[0] for row in db.execute_sql(f"SELECT name FROM {HISTORY_TABLE} ORDER BY id")]
 
 
-# every migration script, in order (several engineers add numbered ones)
-SCRIPTS = sorted(p.stem for p in migrations.DIRECTORY.glob("[0-9][0-9][0-9][0-9]_*.py"))
-LATEST = int(SCRIPTS[-1][:4])
+# a fresh database applies them all
+ALL = SCRIPTS
 
 
-def test_a_fresh_database_is_at_the_latest_schema_version(store):
-    assert schema_version(store) == LATEST
-    assert applied(store) == SCRIPTS
+def test_a_fresh_database_is_at_the_newest_schema_version(store):
+    assert ALL[0] == "0001_initial"
+    assert schema_version(store) == NEWEST
+    assert applied(store) == ALL
 
 
 def test_migrations_and_models_do_not_drift(store):
@@ -62,8 +66,8 @@ def test_reopening_is_idempotent_and_keeps_rows(tmp_path, settings, now):
     close_store()
     try:
         db = open_store(path)
-        assert applied(db) == SCRIPTS
-        assert schema_version(db) == LATEST
+        assert applied(db) == ALL
+        assert schema_version(db) == NEWEST
         assert Lead.get_by_id(lead_id).name == "Kept"
         assert not diff_models(db, MODELS)
     finally:
@@ -86,6 +90,28 @@ def test_a_database_from_a_newer_leaddesk_is_refused_and_left_untouched(tmp_path
     assert digest(path) == before
     check = peewee.SqliteDatabase(str(path))
     try:
-        assert applied(check) == [*SCRIPTS, "9999_from_the_future"]
+        assert applied(check) == [*ALL, "9999_from_the_future"]
     finally:
         check.close()
+
+
+def test_a_store_from_before_call_sessions_upgrades_and_keeps_its_rows(tmp_path, settings, now):
+    from playhouse.migrations import Runner
+
+    from leaddesk.core.db import database, make_database
+    from leaddesk.core.models import CallSession
+
+    path = str(tmp_path / "old.db")
+    old = make_database(path)
+    database.initialize(old)
+    Runner(old, str(migrations.DIRECTORY), table_name=HISTORY_TABLE).up("0001_initial")
+    lead_id = add_lead(LeadDraft(name="Kept", phones=[("+1 212 555 0142", "")]), now, settings)
+    old.close()
+    try:
+        db = open_store(path)
+        assert "0003_sessions" in applied(db)
+        assert Lead.get_by_id(lead_id).name == "Kept"
+        assert CallSession.select().count() == 0
+        assert not diff_models(db, MODELS)
+    finally:
+        close_store()

@@ -8,7 +8,7 @@ import pytest
 from leaddesk.core.errors import ConnectionLost
 from leaddesk.core.models import Touch
 from leaddesk.core.services import log_outcome
-from leaddesk.core.team import change_token
+from leaddesk.core.store import change_token
 from leaddesk.ui.dbthread import DbThread
 
 pytestmark = pytest.mark.postgresql_only

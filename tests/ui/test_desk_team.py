@@ -101,12 +101,12 @@ async def test_another_reps_new_lead_appears_after_the_change_check(new_app, des
     async with app.run_test(size=SIZE) as pilot:
         desk = await ready(pilot)
         queue = desk.query_one(QueueList)
-        desk.team._tick()  # the first check learns the token (and reloads once)
-        await settle(pilot, lambda: desk.team.token is not None, "the first token")
+        await desk.check_for_changes()  # the first check learns the token (and reloads once)
+        await settle(pilot, lambda: not desk.workers, "the first check's reload")
         draft = LeadDraft(name="Walk-in", phones=[("(312) 555-0100", "")])
         as_other_rep(add_lead, draft, DESK_NOW, SAM)
         assert queue.due_count == 1
-        desk.team._tick()  # what the 1.5 s timer does
+        assert await desk.check_for_changes() is True  # what the 1.5 s timer does
         await settle(pilot, lambda: queue.due_count == 2, "the new lead shows")
 
 
@@ -141,3 +141,4 @@ def sam_takes_the_next(expected: int) -> None:
     assert [r.lead_id for r in rows] == [expected]  # ana's claimed lead is not offered
     claim(expected, DESK_NOW, SAM)
     log_outcome(expected, "voicemail", DESK_NOW, SAM)
+

@@ -15,11 +15,13 @@ from textual.widgets import Input, Label, Static
 
 from leaddesk.core.errors import InvalidInput
 from leaddesk.core.when import parse_when, quick
+from leaddesk.ui.render import safe
 
 QUICK_KEYS = tuple("123456789tw")
+MAX_WHEN = 100
 HINT = (
     "t tomorrow morning · 1-9 days · w next week · or type: thu 3pm, in 2 weeks,"
-    " dec 3 10:30 · enter applies · escape cancels"
+    " dec 3 10:30, tomorrow morning · enter applies · escape cancels"
 )
 
 
@@ -41,12 +43,19 @@ class NextContactPicker(ModalScreen[DateTime | None]):
         self.rep_zone = rep_zone
         self.morning_hour = morning_hour
         self.candidate: DateTime | None = None
+        self.problem = ""  # why the text typed so far gives no time
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(Text(self.title_text, style="bold"), id="picker-title")
+            yield Label(Text(safe(self.title_text), style="bold"), id="picker-title")
             yield Label(Text(f"times are their local time ({self.lead_zone})", "dim"))
-            yield Input(placeholder="when? (t, 1-9, w, thu 3pm, 2026-12-01 10:30)", id="when")
+            yield Input(
+                placeholder="when? (t, 1-9, w, thu 3pm, 2026-12-01 10:30)",
+                id="when",
+                # A paste never carries terminal controls in, nor a novel.
+                restrict=r"[^\x00-\x1f\x7f-\x9f]*",
+                max_length=MAX_WHEN,
+            )
             yield Static("", id="picker-echo")
             yield Static(Text(HINT, style="dim"), id="picker-hint")
 
@@ -54,6 +63,7 @@ class NextContactPicker(ModalScreen[DateTime | None]):
         text = event.value.strip().lower()
         echo = self.query_one("#picker-echo", Static)
         self.candidate = None
+        self.problem = ""
         if not text:
             echo.update("")
             return
@@ -63,7 +73,12 @@ class NextContactPicker(ModalScreen[DateTime | None]):
             else:
                 self.candidate = parse_when(text, self.now, self.lead_zone, self.morning_hour)
         except InvalidInput as exc:
-            echo.update(Text(f"✗ {exc}", style="red"))
+            self.problem = str(exc)
+        if self.candidate is not None and self.candidate < self.now:
+            self.problem = f"{self.describe(self.candidate)}: that time has already passed"
+            self.candidate = None
+        if self.problem:
+            echo.update(Text(f"✗ {self.problem}", style="red"))
             return
         echo.update(Text(f"→ {self.describe(self.candidate)}", style="green"))
 
@@ -77,14 +92,10 @@ class NextContactPicker(ModalScreen[DateTime | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.candidate is None:
-            self.query_one("#picker-echo", Static).update(
-                Text("✗ type a time first, or escape to cancel", style="red")
-            )
-            return
-        if self.candidate < self.now:
-            self.query_one("#picker-echo", Static).update(
-                Text("✗ that time has already passed", style="red")
-            )
+            # keep the reason the text was refused, and say what to do
+            hint = "type a time first, or escape to cancel"
+            text = f"✗ {self.problem} — {hint}" if self.problem else f"✗ {hint}"
+            self.query_one("#picker-echo", Static).update(Text(text, style="red"))
             return
         self.dismiss(self.candidate)
 

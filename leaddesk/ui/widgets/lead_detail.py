@@ -23,13 +23,22 @@ class LeadDetail(Static):
         self.lead_id: int | None = None
 
     def show(
-        self, lead: LeadView | None, row: QueueRow | None, now: DateTime, rep_zone: str
+        self,
+        lead: LeadView | None,
+        row: QueueRow | None,
+        now: DateTime,
+        rep_zone: str,
+        banner: str = "",
     ) -> None:
+        """`banner`: one line above the lead (a lead shown from search, not the queue)."""
         self.lead_id = lead.id if lead else None
         if lead is None:
             self.update(Text("No lead selected.", style="dim"), layout=False)
             return
-        self.update(Group(*self._lines(lead, row, now, rep_zone)), layout=False)
+        lines = self._lines(lead, row, now, rep_zone)
+        if banner:
+            lines.insert(0, Text(banner, style="reverse bold", no_wrap=True, overflow="ellipsis"))
+        self.update(Group(*lines), layout=False)
 
     def _lines(
         self, lead: LeadView, row: QueueRow | None, now: DateTime, rep_zone: str

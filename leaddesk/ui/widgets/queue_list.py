@@ -95,10 +95,14 @@ class QueueList(ScrollView, can_focus=True):
     ]
 
     class Highlighted(Message):
-        """The rep moved to another lead (or to none)."""
+        """The rep moved to another lead (or to none).
 
-        def __init__(self, lead_id: int | None) -> None:
+        `moved` is True when the rep moved the cursor, False when new data did.
+        """
+
+        def __init__(self, lead_id: int | None, moved: bool = False) -> None:
             self.lead_id = lead_id
+            self.moved = moved
             super().__init__()
 
     class NeedPage(Message):
@@ -249,7 +253,7 @@ class QueueList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh_line(old - round(self.scroll_y))
         self.refresh_line(line_no - round(self.scroll_y))
-        self._announce()
+        self._announce(moved=True)
 
     def _scroll_to_cursor(self) -> None:
         height = max(self.size.height, 1)
@@ -259,14 +263,14 @@ class QueueList(ScrollView, can_focus=True):
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
-    def _announce(self) -> None:
+    def _announce(self, moved: bool = False) -> None:
         line = self.lines[self.cursor] if self.cursor < len(self.lines) else None
         if line is not None and line.kind == ROW and line.section == "due":
             self._ensure_loaded(line.index)
         lead_id = self.selected_lead_id
         if lead_id != self._highlighted:
             self._highlighted = lead_id
-            self.post_message(self.Highlighted(lead_id))
+            self.post_message(self.Highlighted(lead_id, moved))
 
     def _ensure_loaded(self, index: int) -> None:
         start, end = self.page_offset, self.page_offset + len(self.due_rows)

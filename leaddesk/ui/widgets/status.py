@@ -7,7 +7,12 @@ from rich.text import Text
 from textual.widgets import Static
 
 from leaddesk.core.desk import DayCounts
+from leaddesk.core.sessions import SessionView
+from leaddesk.core.text import percent, stopwatch
 from leaddesk.ui.render import safe
+
+CALL_NAME_WIDTH = 24
+WIDE = 100  # columns from which the call timer is spelled out
 
 
 class DeskHeader(Static):
@@ -16,10 +21,33 @@ class DeskHeader(Static):
         self.rep_zone = rep_zone
         self.counts = DayCounts(0, 0, 0)
         self.now: DateTime | None = None
+        self.session: SessionView | None = None
+        self.call: tuple[str, DateTime] | None = None  # (lead name, dialled at)
 
     def set_counts(self, counts: DayCounts) -> None:
         self.counts = counts
         self._draw()
+
+    def set_session(self, session: SessionView | None) -> None:
+        """While a call session runs the header shows its numbers instead of today's."""
+        self.session = session
+        self._draw()
+
+    def set_call(self, name: str | None, started_at: DateTime | None = None) -> None:
+        """The call timer, redrawn by `tick` every second (no database involved)."""
+        self.call = (name, started_at) if name is not None and started_at is not None else None
+        self._draw()
+
+    def _session_text(self, session: SessionView) -> str:
+        t = session.tally
+        elapsed = stopwatch(session.elapsed_seconds(self.now or session.started_at), hours=True)
+        goal = f"/{session.goal}" if session.goal else ""
+        rate = percent(t.connects, t.dials)
+        return (
+            f" ─ session {elapsed} · dials {t.dials}{goal} · connects {t.connects}"
+            + (f" ({rate})" if rate else "")
+            + f" · appts {t.appointments}"
+        )
 
     def tick(self, now: DateTime) -> None:
         self.now = now
@@ -28,16 +56,27 @@ class DeskHeader(Static):
     def _draw(self) -> None:
         c = self.counts
         rate = f" ({100 * c.connects // c.dials}%)" if c.dials else ""
-        left = Text.assemble(
-            ("leaddesk", "bold"),
-            f" ─ today · dials {c.dials} · connects {c.connects}{rate} · appts {c.appointments}",
-        )
-        right = ""
+        if self.session is not None:
+            counts = self._session_text(self.session)
+        else:
+            counts = (
+                f" ─ today · dials {c.dials} · connects {c.connects}{rate} · appts {c.appointments}"
+            )
+        left = Text.assemble(("leaddesk", "bold"), counts)
+        right = Text()
+        if self.call is not None and self.now is not None:
+            name, started = self.call
+            seconds = int(self.now.timestamp() - started.timestamp())
+            wide = self.size.width >= WIDE  # narrow: keep room for the counts
+            label = "☎ on call" if wide else "☎"
+            right.append(f"{label} {stopwatch(seconds)} ", style="bold green")
+            right.append(safe(name)[: CALL_NAME_WIDTH if wide else 12] + "   ", style="green")
         if self.now is not None:
-            right = self.now.in_timezone(self.rep_zone).format("ddd HH:mm")
-        gap = max(self.size.width - left.cell_len - len(right), 1)
+            right.append(self.now.in_timezone(self.rep_zone).format("ddd HH:mm"), style="bold")
+        left.truncate(max(self.size.width - right.cell_len - 2, 10), overflow="ellipsis")
+        gap = max(self.size.width - left.cell_len - right.cell_len, 1)
         left.append(" " * gap)
-        left.append(right, style="bold")
+        left.append_text(right)
         self.update(left, layout=False)
 
 

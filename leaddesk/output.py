@@ -1,0 +1,58 @@
+"""What the command line writes: nothing a terminal would obey instead of show.
+
+Lead names, notes and paths come from people and spreadsheets; an ESC in a
+name must not recolour, retitle or clear the rep's terminal. Every command's
+stdout and stderr pass through `guarded()`, so a command added later is
+covered without remembering to; JSON escapes the same characters so the data
+survives byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+from leaddesk.core.text import CONTROLS, printable
+
+
+class PrintableStream:
+    """A text stream that shows terminal controls as placeholders."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError("PrintableStream takes text")  # click probes with bytes
+        self._stream.write(printable(text))
+        return len(text)
+
+    def writelines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Route sys.stdout and sys.stderr through PrintableStream for a while."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = PrintableStream(sys.stdout)  # type: ignore[assignment]
+    sys.stderr = PrintableStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def json_text(data: Any) -> str:
+    """JSON with every terminal control escaped (\\u009b), so it prints safely
+    and still decodes to exactly the same strings."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    # json escapes C0 itself; C1 and bidi controls can only sit inside strings.
+    return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,0 +1,169 @@
+"""`F`: your numbers — the periods side by side, best hour to call, dials before
+a connect, pipeline, overdue promises and a 30-day dials sparkline.
+
+Read on the database thread in one call (`sessions.your_numbers`); this
+screen only lays the report out. `escape` or `F` closes it, `r` reloads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+import peewee
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+
+from leaddesk.core.errors import LeadDeskError
+from leaddesk.core.sessions import your_numbers
+from leaddesk.core.stats import StatsReport
+from leaddesk.core.stats_text import best_hours, period_rows, rate_text
+from leaddesk.ui.render import safe
+
+if TYPE_CHECKING:
+    from leaddesk.ui.app import LeadDeskApp
+
+BAR = "▇"
+BAR_WIDTH = 30
+
+
+def _bar(value: float, top: float, width: int = BAR_WIDTH) -> str:
+    return BAR * round(width * value / top) if top > 0 else ""
+
+
+def periods_table(report: StatsReport) -> Table:
+    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
+    table.add_column("")
+    for p in report.periods:
+        table.add_column(p.period.label, justify="right")
+    for label, values in period_rows(report):
+        table.add_row(Text(label, style="dim"), *values)
+    return table
+
+
+def hours_text(report: StatsReport) -> Text:
+    """Connect rate by the lead's local hour, hours with dials only; the best marked."""
+    text = Text("BEST TIME TO CALL", style="bold")
+    text.append("  connect rate by the lead's local hour, 30 days", style="dim")
+    hours = [h for h in report.by_hour if h.dials]
+    if not hours:
+        text.append("\nno dials yet", style="dim")
+        return text
+    best = {h.hour for h in best_hours(report)[:3]}
+    top = max(h.rate or 0 for h in hours)
+    for h in hours:
+        text.append(f"\n{h.hour:02d}:00 ", style="bold" if h.hour in best else "")
+        text.append(f"{rate_text(h.rate):>4} ", style="bold" if h.hour in best else "")
+        text.append(
+            _bar(h.rate or 0, top).ljust(BAR_WIDTH), style="green" if h.hour in best else ""
+        )
+        text.append(f" {h.connects}/{h.dials}", style="dim")
+    return text
+
+
+def attempts_text(report: StatsReport) -> Text:
+    text = Text("DIALS BEFORE THE FIRST CONNECT", style="bold")
+    text.append("  leads first reached in the last 30 days", style="dim")
+    top = max((n for _, n in report.attempts_before_connect), default=0)
+    if top == 0:
+        text.append("\nno first connects yet", style="dim")
+        return text
+    for label, n in report.attempts_before_connect:
+        text.append(f"\n{label:>3} ")
+        text.append(_bar(n, top).ljust(BAR_WIDTH), style="cyan")
+        text.append(f" {n}", style="dim")
+    return text
+
+
+def pipeline_text(report: StatsReport) -> Text:
+    text = Text("PIPELINE  ", style="bold")
+    text.append(" · ".join(f"{status} {n:,}" for status, n in report.pipeline))
+    return text
+
+
+def overdue_text(report: StatsReport) -> Text:
+    zone = report.zone
+    text = Text("OVERDUE PROMISES  ", style="bold")
+    if not report.overdue_count:
+        text.append("none — every callback and appointment kept", style="green")
+        return text
+    text.append(f"{report.overdue_count:,}", style="bold red")
+    text.append("  oldest first, your time", style="dim")
+    for o in report.overdue:
+        text.append(f"\n  {o.at.in_timezone(zone):%a %d %b %H:%M}  {o.kind:<11} ")
+        text.append(safe(o.name))
+        text.append(f"  #{o.lead_id}", style="dim")
+    return text
+
+
+class StatsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,F", "close", "close", id="stats-close"),
+        Binding("r", "reload", "refresh", id="stats-refresh"),
+    ]
+
+    app: LeadDeskApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: StatsReport | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("YOUR NUMBERS", style="bold"), id="stats-title")
+        with VerticalScroll(id="stats-body"):
+            yield Static(Text("loading…", style="dim"), id="stats-periods")
+            yield Static(Text("DIALS PER DAY, LAST 30 DAYS", style="bold"), id="stats-spark-title")
+            yield Sparkline([], id="stats-spark")
+            yield Static("", id="stats-spark-axis")
+            yield Static("", id="stats-hours")
+            yield Static("", id="stats-attempts")
+            yield Static("", id="stats-pipeline")
+            yield Static("", id="stats-overdue")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.run_worker(self._load, group="stats", exclusive=True)
+
+    async def _load(self) -> None:
+        try:
+            report = await self.app.db.run(your_numbers, self.app.now(), self.app.settings)
+        except LeadDeskError as exc:
+            self._failed(str(exc))
+            return
+        except (sqlite3.Error, peewee.PeeweeException) as exc:
+            from leaddesk.core.db import sqlite_error_message
+
+            self._failed(sqlite_error_message(exc, self.app.target))
+            return
+        self.report = report
+        self._show(report)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#stats-periods", Static).update(Text("✗ " + safe(message), "bold red"))
+
+    def _show(self, report: StatsReport) -> None:
+        title = Text("YOUR NUMBERS", style="bold")
+        local = report.now.in_timezone(report.zone)
+        title.append(f"  {safe(report.rep)} · {report.zone} · {local:%a %d %b %H:%M}", "dim")
+        self.query_one("#stats-title", Static).update(title)
+        self.query_one("#stats-periods", Static).update(periods_table(report))
+        days = [n for _, n in report.sparkline]
+        self.query_one("#stats-spark", Sparkline).data = [float(n) for n in days]
+        first, last = report.sparkline[0][0], report.sparkline[-1][0]
+        axis = f"{first:%d %b} … {last:%d %b} · most {max(days, default=0)} · today {days[-1]}"
+        self.query_one("#stats-spark-axis", Static).update(Text(axis, style="dim"))
+        self.query_one("#stats-hours", Static).update(hours_text(report))
+        self.query_one("#stats-attempts", Static).update(attempts_text(report))
+        self.query_one("#stats-pipeline", Static).update(pipeline_text(report))
+        self.query_one("#stats-overdue", Static).update(overdue_text(report))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
