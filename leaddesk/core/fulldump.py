@@ -411,10 +411,9 @@ class _JsonlImport:
         return self.rep_ids[old]
 
     def flush(self, near_line: int) -> None:
-        cursor = database.obj.connection().cursor()
         try:
             for bulk in self.bulk.values():
-                bulk.flush(cursor)
+                bulk.flush(database.obj)
             if self.zone_keys:
                 rows = [{"key": k} for k in sorted(self.zone_keys)]
                 ZoneSet.insert_many(rows).on_conflict_ignore().execute()

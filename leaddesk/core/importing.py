@@ -38,6 +38,7 @@ from pendulum import DateTime
 from leaddesk.core.db import (
     atomic_write,
     database,
+    execute_many,
     from_ms,
     insert_sql,
     sync_sequences,
@@ -745,9 +746,9 @@ class BulkRows:
                 row[index] = convert(value)
         self.rows.append(tuple(row))
 
-    def flush(self, cursor: Any) -> None:
+    def flush(self, db: peewee.Database) -> None:
         if self.rows:
-            cursor.executemany(self.sql, self.rows)
+            execute_many(db, self.sql, self.rows)
             self.rows.clear()
 
 
@@ -854,9 +855,8 @@ class LeadWriter:
         return lead_id
 
     def flush(self) -> None:
-        cursor = self.db.connection().cursor()
         for bulk in (self.leads, self.phones, self.touches):
-            bulk.flush(cursor)
+            bulk.flush(self.db)
         if self.zone_keys:
             rows = [{"key": k} for k in sorted(self.zone_keys)]
             ZoneSet.insert_many(rows).on_conflict_ignore().execute()

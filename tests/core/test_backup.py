@@ -12,10 +12,13 @@ import pytest
 
 from leaddesk.core.backup import backup_store, inspect_store_file, restore_store
 from leaddesk.core.db import SQLITE_PRAGMAS
-from leaddesk.core.errors import InvalidInput
+from leaddesk.core.errors import InvalidInput, StoreError
 from leaddesk.core.models import Lead
 from leaddesk.core.services import LeadDraft, add_lead
 from leaddesk.core.store import HISTORY_TABLE, close_store, open_store
+
+# The SQLite online backup API and a file swap: PostgreSQL has pg_dump (tested below).
+sqlite_only = pytest.mark.sqlite_only
 
 
 def mode(path) -> int:
@@ -37,6 +40,7 @@ def check_consistent(path) -> int:
         con.close()
 
 
+@sqlite_only
 def test_backup_while_another_connection_writes(tmp_path, store, make_lead, now, settings):
     for i in range(200):
         make_lead(f"Lead {i}", f"+1 212 555 {i:04d}")
@@ -72,6 +76,7 @@ def test_backup_while_another_connection_writes(tmp_path, store, make_lead, now,
     assert not list(tmp_path.glob("backup-*.db-wal")), "a backup is one plain file"
 
 
+@sqlite_only
 def test_backup_refuses_the_database_itself_and_folders(tmp_path, store):
     with pytest.raises(InvalidInput, match="the database itself"):
         backup_store(tmp_path / "t.db")
@@ -79,6 +84,7 @@ def test_backup_refuses_the_database_itself_and_folders(tmp_path, store):
         backup_store(tmp_path)
 
 
+@sqlite_only
 def test_inspect_refuses_what_leaddesk_cannot_read(tmp_path, store):
     text = tmp_path / "notes.txt"
     text.write_text("hello")
@@ -99,6 +105,7 @@ def test_inspect_refuses_what_leaddesk_cannot_read(tmp_path, store):
         inspect_store_file(tmp_path / "missing.db")
 
 
+@sqlite_only
 def test_restore_replaces_the_content_and_keeps_the_old_one_aside(tmp_path, store, make_lead, now):
     make_lead("Kept", "+1 212 555 0100")
     backup = backup_store(tmp_path / "backup.db")
@@ -121,6 +128,7 @@ def test_restore_replaces_the_content_and_keeps_the_old_one_aside(tmp_path, stor
     assert second is not None and second.aside.endswith("-2.db"), "never over an earlier copy"
 
 
+@sqlite_only
 def test_restore_that_is_not_confirmed_changes_nothing(tmp_path, store, make_lead, now):
     make_lead("Kept", "+1 212 555 0100")
     backup = backup_store(tmp_path / "backup.db")
@@ -130,6 +138,7 @@ def test_restore_that_is_not_confirmed_changes_nothing(tmp_path, store, make_lea
     assert not list(tmp_path.glob("t.before-restore*")) and not list(tmp_path.glob("*.restoring*"))
 
 
+@sqlite_only
 def test_a_desk_holding_the_database_open_sees_the_restored_data(tmp_path, store, make_lead, now):
     make_lead("In the backup", "+1 212 555 0100")
     backup = backup_store(tmp_path / "backup.db")
@@ -142,6 +151,7 @@ def test_a_desk_holding_the_database_open_sees_the_restored_data(tmp_path, store
     desk.close()
 
 
+@sqlite_only
 def test_restore_refuses_a_bad_file_before_touching_anything(tmp_path, store, make_lead, now):
     make_lead("Kept", "+1 212 555 0100")
     junk = tmp_path / "junk.db"
@@ -151,4 +161,17 @@ def test_restore_refuses_a_bad_file_before_touching_anything(tmp_path, store, ma
     assert Lead.select().count() == 1
     close_store()
     open_store(str(tmp_path / "t.db"))
+    assert Lead.select().count() == 1
+
+
+@pytest.mark.postgresql_only
+def test_backup_and_restore_on_postgresql_say_use_pg_dump_in_one_line(
+    tmp_path, store, make_lead, now
+):
+    make_lead("Kept")
+    with pytest.raises(StoreError, match=r"^backup and restore copy a SQLite file; .*pg_dump$"):
+        backup_store(tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
+    with pytest.raises(StoreError, match="pg_dump"):
+        restore_store(tmp_path / "copy.db", now, lambda *a: True)
     assert Lead.select().count() == 1
