@@ -46,6 +46,8 @@ PALETTE: list[PaletteCommand] = [
     PaletteCommand("lead: clear do-not-call (they asked to be called)", "clear_dnc"),
     PaletteCommand("lead: move to another cadence", "move_cadence"),
     PaletteCommand("queue: shift schedule (vacation)", "shift"),
+    PaletteCommand("team: take this lead (assign it to me)", "take_lead"),
+    PaletteCommand("team: give this lead back to the pool", "to_pool"),
     PaletteCommand("call: dial", "dial", "dial"),
     PaletteCommand("call: stop the call timer", "cancel_call", "call-cancel"),
     PaletteCommand("session: start/stop", "session", "session"),

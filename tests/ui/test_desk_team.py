@@ -142,3 +142,19 @@ def sam_takes_the_next(expected: int) -> None:
     claim(expected, DESK_NOW, SAM)
     log_outcome(expected, "voicemail", DESK_NOW, SAM)
 
+
+async def test_the_palette_takes_a_lead_and_gives_it_back_to_the_pool(new_app, two_leads):
+    first, _ = two_leads
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await ready(pilot)
+        status = desk.query_one(StatusLine)
+        await desk.run_action("take_lead")
+        await settle(pilot, lambda: "assigned to tester" in status.message, "taken")
+        assert Lead.get_by_id(first).owner.name == "tester"
+        await desk.run_action("to_pool")
+        await settle(pilot, lambda: "assigned to the pool" in status.message, "given back")
+        assert Lead.get_by_id(first).owner_id is None
+        await pilot.press("u")  # assigning is a touch like any other: undo takes it back
+        await settle(pilot, lambda: "undone" in status.message, "undone")
+        assert Lead.get_by_id(first).owner.name == "tester"

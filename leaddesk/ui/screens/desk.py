@@ -524,7 +524,8 @@ class DeskScreen(Screen[None]):
             return self._call is not None
         if action == "back_to_queue":
             return self._pinned is not None
-        lead_actions = ("outcome", "undo", "close_lost", "toggle_mail", "clear_dnc")
+        lead_actions = ("outcome", "undo", "close_lost", "toggle_mail", "clear_dnc", "take_lead",
+                        "to_pool")  # fmt: skip
         return not ((action in lead_actions or action == "move_cadence") and self._empty)
 
     def action_outcome(self, name: str, pick: bool = False) -> None:
@@ -689,6 +690,33 @@ class DeskScreen(Screen[None]):
             self._write(shift)
 
         self.app.push_screen(ShiftPrompt(), chosen)
+
+    def action_take_lead(self) -> None:
+        self._assign(self.app.settings.rep_name)
+
+    def action_to_pool(self) -> None:
+        self._assign(None)
+
+    def _assign(self, rep_name: str | None) -> None:
+        """Team mode: the selected lead becomes the rep's own, or goes back to the pool
+        (a touch in its history, undoable with u)."""
+        from leaddesk.core.team import assign
+
+        lead_id = self._selected_id()
+        if lead_id is None:
+            self.status.error("no lead selected")
+            return
+
+        async def write() -> None:
+            now, settings = self.app.now(), self.app.settings
+            summary = await self._db(assign, lead_id, rep_name, now, settings)
+            if summary is None:
+                return
+            self._generation += 1
+            self.status.ok(summary)
+            await self.reload(select_lead=lead_id, full=False)
+
+        self._write(write)
 
     def action_undo(self) -> None:
         self._confirm_lost = None
