@@ -11,13 +11,16 @@ lead's current state must end:
 - the lead ends where its newest touch left it; with no touch, it is untouched;
 - attempts = the number of touches counted as attempts.
 
+A system touch that records only what it changed (a schedule shift: the due
+time; an assignment: the owner) is a link too: it must start from where the
+chain is, and it moves only what it recorded.
+
 A touch saved without its lead update breaks the link after it (or the end),
 and a lead update saved without its touch breaks the end.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 from pathlib import Path
@@ -64,31 +67,37 @@ def chain_problems(con: sqlite3.Connection) -> list[str]:
         if attempts != sum(t[2] for t in touches):
             counted = sum(t[2] for t in touches)
             problems.append(f"{where}: attempts {attempts} but {counted} counted touches")
-        first = json.loads(touches[0][5])["lead"]
-        if first["attempts"] != 0 or first["last_touch_at"] is not None:
-            problems.append(f"{where}: touch {touches[0][0]} does not start from a new lead")
-        for previous, touch in itertools.pairwise(touches):
-            before = json.loads(touch[5])["lead"]
-            was = json.loads(previous[5])["lead"]
-            left = {
-                "next_due_at": previous[3],
-                "next_channel": previous[4],
-                "last_touch_at": previous[1],
-                "attempts": was["attempts"] + previous[2],
-            }
-            got = {k: before[k] for k in left}
+        # What the lead should look like after each touch; None: not known yet.
+        left: dict[str, object] = {}
+        for touch_id, at, counted, sched_due, sched_channel, raw in touches:
+            before = json.loads(raw)["lead"]
+            if "attempts" not in before:
+                # A system touch that records only what it changed (a schedule
+                # shift: next_due_at; an assignment: owner). It must start from
+                # where the chain is and leaves the rest of the lead alone.
+                got = {k: before[k] for k in before if k in left}
+                if got != {k: left[k] for k in got}:
+                    problems.append(f"{where}: touch {touch_id} starts from {got}, not {left}")
+                if "next_due_at" in before:
+                    left = {**left, "next_due_at": sched_due, "next_channel": sched_channel}
+                continue
+            start = {k: before[k] for k in ("next_due_at", "next_channel", "last_touch_at",
+                                            "attempts")}  # fmt: skip
+            if "attempts" not in left and (start["attempts"] != 0 or start["last_touch_at"]):
+                problems.append(f"{where}: touch {touch_id} does not start from a new lead")
+            got = {k: start[k] for k in left}
             if got != left:
-                problems.append(
-                    f"{where}: touch {touch[0]} starts from {got}, "
-                    f"but touch {previous[0]} left {left}"
-                )
-        newest = touches[-1]
-        end = (due, channel, last_at)
-        if end != (newest[3], newest[4], newest[1]):
-            problems.append(
-                f"{where}: is at {end} but its newest touch {newest[0]} left "
-                f"{(newest[3], newest[4], newest[1])}"
-            )
+                problems.append(f"{where}: touch {touch_id} starts from {got}, but {left} was left")
+            left = {
+                "next_due_at": sched_due,
+                "next_channel": sched_channel,
+                "last_touch_at": at,
+                "attempts": start["attempts"] + counted,
+            }
+        end = {"next_due_at": due, "next_channel": channel, "last_touch_at": last_at}
+        expected = {k: left[k] for k in end if k in left}
+        if {k: end[k] for k in expected} != expected:
+            problems.append(f"{where}: is at {end} but its newest touch left {expected}")
     return problems
 
 

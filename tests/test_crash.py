@@ -332,6 +332,32 @@ def test_the_checks_catch_a_touch_without_its_lead_update(logged):
     assert any("newest touch" in p or "attempts" in p for p in chain_problems(con))
 
 
+def test_the_checks_follow_a_schedule_shift_and_catch_one_lost(logged):
+    """A shift's touch records only the due time it moved (issue 3): the chain goes
+    through it, and a lead left at its old due time is reported."""
+    from leaddesk.core.services import shift_schedule
+
+    log, con = logged
+    log("Crash Lead 04", "no-answer")
+    log("Crash Lead 05", "no-answer")
+    settings = Settings(rep_name="crash", rep_timezone="America/Chicago")
+    assert shift_schedule(2, pendulum.parse(NOW).add(minutes=1), settings).moved == 2
+    assert chain_problems(con) == []
+    log("Crash Lead 04", "voicemail", 5)  # a call after the shift starts from where it left
+    assert chain_problems(con) == []
+    # the shift's lead update is lost for Crash Lead 05 (its newest touch is the shift)
+    lead_id, before = con.execute(
+        "SELECT t.lead_id, t.before FROM touch t WHERE t.outcome = 'shifted'"
+        " AND t.id = (SELECT max(id) FROM touch WHERE lead_id = t.lead_id)"
+    ).fetchone()
+    con.execute(
+        "UPDATE lead SET next_due_at = ? WHERE id = ?",
+        (json.loads(before)["lead"]["next_due_at"], lead_id),
+    )
+    con.commit()
+    assert any(f"lead {lead_id}: is at" in p for p in chain_problems(con))
+
+
 def test_the_checks_catch_a_lead_update_without_its_touch(logged):
     log, con = logged
     log("Crash Lead 02", "no-answer")
