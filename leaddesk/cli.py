@@ -825,8 +825,9 @@ def letters(env: Env, output, until_text, mark_sent, bom):
 @pass_env
 def backup(env: Env, file, as_json):
     """A consistent copy of the database in FILE (safe while the desk runs)."""
-    from leaddesk.core.backup import backup_store
+    from leaddesk.core.backup import backup_store, check_sqlite_target
 
+    check_sqlite_target(env.target)
     env.open()
     made = backup_store(file)
     if as_json:
@@ -842,9 +843,10 @@ def backup(env: Env, file, as_json):
 @pass_env
 def restore(env: Env, file, yes):
     """Replace the database with the backup FILE (a copy of the current one is kept)."""
-    from leaddesk.core.backup import inspect_store_file, restore_store
+    from leaddesk.core.backup import check_sqlite_target, inspect_store_file, restore_store
 
     now = env.clock().now()
+    check_sqlite_target(env.target)  # PostgreSQL: pg_dump's job, whatever the file is
     inspect_store_file(file)  # refuse a bad file before creating anything
     env.open()
 

@@ -162,3 +162,14 @@ def test_restore_prompt_shows_both_sides(cli, tmp_path):
     con = sqlite3.connect(tmp_path / "cli.db")
     assert con.execute("SELECT COUNT(*) FROM lead").fetchone() == (1,)
     con.close()
+
+
+def test_backup_and_restore_on_postgresql_are_one_line_naming_pg_dump(cli, pg_url, tmp_path):
+    copy = tmp_path / "copy.db"
+    for args in (("backup", str(copy)), ("restore", str(copy), "--yes")):
+        result = cli(*args, db_path=pg_url)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            "leaddesk: backup and restore copy a SQLite file; for PostgreSQL use pg_dump\n"
+        )
+    assert not copy.exists()

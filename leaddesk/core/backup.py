@@ -22,7 +22,7 @@ from pendulum import DateTime
 from playhouse.migrations import Migration, Runner
 
 from leaddesk.core import migrations
-from leaddesk.core.db import SQLITE_PRAGMAS, database, is_sqlite
+from leaddesk.core.db import SQLITE_PRAGMAS, database, is_sqlite, sqlite_path
 from leaddesk.core.errors import InvalidInput, StoreError
 from leaddesk.core.files import backup_sqlite, create_private
 from leaddesk.core.store import HISTORY_TABLE
@@ -46,10 +46,19 @@ class StoreFile:
     bytes: int
 
 
+NOT_SQLITE = "backup and restore copy a SQLite file; for PostgreSQL use pg_dump"
+
+
+def check_sqlite_target(target: str) -> None:
+    """Refuse a PostgreSQL target in one line, before anything is read or created."""
+    if sqlite_path(target) is None:
+        raise StoreError(NOT_SQLITE)
+
+
 def _live_path() -> Path:
     db = database.obj
     if not is_sqlite(db):
-        raise StoreError("backup and restore copy a SQLite file; for PostgreSQL use pg_dump")
+        raise StoreError(NOT_SQLITE)
     return Path(db.database).expanduser().resolve()
 
 
