@@ -89,8 +89,8 @@ SHOWN_IN_FOOTER = {"n", "v", "b", "c", "l", "a", "x", "d"}
 DEMO_LEADS = 60
 REFRESH_SECONDS = 20.0  # where other writers cannot be detected cheaply
 # How often the desk asks the store whether another desk or a CLI command
-# wrote to it (one PRAGMA on SQLite); it reloads only then, or when the minute
-# turns (the times on screen are minutes).
+# wrote to it (one PRAGMA on SQLite, one snapshot query on PostgreSQL); it
+# reloads only then, or when the minute turns (the times on screen are minutes).
 CHANGE_CHECK_SECONDS = 1.5
 _UNSEEN = object()
 
