@@ -684,10 +684,16 @@ def doctor(env: Env, as_json):
 )
 @click.option("--encoding", default=None, help="Read as this encoding instead of detecting it.")
 @click.option("--delimiter", default=None, help="comma, semicolon, tab or one character.")
+@click.option(
+    "--owner",
+    default=None,
+    metavar="REP|round-robin",
+    help="Give the new leads to a rep, or round-robin across the reps (default: the pool).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_env
 def import_(env: Env, file, dry_run, overrides, on_duplicate, rejects_path, encoding, delimiter,
-            as_json):  # fmt: skip
+            owner, as_json):  # fmt: skip
     """Import leads from a spreadsheet (CSV, semicolon or tab separated) or a
     leaddesk JSONL export. The whole file is imported or none of it."""
     from leaddesk.core.importing import import_file, open_source, preview_lines
@@ -711,6 +717,7 @@ def import_(env: Env, file, dry_run, overrides, on_duplicate, rejects_path, enco
             on_duplicate=on_duplicate,
             rejects_path=rejects_path,
             progress=progress,
+            owner=owner,
         )
     if as_json:
         _json(summary.as_json())

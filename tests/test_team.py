@@ -109,3 +109,21 @@ def test_a_colleagues_touches_are_named_in_the_history(team):
     ok(team("log", str(lead), "no-answer", rep="sam"))
     assert "sam: no answer" in ok(team("show", str(lead)))  # ana sees who called
     assert "sam:" not in ok(team("show", str(lead), rep="sam"))  # sam's own are plain
+
+
+def test_import_gives_new_leads_to_a_rep_or_round_robin(team, tmp_path):
+    for name in ("ana", "bob"):
+        ok(team("rep", "add", name))
+    sheet = tmp_path / "leads.csv"
+    sheet.write_text(
+        "Name,Phone\nAl One,(212) 555-0101\nBo Two,(212) 555-0102\nCy Three,(212) 555-0103\n"
+    )
+    summary = json.loads(ok(team("import", str(sheet), "--owner", "round-robin", "--json")))
+    assert summary["imported"] == 3
+    owners = [json.loads(ok(team("show", str(i), "--json")))["owner"] for i in (1, 2, 3)]
+    assert owners == ["ana", "bob", "ana"]
+    more = tmp_path / "more.csv"
+    more.write_text("Name,Phone\nDee Four,(212) 555-0104\n")
+    assert "no rep named 'zoe'" in failed(team("import", str(more), "--owner", "zoe"))
+    assert json.loads(ok(team("import", str(more), "--owner", "bob", "--json")))["imported"] == 1
+    assert json.loads(ok(team("show", "4", "--json")))["owner"] == "bob"

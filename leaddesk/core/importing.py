@@ -230,11 +230,14 @@ def import_file(
     on_duplicate: str = "skip",
     rejects_path: str | Path | None = None,
     progress: Progress | None = None,
+    owner: str | None = None,
 ) -> ImportSummary:
     """Import `source` in one transaction (rolled back when `dry_run`).
 
     Rejected rows are written to `rejects_path` (default for a real import:
-    `<file>.rejects.csv` beside the input) only when there are any.
+    `<file>.rejects.csv` beside the input) only when there are any. `owner`
+    gives new leads to a rep by name, or "round-robin" across the reps (team
+    mode); without it they go to the pool.
     """
     if on_duplicate not in ON_DUPLICATE:
         raise InvalidInput(f"--on-duplicate {on_duplicate!r}: use skip or update")
@@ -257,7 +260,7 @@ def import_file(
 
             import_records(source, summary, now, settings, rejects, progress)
         else:
-            _CsvImport(source, summary, now, settings, rejects, progress).run()
+            _CsvImport(source, summary, now, settings, rejects, progress, owner).run()
         if dry_run:
             raise _RollBack()
         return summary
@@ -832,7 +835,10 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
 class LeadWriter:
     """New leads as bulk rows with ids given here (inside the write transaction)."""
 
-    def __init__(self, now: DateTime, settings: Settings) -> None:
+    def __init__(self, now: DateTime, settings: Settings, owner: str | None = None) -> None:
+        from leaddesk.core.team import owner_cycle
+
+        self.owners = owner_cycle(owner)  # inside the transaction: a bad name rolls back
         self.db = database.obj
         self.now = now
         self.settings = settings
@@ -844,6 +850,7 @@ class LeadWriter:
         self.first = self.next
 
     def add(self, draft: LeadDraft, phones: list[ParsedPhone], email: str) -> int:
+        draft.owner = next(self.owners)
         rows = new_lead_rows(draft, phones, self.now, self.settings, email=email)
         lead_id = self.next
         self.next += 1
@@ -958,6 +965,7 @@ class _CsvImport:
         settings: Settings,
         rejects: RejectsFile,
         progress: Progress | None,
+        owner: str | None = None,
     ) -> None:
         assert source.table is not None and source.mapping is not None
         self.source = source
@@ -967,7 +975,7 @@ class _CsvImport:
         self.rejects = rejects
         self.progress = progress
         self.reader = RowReader(source.mapping, settings)
-        self.writer = LeadWriter(now, settings)
+        self.writer = LeadWriter(now, settings, owner)
         # Keys a skipped duplicate row brought that its lead does not hold (an
         # email beside a known phone). Only duplicates add to it.
         self.aliases: dict[Key, int] = {}
