@@ -24,7 +24,9 @@ from leaddesk.core.db import (
 from leaddesk.core.errors import StoreError
 
 HISTORY_TABLE = "schema_migration"
-MIGRATE_ATTEMPTS = 3
+# Programs upgrading one file at once collide at most once per migration (the
+# loser waits for the winner's commit, then finds its step done): room for all.
+MIGRATE_ATTEMPTS = 12
 OPEN_ATTEMPTS = 3
 
 
