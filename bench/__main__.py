@@ -31,7 +31,7 @@ from typing import Any
 import pendulum
 from pendulum import DateTime
 
-from leaddesk.core.settings import Settings
+from leaddesk.core.domain.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -42,12 +42,15 @@ SEED = 1
 PAGE = 50
 # Files whose changes change the rows `fill_demo` writes.
 SIGNED_SOURCES = (
-    "leaddesk/core/models.py",
+    "leaddesk/core/store/models.py",
     "leaddesk/core/demo.py",
-    "leaddesk/core/rules.py",
-    "leaddesk/core/services.py",
-    "leaddesk/core/settings.py",
-    "leaddesk/core/phones.py",
+    "leaddesk/core/domain/rules.py",
+    "leaddesk/core/writes/outcomes.py",
+    "leaddesk/core/writes/leads.py",
+    "leaddesk/core/domain/validate.py",
+    "leaddesk/core/domain/tiers.py",
+    "leaddesk/core/domain/settings.py",
+    "leaddesk/core/domain/phones.py",
 )
 TARGET_SIZE = 100_000
 TARGET_DUE_MS = 2.0
@@ -103,7 +106,7 @@ def signature(size: int, seed: int) -> str:
 def build_store(size: int, seed: int, rebuild: bool) -> tuple[Path, dict[str, Any]]:
     """The cached, ANALYZEd store for `size` leads (filled now if missing or stale)."""
     from leaddesk.core.demo import fill_demo
-    from leaddesk.core.store import close_store, open_store
+    from leaddesk.core.store.schema import close_store, open_store
 
     OUT.mkdir(parents=True, exist_ok=True)
     sig = signature(size, seed)
@@ -165,8 +168,7 @@ def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
     plus peewee's query builder (`due_query(...).tuples()`, the reference),
     which compiles the SQL on every call.
     """
-    from leaddesk.core.db import database
-    from leaddesk.core.queue import (
+    from leaddesk.core.reads.queue import (
         _converted,
         band_counts,
         due_query,
@@ -175,6 +177,7 @@ def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
         new_lead_cut,
         open_zone_keys,
     )
+    from leaddesk.core.store.db import database
 
     keys = open_zone_keys(NOW, SETTINGS)
     cut = new_lead_cut(NOW, SETTINGS)
@@ -227,8 +230,8 @@ def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
 
 
 def bench_queue(runs: int) -> dict[str, Any]:
-    from leaddesk.core.desk import day_counts, desk_snapshot
-    from leaddesk.core.queue import counts, due_page, later_rows, open_zone_keys
+    from leaddesk.core.desk.snapshot import day_counts, desk_snapshot
+    from leaddesk.core.reads.queue import counts, due_page, later_rows, open_zone_keys
 
     keys = open_zone_keys(NOW, SETTINGS)
     found = counts(NOW, SETTINGS, keys)
@@ -254,8 +257,8 @@ def bench_queue(runs: int) -> dict[str, Any]:
 
 def bench_log_outcome(runs: int) -> dict[str, Any]:
     """log_outcome on varied due leads, each undone (untimed) so the store stays the same."""
-    from leaddesk.core.queue import due_page, open_zone_keys
-    from leaddesk.core.services import log_outcome, undo_last
+    from leaddesk.core.reads.queue import due_page, open_zone_keys
+    from leaddesk.core.writes.outcomes import log_outcome, undo_last
 
     keys = open_zone_keys(NOW, SETTINGS)
     rows = [r for r in due_page(NOW, SETTINGS, 0, 400, keys) if r.callable]
@@ -280,13 +283,13 @@ def bench_log_outcome(runs: int) -> dict[str, Any]:
 def bench_change_check(runs: int) -> dict[str, Any]:
     """What the desk pays every CHANGE_CHECK_SECONDS to learn whether another
     program wrote to the file (it reloads only then, or when the minute turns)."""
-    from leaddesk.core.store import change_token
+    from leaddesk.core.store.schema import change_token
 
     return summary(timed(change_token, runs))
 
 
 def bench_lead_view(size: int, runs: int) -> dict[str, Any]:
-    from leaddesk.core.leads import lead_view
+    from leaddesk.core.reads.leads import lead_view
 
     rng = random.Random(7)
     ids = [rng.randint(1, size) for _ in range(runs + 10)]
@@ -300,8 +303,8 @@ def bench_stats(runs: int) -> dict[str, Any]:
     A session is started two hours before NOW (untimed) so the report has its
     four periods and the header its live session count, as during a session.
     """
-    from leaddesk.core import stats
-    from leaddesk.core.sessions import current_session, start_session, your_numbers
+    from leaddesk.core.reads import stats
+    from leaddesk.core.writes.sessions import current_session, start_session, your_numbers
 
     start_session(NOW.subtract(hours=2), SETTINGS, goal=60)
     rep = stats.rep_of(SETTINGS)
@@ -332,7 +335,7 @@ def bench_stats(runs: int) -> dict[str, Any]:
 def search_keystrokes(size: int, leads: int = 12) -> list[tuple[str, str]]:
     """(kind, text) for every keystroke of typing real names, companies, numbers in
     several formats, email fragments and note words from the store, letter by letter."""
-    from leaddesk.core.db import database
+    from leaddesk.core.store.db import database
 
     db = database.obj
     rng = random.Random(11)
@@ -361,7 +364,7 @@ def search_keystrokes(size: int, leads: int = 12) -> list[tuple[str, str]]:
 
 def bench_search(size: int) -> dict[str, Any]:
     """`search.search` as the find screen runs it: once per keystroke (30 results)."""
-    from leaddesk.core.search import LikeEngine, search
+    from leaddesk.core.reads.search import LikeEngine, search
 
     strokes = search_keystrokes(size)
     for _kind, text in strokes[:20]:  # warm-up
@@ -407,7 +410,7 @@ def bench_keypress(db_path: Path, now: DateTime, presses: int = 30) -> dict[str,
         from leaddesk.ui.screens import desk
     except ImportError as exc:
         return {"skipped": f"skipped (UI not importable: {exc})"}
-    from leaddesk.core.clock import FixedClock
+    from leaddesk.core.domain.clock import FixedClock
 
     marks: dict[str, float] = {}
     original_action = desk.DeskScreen.action_outcome
@@ -467,7 +470,7 @@ def bench_keypress(db_path: Path, now: DateTime, presses: int = 30) -> dict[str,
             "pilot_press_pause_overhead": summary(pilot_round),
         }
 
-    from leaddesk.core.store import close_store, open_store
+    from leaddesk.core.store.schema import close_store, open_store
 
     open_store(str(db_path))
     desk.DeskScreen.action_outcome = action
@@ -499,8 +502,8 @@ def bench_find_keys(db_path: Path, now: DateTime, size: int) -> dict[str, Any]:
         from leaddesk.ui.screens import find
     except ImportError as exc:
         return {"skipped": f"skipped (UI not importable: {exc})"}
-    from leaddesk.core.clock import FixedClock
-    from leaddesk.core.store import close_store, open_store
+    from leaddesk.core.domain.clock import FixedClock
+    from leaddesk.core.store.schema import close_store, open_store
 
     open_store(str(db_path))
     strokes = search_keystrokes(size, leads=3)
@@ -567,7 +570,7 @@ def bench_find_keys(db_path: Path, now: DateTime, size: int) -> dict[str, Any]:
 
 
 def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[str, Any]:
-    from leaddesk.core.store import close_store, open_store
+    from leaddesk.core.store.schema import close_store, open_store
 
     cached, meta = build_store(size, seed, rebuild)
     work = work_copy(cached, size)
@@ -602,7 +605,7 @@ def pg_store(size: int, seed: int, rebuild: bool) -> tuple[str, Any, dict[str, A
     import psycopg2
 
     from leaddesk.core.demo import fill_demo
-    from leaddesk.core.store import close_store, open_store
+    from leaddesk.core.store.schema import close_store, open_store
 
     home = OUT / "pgdata"
     OUT.mkdir(parents=True, exist_ok=True)
@@ -640,9 +643,10 @@ def pg_store(size: int, seed: int, rebuild: bool) -> tuple[str, Any, dict[str, A
 def bench_engine(runs: int) -> dict[str, Any]:
     """The team hot paths on the open store: a rep's DUE page (mine+pool, others'
     claims skipped), log-outcome (+ undo), claim and release, the change token."""
-    from leaddesk.core.queue import band_counts, due_rows, new_lead_cut, open_zone_keys
-    from leaddesk.core.store import change_token
-    from leaddesk.core.team import claim, release, scope_for
+    from leaddesk.core.reads.queue import band_counts, due_rows, new_lead_cut, open_zone_keys
+    from leaddesk.core.reads.scope import scope_for
+    from leaddesk.core.store.schema import change_token
+    from leaddesk.core.writes.team import claim, release
 
     keys = open_zone_keys(NOW, SETTINGS)
     cut = new_lead_cut(NOW, SETTINGS)
@@ -672,7 +676,7 @@ def bench_engine(runs: int) -> dict[str, Any]:
 
 
 def run_team(size: int, seed: int, runs: int, rebuild: bool) -> dict[str, Any]:
-    from leaddesk.core.store import close_store, open_store
+    from leaddesk.core.store.schema import close_store, open_store
 
     cached, _ = build_store(size, seed, rebuild)
     work = work_copy(cached, size)

@@ -98,9 +98,9 @@ def generate(path: Path, rows: int, seed: int = 1) -> dict[str, int]:
 _RUN = """
 import json, resource, sys, time
 import pendulum
-from leaddesk.core.importing import import_file, open_source
-from leaddesk.core.settings import Settings
-from leaddesk.core.store import open_store
+from leaddesk.core.transfer.importing import import_file, open_source
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.schema import open_store
 path, db, dry = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 settings = Settings(rep_name="bench", rep_timezone="America/Chicago")
 now = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")

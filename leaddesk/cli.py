@@ -18,12 +18,12 @@ import peewee
 
 from leaddesk import __version__, paths
 from leaddesk.config import ConfigError, load_settings
-from leaddesk.core.clock import Clock, FixedClock, ShiftedClock, SystemClock
-from leaddesk.core.db import mask_secrets, mask_url, sqlite_error_message
-from leaddesk.core.errors import InvalidInput, LeadDeskError, StoreError
-from leaddesk.core.settings import Settings
-from leaddesk.core.text import one_line
-from leaddesk.core.when import parse_instant, parse_when
+from leaddesk.core.domain.clock import Clock, FixedClock, ShiftedClock, SystemClock
+from leaddesk.core.domain.errors import InvalidInput, LeadDeskError, StoreError
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.text import one_line
+from leaddesk.core.domain.when import parse_instant, parse_when
+from leaddesk.core.store.db import mask_secrets, mask_url, sqlite_error_message
 from leaddesk.logs import log_file, logger, setup_logging
 from leaddesk.output import guarded, json_text
 
@@ -44,7 +44,7 @@ class Env:
         return ShiftedClock(at) if running else FixedClock(at)
 
     def open(self) -> None:
-        from leaddesk.core.store import open_store
+        from leaddesk.core.store.schema import open_store
 
         open_store(self.target)
 
@@ -202,7 +202,8 @@ pass_env = click.make_pass_decorator(Env)
 def add(env: Env, name, phones, email, company, title, source, interest, address, tz, received,
         notes, owner, as_json):  # fmt: skip
     """Add a lead; prints its id."""
-    from leaddesk.core.services import LeadDraft, add_lead
+    from leaddesk.core.domain.validate import LeadDraft
+    from leaddesk.core.writes.leads import add_lead
 
     now = env.clock().now()
     draft = LeadDraft(
@@ -220,7 +221,7 @@ def add(env: Env, name, phones, email, company, title, source, interest, address
     )
     env.open()
     if owner:
-        from leaddesk.core.team import owner_cycle
+        from leaddesk.core.writes.team import owner_cycle
 
         draft.owner = next(owner_cycle(owner))
     lead_id = add_lead(draft, now, env.settings)
@@ -259,7 +260,7 @@ def log(env: Env, lead, outcome, next_text, note, duration, confirmed, as_json):
     lost (close; asks to confirm before 8 attempts), dnc-clear, dnm (do not
     mail), dnm-clear. Moving to another cadence is `leaddesk cadence`.
     """
-    from leaddesk.core.rules import outcome as outcome_spec
+    from leaddesk.core.domain.rules import outcome as outcome_spec
 
     lead_id = _lead_id(lead)
     outcome_spec(outcome)
@@ -278,7 +279,7 @@ def _next_at(env: Env, lead_id: int, text: str | None, now: Any) -> Any:
     """A `--next WHEN` typed in the lead's own time zone."""
     if not text:
         return None
-    from leaddesk.core.leads import lead_view
+    from leaddesk.core.reads.leads import lead_view
 
     zone = lead_view(lead_id, now, env.settings, touches=0).timezone
     return parse_when(text, now, zone, env.settings.rules.morning_hour)
@@ -288,8 +289,8 @@ def _log_confirming(
     env: Env, lead_id: int, outcome: str, now: Any, confirmed: bool, **kwargs: Any
 ) -> Any:
     """log_outcome, answering the give-up guard: --yes, or a prompt on a terminal."""
-    from leaddesk.core.errors import NeedsConfirmation
-    from leaddesk.core.services import log_outcome
+    from leaddesk.core.domain.errors import NeedsConfirmation
+    from leaddesk.core.writes.outcomes import log_outcome
 
     try:
         return log_outcome(lead_id, outcome, now, env.settings, confirmed=confirmed, **kwargs)
@@ -368,7 +369,7 @@ def _offset(minutes: int) -> str:
 @pass_env
 def undo(env: Env, as_json):
     """Undo the most recent logged touch, and what it scheduled."""
-    from leaddesk.core.services import undo_last
+    from leaddesk.core.writes.outcomes import undo_last
 
     now = env.clock().now()
     env.open()
@@ -396,7 +397,7 @@ def shift(env: Env, days, as_json):
     Calls land inside the calling window; promised callbacks and appointments
     keep their time.
     """
-    from leaddesk.core.services import shift_schedule
+    from leaddesk.core.writes.outcomes import shift_schedule
 
     now = env.clock().now()
     env.open()
@@ -416,8 +417,8 @@ def shift(env: Env, days, as_json):
 @pass_env
 def due(env: Env, limit, as_json):
     """The queue in order: who to call next, and why."""
-    from leaddesk.core.queue import whole_queue
-    from leaddesk.core.text import when_local
+    from leaddesk.core.domain.text import when_local
+    from leaddesk.core.reads.queue import whole_queue
 
     now = env.clock().now()
     env.open()
@@ -467,8 +468,8 @@ def due(env: Env, limit, as_json):
 @pass_env
 def show(env: Env, lead, as_json):
     """Everything about one lead, with its touch history."""
-    from leaddesk.core.leads import lead_view
-    from leaddesk.core.text import when_local
+    from leaddesk.core.domain.text import when_local
+    from leaddesk.core.reads.leads import lead_view
 
     now = env.clock().now()
     env.open()
@@ -567,7 +568,7 @@ def show(env: Env, lead, as_json):
 @pass_env
 def find(env: Env, text, limit, as_json):
     """Find leads by name, company, phone digits (any formatting), email or notes."""
-    from leaddesk.core.search import search
+    from leaddesk.core.reads.search import search
 
     env.open()
     hits = search(text, limit)
@@ -620,8 +621,8 @@ def stats(env: Env, since_text, as_json):
     lead, leads abandoned after two or fewer attempts; best hour to call,
     dials before a connect, pipeline, overdue promises, 30-day dials.
     """
-    from leaddesk.core.sessions import your_numbers
-    from leaddesk.core.stats_text import report_json, report_lines, since_date
+    from leaddesk.core.reads.stats_text import report_json, report_lines, since_date
+    from leaddesk.core.writes.sessions import your_numbers
 
     now = env.clock().now()
     since = since_date(since_text, now, env.settings.rep_timezone) if since_text else None
@@ -696,7 +697,7 @@ def import_(env: Env, file, dry_run, overrides, on_duplicate, rejects_path, enco
             owner, as_json):  # fmt: skip
     """Import leads from a spreadsheet (CSV, semicolon or tab separated) or a
     leaddesk JSONL export. The whole file is imported or none of it."""
-    from leaddesk.core.importing import import_file, open_source, preview_lines
+    from leaddesk.core.transfer.importing import import_file, open_source, preview_lines
 
     now = env.clock().now()
     source = open_source(file, overrides=overrides, encoding=encoding, delimiter=delimiter)
@@ -773,8 +774,13 @@ class _ProgressBar:
 def export(env: Env, fmt, output, statuses, bom):
     """Export leads: csv (one row per lead), jsonl (everything, re-importable)
     or ics (upcoming appointments and callbacks for your calendar)."""
-    from leaddesk.core.exporting import check_statuses, export_csv, export_ics, write_output
-    from leaddesk.core.fulldump import export_jsonl
+    from leaddesk.core.transfer.exporting import (
+        check_statuses,
+        export_csv,
+        export_ics,
+        write_output,
+    )
+    from leaddesk.core.transfer.fulldump import export_jsonl
 
     now = env.clock().now()
     wanted = check_statuses(statuses)
@@ -804,7 +810,7 @@ def export(env: Env, fmt, output, statuses, bom):
 @pass_env
 def letters(env: Env, output, until_text, mark_sent, bom):
     """Letters due: a mail-merge CSV of leads whose next step is a letter."""
-    from leaddesk.core.exporting import take_letters, write_letters, write_output
+    from leaddesk.core.transfer.exporting import take_letters, write_letters, write_output
 
     now = env.clock().now()
     until = now
@@ -832,7 +838,7 @@ def letters(env: Env, output, until_text, mark_sent, bom):
 @pass_env
 def backup(env: Env, file, as_json):
     """A consistent copy of the database in FILE (safe while the desk runs)."""
-    from leaddesk.core.backup import backup_store, check_sqlite_target
+    from leaddesk.core.transfer.backup import backup_store, check_sqlite_target
 
     check_sqlite_target(env.target)
     env.open()
@@ -850,7 +856,7 @@ def backup(env: Env, file, as_json):
 @pass_env
 def restore(env: Env, file, yes):
     """Replace the database with the backup FILE (a copy of the current one is kept)."""
-    from leaddesk.core.backup import check_sqlite_target, inspect_store_file, restore_store
+    from leaddesk.core.transfer.backup import check_sqlite_target, inspect_store_file, restore_store
 
     now = env.clock().now()
     check_sqlite_target(env.target)  # PostgreSQL: pg_dump's job, whatever the file is

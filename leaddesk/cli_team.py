@@ -1,7 +1,7 @@
 """Team commands: claim and release a lead, assign it to a rep, list and add reps.
 
 Registered on the main group by leaddesk/cli.py; the core does the work
-(leaddesk/core/team.py).
+(leaddesk/core/writes/team.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from leaddesk.cli import Env, _json, _lead_id, iso, pass_env
 @pass_env
 def claim(env: Env, lead, as_json):
     """Hold a lead for a few minutes so no other rep calls it ([team] claim_minutes)."""
-    from leaddesk.core.team import claim as claim_lead
+    from leaddesk.core.writes.team import claim as claim_lead
 
     lead_id = _lead_id(lead)
     now = env.clock().now()
@@ -35,7 +35,7 @@ def claim(env: Env, lead, as_json):
 @pass_env
 def release(env: Env, lead):
     """Let go of a lead you claimed."""
-    from leaddesk.core.team import release as release_lead
+    from leaddesk.core.writes.team import release as release_lead
 
     lead_id = _lead_id(lead)
     env.open()
@@ -51,7 +51,7 @@ def release(env: Env, lead):
 @pass_env
 def assign(env: Env, lead, rep):
     """Give a lead to REP (or to the pool: REP = pool); kept in its history."""
-    from leaddesk.core.team import assign as assign_lead
+    from leaddesk.core.writes.team import assign as assign_lead
 
     lead_id = _lead_id(lead)
     now = env.clock().now()
@@ -65,7 +65,7 @@ def rep(ctx: click.Context):
     """List the team's reps (and how many leads each owns)."""
     if ctx.invoked_subcommand is not None:
         return
-    from leaddesk.core.team import rep_names
+    from leaddesk.core.reads.scope import rep_names
 
     env = ctx.find_object(Env)
     env.open()
@@ -79,7 +79,7 @@ def rep(ctx: click.Context):
 @pass_env
 def rep_add(env: Env, name):
     """Add a rep to the team (reps are also added when they first log a call)."""
-    from leaddesk.core.team import add_rep
+    from leaddesk.core.writes.team import add_rep
 
     env.open()
     add_rep(name)

@@ -16,9 +16,9 @@ from typing import Any
 
 import pendulum
 
-from leaddesk.core.errors import InvalidInput, LeadDeskError
-from leaddesk.core.holidays import check_country
-from leaddesk.core.settings import (
+from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
+from leaddesk.core.domain.holidays import check_country
+from leaddesk.core.domain.settings import (
     TEAM_QUEUES,
     WEEKDAYS,
     Cadence,

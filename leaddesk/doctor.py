@@ -16,8 +16,8 @@ from pathlib import Path
 import peewee
 
 from leaddesk import __version__, paths
-from leaddesk.core.db import is_url, mask_url, sqlite_error_message
-from leaddesk.core.errors import LeadDeskError
+from leaddesk.core.domain.errors import LeadDeskError
+from leaddesk.core.store.db import is_url, mask_url, sqlite_error_message
 from leaddesk.logs import log_file
 
 PACKAGES = ("textual", "peewee", "pendulum", "click", "phonenumbers", "platformdirs")
@@ -89,7 +89,12 @@ def diagnose(
 
 
 def inspect_database(target: str) -> DatabaseReport:
-    from leaddesk.core.store import close_store, open_store, program_schema_version, schema_version
+    from leaddesk.core.store.schema import (
+        close_store,
+        open_store,
+        program_schema_version,
+        schema_version,
+    )
 
     program = program_schema_version()
     exists = is_url(target) or Path(target).expanduser().is_file()

@@ -13,8 +13,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from leaddesk import paths
-from leaddesk.core.db import mask_secrets
-from leaddesk.core.files import create_private
+from leaddesk.core.store.db import mask_secrets
+from leaddesk.core.store.files import create_private
 
 LOG_NAME = "leaddesk.log"
 MAX_BYTES = 1_000_000

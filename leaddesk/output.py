@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from leaddesk.core.text import CONTROLS, printable
+from leaddesk.core.domain.text import CONTROLS, printable
 
 
 class PrintableStream:

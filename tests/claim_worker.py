@@ -13,10 +13,10 @@ import random
 import sys
 import time
 
-from leaddesk.core.clock import SystemClock
-from leaddesk.core.settings import Settings, Team
-from leaddesk.core.store import close_store, open_store
-from leaddesk.core.team import ClaimedElsewhere, claim, release
+from leaddesk.core.domain.clock import SystemClock
+from leaddesk.core.domain.settings import Settings, Team
+from leaddesk.core.store.schema import close_store, open_store
+from leaddesk.core.writes.team import ClaimedElsewhere, claim, release
 
 
 def main(target: str, rep: str, claims: int, leads: list[int], out: str) -> None:

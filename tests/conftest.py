@@ -25,8 +25,8 @@ import pendulum
 import pytest
 from pendulum import DateTime
 
-from leaddesk.core.settings import Settings
-from leaddesk.core.store import close_store, open_store
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.schema import close_store, open_store
 
 # Monday 2026-11-23, 19:00 UTC = 14:00 New York = 13:00 Chicago = 11:00 Los Angeles.
 NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
@@ -198,7 +198,8 @@ def store(store_target) -> Iterator[peewee.Database]:
 @pytest.fixture
 def make_lead(store, settings, now) -> Callable[..., int]:
     """add a lead quickly: make_lead("Dana", phone=NY_PHONE, minutes_ago=10, email=…)."""
-    from leaddesk.core.services import LeadDraft, add_lead
+    from leaddesk.core.domain.validate import LeadDraft
+    from leaddesk.core.writes.leads import add_lead
 
     def make(
         name: str = "Dana Whitfield",

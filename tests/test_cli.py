@@ -421,17 +421,17 @@ def test_stats_json_is_an_object_per_period(cli):
 
 
 def test_stats_since_a_date_and_the_running_session(cli, tmp_path):
-    from leaddesk.core.sessions import start_session
-    from leaddesk.core.settings import Settings
-    from leaddesk.core.store import open_store
-    from leaddesk.core.when import parse_instant
+    from leaddesk.core.domain.settings import Settings
+    from leaddesk.core.domain.when import parse_instant
+    from leaddesk.core.store.schema import open_store
+    from leaddesk.core.writes.sessions import start_session
 
     lead_id = add_dana(cli, now="2026-11-20T10:00:00-05:00")
     ok(cli("log", str(lead_id), "voicemail", now="2026-11-20T10:05:00-05:00"))
     open_store(str(tmp_path / "cli.db"))
     rep = Settings(rep_name="tester", rep_timezone="America/Chicago")
     start_session(parse_instant("2026-11-23T13:55:00-05:00", "UTC"), rep, goal=40)
-    from leaddesk.core.store import close_store
+    from leaddesk.core.store.schema import close_store
 
     close_store()
     ok(cli("log", str(lead_id), "connected", now="2026-11-23T14:00:00-05:00"))

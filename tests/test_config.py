@@ -9,7 +9,7 @@ import pytest
 
 from leaddesk import paths
 from leaddesk.config import DEFAULT_CONFIG, ConfigError, load_settings
-from leaddesk.core.settings import WEEKDAYS, CadenceStep, Rules, Settings
+from leaddesk.core.domain.settings import WEEKDAYS, CadenceStep, Rules, Settings
 
 
 def write(tmp_path: Path, text: str) -> Path:

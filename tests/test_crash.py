@@ -29,9 +29,10 @@ import pytest
 from store_checks import chain_problems, check_store, connect, touch_sequence
 from test_terminal import COLS, NOW, ROWS, leaddesk_bin
 
-from leaddesk.core.services import LeadDraft, add_lead
-from leaddesk.core.settings import Settings
-from leaddesk.core.store import close_store, open_store
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.schema import close_store, open_store
+from leaddesk.core.writes.leads import add_lead
 
 KILLS = int(os.environ.get("LEADDESK_KILLS") or 25)
 SEED = int(os.environ.get("LEADDESK_KILL_SEED") or random.randrange(1 << 30))
@@ -301,7 +302,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_corrupts_nothing(crash_env)
 @pytest.fixture
 def logged(tmp_path):
     """log(name, outcome, minutes after NOW) on an open store, and a checker's connection."""
-    from leaddesk.core.services import log_outcome
+    from leaddesk.core.writes.outcomes import log_outcome
 
     db = tmp_path / "broken.db"
     ids = make_store(db)
@@ -335,7 +336,7 @@ def test_the_checks_catch_a_touch_without_its_lead_update(logged):
 def test_the_checks_follow_a_schedule_shift_and_catch_one_lost(logged):
     """A shift's touch records only the due time it moved (issue 3): the chain goes
     through it, and a lead left at its old due time is reported."""
-    from leaddesk.core.services import shift_schedule
+    from leaddesk.core.writes.outcomes import shift_schedule
 
     log, con = logged
     log("Crash Lead 04", "no-answer")

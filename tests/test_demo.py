@@ -1,7 +1,7 @@
 """Demo data: realistic, reproducible, and exactly what the real services would write.
 
-The strongest check replays every demo history through `services.add_lead`
-and `services.log_outcome` in a second database and compares the rows.
+The strongest check replays every demo history through `writes.leads.add_lead`
+and `writes.outcomes.log_outcome` in a second database and compares the rows.
 """
 
 from __future__ import annotations
@@ -18,23 +18,18 @@ import pytest
 from click.testing import CliRunner
 
 from leaddesk.core import demo
-from leaddesk.core.db import database, from_ms
 from leaddesk.core.demo import fill_demo
-from leaddesk.core.models import (
-    TIER_NEW,
-    TIER_PROMISE,
-    Appointment,
-    Lead,
-    Phone,
-    Touch,
-    ZoneSet,
-)
-from leaddesk.core.phones import parse_phone
-from leaddesk.core.queue import whole_queue
-from leaddesk.core.rules import LeadState, window_open
-from leaddesk.core.services import LeadDraft, add_lead, log_outcome, undo_last
-from leaddesk.core.settings import Settings
-from leaddesk.core.store import close_store, open_store
+from leaddesk.core.domain.phones import parse_phone
+from leaddesk.core.domain.rules import LeadState, window_open
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads.queue import whole_queue
+from leaddesk.core.store.db import database, from_ms
+from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet
+from leaddesk.core.store.schema import close_store, open_store
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.outcomes import log_outcome, undo_last
 
 # Monday 19:00 UTC: 14:00 in New York, every US calling window open.
 DEMO_NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")

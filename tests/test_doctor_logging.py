@@ -47,7 +47,7 @@ def test_doctor_prints_versions_paths_schema_integrity_and_config(cli, copy):
     assert f"log       {log_file()}" in out
     assert f"data      {paths.data_dir()}" in out
     assert "config    " in out and "config.toml" in out
-    from leaddesk.core.store import program_schema_version
+    from leaddesk.core.store.schema import program_schema_version
 
     newest = program_schema_version()
     state = "up to date" if newest == 1 else "needs upgrade"
@@ -63,7 +63,7 @@ def test_doctor_json(cli, copy):
     assert report["versions"]["sqlite"] == sqlite3.sqlite_version
     assert set(report["paths"]) == {"config", "data", "log", "database"}
     db = report["database"]
-    from leaddesk.core.store import program_schema_version
+    from leaddesk.core.store.schema import program_schema_version
 
     newest = program_schema_version()
     state = "up to date" if newest == 1 else "needs upgrade"
@@ -81,7 +81,7 @@ def test_doctor_creates_nothing(cli, tmp_path):
 
 
 def test_doctor_does_not_upgrade(cli, copy, monkeypatch):
-    from leaddesk.core import store
+    from leaddesk.core.store import schema as store
 
     monkeypatch.setattr(store, "program_schema_version", lambda: 2)
     before = hashlib.sha256(copy.read_bytes()).hexdigest()
@@ -98,7 +98,7 @@ def test_doctor_reports_a_newer_database_and_fails(cli, copy):
     con.close()
     result = doctor(cli, copy)
     assert result.exit_code == 1
-    from leaddesk.core.store import program_schema_version
+    from leaddesk.core.store.schema import program_schema_version
 
     newest = program_schema_version()
     assert f"schema    42 (this program: {newest}) — newer than this program" in result.stdout

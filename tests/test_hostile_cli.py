@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from store_checks import check_store
 
-from leaddesk.core.text import CONTROLS
+from leaddesk.core.domain.text import CONTROLS
 
 NOW = "2026-11-23T14:00:00-05:00"
 
@@ -235,7 +235,7 @@ def test_a_reader_that_goes_away_is_not_an_error_message(tmp_path):
 
 
 def test_an_unexpected_error_is_one_line_with_the_traceback_in_the_log(cli, monkeypatch, tmp_path):
-    from leaddesk.core import queue
+    from leaddesk.core.reads import queue
 
     def broken(*args, **kwargs):
         raise KeyError("a bug")

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 from store_checks import check_store
 
 from leaddesk.cli import main
-from leaddesk.core import db as db_module
-from leaddesk.core.store import close_store
+from leaddesk.core.store import db as db_module
+from leaddesk.core.store.schema import close_store
 
 NOW = "2026-11-23T14:00:00-05:00"
 FIXTURE = Path(__file__).parent / "data" / "schema" / "v0001.db"

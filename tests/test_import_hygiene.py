@@ -8,28 +8,24 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-CORE_AND_CLI = [
-    "leaddesk",
-    "leaddesk.config",
-    "leaddesk.core.services",
-    "leaddesk.core.queue",
-    "leaddesk.core.leads",
-    "leaddesk.core.rules",
-    "leaddesk.core.when",
-    "leaddesk.core.store",
-    "leaddesk.core.desk",
-    "leaddesk.core.dialer",
-    "leaddesk.core.sessions",
-    "leaddesk.core.stats",
-    "leaddesk.core.stats_text",
-    "leaddesk.core.importing",
-    "leaddesk.core.fulldump",
-    "leaddesk.core.exporting",
-    "leaddesk.core.backup",
-    "icalendar",
-    "leaddesk.cli",
-]
+import leaddesk
+
+
+def every_module_but_the_ui() -> list[str]:
+    """Every module outside `leaddesk.ui`, found on disk (`__main__` runs the CLI)."""
+    root = Path(leaddesk.__file__).parent
+    names = []
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        if parts[1:2] == ("ui",) or parts[-1] == "__main__":
+            continue
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+CORE_AND_CLI = [*every_module_but_the_ui(), "icalendar"]
 FORBIDDEN = ["textual", "rich"]
 
 
@@ -52,6 +48,14 @@ def test_core_and_cli_do_not_import_the_ui():
     for name in FORBIDDEN:
         assert name not in loaded, f"{name} was imported by the core or the CLI"
     assert not any(m.startswith("leaddesk.ui") for m in loaded)
+
+
+def test_the_walk_finds_every_layer():
+    found = set(CORE_AND_CLI)
+    for layer in ("domain", "store", "reads", "writes", "desk", "transfer"):
+        assert any(name.startswith(f"leaddesk.core.{layer}.") for name in found), layer
+    assert "leaddesk.cli" in found
+    assert not any(name.startswith("leaddesk.ui") for name in found)
 
 
 def test_the_check_can_fail():

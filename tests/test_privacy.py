@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from test_terminal import NOW, Terminal
 
-from leaddesk.core.services import LeadDraft, add_lead
-from leaddesk.core.store import close_store, open_store
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.schema import close_store, open_store
+from leaddesk.core.writes.leads import add_lead
 
 PROGRAM = Path(sys.executable).with_name("leaddesk")
 

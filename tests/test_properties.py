@@ -11,11 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from store_checks import check_store
 
-from leaddesk.core.errors import LeadDeskError
-from leaddesk.core.models import Lead, Touch
-from leaddesk.core.services import LeadDraft, add_lead, log_outcome
-from leaddesk.core.settings import Settings
-from leaddesk.core.text import CONTROLS, one_line, printable
+from leaddesk.core.domain.errors import LeadDeskError
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.text import CONTROLS, one_line, printable
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.models import Lead, Touch
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.outcomes import log_outcome
 
 SETTINGS = Settings(rep_name="prop", rep_timezone="America/Chicago")
 NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
@@ -79,7 +81,7 @@ def test_adding_any_lead_is_a_lead_or_one_clear_error(store, name, company, phon
 @given(outcome=st.one_of(texts, st.sampled_from(["no-answer", "callback", "won", "dnc"])),
        when=st.one_of(st.none(), whens), note=long_texts)  # fmt: skip
 def test_logging_anything_is_a_touch_or_one_clear_error(store, outcome, when, note):
-    from leaddesk.core.when import parse_when
+    from leaddesk.core.domain.when import parse_when
 
     if not Lead.select().exists():
         add_lead(LeadDraft(name="Dana", phones=[("(212) 555-0142", "")]), NOW, SETTINGS)

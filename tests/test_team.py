@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from leaddesk.cli import main
-from leaddesk.core.store import close_store
+from leaddesk.core.store.schema import close_store
 
 NOW = "2026-11-23T14:00:00-05:00"  # Monday 14:00 in New York
 

@@ -1,7 +1,7 @@
 """Synthetic leads with believable histories, for trying the desk and for benchmarks.
 
 Every history is replayed through `rules.plan_outcome` the way
-`services.log_outcome` applies it — same state in, same columns out, the same
+`writes.outcomes.log_outcome` applies it — same state in, same columns out, the same
 `before` snapshot — so a demo lead is indistinguishable from one worked by
 hand, and `undo` walks back through demo touches exactly.
 
@@ -31,29 +31,8 @@ import peewee
 import pendulum
 from pendulum import DateTime
 
-from leaddesk.core.db import (
-    atomic_write,
-    database,
-    execute_many,
-    from_ms,
-    insert_sql,
-    sync_sequences,
-    to_ms,
-)
-from leaddesk.core.models import (
-    TIER_NEW,
-    TIER_NURTURE,
-    TIER_PROMISE,
-    Appointment,
-    BaseModel,
-    Lead,
-    Phone,
-    Touch,
-    ZoneSet,
-)
-from leaddesk.core.phones import parse_phone, resolve_zone
-from leaddesk.core.queue import end_of_rep_day, zone_key
-from leaddesk.core.rules import (
+from leaddesk.core.domain.phones import parse_phone, resolve_zone
+from leaddesk.core.domain.rules import (
     DAY_MS,
     NOT_A_CALL_TO_THE_LEAD,
     OUTCOMES,
@@ -65,9 +44,21 @@ from leaddesk.core.rules import (
     window_open,
     zones_or_rep,
 )
-from leaddesk.core.search import bulk_indexing
-from leaddesk.core.services import rep_id
-from leaddesk.core.settings import Settings
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.tiers import TIER_NEW, TIER_NURTURE, TIER_PROMISE
+from leaddesk.core.reads.queue import end_of_rep_day, zone_key
+from leaddesk.core.reads.search import bulk_indexing
+from leaddesk.core.store.db import (
+    atomic_write,
+    database,
+    execute_many,
+    from_ms,
+    insert_sql,
+    sync_sequences,
+    to_ms,
+)
+from leaddesk.core.store.models import Appointment, BaseModel, Lead, Phone, Touch, ZoneSet
+from leaddesk.core.writes.team import ensure_rep
 
 HISTORY_POOL = 4000  # distinct replayed histories; more leads reuse them
 BATCH = 2000  # leads per executemany round (bounds memory at 1M rows)
@@ -285,7 +276,7 @@ DURATIONS: dict[str, tuple[int, int]] = {
     "gatekeeper": (30, 150),
 }
 
-# --- one lead's history, built like services.log_outcome builds it -----------
+# --- one lead's history, built like writes.outcomes.log_outcome builds it -----------
 
 
 @dataclass
@@ -406,7 +397,7 @@ class _History:
             self.bad[bad_phone] = True
 
     def recent_calls(self, at: DateTime) -> tuple[DateTime, ...]:
-        """As services.recent_calls reads the touches: calls in (at - 24 h, at]."""
+        """As reads.leads.recent_calls reads the touches: calls in (at - 24 h, at]."""
         end = to_ms(at)
         calls = []
         for t in reversed(self.touches):
@@ -1074,7 +1065,7 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
     db = database.obj
 
     def write() -> int:
-        writer = _Writer(db, rep_id(settings.rep_name))
+        writer = _Writer(db, ensure_rep(settings.rep_name))
         pool: list[_Template] = []
         with bulk_indexing(db):  # the search index, once at the end (search.py)
             for index, scenario in enumerate(scenarios):

@@ -10,8 +10,8 @@ from pendulum import DateTime
 from textual.app import App
 from textual.binding import Binding
 
-from leaddesk.core.clock import Clock
-from leaddesk.core.settings import Settings
+from leaddesk.core.domain.clock import Clock
+from leaddesk.core.domain.settings import Settings
 from leaddesk.logs import logger
 from leaddesk.ui.commands import DeskCommands
 from leaddesk.ui.dbthread import DbThread

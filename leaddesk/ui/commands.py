@@ -14,7 +14,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from leaddesk.core.rules import OUTCOMES
+from leaddesk.core.domain.rules import OUTCOMES
 from leaddesk.ui.keymap import key_display
 
 

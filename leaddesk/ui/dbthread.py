@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
-from leaddesk.core.db import database, drop_if_disconnected, mask_url
-from leaddesk.core.errors import ConnectionLost
+from leaddesk.core.domain.errors import ConnectionLost
+from leaddesk.core.store.db import database, drop_if_disconnected, mask_url
 
 T = TypeVar("T")
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 from pendulum import DateTime
 
-from leaddesk.core.dialer import (
+from leaddesk.core.desk.dialer import (
     COPY,
     DialTarget,
     dialer_argv,
     find_tel_handler,
     start_detached,
 )
-from leaddesk.core.phones import pretty
+from leaddesk.core.domain.phones import pretty
 
 
 @dataclass(frozen=True)

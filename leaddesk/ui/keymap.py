@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from textual.binding import Binding
 from textual.keys import format_key
 
-from leaddesk.core.rules import OUTCOMES
+from leaddesk.core.domain.rules import OUTCOMES
 
 HELP_GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("Log the call (then the next lead is selected)", ("outcome-",)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from leaddesk.core.text import one_line
+from leaddesk.core.domain.text import one_line
 
 
 def safe(value: object) -> str:

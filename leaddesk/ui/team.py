@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import peewee
 from pendulum import DateTime
 
-from leaddesk.core.errors import ConnectionLost, LeadDeskError
-from leaddesk.core.team import ClaimedElsewhere, claim, release
+from leaddesk.core.domain.errors import ConnectionLost, LeadDeskError
+from leaddesk.core.writes.team import ClaimedElsewhere, claim, release
 
 if TYPE_CHECKING:
     from leaddesk.ui.screens.desk import DeskScreen

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pendulum
 from pendulum import DateTime
 
-from leaddesk.core.models import Appointment, Lead, Phone, Touch
-from leaddesk.core.rules import LeadState, new_lead_state
+from leaddesk.core.domain.rules import LeadState, new_lead_state
+from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 
 NY = ("America/New_York",)
 LA = ("America/Los_Angeles",)

@@ -10,12 +10,13 @@ import threading
 import peewee
 import pytest
 
-from leaddesk.core.backup import backup_store, inspect_store_file, restore_store
-from leaddesk.core.db import SQLITE_PRAGMAS
-from leaddesk.core.errors import InvalidInput, StoreError
-from leaddesk.core.models import Lead
-from leaddesk.core.services import LeadDraft, add_lead
-from leaddesk.core.store import HISTORY_TABLE, close_store, open_store
+from leaddesk.core.domain.errors import InvalidInput, StoreError
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.db import SQLITE_PRAGMAS
+from leaddesk.core.store.models import Lead
+from leaddesk.core.store.schema import HISTORY_TABLE, close_store, open_store
+from leaddesk.core.transfer.backup import backup_store, inspect_store_file, restore_store
+from leaddesk.core.writes.leads import add_lead
 
 # The SQLite online backup API and a file swap: PostgreSQL has pg_dump (tested below).
 sqlite_only = pytest.mark.sqlite_only

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from leaddesk.core.store import close_store
+from leaddesk.core.store.schema import close_store
 
 WORKER = Path(__file__).resolve().parent.parent / "claim_worker.py"
 REPS, CLAIMS, POOL = 4, 500, 6

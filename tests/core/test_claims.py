@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from leaddesk.core.errors import NotFound, NothingToUndo
-from leaddesk.core.models import Lead, Rep, Touch
-from leaddesk.core.queue import (
+from leaddesk.core.domain.errors import NotFound, NothingToUndo
+from leaddesk.core.domain.settings import Settings, Team
+from leaddesk.core.reads.queue import (
     _converted,
     counts,
     due_page,
@@ -20,10 +20,11 @@ from leaddesk.core.queue import (
     open_zone_keys,
     whole_queue,
 )
-from leaddesk.core.services import log_outcome, undo_last
-from leaddesk.core.settings import Settings, Team
-from leaddesk.core.store import change_token
-from leaddesk.core.team import (
+from leaddesk.core.reads.scope import scope_for
+from leaddesk.core.store.models import Lead, Rep, Touch
+from leaddesk.core.store.schema import change_token
+from leaddesk.core.writes.outcomes import log_outcome, undo_last
+from leaddesk.core.writes.team import (
     ROUND_ROBIN,
     ClaimedElsewhere,
     add_rep,
@@ -31,7 +32,6 @@ from leaddesk.core.team import (
     claim,
     owner_cycle,
     release,
-    scope_for,
 )
 
 
@@ -193,13 +193,12 @@ def test_a_schema_at_0001_with_leads_upgrades_to_team_mode(store_target, setting
     from playhouse.migrations import Runner
     from playhouse.schema_diff import diff_models
 
-    from leaddesk.core import migrations
-    from leaddesk.core.db import database, make_database
-    from leaddesk.core.models import MODELS
-    from leaddesk.core.store import HISTORY_TABLE, close_store, open_store
+    from leaddesk.core.store.db import database, make_database
+    from leaddesk.core.store.models import MODELS
+    from leaddesk.core.store.schema import HISTORY_TABLE, close_store, migrations, open_store
 
     if "://" not in store_target:
-        from leaddesk.core.db import prepare_sqlite_file
+        from leaddesk.core.store.db import prepare_sqlite_file
 
         prepare_sqlite_file(store_target)
     db = make_database(store_target)
@@ -228,7 +227,7 @@ def test_a_schema_at_0001_with_leads_upgrades_to_team_mode(store_target, setting
 
 @pytest.mark.sqlite_only
 def test_a_reps_due_page_is_still_read_from_the_queue_index(make_lead, store, settings, now):
-    from leaddesk.core.queue import _band_count_sql, _band_params, band_counts, due_statements
+    from leaddesk.core.reads.queue import _band_count_sql, _band_params, band_counts, due_statements
 
     for i in range(12):
         make_lead(f"Lead {i}", minutes_ago=5 + 3 * i)
@@ -249,7 +248,7 @@ def test_a_reps_due_page_is_still_read_from_the_queue_index(make_lead, store, se
 
 
 def test_a_vacation_shift_moves_only_the_reps_own_queue(make_lead, now):
-    from leaddesk.core.services import shift_schedule
+    from leaddesk.core.writes.outcomes import shift_schedule
 
     add_rep("ana"), add_rep("sam")
     leads = {name: make_lead(name) for name in ("Pool", "Ana's", "Sam's")}

@@ -17,12 +17,14 @@ import pendulum
 import pytest
 from store_checks import check_store
 
-from leaddesk.core import db as db_module
-from leaddesk.core.errors import StoreError
-from leaddesk.core.models import Lead, Touch
-from leaddesk.core.services import LeadDraft, add_lead, log_outcome
-from leaddesk.core.settings import Settings
-from leaddesk.core.store import change_token, close_store, open_store
+from leaddesk.core.domain.errors import StoreError
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store import db as db_module
+from leaddesk.core.store.models import Lead, Touch
+from leaddesk.core.store.schema import change_token, close_store, open_store
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.outcomes import log_outcome
 
 PROCESSES = 4
 WRITES = 50  # per process: half new leads, half touches on leads every process shares
@@ -108,7 +110,7 @@ def test_the_change_token_moves_only_for_other_writers(tmp_path, settings, now):
 
 def hammer(path: str, proc: int, shared: list[int], go) -> None:
     """One process: WRITES writes, each its own transaction, with reads between."""
-    from leaddesk.core.queue import whole_queue
+    from leaddesk.core.reads.queue import whole_queue
 
     settings = Settings(rep_name=f"rep{proc}", rep_timezone="America/Chicago")
     open_store(path)

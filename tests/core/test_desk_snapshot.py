@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from leaddesk.core.desk import DayCounts, day_counts, desk_snapshot
-from leaddesk.core.services import log_outcome
+from leaddesk.core.desk.snapshot import DayCounts, day_counts, desk_snapshot
+from leaddesk.core.writes.outcomes import log_outcome
 
 SYDNEY_PHONE = "+61 2 9999 9999"
 
@@ -51,7 +51,7 @@ def test_desk_snapshot_clamps_the_offset(make_lead, settings, now):
 
 
 def test_starting_soon_lists_appointments_within_ten_minutes(make_lead, settings, now):
-    from leaddesk.core.desk import starting_soon
+    from leaddesk.core.desk.snapshot import starting_soon
 
     soon = make_lead("Soon")
     later = make_lead("Later", phone="+1 415 555 0100")

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from leaddesk.core import dialer
-from leaddesk.core.dialer import (
+from leaddesk.core.desk import dialer
+from leaddesk.core.desk.dialer import (
     DialError,
     dial_target,
     dialer_argv,
@@ -17,9 +17,9 @@ from leaddesk.core.dialer import (
     start_detached,
     tel_uri,
 )
-from leaddesk.core.errors import InvalidInput, NotFound
-from leaddesk.core.models import Lead, Phone
-from leaddesk.core.services import log_outcome
+from leaddesk.core.domain.errors import InvalidInput, NotFound
+from leaddesk.core.store.models import Lead, Phone
+from leaddesk.core.writes.outcomes import log_outcome
 
 E164 = "+12125550142"
 

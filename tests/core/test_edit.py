@@ -9,21 +9,13 @@ import pendulum
 import pytest
 from core_helpers import world
 
-from leaddesk.core.drafts import draft_for, find_duplicates
-from leaddesk.core.errors import InvalidDraft, InvalidInput, NotFound
-from leaddesk.core.lead_list import UNASSIGNED, LeadFilter, filter_choices, lead_page
-from leaddesk.core.models import Appointment, Lead, Phone, Touch
-from leaddesk.core.services import (
-    LeadDraft,
-    add_lead,
-    add_note,
-    log_outcome,
-    normalise_tags,
-    set_touch_note,
-    undo_last,
-    update_lead,
-    validate_draft,
-)
+from leaddesk.core.domain.errors import InvalidDraft, InvalidInput, NotFound
+from leaddesk.core.domain.validate import LeadDraft, normalise_tags, validate_draft
+from leaddesk.core.reads.drafts import draft_for, find_duplicates
+from leaddesk.core.reads.lead_list import UNASSIGNED, LeadFilter, filter_choices, lead_page
+from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
+from leaddesk.core.writes.leads import add_lead, add_note, set_touch_note, update_lead
+from leaddesk.core.writes.outcomes import log_outcome, undo_last
 
 NY, LA = "(212) 555-0142", "(415) 555-0100"
 

@@ -12,18 +12,19 @@ from dataclasses import replace
 import pytest
 from core_helpers import NY, fresh, local, world
 
-from leaddesk.core.errors import InvalidInput, NeedsConfirmation, NothingToUndo
-from leaddesk.core.holidays import holiday_name, zone_country
-from leaddesk.core.models import TIER_CADENCE, TIER_NEW, TIER_NURTURE, Appointment, Lead, Touch
-from leaddesk.core.rules import (
+from leaddesk.core.domain.errors import InvalidInput, NeedsConfirmation, NothingToUndo
+from leaddesk.core.domain.holidays import holiday_name, zone_country
+from leaddesk.core.domain.rules import (
     add_business_days,
     closing_holiday,
     next_open,
     plan_outcome,
     window_open,
 )
-from leaddesk.core.services import log_outcome, shift_schedule, undo_last
-from leaddesk.core.settings import Cadence, CadenceStep, Settings
+from leaddesk.core.domain.settings import Cadence, CadenceStep, Settings
+from leaddesk.core.domain.tiers import TIER_CADENCE, TIER_NEW, TIER_NURTURE
+from leaddesk.core.store.models import Appointment, Lead, Touch
+from leaddesk.core.writes.outcomes import log_outcome, shift_schedule, undo_last
 
 BASE = Settings(rep_name="tester", rep_timezone="America/Chicago")
 OBSERVING = replace(BASE, holidays=("US", "GB", "AU"))
@@ -293,7 +294,8 @@ def test_a_cadence_move_is_written_in_the_history(make_lead, now):
 
 
 def test_new_leads_start_on_the_configured_default_cadence(store, now):
-    from leaddesk.core.services import LeadDraft, add_lead
+    from leaddesk.core.domain.validate import LeadDraft
+    from leaddesk.core.writes.leads import add_lead
 
     settings = replace(TWO, default_cadence="short")
     lead_id = add_lead(LeadDraft(name="Dana", phones=[("+1 212 555 0142", "")]), now, settings)
@@ -325,8 +327,8 @@ def test_holidays_hold_a_lead_back_in_the_store(make_lead, now):
     settings = replace(OBSERVING, rep_timezone="America/Chicago")
     thanksgiving = local("America/New_York", 2026, 11, 26, 11, 0)
     lead_id = make_lead(at=thanksgiving, minutes_ago=0)
-    from leaddesk.core.leads import lead_view
-    from leaddesk.core.queue import due_page, later_rows
+    from leaddesk.core.reads.leads import lead_view
+    from leaddesk.core.reads.queue import due_page, later_rows
 
     assert due_page(thanksgiving, settings) == []
     (row,) = later_rows(thanksgiving, settings)
@@ -354,7 +356,7 @@ OUTCOME_NAMES = ["no-answer", "voicemail", "busy", "connected", "callback", "app
 
 
 def _check_queue_order(rows, now, settings):
-    from leaddesk.core.queue import new_lead_cut
+    from leaddesk.core.reads.queue import new_lead_cut
 
     ranks = [TIER_RANK[r.tier] for r in rows]
     assert ranks == sorted(ranks), "tiers out of order"
@@ -371,7 +373,7 @@ def _check_queue_order(rows, now, settings):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_queue_order_checker_can_fail(seed):
-    from leaddesk.core.queue import QueueRow
+    from leaddesk.core.reads.queue import QueueRow
 
     def row(tier, minutes):
         return QueueRow(1, "x", "", tier, "due", MON.add(minutes=minutes), "call", True, "",
@@ -402,9 +404,10 @@ from hypothesis import strategies as st  # noqa: E402
 )
 @hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_queue_always_follows_the_tiers(tmp_path_factory, leads, hour):
-    from leaddesk.core.queue import due_page, later_rows
-    from leaddesk.core.services import LeadDraft, add_lead
-    from leaddesk.core.store import close_store, open_store
+    from leaddesk.core.domain.validate import LeadDraft
+    from leaddesk.core.reads.queue import due_page, later_rows
+    from leaddesk.core.store.schema import close_store, open_store
+    from leaddesk.core.writes.leads import add_lead
 
     settings = replace(OBSERVING, rep_timezone="America/Chicago")
     now = local("America/Chicago", 2026, 11, 23, hour, 0).in_timezone("UTC")

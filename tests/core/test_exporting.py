@@ -13,9 +13,12 @@ import pytest
 from core_helpers import lead_columns
 from icalendar import Calendar
 
-from leaddesk.core import exporting
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.exporting import (
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.models import Lead, Touch
+from leaddesk.core.store.schema import close_store, open_store
+from leaddesk.core.transfer import exporting
+from leaddesk.core.transfer.exporting import (
     CSV_COLUMNS,
     check_statuses,
     export_csv,
@@ -26,10 +29,9 @@ from leaddesk.core.exporting import (
     write_letters,
     write_output,
 )
-from leaddesk.core.importing import import_file, open_source
-from leaddesk.core.models import Lead, Touch
-from leaddesk.core.services import LeadDraft, add_lead, log_outcome
-from leaddesk.core.store import close_store, open_store
+from leaddesk.core.transfer.importing import import_file, open_source
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.outcomes import log_outcome
 
 
 def exported(settings, statuses=()) -> list[dict[str, str]]:

@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
-from leaddesk.core.emails import normalise_email
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.files import backup_sqlite, create_private, open_private
+from leaddesk.core.domain.emails import normalise_email
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.store.files import backup_sqlite, create_private, open_private
 
 
 def mode(path) -> int:

@@ -9,12 +9,14 @@ import json
 import pytest
 
 from leaddesk.core.demo import fill_demo
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.fulldump import export_jsonl, iso_ms, ms_of, table_rows
-from leaddesk.core.importing import import_file, open_source
-from leaddesk.core.models import Appointment, Lead, Phone, Touch
-from leaddesk.core.services import LeadDraft, add_lead, log_outcome, undo_last
-from leaddesk.core.store import close_store, open_store
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
+from leaddesk.core.store.schema import close_store, open_store
+from leaddesk.core.transfer.fulldump import export_jsonl, iso_ms, ms_of, table_rows
+from leaddesk.core.transfer.importing import import_file, open_source
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.outcomes import log_outcome, undo_last
 
 
 def rich_store(now, settings) -> None:

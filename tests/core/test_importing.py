@@ -22,9 +22,11 @@ from core_helpers import lead_columns
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leaddesk.core.db import is_sqlite
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.importing import (
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.db import is_sqlite
+from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet
+from leaddesk.core.transfer.importing import (
     ImportCancelled,
     ImportSummary,
     import_file,
@@ -32,9 +34,9 @@ from leaddesk.core.importing import (
     open_source,
     parse_sheet_date,
 )
-from leaddesk.core.models import Appointment, Lead, Phone, Touch, ZoneSet
-from leaddesk.core.services import LeadDraft, add_lead, log_outcome
-from leaddesk.core.tabular import detect_delimiter, detect_encoding
+from leaddesk.core.transfer.tabular import detect_delimiter, detect_encoding
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.outcomes import log_outcome
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "import"
 CHICAGO = "America/Chicago"
@@ -443,9 +445,9 @@ def test_progress_reports_bytes_up_to_the_size(run, tmp_path):
 KILLER = """
 import os, signal, sys
 import pendulum
-from leaddesk.core.importing import import_file, open_source
-from leaddesk.core.settings import Settings
-from leaddesk.core.store import open_store
+from leaddesk.core.transfer.importing import import_file, open_source
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.schema import open_store
 open_store(sys.argv[2])
 def die(done, total):
     os.kill(os.getpid(), signal.SIGKILL)  # after the first batch went to the database

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.importing import import_file, open_source
-from leaddesk.core.models import Appointment, Lead, Phone, Touch
-from leaddesk.core.settings import Settings
-from leaddesk.core.store import close_store, open_store
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
+from leaddesk.core.store.schema import close_store, open_store
+from leaddesk.core.transfer.importing import import_file, open_source
 
 NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
 SETTINGS = Settings(rep_name="fuzz", rep_timezone="America/Chicago")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from leaddesk.core.clock import FixedClock, ShiftedClock, SystemClock
-from leaddesk.core.errors import NotFound
-from leaddesk.core.leads import lead_view
-from leaddesk.core.services import log_outcome
-from leaddesk.core.text import next_contact, span, span_words, when_local
+from leaddesk.core.domain.clock import FixedClock, ShiftedClock, SystemClock
+from leaddesk.core.domain.errors import NotFound
+from leaddesk.core.domain.text import next_contact, span, span_words, when_local
+from leaddesk.core.reads.leads import lead_view
+from leaddesk.core.writes.outcomes import log_outcome
 
 
 def test_lead_view(make_lead, settings, now):

@@ -10,12 +10,18 @@ import peewee
 import pytest
 from playhouse.schema_diff import diff_models
 
-from leaddesk.core import migrations
-from leaddesk.core.db import BaseModel
-from leaddesk.core.errors import StoreError
-from leaddesk.core.models import MODELS, Lead
-from leaddesk.core.services import LeadDraft, add_lead
-from leaddesk.core.store import HISTORY_TABLE, close_store, open_store, schema_version
+from leaddesk.core.domain.errors import StoreError
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.db import BaseModel
+from leaddesk.core.store.models import MODELS, Lead
+from leaddesk.core.store.schema import (
+    HISTORY_TABLE,
+    close_store,
+    migrations,
+    open_store,
+    schema_version,
+)
+from leaddesk.core.writes.leads import add_lead
 
 # Every migration script, in order (numbers may have gaps while branches merge).
 SCRIPTS = sorted(p.stem for p in migrations.DIRECTORY.glob("[0-9][0-9][0-9][0-9]_*.py"))
@@ -98,8 +104,8 @@ def test_a_database_from_a_newer_leaddesk_is_refused_and_left_untouched(tmp_path
 def test_a_store_from_before_call_sessions_upgrades_and_keeps_its_rows(tmp_path, settings, now):
     from playhouse.migrations import Runner
 
-    from leaddesk.core.db import database, make_database
-    from leaddesk.core.models import CallSession
+    from leaddesk.core.store.db import database, make_database
+    from leaddesk.core.store.models import CallSession
 
     path = str(tmp_path / "old.db")
     old = make_database(path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.phones import parse_phone, pretty, resolve_zone
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.phones import parse_phone, pretty, resolve_zone
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from phonenumbers import timezone as pn_timezone
 
-from leaddesk.core import phones
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.phones import (
+from leaddesk.core.domain import phones
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.phones import (
     MAX_SPREAD_ZONES,
     UNKNOWN_ZONE,
     _compute_zones,

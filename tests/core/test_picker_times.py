@@ -9,8 +9,8 @@ from datetime import date
 import pendulum
 import pytest
 
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.when import parse_day, parse_when, quick
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.when import parse_day, parse_when, quick
 
 NY, LA, LON, SYD = "America/New_York", "America/Los_Angeles", "Europe/London", "Australia/Sydney"
 

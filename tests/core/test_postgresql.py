@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 from playhouse.schema_diff import diff_models
 
-from leaddesk.core.db import is_sqlite, mask_url
-from leaddesk.core.errors import StoreError
-from leaddesk.core.models import MODELS, Lead
-from leaddesk.core.queue import band_counts, due_statements, new_lead_cut, open_zone_keys
-from leaddesk.core.services import LeadDraft, add_lead
-from leaddesk.core.store import HISTORY_TABLE, close_store, open_store, schema_version
-from leaddesk.core.team import scope_for
+from leaddesk.core.domain.errors import StoreError
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads.queue import band_counts, due_statements, new_lead_cut, open_zone_keys
+from leaddesk.core.reads.scope import scope_for
+from leaddesk.core.store.db import is_sqlite, mask_url
+from leaddesk.core.store.models import MODELS, Lead
+from leaddesk.core.store.schema import HISTORY_TABLE, close_store, open_store, schema_version
+from leaddesk.core.writes.leads import add_lead
 
 
 def test_an_empty_schema_is_created_then_reopened_unchanged(pg_url, settings, now):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from playhouse.test_utils import count_queries
 
-from leaddesk.core.models import Lead
-from leaddesk.core.queue import (
+from leaddesk.core.reads.queue import (
     DUE,
     LATER,
     counts,
@@ -15,7 +14,8 @@ from leaddesk.core.queue import (
     open_zone_keys,
     whole_queue,
 )
-from leaddesk.core.services import log_outcome
+from leaddesk.core.store.models import Lead
+from leaddesk.core.writes.outcomes import log_outcome
 
 NY_PHONE = "+1 212 555 0142"
 LA_PHONE = "+1 415 555 0142"
@@ -262,7 +262,7 @@ def _fill(make_lead, settings, now, n):
 
 
 def _queries_for_a_page(now, settings):
-    from leaddesk.core.team import scope_for
+    from leaddesk.core.reads.scope import scope_for
 
     scope_for(settings)  # the rep's id is looked up once, then remembered
     with count_queries() as counter:
@@ -293,7 +293,7 @@ def test_due_page_query_count_does_not_grow_with_the_queue(make_lead, settings, 
 
 @pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_postgresql.py
 def test_the_due_page_uses_the_queue_index(make_lead, store, settings, now):
-    from leaddesk.core.queue import due_query, new_lead_cut
+    from leaddesk.core.reads.queue import due_query, new_lead_cut
 
     make_lead()
     cut = new_lead_cut(now, settings)
@@ -304,7 +304,7 @@ def test_the_due_page_uses_the_queue_index(make_lead, store, settings, now):
 
 @pytest.mark.parametrize("open_zones", [True, False])
 def test_the_written_due_sql_matches_the_peewee_query(make_lead, settings, now, open_zones):
-    from leaddesk.core.queue import _converted, due_query, due_rows, new_lead_cut
+    from leaddesk.core.reads.queue import _converted, due_query, due_rows, new_lead_cut
 
     _fill(make_lead, settings, now, 40)
     cut = new_lead_cut(now, settings)
@@ -317,7 +317,7 @@ def test_the_written_due_sql_matches_the_peewee_query(make_lead, settings, now, 
 
 @pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_postgresql.py
 def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, now):
-    from leaddesk.core.queue import (
+    from leaddesk.core.reads.queue import (
         _band_count_sql,
         _band_params,
         band_counts,
@@ -347,8 +347,7 @@ def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, no
 
 
 def test_deep_pages_match_the_reference_query_across_band_edges(make_lead, settings, now):
-    from leaddesk.core.models import Lead
-    from leaddesk.core.queue import (
+    from leaddesk.core.reads.queue import (
         _converted,
         _due_where,
         band_counts,
@@ -356,6 +355,7 @@ def test_deep_pages_match_the_reference_query_across_band_edges(make_lead, setti
         due_rows,
         new_lead_cut,
     )
+    from leaddesk.core.store.models import Lead
 
     _fill(make_lead, settings, now, 60)
     keys = open_zone_keys(now, settings)
@@ -369,7 +369,7 @@ def test_deep_pages_match_the_reference_query_across_band_edges(make_lead, setti
 
 
 def test_later_today_stops_before_the_reps_midnight(make_lead, settings, now):
-    from leaddesk.core.queue import end_of_rep_day
+    from leaddesk.core.reads.queue import end_of_rep_day
 
     midnight = end_of_rep_day(now, settings)
     assert midnight.in_timezone(settings.rep_timezone).format("HH:mm") == "00:00"

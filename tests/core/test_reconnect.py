@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from leaddesk.core.errors import ConnectionLost
-from leaddesk.core.models import Touch
-from leaddesk.core.services import log_outcome
-from leaddesk.core.store import change_token
+from leaddesk.core.domain.errors import ConnectionLost
+from leaddesk.core.store.models import Touch
+from leaddesk.core.store.schema import change_token
+from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.ui.dbthread import DbThread
 
 pytestmark = pytest.mark.postgresql_only

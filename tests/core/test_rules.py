@@ -16,10 +16,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from leaddesk.core.errors import InvalidInput, NeedsConfirmation
-from leaddesk.core.models import TIER_CADENCE, TIER_NEW, TIER_NURTURE, TIER_PROMISE
-from leaddesk.core.phones import parse_phone
-from leaddesk.core.rules import (
+from leaddesk.core.domain.errors import InvalidInput, NeedsConfirmation
+from leaddesk.core.domain.phones import parse_phone
+from leaddesk.core.domain.rules import (
     OUTCOMES,
     LeadState,
     add_business_days,
@@ -30,7 +29,8 @@ from leaddesk.core.rules import (
     waiting_heat,
     window_open,
 )
-from leaddesk.core.settings import WEEKDAYS, Cadence, CadenceStep, Rules, Settings
+from leaddesk.core.domain.settings import WEEKDAYS, Cadence, CadenceStep, Rules, Settings
+from leaddesk.core.domain.tiers import TIER_CADENCE, TIER_NEW, TIER_NURTURE, TIER_PROMISE
 
 SETTINGS = Settings(rep_name="tester", rep_timezone="America/Chicago")
 OPEN_DAY = ((time(8, 0), time(21, 0)),)
@@ -739,7 +739,7 @@ def check_decision(before: LeadState, d, now, next_at, promises, settings, name=
 @given(histories())
 @hsettings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_invariants_hold_over_random_histories(history):
-    """Mirrors services.log_outcome: calls are refused to DNC leads and leads with no
+    """Mirrors writes.outcomes.log_outcome: calls are refused to DNC leads and leads with no
     good phone, and a call closes every promise due within the next hour."""
     start, lead, steps = history
     state = replace(

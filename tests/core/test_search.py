@@ -6,11 +6,10 @@ from __future__ import annotations
 import pendulum
 import pytest
 
-from leaddesk.core.db import database, is_sqlite
 from leaddesk.core.demo import fill_demo
-from leaddesk.core.models import Lead
-from leaddesk.core.queue import DUE, LATER, Place, due_page, locate
-from leaddesk.core.search import (
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads.queue import DUE, LATER, Place, due_page, locate
+from leaddesk.core.reads.search import (
     Fts5Engine,
     LikeEngine,
     bulk_indexing,
@@ -19,14 +18,10 @@ from leaddesk.core.search import (
     parse_query,
     search,
 )
-from leaddesk.core.services import (
-    LeadDraft,
-    add_note,
-    log_outcome,
-    set_touch_note,
-    undo_last,
-    update_lead,
-)
+from leaddesk.core.store.db import database, is_sqlite
+from leaddesk.core.store.models import Lead
+from leaddesk.core.writes.leads import add_note, set_touch_note, update_lead
+from leaddesk.core.writes.outcomes import log_outcome, undo_last
 
 
 @pytest.fixture

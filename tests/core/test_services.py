@@ -13,21 +13,15 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from leaddesk.core.errors import InvalidInput, NotFound, NothingToUndo
-from leaddesk.core.models import (
-    TIER_NEW,
-    TIER_PROMISE,
-    Appointment,
-    Lead,
-    Phone,
-    Rep,
-    Touch,
-    ZoneSet,
-)
-from leaddesk.core.queue import due_page, later_rows
-from leaddesk.core.rules import OUTCOMES
-from leaddesk.core.services import LeadDraft, add_lead, log_outcome, undo_last
-from leaddesk.core.settings import Settings
+from leaddesk.core.domain.errors import InvalidInput, NotFound, NothingToUndo
+from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads.queue import due_page, later_rows
+from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch, ZoneSet
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.outcomes import log_outcome, undo_last
 
 
 def table_counts() -> dict[str, int]:
@@ -526,7 +520,7 @@ def test_the_attempt_cap_forgets_calls_older_than_a_day(make_lead, settings):
 
 @pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_postgresql.py
 def test_recent_calls_is_one_index_range_scan(make_lead, store, now):
-    from leaddesk.core.services import recent_calls, recent_calls_query
+    from leaddesk.core.reads.leads import recent_calls, recent_calls_query
 
     lead = make_lead()
     log_outcome(lead, "busy", now.subtract(hours=25), Settings(rep_name="t"))
@@ -542,7 +536,7 @@ def test_recent_calls_is_one_index_range_scan(make_lead, store, now):
 
 
 def test_shift_moves_future_due_times_by_business_days(make_lead, settings, now):
-    from leaddesk.core.services import shift_schedule
+    from leaddesk.core.writes.outcomes import shift_schedule
 
     ny = "America/New_York"
     # Monday 14:00 NY: a no-answer makes the +1 h step due today 15:00
@@ -568,7 +562,7 @@ def test_shift_moves_future_due_times_by_business_days(make_lead, settings, now)
 
 
 def test_shift_moves_calls_into_the_window(make_lead, settings, now):
-    from leaddesk.core.services import shift_schedule
+    from leaddesk.core.writes.outcomes import shift_schedule
 
     ny = "America/New_York"
     lead = make_lead()
@@ -584,7 +578,7 @@ def test_shift_moves_calls_into_the_window(make_lead, settings, now):
 
 
 def test_shift_keeps_the_local_wall_clock_across_dst(make_lead, settings):
-    from leaddesk.core.services import shift_schedule
+    from leaddesk.core.writes.outcomes import shift_schedule
 
     ny = "America/New_York"
     now = pendulum.datetime(2027, 3, 10, 12, tz=ny)  # Wednesday, still EST
@@ -598,7 +592,7 @@ def test_shift_keeps_the_local_wall_clock_across_dst(make_lead, settings):
 
 
 def test_shift_refuses_zero_days(store, settings, now):
-    from leaddesk.core.services import shift_schedule
+    from leaddesk.core.writes.outcomes import shift_schedule
 
     with pytest.raises(InvalidInput, match="business day"):
         shift_schedule(0, now, settings)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.models import CallSession
-from leaddesk.core.services import log_outcome
-from leaddesk.core.sessions import (
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.reads.stats import Tally
+from leaddesk.core.reads.stats_text import report_json
+from leaddesk.core.store.models import CallSession
+from leaddesk.core.writes.outcomes import log_outcome
+from leaddesk.core.writes.sessions import (
     SESSION_MAX_HOURS,
     close_stale_sessions,
     current_session,
@@ -16,9 +19,6 @@ from leaddesk.core.sessions import (
     start_session,
     your_numbers,
 )
-from leaddesk.core.settings import Settings
-from leaddesk.core.stats import Tally
-from leaddesk.core.stats_text import report_json
 
 
 def calls(make_lead, settings, start, outcomes: list[str]) -> None:

@@ -1,6 +1,6 @@
 """Your numbers, checked against figures computed by hand from a fixed history.
 
-Every touch is logged through `services.log_outcome` at a fixed instant; the
+Every touch is logged through `writes.outcomes.log_outcome` at a fixed instant; the
 expected numbers below are worked out in the comments, not by the code under
 test. The rep is in Chicago; leads are in New York.
 """
@@ -14,18 +14,13 @@ import pendulum
 import pytest
 from playhouse.test_utils import count_queries
 
-from leaddesk.core.models import Lead, Touch
-from leaddesk.core.services import LeadDraft, add_lead, log_outcome
-from leaddesk.core.settings import Settings
-from leaddesk.core.stats import (
-    Tally,
-    day_starts,
-    periods,
-    rep_of,
-    rep_tally,
-    stats_report,
-)
-from leaddesk.core.stats_text import report_json, report_lines, spark
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads.stats import Tally, day_starts, periods, rep_of, rep_tally, stats_report
+from leaddesk.core.reads.stats_text import report_json, report_lines, spark
+from leaddesk.core.store.models import Lead, Touch
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.outcomes import log_outcome
 
 CHICAGO = "America/Chicago"
 NY = "+1 212 555 0142"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from leaddesk.core.db import UTCTimestamp, database, from_ms, mask_url, to_ms
-from leaddesk.core.errors import StoreError
-from leaddesk.core.models import Lead
-from leaddesk.core.store import close_store, open_store
+from leaddesk.core.domain.errors import StoreError
+from leaddesk.core.store.db import UTCTimestamp, database, from_ms, mask_url, to_ms
+from leaddesk.core.store.models import Lead
+from leaddesk.core.store.schema import close_store, open_store
 
 
 def digest(path: Path) -> str:
@@ -69,7 +69,7 @@ def test_pragmas_are_in_effect(store):
 
 
 def test_foreign_keys_cascade(make_lead, now, settings):
-    from leaddesk.core.models import Phone, Touch
+    from leaddesk.core.store.models import Phone, Touch
 
     lead_id = make_lead()
     Lead.delete_by_id(lead_id)

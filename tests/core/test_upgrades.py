@@ -17,14 +17,14 @@ import pendulum
 import pytest
 from playhouse.schema_diff import diff_models
 
-from leaddesk.core import migrations
-from leaddesk.core.clock import FixedClock
-from leaddesk.core.db import database
-from leaddesk.core.errors import StoreError
-from leaddesk.core.models import MODELS
-from leaddesk.core.store import (
+from leaddesk.core.domain.clock import FixedClock
+from leaddesk.core.domain.errors import StoreError
+from leaddesk.core.store.db import database
+from leaddesk.core.store.models import MODELS
+from leaddesk.core.store.schema import (
     HISTORY_TABLE,
     close_store,
+    migrations,
     open_store,
     program_schema_version,
     schema_version,

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.when import parse_instant, parse_when, quick
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.when import parse_instant, parse_when, quick
 
 # Monday 2026-11-23 19:00 UTC: 14:00 New York, 11:00 Los Angeles, 19:00 London,
 # and already Tuesday 06:00 in Sydney.

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from desk_helpers import DESK_NOW
 
-from leaddesk.core.clock import FixedClock
-from leaddesk.core.settings import Settings
-from leaddesk.core.store import close_store, open_store
+from leaddesk.core.domain.clock import FixedClock
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.schema import close_store, open_store
 from leaddesk.ui.app import LeadDeskApp, make_app
 
 

@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pendulum
 from textual.pilot import Pilot
 
-from leaddesk.core.services import LeadDraft, add_lead
-from leaddesk.core.settings import Settings
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.writes.leads import add_lead
 
 # Monday 14:00 in New York, 13:00 for the rep in Chicago.
 DESK_NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")

@@ -9,10 +9,10 @@ from dataclasses import replace
 
 from desk_helpers import lead, settle
 
-from leaddesk.core.models import CallSession, Touch
-from leaddesk.core.services import log_outcome
-from leaddesk.core.sessions import start_session
-from leaddesk.core.settings import Settings
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.models import CallSession, Touch
+from leaddesk.core.writes.outcomes import log_outcome
+from leaddesk.core.writes.sessions import start_session
 from leaddesk.ui import dialing
 from leaddesk.ui.screens.desk import DeskScreen
 from leaddesk.ui.screens.session import SessionStart, SessionSummary

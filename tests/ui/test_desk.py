@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from desk_helpers import keys, lead, settle
 
-from leaddesk.core.models import Appointment, Lead, Touch
-from leaddesk.core.settings import Settings
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.models import Appointment, Lead, Touch
 from leaddesk.ui.screens.desk import DeskScreen
 from leaddesk.ui.screens.picker import NextContactPicker
 from leaddesk.ui.widgets.lead_detail import LeadDetail
@@ -223,7 +223,7 @@ async def test_moving_the_cursor_updates_the_detail(new_app, desk_settings):
 async def test_queue_loads_only_a_page_and_pages_on_demand(new_app, desk_settings, desk_db):
     import pendulum
 
-    from leaddesk.core.db import database, to_ms
+    from leaddesk.core.store.db import database, to_ms
 
     lead(desk_settings, "Seed", "(212) 555-0100", 400)
     seed = Lead.get()
@@ -295,7 +295,7 @@ async def test_command_palette_offers_namespaced_desk_actions(new_app, desk_sett
 
 
 async def test_an_appointment_about_to_start_is_announced_once(new_app, desk_settings, clock):
-    from leaddesk.core.services import log_outcome
+    from leaddesk.core.writes.outcomes import log_outcome
 
     a = lead(desk_settings, "Dana Whitfield", "(212) 555-0142", 120)
     log_outcome(a, "appointment", clock.now().subtract(hours=1), desk_settings,

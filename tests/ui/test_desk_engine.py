@@ -8,9 +8,9 @@ from dataclasses import replace
 from desk_helpers import DESK_NOW, lead, settle
 from test_desk import SIZE, parts, ready
 
-from leaddesk.core.models import Lead, Touch
-from leaddesk.core.services import log_outcome
-from leaddesk.core.settings import Cadence, CadenceStep
+from leaddesk.core.domain.settings import Cadence, CadenceStep
+from leaddesk.core.store.models import Lead, Touch
+from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
 from leaddesk.ui.screens.desk import DeskScreen
 

@@ -16,12 +16,12 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Input
 
-from leaddesk.core import db as db_module
-from leaddesk.core.db import database
-from leaddesk.core.models import Lead, Touch
-from leaddesk.core.services import log_outcome
-from leaddesk.core.store import close_store
-from leaddesk.core.text import CONTROLS
+from leaddesk.core.domain.text import CONTROLS
+from leaddesk.core.store import db as db_module
+from leaddesk.core.store.db import database
+from leaddesk.core.store.models import Lead, Touch
+from leaddesk.core.store.schema import close_store
+from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.logs import log_file, setup_logging
 from leaddesk.ui.screens.desk import DeskScreen
 from leaddesk.ui.screens.help import HelpScreen

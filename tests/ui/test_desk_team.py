@@ -9,10 +9,11 @@ import threading
 import pytest
 from desk_helpers import DESK_NOW, lead, settle
 
-from leaddesk.core.models import Lead
-from leaddesk.core.services import LeadDraft, add_lead
-from leaddesk.core.settings import Settings
-from leaddesk.core.team import claim
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.models import Lead
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.team import claim
 from leaddesk.ui.screens.desk import DeskScreen
 from leaddesk.ui.widgets.queue_list import QueueList
 from leaddesk.ui.widgets.status import StatusLine
@@ -114,8 +115,8 @@ async def test_another_reps_new_lead_appears_after_the_change_check(new_app, des
 async def test_two_reps_desks_on_postgresql_split_the_pool(store_target, store, desk_settings):
     """ana's and sam's desks on one PostgreSQL database: each claims a different lead,
     and each logs a call on its own lead only."""
-    from leaddesk.core.clock import FixedClock
-    from leaddesk.core.models import Touch
+    from leaddesk.core.domain.clock import FixedClock
+    from leaddesk.core.store.models import Touch
     from leaddesk.ui.app import make_app
 
     first = lead(desk_settings, "Dana Whitfield", "(212) 555-0142", minutes_ago=30)
@@ -134,8 +135,8 @@ async def test_two_reps_desks_on_postgresql_split_the_pool(store_target, store, 
 
 
 def sam_takes_the_next(expected: int) -> None:
-    from leaddesk.core.queue import whole_queue
-    from leaddesk.core.services import log_outcome
+    from leaddesk.core.reads.queue import whole_queue
+    from leaddesk.core.writes.outcomes import log_outcome
 
     rows = whole_queue(DESK_NOW, SAM, 10)
     assert [r.lead_id for r in rows] == [expected]  # ana's claimed lead is not offered

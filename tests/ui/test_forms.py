@@ -6,9 +6,9 @@ from __future__ import annotations
 from desk_helpers import keys, lead, settle
 from textual.widgets import Input, OptionList, Select, Static
 
-from leaddesk.core.models import Lead, Phone, Touch
-from leaddesk.core.services import log_outcome
-from leaddesk.core.settings import Settings
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.models import Lead, Phone, Touch
+from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.ui.app import LeadDeskApp
 from leaddesk.ui.screens.desk import DeskScreen
 from leaddesk.ui.screens.find import FindScreen

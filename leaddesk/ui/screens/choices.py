@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from leaddesk.core.settings import Cadence
+from leaddesk.core.domain.settings import Cadence
 
 
 def describe_cadence(cadence: Cadence) -> str:

@@ -25,29 +25,36 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from leaddesk.core import services
-from leaddesk.core.desk import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
-from leaddesk.core.dialer import dial_target
-from leaddesk.core.drafts import draft_for
-from leaddesk.core.errors import (
+from leaddesk.core.desk.dialer import dial_target
+from leaddesk.core.desk.snapshot import (
+    DeskSnapshot,
+    StartingSoon,
+    desk_extras,
+    desk_snapshot,
+)
+from leaddesk.core.domain.errors import (
     ConnectionLost,
     InvalidDraft,
     LeadDeskError,
     NeedsConfirmation,
     StoreError,
 )
-from leaddesk.core.leads import LeadView, lead_view
-from leaddesk.core.queue import DUE, LATER, Place, locate
-from leaddesk.core.rules import OUTCOMES
-from leaddesk.core.sessions import (
+from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.core.domain.text import minutes_between, stopwatch
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads.drafts import draft_for
+from leaddesk.core.reads.leads import LeadView, lead_view
+from leaddesk.core.reads.queue import DUE, LATER, Place, locate
+from leaddesk.core.store.schema import change_token
+from leaddesk.core.writes import leads as lead_writes
+from leaddesk.core.writes import outcomes
+from leaddesk.core.writes.sessions import (
     SessionView,
     close_stale_sessions,
     end_session,
     resume_session,
     start_session,
 )
-from leaddesk.core.store import change_token
-from leaddesk.core.text import minutes_between, stopwatch
 from leaddesk.logs import logger
 from leaddesk.ui.dialing import CallTimer, Dialer
 from leaddesk.ui.render import safe
@@ -346,7 +353,7 @@ class DeskScreen(Screen[None]):
             logger.warning("%s", exc)
             self.status.error(str(exc))
         except (sqlite3.Error, peewee.PeeweeException) as exc:
-            from leaddesk.core.db import sqlite_error_message
+            from leaddesk.core.store.db import sqlite_error_message
 
             message = sqlite_error_message(exc, self.app.target)
             logger.error("%s", message, exc_info=exc)
@@ -592,7 +599,7 @@ class DeskScreen(Screen[None]):
         duration = call.seconds(now) if call and OUTCOMES[name].channel == "call" else None
         try:
             result = await self._db(
-                services.log_outcome,
+                outcomes.log_outcome,
                 lead_id,
                 name,
                 now,
@@ -675,7 +682,7 @@ class DeskScreen(Screen[None]):
 
             async def shift() -> None:
                 now, settings = self.app.now(), self.app.settings
-                result = await self._db(services.shift_schedule, days, now, settings)
+                result = await self._db(outcomes.shift_schedule, days, now, settings)
                 if result is None:
                     return
                 self._generation += 1
@@ -700,7 +707,7 @@ class DeskScreen(Screen[None]):
     def _assign(self, rep_name: str | None) -> None:
         """Team mode: the selected lead becomes the rep's own, or goes back to the pool
         (a touch in its history, undoable with u)."""
-        from leaddesk.core.team import assign
+        from leaddesk.core.writes.team import assign
 
         lead_id = self._selected_id()
         if lead_id is None:
@@ -723,7 +730,7 @@ class DeskScreen(Screen[None]):
         self._write(self._undo)
 
     async def _undo(self) -> None:
-        result = await self._db(services.undo_last, self.app.now(), self.app.settings)
+        result = await self._db(outcomes.undo_last, self.app.now(), self.app.settings)
         if result is None:
             return
         self._generation += 1
@@ -881,13 +888,13 @@ class DeskScreen(Screen[None]):
             draft = result.draft
             self._write(lambda: self._save(draft, lead_id))
 
-    async def _save(self, draft: services.LeadDraft, lead_id: int | None) -> None:
+    async def _save(self, draft: LeadDraft, lead_id: int | None) -> None:
         now, settings = self.app.now(), self.app.settings
         if lead_id is None:
-            saved = await self._db(_returning_invalid, services.add_lead, draft, now, settings)
+            saved = await self._db(_returning_invalid, lead_writes.add_lead, draft, now, settings)
         else:
             saved = await self._db(
-                _returning_invalid, services.update_lead, lead_id, draft, now, settings
+                _returning_invalid, lead_writes.update_lead, lead_id, draft, now, settings
             )
         if saved is None:
             return
@@ -898,7 +905,7 @@ class DeskScreen(Screen[None]):
             return
         self._generation += 1
         self._note_target = None
-        if isinstance(saved, services.UpdateResult):
+        if isinstance(saved, lead_writes.UpdateResult):
             self.status.ok(f"{saved.summary} (an edit is not undone by u)")
             await self._focus_lead(saved.lead_id, announce=False)
             return
@@ -956,14 +963,16 @@ class DeskScreen(Screen[None]):
         if self._note_target is not None:
             touch_id, what = self._note_target
             title = f"Note on the {what}"
-            save = partial(services.set_touch_note, touch_id, now=now)
+            save = partial(lead_writes.set_touch_note, touch_id, now=now)
         else:
             subject = self._subject()
             if subject is None:
                 self.status.error("no lead selected")
                 return
             title = f"Note on {subject.name}"
-            save = partial(services.add_note, subject.lead_id, now=now, settings=self.app.settings)
+            save = partial(
+                lead_writes.add_note, subject.lead_id, now=now, settings=self.app.settings
+            )
 
         def written(text: str | None) -> None:
             if text is None:
@@ -973,7 +982,7 @@ class DeskScreen(Screen[None]):
 
         self.app.push_screen(NoteScreen(title), written)
 
-    async def _save_note(self, save: Callable[..., services.NoteResult], text: str) -> None:
+    async def _save_note(self, save: Callable[..., lead_writes.NoteResult], text: str) -> None:
         result = await self._db(save, text=text)
         if result is None:
             return

@@ -20,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from leaddesk.core.errors import LeadDeskError
-from leaddesk.core.search import Hit, search
+from leaddesk.core.domain.errors import LeadDeskError
+from leaddesk.core.reads.search import Hit, search
 from leaddesk.ui.render import safe
 
 if TYPE_CHECKING:

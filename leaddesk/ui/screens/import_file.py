@@ -22,8 +22,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from leaddesk.core.errors import LeadDeskError
-from leaddesk.core.importing import (
+from leaddesk.core.domain.errors import LeadDeskError
+from leaddesk.core.transfer.importing import (
     ImportCancelled,
     ImportSummary,
     Source,

@@ -1,6 +1,6 @@
 """Add or edit a lead: every field, several phones, errors beside their fields.
 
-The form checks the draft with the core (`services.validate_draft`,
+The form checks the draft with the core (`domain.validate.validate_draft`,
 `when.parse_day`) and asks the core for duplicates (a read, on the DB
 thread). It never writes: it returns what the rep chose — save this draft,
 or open an existing lead instead — and the desk saves it.
@@ -24,10 +24,10 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
-from leaddesk.core.drafts import Duplicate, find_duplicates
-from leaddesk.core.errors import InvalidDraft, InvalidInput, LeadDeskError
-from leaddesk.core.services import LeadDraft, validate_draft
-from leaddesk.core.when import parse_day
+from leaddesk.core.domain.errors import InvalidDraft, InvalidInput, LeadDeskError
+from leaddesk.core.domain.validate import LeadDraft, validate_draft
+from leaddesk.core.domain.when import parse_day
+from leaddesk.core.reads.drafts import Duplicate, find_duplicates
 from leaddesk.ui.render import safe
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, Static
 
-from leaddesk.core.errors import LeadDeskError
-from leaddesk.core.lead_list import FilterChoices, LeadFilter, filter_choices, lead_page
+from leaddesk.core.domain.errors import LeadDeskError
+from leaddesk.core.reads.lead_list import FilterChoices, LeadFilter, filter_choices, lead_page
 from leaddesk.ui.widgets.lead_table import LeadTable, header_text
 
 if TYPE_CHECKING:

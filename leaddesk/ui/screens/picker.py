@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from leaddesk.core.errors import InvalidInput
-from leaddesk.core.when import parse_when, quick
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.when import parse_when, quick
 from leaddesk.ui.render import safe
 
 QUICK_KEYS = tuple("123456789tw")

@@ -16,8 +16,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from leaddesk.core.sessions import MAX_GOAL, SessionView
-from leaddesk.core.text import percent, stopwatch
+from leaddesk.core.domain.text import percent, stopwatch
+from leaddesk.core.writes.sessions import MAX_GOAL, SessionView
 
 
 @dataclass(frozen=True)

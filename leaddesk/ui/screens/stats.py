@@ -19,10 +19,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
-from leaddesk.core.errors import LeadDeskError
-from leaddesk.core.sessions import your_numbers
-from leaddesk.core.stats import StatsReport
-from leaddesk.core.stats_text import best_hours, period_rows, rate_text
+from leaddesk.core.domain.errors import LeadDeskError
+from leaddesk.core.reads.stats import StatsReport
+from leaddesk.core.reads.stats_text import best_hours, period_rows, rate_text
+from leaddesk.core.writes.sessions import your_numbers
 from leaddesk.ui.render import safe
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ class StatsScreen(Screen[None]):
             self._failed(str(exc))
             return
         except (sqlite3.Error, peewee.PeeweeException) as exc:
-            from leaddesk.core.db import sqlite_error_message
+            from leaddesk.core.store.db import sqlite_error_message
 
             self._failed(sqlite_error_message(exc, self.app.target))
             return

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from leaddesk.core.lead_list import ListPage, ListRow
+from leaddesk.core.reads.lead_list import ListPage, ListRow
 from leaddesk.ui.render import safe
 
 # (title, width) of each column; the last takes what is left.

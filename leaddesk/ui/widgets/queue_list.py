@@ -22,8 +22,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from leaddesk.core.queue import QueueRow
-from leaddesk.core.text import minutes_between, span, when_local
+from leaddesk.core.domain.text import minutes_between, span, when_local
+from leaddesk.core.reads.queue import QueueRow
 from leaddesk.ui.render import CHANNEL_ICON, HEAT, TIER_ICON, TIER_STYLE, safe
 
 HEADER, ROW, EMPTY, MORE, BLANK = "header", "row", "empty", "more", "blank"

@@ -6,9 +6,9 @@ from pendulum import DateTime
 from rich.text import Text
 from textual.widgets import Static
 
-from leaddesk.core.desk import DayCounts
-from leaddesk.core.sessions import SessionView
-from leaddesk.core.text import percent, stopwatch
+from leaddesk.core.desk.snapshot import DayCounts
+from leaddesk.core.domain.text import percent, stopwatch
+from leaddesk.core.writes.sessions import SessionView
 from leaddesk.ui.render import safe
 
 CALL_NAME_WIDTH = 24

@@ -7,8 +7,8 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from leaddesk.core.leads import LeadView
-from leaddesk.core.text import when_local
+from leaddesk.core.domain.text import when_local
+from leaddesk.core.reads.leads import LeadView
 from leaddesk.ui.render import safe
 
 CHANNEL_MARK = {"call": "☎", "email": "✉", "letter": "✎", "system": "•", "note": "✐"}

@@ -21,9 +21,16 @@ from pathlib import Path
 import pendulum
 
 from leaddesk.core.demo import fill_demo
-from leaddesk.core.services import LeadDraft, add_lead, log_outcome
-from leaddesk.core.settings import Settings
-from leaddesk.core.store import close_store, open_store, program_schema_version, schema_version
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.store.schema import (
+    close_store,
+    open_store,
+    program_schema_version,
+    schema_version,
+)
+from leaddesk.core.writes.leads import add_lead
+from leaddesk.core.writes.outcomes import log_outcome
 
 HERE = Path(__file__).resolve().parent
 NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")

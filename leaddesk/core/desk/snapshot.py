@@ -1,0 +1,183 @@
+"""Everything the desk shows at once, read in one call (one DB round trip).
+
+The UI asks for a snapshot after each keystroke and on a timer; the queue is
+paged so only the rows near the cursor are ever loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import peewee as pw
+from pendulum import DateTime
+
+from leaddesk.core.domain.errors import NotFound
+from leaddesk.core.domain.rules import zones_or_rep
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.tz import tz
+from leaddesk.core.reads.leads import LeadView, lead_count, lead_view
+from leaddesk.core.reads.queue import (
+    QueueRow,
+    band_counts,
+    due_page,
+    later_count,
+    later_rows,
+    new_lead_cut,
+    open_zone_keys,
+    zones_of,
+)
+from leaddesk.core.reads.scope import scope_for
+from leaddesk.core.reads.stats import CONNECT_OUTCOMES
+from leaddesk.core.store.models import Appointment, Lead, Rep, Touch
+from leaddesk.core.writes.sessions import SessionView, current_session
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    dials: int
+    connects: int
+    appointments: int
+
+
+@dataclass(frozen=True)
+class StartingSoon:
+    """An appointment about to start: the desk announces it once."""
+
+    appointment_id: int
+    lead_id: int
+    name: str
+    at: DateTime
+    zone: str  # the lead's zone (or the rep's)
+
+
+@dataclass(frozen=True)
+class DeskExtras:
+    """The slower parts of the desk, refreshed after each keystroke, not on it."""
+
+    total_leads: int
+    later_count: int
+    later: tuple[QueueRow, ...]
+    today: DayCounts
+    starting_soon: tuple[StartingSoon, ...] = ()
+    session: SessionView | None = None  # the running call session, with its numbers
+
+
+@dataclass(frozen=True)
+class DeskSnapshot:
+    now: DateTime
+    due_count: int
+    offset: int  # index of `due[0]` in the DUE section
+    due: tuple[QueueRow, ...]
+    extras: DeskExtras | None  # None when only the DUE page was asked for
+    lead: LeadView | None = None  # the lead asked for, read in the same call
+
+
+def day_counts(now: DateTime, settings: Settings) -> DayCounts:
+    """This rep's dials, connects and appointments set today (the rep's day).
+
+    One pass over the covering index touch(rep, at, channel, outcome).
+    """
+    start = now.in_timezone(tz(settings.rep_timezone)).start_of("day")
+    rep = Rep.get_or_none(Rep.name == settings.rep_name)
+    if rep is None:
+        return DayCounts(0, 0, 0)
+    is_call = Touch.channel == "call"
+
+    def tally(condition: pw.Expression) -> pw.Function:
+        return pw.fn.SUM(pw.Case(None, [(condition, 1)], 0))
+
+    dials, connects, appointments = (
+        Touch.select(
+            tally(is_call),
+            tally(is_call & Touch.outcome.in_(CONNECT_OUTCOMES)),
+            tally(Touch.outcome == "appointment"),
+        )
+        .where((Touch.rep == rep.id) & (Touch.at >= start))
+        .tuples()
+        .get()
+    )
+    return DayCounts(int(dials or 0), int(connects or 0), int(appointments or 0))
+
+
+def desk_snapshot(
+    now: DateTime,
+    settings: Settings,
+    offset: int,
+    limit: int,
+    *,
+    full: bool = True,
+    later_limit: int = 100,
+    focus: int | None = None,
+    avoid_lead: int | None = None,
+    lead_id: int | None = None,
+) -> DeskSnapshot:
+    """The DUE page at `offset`; with `full`, also LATER, today's counts, totals.
+
+    `lead_id`, or the lead at DUE index `focus` (skipping `avoid_lead`), is read
+    too, so the desk can show the next lead without a second round trip.
+
+    The keystroke path asks for the page only (a few ms at 100k leads) and
+    fetches the rest right after, so the next lead appears first.
+    """
+    keys = open_zone_keys(now, settings)
+    bands = band_counts(now, keys, new_lead_cut(now, settings), scope_for(settings))
+    total_due = sum(bands)
+    offset = max(0, min(offset, max(total_due - 1, 0)))
+    due = tuple(due_page(now, settings, offset, limit, keys, bands))
+    extras = desk_extras(now, settings, later_limit, keys) if full else None
+    if lead_id is None and focus is not None:
+        lead_id = _lead_at(due, focus - offset, avoid_lead)
+    lead = None
+    if lead_id is not None:
+        try:
+            lead = lead_view(lead_id, now, settings, touches=100)
+        except NotFound:
+            lead = None
+    return DeskSnapshot(
+        now=now, due_count=total_due, offset=offset, due=due, extras=extras, lead=lead
+    )
+
+
+def _lead_at(rows: tuple[QueueRow, ...], index: int, avoid_lead: int | None) -> int | None:
+    """The lead at `index` of the page — the next one if that is `avoid_lead`."""
+    if not rows:
+        return None
+    index = max(0, min(index, len(rows) - 1))
+    if rows[index].lead_id == avoid_lead and index + 1 < len(rows):
+        index += 1
+    return rows[index].lead_id
+
+
+def desk_extras(
+    now: DateTime, settings: Settings, later_limit: int = 100, open_keys: list[str] | None = None
+) -> DeskExtras:
+    keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    return DeskExtras(
+        total_leads=lead_count(),
+        later_count=later_count(now, settings, keys),
+        later=tuple(later_rows(now, settings, later_limit, keys)),
+        today=day_counts(now, settings),
+        starting_soon=starting_soon(now, settings),
+        session=current_session(now, settings),
+    )
+
+
+def starting_soon(now: DateTime, settings: Settings) -> tuple[StartingSoon, ...]:
+    """Open appointments starting within the notice period (or just started)."""
+    notice = settings.rules.appointment_notice_minutes
+    query = (
+        Appointment.select(Appointment.id, Lead.id, Lead.name, Appointment.at, Lead.call_zones)
+        .join(Lead)
+        .where(
+            (Appointment.done == False)  # noqa: E712
+            & (Appointment.kind == "appointment")
+            & (Appointment.at >= now.subtract(minutes=notice))
+            & (Appointment.at <= now.add(minutes=notice))
+        )
+        .order_by(Appointment.at)
+        .tuples()
+    )
+    return tuple(
+        StartingSoon(appointment_id, lead_id, name, at, zones_or_rep(zones_of(zones), settings)[0])
+        for appointment_id, lead_id, name, at, zones in query
+    )

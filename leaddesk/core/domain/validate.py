@@ -1,0 +1,166 @@
+"""A lead as typed or imported, and the one check of its fields (per-field errors)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+from pendulum import DateTime
+
+from leaddesk.core.domain.emails import normalise_email
+from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
+from leaddesk.core.domain.phones import ParsedPhone, parse_phone
+from leaddesk.core.domain.settings import Settings
+
+MAX_FIELD = 2000
+
+T = TypeVar("T")
+
+
+@dataclass
+class LeadDraft:
+    """A lead as typed or imported, before validation."""
+
+    name: str
+    phones: list[tuple[str, str]] = field(default_factory=list)  # (raw, label)
+    email: str = ""
+    company: str = ""
+    title: str = ""
+    address: str = ""
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+    source: str = ""
+    interest: str = ""
+    first_contact_on: date | None = None
+    received_at: DateTime | None = None
+    tz_override: str | None = None
+    tags: str = ""
+    notes: str = ""
+    owner: int | None = None  # a rep's id; None = the team's pool (core/team.py)
+
+
+def clean_text(value: str, what: str, limit: int = MAX_FIELD) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit})")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8, e.g. from a shell
+            raise InvalidInput(f"{what} holds bytes that are not text (UTF-8)") from None
+    return text
+
+
+# Short text fields (at most 200 characters each); name and company are checked first.
+SHORT_FIELDS = ("title", "source", "interest", "tags", "city", "region", "postcode", "country")
+
+
+MAX_LABEL = 40
+
+
+def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
+    """Check every field of a draft; return its parsed phones.
+
+    Raises InvalidDraft mapping each bad field to its message (phone rows are
+    `phones.N`), so a form can show every error beside its field at once.
+    """
+    errors: dict[str, str] = {}
+
+    def check(where: str, fn: Callable[[], T]) -> T | None:
+        try:
+            return fn()
+        except InvalidInput as exc:
+            errors.setdefault(where, str(exc))
+            return None
+
+    name = check("name", lambda: clean_text(draft.name, "name", 200))
+    company = check("company", lambda: clean_text(draft.company, "company", 200))
+    if name == "" and company == "":
+        errors["name"] = "a lead needs a name (or a company)"
+    parsed: list[ParsedPhone] = []
+    seen: dict[str, int] = {}
+    for index, (raw, label) in enumerate(draft.phones):
+        if not raw.strip():
+            continue
+        where = f" ({label.strip()})" if label.strip() else ""
+        phone = check(f"phones.{index}", lambda raw=raw, where=where: _phone(raw, where, settings))
+        check(f"phones.{index}", lambda label=label: clean_text(label, "phone label", MAX_LABEL))
+        if phone is None:
+            continue
+        if phone.e164 in seen:
+            errors.setdefault(
+                f"phones.{index}", f"phone{where}: the same number as phone {seen[phone.e164] + 1}"
+            )
+            continue
+        seen[phone.e164] = len(parsed)
+        parsed.append(phone)
+    check("email", lambda: normalise_email(draft.email))
+    if draft.tz_override:
+        check("tz_override", lambda: _zone_name(draft.tz_override or ""))
+    for f in SHORT_FIELDS:
+        check(f, lambda f=f: clean_text(getattr(draft, f), f, 200))
+    check("address", lambda: clean_text(draft.address, "address"))
+    check("notes", lambda: clean_text(draft.notes, "notes", 20_000))
+    if errors:
+        raise InvalidDraft(errors)
+    return parsed
+
+
+def require_name(draft: LeadDraft) -> None:
+    if not clean_text(draft.name, "name", 200) and not clean_text(draft.company, "company", 200):
+        raise InvalidInput("a lead needs a name (or a company)")
+
+
+def check_draft_fields(draft: LeadDraft) -> None:
+    """The time zone and the length of every text field (phones and email aside)."""
+    if draft.tz_override:
+        _zone_name(draft.tz_override)
+    for f in ("company", *SHORT_FIELDS):
+        clean_text(getattr(draft, f), f, 200)
+    clean_text(draft.address, "address")
+    clean_text(draft.notes, "notes", 20_000)
+
+
+def _phone(raw: str, where: str, settings: Settings) -> ParsedPhone:
+    try:
+        return parse_phone(raw, settings.default_region)
+    except InvalidInput as exc:
+        raise InvalidInput(f"phone{where}: {exc}") from None
+
+
+def _zone_name(name: str) -> str:
+    import pendulum
+
+    try:
+        pendulum.timezone(name)
+    except Exception:
+        raise InvalidInput(
+            f"time zone {name!r} is not an IANA zone (e.g. America/New_York)"
+        ) from None
+    return name
+
+
+def plain_date(day: date | None) -> date | None:
+    # sqlite3 binds `datetime.date` itself, not subclasses such as pendulum.Date
+    return date(day.year, day.month, day.day) if day is not None else None
+
+
+def normalise_tags(text: str) -> str:
+    """Comma-separated tags, trimmed, each once (the first spelling wins): "hot, vip"."""
+    tags: dict[str, str] = {}
+    for part in (text or "").split(","):
+        tag = " ".join(part.split())
+        if tag:
+            tags.setdefault(tag.lower(), tag)
+    return ", ".join(tags.values())
+
+
+# What the edit form may change (the schedule, status and counters are the rules').
+EDITABLE_FIELDS = (
+    "name", "company", "title", "email", "address", "city", "region", "postcode", "country",
+    "source", "interest", "first_contact_on", "tz_override", "tags", "notes",
+)  # fmt: skip

@@ -1,0 +1,1 @@
+"""Queries: what the desk and the CLI show. Nothing here writes a lead's state."""

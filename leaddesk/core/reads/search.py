@@ -1,0 +1,358 @@
+"""Find a lead as you type: names, company, email, the lead's notes, touch notes,
+and phone digits in any formatting ("2125550142", "555-0142", "(212) 555").
+
+`search(text, limit)` is engine-neutral: it asks an engine for matching ids in
+four passes (phones, names, any lead field, touch notes) and ranks and labels
+the hits itself. On SQLite the engine reads the FTS5 trigram indexes of
+migration 0004 (a few ms per keystroke at 100k leads, see BENCHMARKS.md);
+elsewhere — PostgreSQL until its full-text search is wired in — it falls
+back to LIKE, which scans.
+
+Trigrams need three characters: shorter terms narrow the candidates of the
+longer ones, and a query made only of short terms matches the start of a
+word in the name (a scan of the lead table).
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+import peewee as pw
+
+from leaddesk.core.domain.phones import pretty
+from leaddesk.core.store.db import database, is_sqlite
+from leaddesk.core.store.models import Lead, Phone, Touch
+
+MIN_TERM = 3  # the trigram tokenizer matches substrings of three characters or more
+MAX_LIMIT = 200
+EXCERPT = 60
+# A query that is only digits and the usual phone punctuation is a number.
+_PHONE_LIKE = re.compile(r"^[\d\s().+\-/]+$")
+_LEAD_FIELDS = ("name", "company", "email", "notes")
+
+
+@dataclass(frozen=True)
+class Hit:
+    lead_id: int
+    name: str
+    company: str
+    status: str
+    field: str  # name | company | email | notes | phone | note (a touch's note)
+    excerpt: str  # what matched, as the rep would recognise it
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str  # lower-cased, single-spaced
+    terms: tuple[str, ...]
+    digits: str  # the number's digits when the query is phone-like, else ""
+
+    @property
+    def long_terms(self) -> tuple[str, ...]:
+        return tuple(t for t in self.terms if len(t) >= MIN_TERM)
+
+    @property
+    def short_terms(self) -> tuple[str, ...]:
+        return tuple(t for t in self.terms if len(t) < MIN_TERM)
+
+
+def parse_query(text: str) -> Query:
+    clean = " ".join((text or "").lower().split())[:200]
+    digits = re.sub(r"\D", "", clean) if _PHONE_LIKE.match(clean or "x") else ""
+    terms = tuple(dict.fromkeys(t for t in re.split(r"[\s\"]+", clean) if t))
+    return Query(clean, terms, digits if len(digits) >= MIN_TERM else "")
+
+
+class Engine(Protocol):
+    """What `search` needs from a database: ids in newest-first order."""
+
+    def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
+        """(lead id, E.164, label) of numbers containing one of `digits`."""
+        ...
+
+    def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
+        """Leads with every term (≥ 3 characters) in one of `fields`."""
+        ...
+
+    def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
+        """Leads with a word of the name starting with each (short) term."""
+        ...
+
+    def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
+        """(lead id, note) of touches whose note holds every term (≥ 3 characters)."""
+        ...
+
+
+def search(text: str, limit: int = 20, engine: Engine | None = None) -> list[Hit]:
+    """Leads matching `text`, best first: numbers, names, other fields, touch notes."""
+    query = parse_query(text)
+    limit = max(1, min(limit, MAX_LIMIT))
+    if not query.terms:
+        return []
+    engine = engine or default_engine()
+    # Candidates beyond `limit` leave room for short terms to filter and for ranking.
+    pool = limit * 5 if query.short_terms else limit * 2
+    found: dict[int, tuple[str, str]] = {}  # lead id -> (field, excerpt), first wins
+
+    def take(field: str, lead_id: int, excerpt: str = "") -> None:
+        found.setdefault(lead_id, (field, excerpt))
+
+    if query.digits:
+        # "020 7946 …" typed with the trunk 0 is stored as +44 20 7946 …
+        national = query.digits.lstrip("0")
+        variants = tuple(dict.fromkeys(d for d in (query.digits, national) if len(d) >= MIN_TERM))
+        for lead_id, e164, label in engine.phones(variants, pool):
+            take("phone", lead_id, f"{pretty(e164)} {label}".strip())
+    long_terms = query.long_terms
+    if long_terms:
+        for lead_id in engine.leads(long_terms, ("name",), pool):
+            take("name", lead_id)
+        for lead_id in engine.leads(long_terms, _LEAD_FIELDS, pool):
+            take("", lead_id)
+        for lead_id, note in engine.notes(long_terms, pool):
+            if _holds(note, query.short_terms):
+                take("note", lead_id, _excerpt(note, query.terms))
+    elif not query.digits and any(c.isalpha() for c in query.text):
+        # (the first digits of a number typed: no name starts with them — skip the scan)
+        for lead_id in engine.name_starts(query.terms, pool):
+            take("name", lead_id)
+    return _ranked(query, found, limit)
+
+
+RANK = {"phone": 0, "name": 2, "company": 3, "email": 4, "notes": 5, "note": 6}
+
+
+def _ranked(query: Query, found: dict[int, tuple[str, str]], limit: int) -> list[Hit]:
+    """Hits in rank order (a name starting with the text first), newest first within."""
+    if not found:
+        return []
+    rows = {
+        row[0]: row[1:]
+        for row in Lead.select(
+            Lead.id, Lead.name, Lead.company, Lead.status, Lead.email, Lead.notes
+        )
+        .where(Lead.id.in_(list(found)))
+        .tuples()
+    }
+    hits: list[tuple[tuple[int, int], Hit]] = []
+    for order, (lead_id, (field, excerpt)) in enumerate(found.items()):
+        if lead_id not in rows:
+            continue
+        name, company, status, email, notes = rows[lead_id]
+        values = {"name": name, "company": company, "email": email, "notes": notes}
+        if field in ("name", "") and not _holds(" ".join(values.values()), query.short_terms):
+            continue  # a short term narrows what the long ones found
+        if field == "":
+            field = _field_of(query.long_terms, values)
+            excerpt = "" if field == "name" else _excerpt(values[field], query.terms)
+        rank = RANK[field]
+        if field == "name" and name.lower().startswith(query.text):
+            rank = 1
+        hits.append(((rank, order), Hit(lead_id, name, company, status, field, excerpt)))
+    hits.sort(key=lambda pair: pair[0])
+    return [hit for _, hit in hits[:limit]]
+
+
+def _holds(value: str, terms: tuple[str, ...]) -> bool:
+    low = (value or "").lower()
+    return all(t in low for t in terms)
+
+
+def _field_of(terms: tuple[str, ...], values: dict[str, str]) -> str:
+    """The first field holding every term, else the first holding one."""
+    for field in _LEAD_FIELDS:
+        if _holds(values[field], terms):
+            return field
+    for field in _LEAD_FIELDS:
+        if any(t in (values[field] or "").lower() for t in terms):
+            return field
+    return "name"
+
+
+def _excerpt(text: str, terms: tuple[str, ...]) -> str:
+    """About EXCERPT characters of `text` around the first term, on one line."""
+    flat = " ".join((text or "").split())
+    low = flat.lower()
+    at = min((low.find(t) for t in terms if t in low), default=0)
+    start = max(0, at - EXCERPT // 3)
+    if start:
+        space = flat.find(" ", start, at)
+        start = space + 1 if space >= 0 else start  # begin at a word
+    piece = flat[start : start + EXCERPT]
+    return ("…" if start else "") + piece + ("…" if start + EXCERPT < len(flat) else "")
+
+
+# --- engines ----------------------------------------------------------------------
+
+
+def _fts_string(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _like_term(term: str) -> str:
+    # LIKE's wildcards mean nothing to a rep: search for the other characters.
+    return re.sub(r"[%_\\]", "", term)
+
+
+class Fts5Engine:
+    """SQLite: the trigram FTS5 tables of migration 0004, newest rows first."""
+
+    def __init__(self, db: pw.Database) -> None:
+        self.db = db
+
+    def _ids(self, sql: str, params: list) -> list[tuple]:
+        return list(self.db.execute_sql(sql, params).fetchall())
+
+    def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
+        sql = (
+            "SELECT p.lead_id, p.e164, p.label FROM phone_fts f JOIN phone p ON p.id = f.rowid"
+            " WHERE phone_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?"
+        )
+        match = " OR ".join(_fts_string(d) for d in digits)
+        return [tuple(r) for r in self._ids(sql, [match, limit])]
+
+    def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
+        columns = "{" + " ".join(fields) + "}"
+        match = " AND ".join(f"{columns} : {_fts_string(t)}" for t in terms)
+        sql = "SELECT rowid FROM lead_fts WHERE lead_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+        return [r[0] for r in self._ids(sql, [match, limit])]
+
+    def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
+        return LikeEngine().name_starts(terms, limit)
+
+    def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
+        match = " AND ".join(_fts_string(t) for t in terms)
+        sql = (
+            "SELECT t.lead_id, t.note FROM note_fts f JOIN touch t ON t.id = f.rowid"
+            " WHERE note_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?"
+        )
+        return [tuple(r) for r in self._ids(sql, [match, limit])]
+
+
+def _any(conditions: Iterable[pw.Expression]) -> pw.Expression:
+    return functools.reduce(operator.or_, conditions)
+
+
+class LikeEngine:
+    """Any database: LIKE (ILIKE on PostgreSQL) scans — correct, not fast."""
+
+    def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
+        query = (
+            Phone.select(Phone.lead, Phone.e164, Phone.label)
+            .where(_any(Phone.e164 ** f"%{d}%" for d in digits))
+            .order_by(Phone.id.desc())
+            .limit(limit)
+        )
+        return list(query.tuples())
+
+    def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
+        where = pw.Value(True)
+        for term in terms:
+            pattern = f"%{_like_term(term)}%"
+            where &= _any(getattr(Lead, f) ** pattern for f in fields)
+        query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
+        return [r[0] for r in query.tuples()]
+
+    def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
+        where = pw.Value(True)
+        for term in terms:
+            word = _like_term(term)
+            where &= (Lead.name ** f"{word}%") | (Lead.name ** f"% {word}%")
+        query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
+        return [r[0] for r in query.tuples()]
+
+    def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
+        where = (Touch.note != "") & (Touch.channel != "system")
+        for term in terms:
+            where &= Touch.note ** f"%{_like_term(term)}%"
+        query = (
+            Touch.select(Touch.lead, Touch.note).where(where).order_by(Touch.id.desc()).limit(limit)
+        )
+        return list(query.tuples())
+
+
+def has_fts(db: pw.Database) -> bool:
+    """Whether migration 0004 could build the FTS5 tables here."""
+    if not is_sqlite(db):
+        return False
+    row = db.execute_sql(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'lead_fts'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def default_engine() -> Engine:
+    db = database.obj
+    return Fts5Engine(db) if has_fts(db) else LikeEngine()
+
+
+# --- bulk writes ----------------------------------------------------------------------
+
+# The insert triggers of migration 0004, and how to index in one statement what
+# each would have indexed row by row: (trigger, table, INSERT … SELECT of rows
+# with an id above the given one).
+_BULK = (
+    (
+        "lead_fts_insert",
+        "lead",
+        "INSERT INTO lead_fts(rowid, name, company, email, notes)"
+        " SELECT id, name, company, email, notes FROM lead WHERE id > ?",
+    ),
+    (
+        "phone_fts_insert",
+        "phone",
+        "INSERT INTO phone_fts(rowid, digits, typed) SELECT id, substr(e164, 2),"
+        " replace(replace(replace(replace(replace(replace(raw, ' ', ''), '-', ''), '(', ''),"
+        " ')', ''), '.', ''), '+', '') FROM phone WHERE id > ?",
+    ),
+    (
+        "note_fts_insert",
+        "touch",
+        "INSERT INTO note_fts(rowid, note) SELECT id, note FROM touch"
+        " WHERE id > ? AND note != '' AND channel != 'system'",
+    ),
+)
+
+
+@contextmanager
+def bulk_indexing(db: pw.Database) -> Iterator[None]:
+    """Index rows inserted in bulk once, at the end, instead of row by row.
+
+    Call inside the transaction that inserts them. Fired by one `executemany`
+    row at a time, the triggers make FTS5 flush at every statement (~40 µs a
+    row at 100k leads, against ~3 µs in one INSERT … SELECT; BENCHMARKS.md).
+    This drops the insert triggers, indexes every row with a higher id than
+    before at the end and puts the triggers back — in the caller's
+    transaction, so no reader ever sees a half-indexed store, and an error
+    rolls the triggers back with the rest.
+    Rows may only be inserted meanwhile: the update and delete triggers stay
+    and expect every row they meet to be indexed.
+    """
+    if not has_fts(db):
+        yield
+        return
+    names = tuple(name for name, _, _ in _BULK)
+    marks = ", ".join(["?"] * len(names))
+    saved = dict(
+        db.execute_sql(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+            names,
+        ).fetchall()
+    )
+    first = {
+        table: db.execute_sql(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').fetchone()[0]
+        for _, table, _ in _BULK
+    }
+    for name in saved:
+        db.execute_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for name, table, index in _BULK:
+        if name in saved:
+            db.execute_sql(index, (first[table],))
+            db.execute_sql(saved[name])

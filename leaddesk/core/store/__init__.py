@@ -1,0 +1,1 @@
+"""The database: connection, models, migrations, opening and upgrading the schema."""

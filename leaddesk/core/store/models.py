@@ -1,0 +1,185 @@
+"""The store: reps, leads and their phones, touches, appointments.
+
+Indexes live here, in Meta, so migrations and models can be diffed
+(tests/core/test_migrations.py fails when they drift).
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from leaddesk.core.domain.tiers import TIER_NAMES
+from leaddesk.core.store.db import BaseModel, UTCTimestamp
+
+STATUSES = ("new", "working", "engaged", "appointment", "nurture", "won", "lost", "bad")
+CHANNELS = ("call", "email", "letter")
+
+
+class Rep(BaseModel):
+    name = pw.CharField(unique=True)
+    timezone = pw.CharField(null=True)
+    created_at = UTCTimestamp()
+
+
+class Lead(BaseModel):
+    name = pw.CharField(index=True)  # the lead list pages in name order (migration 0004)
+    company = pw.CharField(default="")
+    title = pw.CharField(default="")
+    email = pw.CharField(default="", index=True)
+    address = pw.TextField(default="")
+    city = pw.CharField(default="")
+    region = pw.CharField(default="")
+    postcode = pw.CharField(default="")
+    country = pw.CharField(default="")  # ISO 3166 alpha-2
+    # Time zone: `tz_override` is set by hand; `timezone` is the one shown
+    # (override, else from the phone, else empty = the rep's own zone) and
+    # `call_zones` every zone the number could be in, whose windows intersect.
+    tz_override = pw.CharField(null=True)
+    timezone = pw.CharField(default="")
+    timezone_source = pw.CharField(default="rep")  # manual | phone | rep
+    call_zones = pw.CharField(default="")
+    source = pw.CharField(default="")
+    interest = pw.CharField(default="")
+    first_contact_on = pw.DateField(null=True)
+    received_at = UTCTimestamp()
+    status = pw.CharField(default="new")
+    owner = pw.ForeignKeyField(Rep, null=True, backref="leads", on_delete="SET NULL")
+    # Team mode: the rep calling this lead right now, until when (core/team.py).
+    claimed_by = pw.ForeignKeyField(Rep, null=True, backref="claims", on_delete="SET NULL")
+    claimed_until = UTCTimestamp(null=True)
+    do_not_call = pw.BooleanField(default=False)
+    dnc_at = UTCTimestamp(null=True)
+    do_not_mail = pw.BooleanField(default=False)
+    dnm_at = UTCTimestamp(null=True)
+    no_count = pw.IntegerField(default=0)
+    attempts = pw.IntegerField(default=0)
+    cadence = pw.CharField(default="new-lead")
+    cadence_step = pw.IntegerField(default=0)
+    cadence_started_at = UTCTimestamp(null=True)
+    last_touch_at = UTCTimestamp(null=True)
+    next_due_at = UTCTimestamp(null=True)
+    next_channel = pw.CharField(default="call")
+    priority = pw.SmallIntegerField(null=True)
+    closed_early = pw.BooleanField(default=False)
+    tags = pw.CharField(default="")
+    notes = pw.TextField(default="")
+    created_at = UTCTimestamp()
+    updated_at = UTCTimestamp()
+
+    @property
+    def tier(self) -> str | None:
+        return TIER_NAMES.get(self.priority) if self.priority is not None else None
+
+
+# The due queue: a partial index over queued leads only (measured in FACTS.md:
+# stable whether 150 or 26k are due). The filter columns ride along so the
+# callable/later split is decided inside the index, without row lookups; so do
+# the team filters (whose lead, claimed by whom until when: migration 0007).
+Lead.add_index(
+    pw.Index(
+        "lead_queue",
+        Lead._meta.table,
+        [
+            Lead.priority,
+            Lead.next_due_at,
+            Lead.next_channel,
+            Lead.call_zones,
+            Lead.owner,
+            Lead.claimed_until,
+            Lead.claimed_by,
+        ],
+    ).where(Lead.priority.is_null(False))
+)
+
+
+class Phone(BaseModel):
+    lead = pw.ForeignKeyField(Lead, backref="phones", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+    label = pw.CharField(default="")
+    raw = pw.CharField()
+    e164 = pw.CharField(default="", index=True)
+    bad = pw.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("lead", "position"), False),)
+
+
+class Touch(BaseModel):
+    lead = pw.ForeignKeyField(Lead, backref="touches", on_delete="CASCADE")
+    at = UTCTimestamp(index=True)
+    channel = pw.CharField()  # call | email | letter | note | system
+    outcome = pw.CharField()
+    note = pw.TextField(default="")
+    rep = pw.ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    duration_s = pw.IntegerField(null=True)
+    phone = pw.CharField(default="")  # the number dialled, E.164
+    # Compliance trail: the lead's local time at the touch, and whether a call
+    # was inside the calling window.
+    lead_local = pw.CharField(default="")
+    in_window = pw.BooleanField(null=True)
+    counted = pw.BooleanField(default=False)  # counted as a cadence attempt
+    scheduled_due_at = UTCTimestamp(null=True)
+    scheduled_channel = pw.CharField(default="")
+    # The lead's scheduling state before this touch, as JSON, so undo is exact.
+    before = pw.TextField(default="")
+
+    class Meta:
+        # (rep, at, channel, outcome) covers the header's counts of today.
+        indexes = ((("lead", "at"), False), (("rep", "at", "channel", "outcome"), False))
+
+
+class Appointment(BaseModel):
+    lead = pw.ForeignKeyField(Lead, backref="appointments", on_delete="CASCADE")
+    at = UTCTimestamp()
+    kind = pw.CharField()  # callback | appointment
+    note = pw.TextField(default="")
+    done = pw.BooleanField(default=False)
+    done_at = UTCTimestamp(null=True)
+    touch = pw.ForeignKeyField(Touch, null=True, backref="appointments", on_delete="SET NULL")
+    created_at = UTCTimestamp()
+
+    class Meta:
+        indexes = ((("done", "at"), False), (("lead", "done"), False))
+
+
+class ZoneSet(BaseModel):
+    """Every distinct `Lead.call_zones` value in use.
+
+    A handful of rows, so the queue can decide in Python which zone sets are
+    inside calling hours right now and filter by them in SQL.
+    """
+
+    key = pw.CharField(primary_key=True)
+
+
+# Stats (core/stats.py), each read index-only: a lead's first attempt and its
+# dials before a connect; the rep's calls by outcome and time, with the lead's
+# local time and the lead (best hour, first connects); leads by status.
+Touch.add_index(Touch.lead, Touch.at, Touch.channel, Touch.outcome)
+Touch.add_index(Touch.rep, Touch.channel, Touch.outcome, Touch.at, Touch.lead_local, Touch.lead)
+Lead.add_index(Lead.status)
+
+
+class CallSession(BaseModel):
+    """A call session (`S` in the desk): its goal, and its numbers once ended.
+
+    Open while `ended_at` is NULL. The summary columns are written when it
+    ends, so a past session reads the same whatever happens to touches later.
+    """
+
+    rep = pw.ForeignKeyField(Rep, backref="sessions", on_delete="CASCADE", index=False)
+    started_at = UTCTimestamp()
+    ended_at = UTCTimestamp(null=True)
+    goal = pw.IntegerField(null=True)  # dials
+    dials = pw.IntegerField(null=True)
+    connects = pw.IntegerField(null=True)
+    voicemails = pw.IntegerField(null=True)
+    appointments = pw.IntegerField(null=True)
+    wins = pw.IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("rep", "ended_at", "started_at"), False),)
+
+
+MODELS: tuple[type[BaseModel], ...] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)
+MODELS += (CallSession,)

@@ -1,0 +1,162 @@
+"""Opening a store: create or upgrade the schema, refuse what we cannot read."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import peewee
+from playhouse.migrations import Migration, Runner
+
+from leaddesk.core.domain.clock import Clock, SystemClock
+from leaddesk.core.domain.errors import StoreError
+from leaddesk.core.store import db as db_module
+from leaddesk.core.store import migrations
+from leaddesk.core.store.db import (
+    database,
+    is_busy,
+    make_database,
+    mask_secrets,
+    mask_url,
+    prepare_sqlite_file,
+    sqlite_error_message,
+    sqlite_path,
+)
+
+HISTORY_TABLE = "schema_migration"
+# Programs upgrading one file at once collide at most once per migration (the
+# loser waits for the winner's commit, then finds its step done): room for all.
+MIGRATE_ATTEMPTS = 12
+OPEN_ATTEMPTS = 3
+
+
+def open_store(
+    target: str,
+    *,
+    migrate: bool = True,
+    clock: Clock | None = None,
+    directory: Path | None = None,
+) -> peewee.Database:
+    """Connect the shared `database` to `target` (a path or URL) and migrate it.
+
+    Before a migration touches an existing SQLite database, a backup copy is
+    written beside it (`leaddesk.db.pre-0002-20261124T150000.bak`). `clock`
+    stamps that name; `directory` holds the migration scripts (tests swap it).
+    Raises StoreError with one clear line for anything that is not a usable
+    leaddesk database, and leaves the connection closed.
+    """
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        try:
+            path = sqlite_path(target)
+            if path is not None:
+                prepare_sqlite_file(path)
+            db = make_database(target)
+            database.initialize(db)
+            db.connect(reuse_if_open=True)
+            if migrate:
+                _migrate(db, target, clock or SystemClock(), directory or migrations.DIRECTORY)
+            return db
+        except StoreError:
+            close_store()
+            raise
+        except (sqlite3.Error, peewee.PeeweeException, OSError) as exc:
+            close_store()
+            # Turning a brand-new file to WAL while another program opens it
+            # too can be refused at once, without the busy wait: try again.
+            if is_busy(exc) and attempt < OPEN_ATTEMPTS:
+                db_module._pause(db_module.RETRY_PAUSE_S * attempt)
+                continue
+            raise StoreError(sqlite_error_message(exc, target)) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _runner(db: peewee.Database, directory: Path | None = None) -> Runner:
+    return Runner(db, str(directory or migrations.DIRECTORY), table_name=HISTORY_TABLE)
+
+
+def _migrate(db: peewee.Database, target: str, clock: Clock, directory: Path) -> None:
+    runner = _runner(db, directory)
+    status = runner.status()
+    unknown = [m.name for m in status if m.path is None]
+    if unknown:
+        raise StoreError(
+            f"database {mask_url(target)} was written by a newer leaddesk "
+            f"(schema {unknown[-1]}); upgrade leaddesk to open it"
+        )
+    pending = [m for m in status if m.applied is None]
+    if not pending:
+        return
+    backup = None
+    if any(m.applied for m in status) and isinstance(db, peewee.SqliteDatabase):
+        backup = backup_before_migration(db, f"{pending[0].idx:04d}", clock)
+    for attempt in range(1, MIGRATE_ATTEMPTS + 1):
+        try:
+            runner.up()
+            return
+        except Exception as exc:
+            # Two programs opening a new or old file at once: the other one
+            # applied a migration first. Go on with what is left, if anything.
+            try:
+                if not any(m.applied is None for m in _runner(db, directory).status()):
+                    return
+            except (sqlite3.Error, peewee.PeeweeException):
+                pass
+            if attempt == MIGRATE_ATTEMPTS:
+                kept = f"; a copy from before is {backup}" if backup else ""
+                if "malformed" in str(exc) or "not a database" in str(exc):
+                    # a damaged file, not a failed upgrade: say so in the usual words
+                    raise StoreError(sqlite_error_message(exc, target) + kept) from exc
+                raise StoreError(
+                    f"upgrading database {mask_url(target)} failed ({type(exc).__name__}: "
+                    f"{mask_secrets(str(exc))}){kept}"
+                ) from exc
+
+
+def backup_before_migration(db: peewee.SqliteDatabase, version: str, clock: Clock) -> Path:
+    """Copy the database beside itself before migration `version` runs."""
+    from leaddesk.core.store.files import backup_sqlite
+
+    source = Path(db.database)
+    stamp = clock.now().in_timezone("UTC").format("YYYYMMDD[T]HHmmss")
+    return backup_sqlite(
+        db.connection(), source.with_name(f"{source.name}.pre-{version}-{stamp}.bak")
+    )
+
+
+def schema_version(db: peewee.Database | None = None) -> int:
+    """The number of the newest migration applied (0 for an empty database)."""
+    applied = [m.idx for m in _runner(db or database.obj).status() if m.applied]
+    return max(applied, default=0)
+
+
+def program_schema_version() -> int:
+    """The newest schema this program knows (its last migration script)."""
+    scripts = Migration.load_directory(str(migrations.DIRECTORY))
+    return max((m.idx for m in scripts), default=0)
+
+
+def change_token() -> object:
+    """A value that changes when another connection has committed to the store.
+
+    SQLite: `PRAGMA data_version` costs one call on this connection and no
+    read of the data; it ignores this connection's own commits (the caller
+    knows about those). A reconnect restarts the counter, so the connection is
+    part of the token. PostgreSQL: the current snapshot (`xmin:xmax:in-progress`)
+    moves when a writing transaction starts and when it ends; readers never
+    move it (our own writes do: the caller reloads once more). Returns None
+    where changes cannot be detected cheaply: the caller then refreshes on
+    its own schedule.
+    """
+    db = database.obj
+    if isinstance(db, peewee.SqliteDatabase):
+        (version,) = db.execute_sql("PRAGMA data_version").fetchone()
+        return (id(db.connection()), version)
+    if isinstance(db, peewee.PostgresqlDatabase):
+        return str(db.execute_sql("SELECT pg_current_snapshot()::text").fetchone()[0])
+    return None
+
+
+def close_store() -> None:
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()

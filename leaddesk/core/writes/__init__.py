@@ -1,0 +1,1 @@
+"""The only writers of leads, touches, sessions and claims: one transaction each."""

@@ -1,0 +1,301 @@
+"""The only writers. Each public function is one transaction: read, decide
+(through `rules`), write — so an acknowledged change is a committed one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from typing import TypeVar
+
+import peewee as pw
+from pendulum import DateTime
+
+from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
+from leaddesk.core.domain.rules import (
+    LeadState,
+    add_business_days,
+    next_open,
+    outcome,
+    plan_outcome,
+    window_open,
+    zones_or_rep,
+)
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.text import next_contact
+from leaddesk.core.domain.tiers import TIER_PROMISE
+from leaddesk.core.domain.tz import tz
+from leaddesk.core.domain.validate import clean_text
+from leaddesk.core.reads.leads import get_lead, recent_calls, schedule_snapshot, state_of
+from leaddesk.core.reads.scope import scope_for, scope_where
+from leaddesk.core.store.db import atomic_write, from_ms, lock_row, to_ms
+from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
+from leaddesk.core.writes.team import check_not_claimed, ensure_rep
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class LogResult:
+    touch_id: int
+    lead_id: int
+    name: str
+    outcome: str
+    label: str
+    next_due_at: DateTime | None
+    next_channel: str
+    status: str
+    lead_zone: str
+    summary: str  # "no answer · next: call Thu 10:00 their time (09:00 yours)"
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    lead_id: int
+    name: str
+    outcome: str
+    summary: str
+    touch_id: int = 0  # the touch removed
+
+
+_TIME_FIELDS = {f.name for f in fields(LeadState) if f.name.endswith("_at")}
+
+
+def log_outcome(
+    lead_id: int,
+    name: str,
+    now: DateTime,
+    settings: Settings,
+    *,
+    next_at: DateTime | None = None,
+    note: str = "",
+    duration_s: int | None = None,
+    confirmed: bool = False,
+    cadence: str | None = None,
+    dialled_at: DateTime | None = None,
+    outside_hours: bool = False,
+) -> LogResult:
+    """Log one touch, apply the scheduling rule and save — one transaction.
+
+    `confirmed` answers the give-up guard (`lost` before enough attempts raises
+    NeedsConfirmation otherwise); `cadence` names the target of a `cadence` move.
+    """
+    spec = outcome(name)
+    note = clean_text(note, "note", 20_000)
+
+    def write() -> LogResult:
+        lock_row(Lead, lead_id)
+        lead = get_lead(lead_id)
+        check_not_claimed(lead, now, settings)
+        if spec.channel == "call" and lead.do_not_call:
+            raise InvalidInput(f"lead {lead_id} ({lead.name}) is on do-not-call: no calls")
+        phones = list(lead.phones.order_by(Phone.position))
+        current = next((p for p in phones if not p.bad), None)
+        if spec.channel == "call" and current is None:
+            raise InvalidInput(f"lead {lead_id} ({lead.name}) has no good phone number to call")
+        open_promises = list(
+            Appointment.select()
+            .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
+            .order_by(Appointment.at)
+        )
+        slack = now.add(minutes=settings.rules.promise_slack_minutes)
+        # A call keeps the promises it was due for; closing the lead ends them all.
+        closing = [
+            p for p in open_promises if (spec.channel == "call" and p.at <= slack) or name == "lost"
+        ]
+        remaining = [p for p in open_promises if p not in closing]
+        state = state_of(lead, phones, remaining, recent_calls(lead.id, now))
+        decision = plan_outcome(
+            state, name, now, settings, next_at=next_at, confirmed=confirmed, cadence=cadence
+        )
+        bad_phone = current.id if decision.phone_bad and current is not None else None
+        zones = tuple(lead.call_zones.split()) if lead.call_zones else ()
+        zone = zones_or_rep(zones, settings)[0]
+        touch = Touch.create(
+            lead=lead,
+            at=now,
+            channel=spec.channel,
+            outcome=name,
+            note=note or _automatic_note(name, state, decision.state, settings),
+            rep=ensure_rep(settings.rep_name),
+            duration_s=duration_s,
+            phone=current.e164 if spec.channel == "call" and current else "",
+            lead_local=now.in_timezone(tz(zone)).isoformat(),
+            in_window=window_open(now, zones, settings) if spec.channel == "call" else None,
+            counted=decision.counted,
+            scheduled_due_at=decision.state.next_due_at,
+            scheduled_channel=decision.state.next_channel,
+            before=schedule_snapshot(lead, [p.id for p in closing], bad_phone),
+        )
+        for field_name in LeadState.SCHEDULE_FIELDS:
+            setattr(lead, field_name, getattr(decision.state, field_name))
+        lead.updated_at = now
+        lead.claimed_by = lead.claimed_until = None  # an outcome ends the call's claim
+        lead.save()
+        if closing:
+            Appointment.update(done=True, done_at=now).where(
+                Appointment.id.in_([p.id for p in closing])
+            ).execute()
+        if decision.promise:
+            kind, at = decision.promise
+            Appointment.create(lead=lead, at=at, kind=kind, touch=touch, created_at=now, note=note)
+        if bad_phone is not None:
+            Phone.update(bad=True).where(Phone.id == bad_phone).execute()
+        s = decision.state
+        summary = f"{spec.label} · " + next_contact(
+            s.next_due_at, s.next_channel, zone, settings.rep_timezone, now
+        )
+        return LogResult(
+            touch_id=touch.id,
+            lead_id=lead.id,
+            name=lead.name,
+            outcome=name,
+            label=spec.label,
+            next_due_at=s.next_due_at,
+            next_channel=s.next_channel,
+            status=s.status,
+            lead_zone=zone,
+            summary=summary,
+        )
+
+    return atomic_write(write)
+
+
+def _automatic_note(name: str, before: LeadState, after: LeadState, settings: Settings) -> str:
+    """What the history should say about a decision when the rep wrote nothing."""
+    if name == "cadence":
+        return f"moved to cadence {after.cadence}"
+    if name == "lost" and after.closed_early:
+        floor = settings.rules.min_attempts_before_lost
+        return f"closed early: after {before.attempts} of {floor} attempts"
+    return ""
+
+
+def undo_last(now: DateTime, settings: Settings) -> UndoResult:
+    """Reverse the most recent logged touch and everything it scheduled."""
+
+    def write() -> UndoResult:
+        # Per rep: in team mode each rep undoes their own newest touch, never a colleague's.
+        mine = Touch.rep == ensure_rep(settings.rep_name)
+        touch = (
+            Touch.select()
+            .where((Touch.outcome != "received") & mine)
+            .order_by(Touch.id.desc())
+            .first()
+        )
+        if touch is None:
+            raise NothingToUndo("nothing to undo")
+        later = (
+            Touch.select(Touch.id, Rep.name)
+            .join(Rep, pw.JOIN.LEFT_OUTER, on=(Touch.rep == Rep.id))
+            .where((Touch.lead == touch.lead_id) & (Touch.id > touch.id))
+            .tuples()
+            .first()
+        )
+        if later is not None:
+            # Restoring the lead as it was before this touch would erase theirs.
+            raise NothingToUndo(
+                f"{later[1] or 'someone'} has logged on this lead since your last change; "
+                "it cannot be undone"
+            )
+        if touch.outcome == SHIFTED:
+            # Undoing an older touch now would restore a due time from before the
+            # shift and silently drop the shift for that lead.
+            raise NothingToUndo(
+                "the last change was a schedule shift; it cannot be undone "
+                "(shift again, or log the next outcome)"
+            )
+        lock_row(Lead, touch.lead_id)
+        lead = touch.lead
+        before = json.loads(touch.before) if touch.before else {"lead": {}}
+        for name, value in before["lead"].items():
+            if name in _TIME_FIELDS and value is not None:
+                value = from_ms(value)
+            setattr(lead, name, value)
+        lead.updated_at = now
+        lead.save()
+        if before.get("closed"):
+            Appointment.update(done=False, done_at=None).where(
+                Appointment.id.in_(before["closed"])
+            ).execute()
+        if before.get("bad_phone"):
+            Phone.update(bad=False).where(Phone.id == before["bad_phone"]).execute()
+        Appointment.delete().where(Appointment.touch == touch).execute()
+        label = touch.outcome.replace("-", " ")
+        touch_id = touch.id
+        touch.delete_instance()
+        summary = f"undone: {label} on {lead.name}"
+        return UndoResult(lead.id, lead.name, touch.outcome, summary, touch_id)
+
+    return atomic_write(write)
+
+
+@dataclass(frozen=True)
+class ShiftResult:
+    moved: int  # leads whose next due time moved
+    days: int
+    kept: int  # leads left alone: a promise (callback, appointment) is open
+
+
+SHIFTED = "shifted"  # the outcome of the history touch a vacation shift leaves
+
+
+def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
+    """The vacation shift: every future due time `days` business days later — one
+    transaction.
+
+    Counts Monday–Friday on the lead's wall clock (a Friday 10:00 step moved one
+    day is Monday 10:00 their time, across DST; observed holidays are skipped),
+    then moves calls into the calling window. Promises are commitments made to a
+    person: a lead with an open callback or appointment is left exactly as it
+    is. Each moved lead gets a system touch in its history saying so; `undo`
+    stops at a shift rather than reaching behind it.
+    """
+    if days < 1:
+        raise InvalidInput(f"shift by at least one business day, not {days}")
+
+    def write() -> ShiftResult:
+        promised = Appointment.select(Appointment.lead).where(
+            Appointment.done == False  # noqa: E712
+        )
+        future = (Lead.priority.is_null(False)) & (Lead.next_due_at > now)
+        # Team mode: only the rep's own queue (theirs and, by default, the pool), and
+        # not a lead a colleague is calling right now.
+        future &= scope_where(scope_for(settings), now)
+        kept = Lead.select().where(future & Lead.id.in_(promised)).count()
+        rows = (
+            Lead.select(Lead.id, Lead.next_due_at, Lead.next_channel, Lead.call_zones)
+            .where(future & (Lead.priority != TIER_PROMISE) & Lead.id.not_in(promised))
+            .tuples()
+        )
+        unit = "business day" if days == 1 else "business days"
+        rep = ensure_rep(settings.rep_name)
+        history = []
+        for lead_id, due_at, channel, zones_key in list(rows):
+            zones = tuple(zones_key.split()) if zones_key else ()
+            zone = zones_or_rep(zones, settings)[0]
+            later = add_business_days(due_at, days, zone, settings.holidays)
+            if channel == "call":
+                later = next_open(later, zones, settings)
+            Lead.update(next_due_at=later, updated_at=now).where(Lead.id == lead_id).execute()
+            history.append(
+                {
+                    "lead": lead_id,
+                    "at": now,
+                    "channel": "system",
+                    "outcome": SHIFTED,
+                    "note": f"schedule shifted {days} {unit}",
+                    "rep": rep,
+                    "scheduled_due_at": later,
+                    "scheduled_channel": channel,
+                    "before": json.dumps({"lead": {"next_due_at": to_ms(due_at)}}),
+                }
+            )
+        for chunk in pw.chunked(history, 500):
+            Touch.insert_many(chunk).execute()
+        return ShiftResult(moved=len(history), days=days, kept=kept)
+
+    return atomic_write(write)
+
+
+# --- editing a lead, notes ---------------------------------------------------------
