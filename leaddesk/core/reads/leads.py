@@ -23,7 +23,7 @@ from leaddesk.core.domain.rules import (
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.domain.tz import tz
-from leaddesk.core.reads.queue import zones_of
+from leaddesk.core.reads.queue.rows import zones_of
 from leaddesk.core.store.db import from_ms, to_ms
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
 

@@ -314,6 +314,13 @@ def insert_sql(model: type[BaseModel], fields: Sequence[str], db: peewee.Databas
     return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
 
 
+def portable_sql(text: str) -> str:
+    """SQL written with `?` placeholders, in the open connection's own style (%s on
+    PostgreSQL). For statements written out by hand: the text must hold no other `?`."""
+    param: str = database.obj.param
+    return text if param == "?" else text.replace("?", param)
+
+
 def sync_sequences(db: peewee.Database, models: Sequence[type[BaseModel]]) -> None:
     """After rows were inserted with explicit ids: move each PostgreSQL serial past them."""
     if is_sqlite(db):
