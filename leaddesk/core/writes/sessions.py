@@ -45,7 +45,7 @@ class SessionView:
         return max(int(end.timestamp() - self.started_at.timestamp()), 0)
 
 
-def _open_query(rep: int) -> pw.ModelSelect:
+def _open_query(rep: int) -> pw.ModelSelect[CallSession]:
     return (
         CallSession.select()
         .where((CallSession.rep == rep) & CallSession.ended_at.is_null())

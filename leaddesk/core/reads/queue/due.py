@@ -9,6 +9,7 @@ transaction with the band counts.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import peewee as pw
 from pendulum import DateTime
@@ -58,7 +59,7 @@ def due_query(
     where = due_where(now, open_keys)
     if scope is not None:
         where &= scope_where(scope, now)
-    query = None
+    query: pw.SelectBase | None = None
     for band in range(BANDS):
         inner = (
             Lead.select(*COLUMNS, pw.SQL(f'{band} AS "band"'))
@@ -122,9 +123,12 @@ def _band_count_sql(param: str, open_count: int, queue: str | None = None) -> st
 
 def band_params(
     band: int, now: DateTime, open_keys: list[str], cut: DateTime, scope: Scope | None = None
-) -> list:
-    params = [to_ms(now), *open_keys, *([to_ms(cut)] if band in _CUT_SEGMENTS else [])]
-    return params + scope_params(scope, now) if scope is not None else params
+) -> list[int | str]:
+    cut_ms = [to_ms(cut)] if band in _CUT_SEGMENTS else []
+    params: list[int | str] = [to_ms(now), *open_keys, *cut_ms]
+    if scope is not None:
+        params += scope_params(scope, now)
+    return params
 
 
 def band_counts(
@@ -148,7 +152,7 @@ def due_statements(
     limit: int,
     bands: tuple[int, ...],
     scope: Scope | None = None,
-) -> list[tuple[str, list]]:
+) -> list[tuple[str, list[int | str]]]:
     """The statements that read DUE rows offset … offset + limit: one per band the
     page overlaps, each a range of the `lead_queue` index in index order with its
     own OFFSET — no sort, whatever the depth."""
@@ -174,7 +178,7 @@ def due_rows(
     cut: DateTime,
     bands: tuple[int, ...] | None = None,
     scope: Scope | None = None,
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """The DUE page as tuples (the `COLUMNS`), in `due_query` order.
 
     The hottest read (every keystroke), so its SQL is written out rather than
@@ -194,7 +198,7 @@ def due_rows(
     return [_converted(row) for row in rows]
 
 
-def _converted(row: tuple) -> tuple:
+def _converted(row: tuple[Any, ...]) -> tuple[Any, ...]:
     # Columns 4, 10, 11 of COLUMNS are instants (next_due_at, received_at, last_touch_at);
     # a band column (the 14th, from `due_query`) is dropped.
     values = list(row[:13])
@@ -210,7 +214,7 @@ def due_page(
     settings: Settings,
     offset: int = 0,
     limit: int = 50,
-    open_keys=None,
+    open_keys: list[str] | None = None,
     bands: tuple[int, ...] | None = None,
 ) -> list[QueueRow]:
     """The rep's DUE page (`bands` must be counted for the same rep's scope)."""

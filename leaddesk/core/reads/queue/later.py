@@ -12,6 +12,7 @@ from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.reads.queue.rows import LATER, QueueRow, queue_rows
 from leaddesk.core.reads.queue.where import COLUMNS, end_of_rep_day, later_where, open_zone_keys
 from leaddesk.core.reads.scope import scope_for
+from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Lead
 
 
@@ -23,11 +24,12 @@ def later_rows(
     # One query per tier walks the index in due order and stops at `limit`;
     # a single query across tiers would sort every later-today row first.
     per_tier = [
-        Lead.select(*COLUMNS)
-        .where(where & (Lead.priority == tier))
-        .order_by(Lead.next_due_at, Lead.id)
-        .limit(limit)
-        .tuples()
+        tuples(
+            Lead.select(*COLUMNS)
+            .where(where & (Lead.priority == tier))
+            .order_by(Lead.next_due_at, Lead.id)
+            .limit(limit)
+        )
         for tier in TIER_NAMES
     ]
     merged = heapq.merge(*per_tier, key=lambda row: (row[4], row[0]))

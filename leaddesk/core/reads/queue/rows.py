@@ -18,6 +18,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import minutes_between
 from leaddesk.core.domain.tiers import TIER_NAMES, TIER_NEW, TIER_PROMISE
 from leaddesk.core.reads.queue.reasons import why_now
+from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Appointment
 
 DUE, LATER = "due", "later"
@@ -62,11 +63,10 @@ def _promises(lead_ids: list[int]) -> dict[int, tuple[str, DateTime]]:
     if not lead_ids:
         return {}
     found: dict[int, tuple[str, DateTime]] = {}
-    query = (
+    query = tuples(
         Appointment.select(Appointment.lead, Appointment.kind, Appointment.at)
         .where(Appointment.lead.in_(lead_ids) & (Appointment.done == False))  # noqa: E712
         .order_by(Appointment.at)
-        .tuples()
     )
     for lead_id, kind, at in query:
         found.setdefault(lead_id, (kind, at))

@@ -16,6 +16,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.reads.queue.rows import zones_of
 from leaddesk.core.reads.scope import Scope, scope_where
+from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Lead, ZoneSet
 
 # The raw columns of a queue row, in the order `rows.queue_rows` unpacks them.
@@ -38,7 +39,7 @@ COLUMNS = (
 
 def open_zone_keys(now: DateTime, settings: Settings) -> list[str]:
     """The zone sets whose calling window is open at `now`."""
-    keys: list[str] = [row[0] for row in ZoneSet.select(ZoneSet.key).tuples()]
+    keys: list[str] = [row[0] for row in tuples(ZoneSet.select(ZoneSet.key))]
     return [k for k in keys if window_open(now, zones_of(k), settings)]
 
 

@@ -9,7 +9,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.rules import NOT_A_CALL_TO_THE_LEAD
 from leaddesk.core.reads.stats.tallies import CONNECT_OUTCOMES, calls_where
-from leaddesk.core.store.db import database, portable_sql, to_ms
+from leaddesk.core.store.db import database, portable_sql, to_ms, tuples
 from leaddesk.core.store.models import Touch
 
 # Attempts-before-connect buckets: 0 … 9, then "10+".
@@ -37,11 +37,10 @@ def by_hour(rep: int | None, start: DateTime, now: DateTime) -> tuple[HourRate, 
     hours = {h: [0, 0] for h in range(24)}
     if rep is not None:
         hour = pw.fn.SUBSTR(Touch.lead_local, 12, 2)
-        query = (
+        query = tuples(
             Touch.select(hour, Touch.outcome, pw.fn.COUNT(Touch.id))
             .where(calls_where(rep, start, Touch.at <= now))
             .group_by(hour, Touch.outcome)
-            .tuples()
         )
         for text, outcome, n in query:
             if not (text or "").isdigit() or int(text) not in hours:

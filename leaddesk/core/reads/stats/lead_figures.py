@@ -15,7 +15,7 @@ from typing import TypeVar
 import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.store.db import database, portable_sql, to_ms
+from leaddesk.core.store.db import database, portable_sql, to_ms, tuples
 from leaddesk.core.store.models import STATUSES, Appointment, Lead
 
 B = TypeVar("B")
@@ -182,7 +182,8 @@ def abandoned(starts: list[DateTime], now: DateTime) -> list[int]:
 
 def pipeline() -> tuple[tuple[str, int], ...]:
     """Leads per status, every status listed (in the order of the lifecycle)."""
-    found = dict(Lead.select(Lead.status, pw.fn.COUNT(Lead.id)).group_by(Lead.status).tuples())
+    counted = Lead.select(Lead.status, pw.fn.COUNT(Lead.id)).group_by(Lead.status)
+    found: dict[str, int] = dict(tuples(counted))
     known = [(s, found.pop(s, 0)) for s in STATUSES]
     return tuple(known + sorted(found.items()))
 
@@ -193,12 +194,11 @@ def overdue_promises(
     """Open callbacks and appointments whose time has passed: how many, and the oldest."""
     late = (Appointment.done == False) & (Appointment.at < now)  # noqa: E712
     count = Appointment.select().where(late).count()
-    oldest = (
+    oldest = tuples(
         Appointment.select(Lead.id, Lead.name, Appointment.at, Appointment.kind)
         .join(Lead)
         .where(late)
         .order_by(Appointment.at)
         .limit(limit)
-        .tuples()
     )
     return count, tuple(OverduePromise(*row) for row in oldest)

@@ -14,7 +14,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.rules import OUTCOMES
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.store.db import database, portable_sql, to_ms
+from leaddesk.core.store.db import database, portable_sql, to_ms, tuples
 from leaddesk.core.store.models import Rep, Touch
 
 CONNECT_OUTCOMES = ("connected", "callback", "appointment", "not-interested", "dnc", "won")
@@ -77,7 +77,7 @@ def calls_where(rep: int, start: DateTime, end: pw.Expression) -> pw.Expression:
     )
 
 
-def _outcome_counts(rep: int, start: DateTime, end: pw.Expression) -> pw.ModelSelect:
+def _outcome_counts(rep: int, start: DateTime, end: pw.Expression) -> pw.ModelSelect[Touch]:
     return (
         Touch.select(Touch.outcome, pw.fn.COUNT(Touch.id))
         .where(calls_where(rep, start, end))
@@ -89,7 +89,7 @@ def rep_tally(rep: int | None, start: DateTime, end: DateTime) -> Tally:
     """The rep's dials, connects, … in [start, end]: one aggregate over an index."""
     if rep is None:
         return Tally()
-    return tally_of(dict(_outcome_counts(rep, start, Touch.at <= end).tuples()))
+    return tally_of(dict(tuples(_outcome_counts(rep, start, Touch.at <= end))))
 
 
 def daily_tallies(rep: int | None, starts: list[DateTime], now: DateTime) -> list[Tally]:
