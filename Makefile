@@ -19,6 +19,7 @@ test: $(STAMP)
 	$(BIN)/ruff check leaddesk tests bench
 	$(BIN)/ruff format --check leaddesk tests bench
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

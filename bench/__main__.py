@@ -168,15 +168,14 @@ def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
     plus peewee's query builder (`due_query(...).tuples()`, the reference),
     which compiles the SQL on every call.
     """
-    from leaddesk.core.reads.queue import (
+    from leaddesk.core.reads.queue.due import (
         _converted,
         band_counts,
         due_query,
         due_rows,
         due_statements,
-        new_lead_cut,
-        open_zone_keys,
     )
+    from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
     from leaddesk.core.store.db import database
 
     keys = open_zone_keys(NOW, SETTINGS)
@@ -231,7 +230,10 @@ def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
 
 def bench_queue(runs: int) -> dict[str, Any]:
     from leaddesk.core.desk.snapshot import day_counts, desk_snapshot
-    from leaddesk.core.reads.queue import counts, due_page, later_rows, open_zone_keys
+    from leaddesk.core.reads.queue.due import due_page
+    from leaddesk.core.reads.queue.later import later_rows
+    from leaddesk.core.reads.queue.sections import counts
+    from leaddesk.core.reads.queue.where import open_zone_keys
 
     keys = open_zone_keys(NOW, SETTINGS)
     found = counts(NOW, SETTINGS, keys)
@@ -257,7 +259,8 @@ def bench_queue(runs: int) -> dict[str, Any]:
 
 def bench_log_outcome(runs: int) -> dict[str, Any]:
     """log_outcome on varied due leads, each undone (untimed) so the store stays the same."""
-    from leaddesk.core.reads.queue import due_page, open_zone_keys
+    from leaddesk.core.reads.queue.due import due_page
+    from leaddesk.core.reads.queue.where import open_zone_keys
     from leaddesk.core.writes.outcomes import log_outcome, undo_last
 
     keys = open_zone_keys(NOW, SETTINGS)
@@ -303,25 +306,27 @@ def bench_stats(runs: int) -> dict[str, Any]:
     A session is started two hours before NOW (untimed) so the report has its
     four periods and the header its live session count, as during a session.
     """
-    from leaddesk.core.reads import stats
+    from leaddesk.core.reads.stats import call_figures, lead_figures, periods, tallies
     from leaddesk.core.writes.sessions import current_session, start_session, your_numbers
 
     start_session(NOW.subtract(hours=2), SETTINGS, goal=60)
-    rep = stats.rep_of(SETTINGS)
-    found = stats.periods(NOW, SETTINGS.rep_timezone, session_start=NOW.subtract(hours=2))
+    rep = tallies.rep_of(SETTINGS)
+    found = periods.periods(NOW, SETTINGS.rep_timezone, session_start=NOW.subtract(hours=2))
     starts = [p.start for p in found]
-    days = stats.day_starts(NOW, SETTINGS.rep_timezone)
+    days = periods.day_starts(NOW, SETTINGS.rep_timezone)
     month = starts[2]
     heavy = max(runs // 15, 10)
     report = your_numbers(NOW, SETTINGS)
     parts = {
-        "daily_tallies (30 days, 1 statement)": lambda: stats.daily_tallies(rep, days, NOW),
-        "speed_to_lead (every period)": lambda: stats.speed_to_lead(starts, NOW),
-        "abandoned (every period)": lambda: stats.abandoned(starts, NOW),
-        "by_hour (30 days)": lambda: stats.by_hour(rep, month, NOW),
-        "attempts_before_connect (30 days)": lambda: stats.attempts_before_connect(rep, month, NOW),
-        "pipeline": stats.pipeline,
-        "overdue_promises": lambda: stats.overdue_promises(NOW),
+        "daily_tallies (30 days, 1 statement)": lambda: tallies.daily_tallies(rep, days, NOW),
+        "speed_to_lead (every period)": lambda: lead_figures.speed_to_lead(starts, NOW),
+        "abandoned (every period)": lambda: lead_figures.abandoned(starts, NOW),
+        "by_hour (30 days)": lambda: call_figures.by_hour(rep, month, NOW),
+        "attempts_before_connect (30 days)": lambda: call_figures.attempts_before_connect(
+            rep, month, NOW
+        ),
+        "pipeline": lead_figures.pipeline,
+        "overdue_promises": lambda: lead_figures.overdue_promises(NOW),
     }
     return {
         "report": summary(timed(lambda: your_numbers(NOW, SETTINGS), heavy, 2)),
@@ -643,7 +648,8 @@ def pg_store(size: int, seed: int, rebuild: bool) -> tuple[str, Any, dict[str, A
 def bench_engine(runs: int) -> dict[str, Any]:
     """The team hot paths on the open store: a rep's DUE page (mine+pool, others'
     claims skipped), log-outcome (+ undo), claim and release, the change token."""
-    from leaddesk.core.reads.queue import band_counts, due_rows, new_lead_cut, open_zone_keys
+    from leaddesk.core.reads.queue.due import band_counts, due_rows
+    from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
     from leaddesk.core.reads.scope import scope_for
     from leaddesk.core.store.schema import change_token
     from leaddesk.core.writes.team import claim, release

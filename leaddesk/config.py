@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
+from pendulum.tz.local_timezone import get_local_timezone
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.holidays import check_country
@@ -171,7 +172,8 @@ def _parse_countries(value: Any, where: str) -> tuple[str, ...]:
 
 def local_timezone() -> str:
     try:
-        name = pendulum.local_timezone().name
+        # pendulum.local_timezone is this function; mypy mistakes it for its module
+        name = get_local_timezone().name
     except Exception:
         return "UTC"
     return name if "/" in name or name == "UTC" else "UTC"
@@ -276,9 +278,9 @@ def settings_from_dict(
             raise ConfigError(f"{where}: steps must be in order, each no sooner than the last")
         cadences[name] = Cadence(name, parsed)
     if default_cadence not in cadences:
-        known = ", ".join(sorted(cadences))
+        names = ", ".join(sorted(cadences))
         where = _where(path, "cadences.default", text)
-        raise ConfigError(f"{where}: no cadence named {default_cadence!r} ({known})")
+        raise ConfigError(f"{where}: no cadence named {default_cadence!r} ({names})")
     settings = replace(settings, cadences=cadences, default_cadence=default_cadence)
 
     keys = {}

@@ -29,7 +29,7 @@ logger.addHandler(logging.NullHandler())
 class PrivateRotatingFileHandler(RotatingFileHandler):
     """Every file it opens, the first and each rotated-in one, is 0600."""
 
-    def _open(self):  # type: ignore[override]
+    def _open(self):
         create_private(self.baseFilename)
         return super()._open()
 

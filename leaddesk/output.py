@@ -42,8 +42,8 @@ class PrintableStream:
 def guarded() -> Iterator[None]:
     """Route sys.stdout and sys.stderr through PrintableStream for a while."""
     saved = sys.stdout, sys.stderr
-    sys.stdout = PrintableStream(sys.stdout)  # type: ignore[assignment]
-    sys.stderr = PrintableStream(sys.stderr)  # type: ignore[assignment]
+    sys.stdout = PrintableStream(sys.stdout)
+    sys.stderr = PrintableStream(sys.stderr)
     try:
         yield
     finally:

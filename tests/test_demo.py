@@ -24,7 +24,7 @@ from leaddesk.core.domain.rules import LeadState, window_open
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
 from leaddesk.core.domain.validate import LeadDraft
-from leaddesk.core.reads.queue import whole_queue
+from leaddesk.core.reads.queue.sections import whole_queue
 from leaddesk.core.store.db import database, from_ms
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet
 from leaddesk.core.store.schema import close_store, open_store

@@ -10,16 +10,9 @@ import pytest
 
 from leaddesk.core.domain.errors import NotFound, NothingToUndo
 from leaddesk.core.domain.settings import Settings, Team
-from leaddesk.core.reads.queue import (
-    _converted,
-    counts,
-    due_page,
-    due_query,
-    due_rows,
-    new_lead_cut,
-    open_zone_keys,
-    whole_queue,
-)
+from leaddesk.core.reads.queue.due import _converted, due_page, due_query, due_rows
+from leaddesk.core.reads.queue.sections import counts, whole_queue
+from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.store.models import Lead, Rep, Touch
 from leaddesk.core.store.schema import change_token
@@ -227,7 +220,12 @@ def test_a_schema_at_0001_with_leads_upgrades_to_team_mode(store_target, setting
 
 @pytest.mark.sqlite_only
 def test_a_reps_due_page_is_still_read_from_the_queue_index(make_lead, store, settings, now):
-    from leaddesk.core.reads.queue import _band_count_sql, _band_params, band_counts, due_statements
+    from leaddesk.core.reads.queue.due import (
+        _band_count_sql,
+        band_counts,
+        band_params,
+        due_statements,
+    )
 
     for i in range(12):
         make_lead(f"Lead {i}", minutes_ago=5 + 3 * i)
@@ -240,7 +238,7 @@ def test_a_reps_due_page_is_still_read_from_the_queue_index(make_lead, store, se
         assert plan[0].startswith("SEARCH lead USING INDEX lead_queue"), plan
         assert "USE TEMP B-TREE FOR ORDER BY" not in plan
     sql = _band_count_sql(store.param, len(keys), scope.queue)
-    params = [p for band in range(5) for p in _band_params(band, now, keys, cut, scope)]
+    params = [p for band in range(5) for p in band_params(band, now, keys, cut, scope)]
     plan = [row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
     searches = [step for step in plan if "lead_queue" in step]
     # owner and claim are decided inside the index: still no row lookups

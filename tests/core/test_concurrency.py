@@ -110,7 +110,7 @@ def test_the_change_token_moves_only_for_other_writers(tmp_path, settings, now):
 
 def hammer(path: str, proc: int, shared: list[int], go) -> None:
     """One process: WRITES writes, each its own transaction, with reads between."""
-    from leaddesk.core.reads.queue import whole_queue
+    from leaddesk.core.reads.queue.sections import whole_queue
 
     settings = Settings(rep_name=f"rep{proc}", rep_timezone="America/Chicago")
     open_store(path)

@@ -328,7 +328,8 @@ def test_holidays_hold_a_lead_back_in_the_store(make_lead, now):
     thanksgiving = local("America/New_York", 2026, 11, 26, 11, 0)
     lead_id = make_lead(at=thanksgiving, minutes_ago=0)
     from leaddesk.core.reads.leads import lead_view
-    from leaddesk.core.reads.queue import due_page, later_rows
+    from leaddesk.core.reads.queue.due import due_page
+    from leaddesk.core.reads.queue.later import later_rows
 
     assert due_page(thanksgiving, settings) == []
     (row,) = later_rows(thanksgiving, settings)
@@ -356,7 +357,7 @@ OUTCOME_NAMES = ["no-answer", "voicemail", "busy", "connected", "callback", "app
 
 
 def _check_queue_order(rows, now, settings):
-    from leaddesk.core.reads.queue import new_lead_cut
+    from leaddesk.core.reads.queue.where import new_lead_cut
 
     ranks = [TIER_RANK[r.tier] for r in rows]
     assert ranks == sorted(ranks), "tiers out of order"
@@ -373,7 +374,7 @@ def _check_queue_order(rows, now, settings):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_queue_order_checker_can_fail(seed):
-    from leaddesk.core.reads.queue import QueueRow
+    from leaddesk.core.reads.queue.rows import QueueRow
 
     def row(tier, minutes):
         return QueueRow(1, "x", "", tier, "due", MON.add(minutes=minutes), "call", True, "",
@@ -405,7 +406,8 @@ from hypothesis import strategies as st  # noqa: E402
 @hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_queue_always_follows_the_tiers(tmp_path_factory, leads, hour):
     from leaddesk.core.domain.validate import LeadDraft
-    from leaddesk.core.reads.queue import due_page, later_rows
+    from leaddesk.core.reads.queue.due import due_page
+    from leaddesk.core.reads.queue.later import later_rows
     from leaddesk.core.store.schema import close_store, open_store
     from leaddesk.core.writes.leads import add_lead
 

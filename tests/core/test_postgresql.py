@@ -8,7 +8,8 @@ from playhouse.schema_diff import diff_models
 
 from leaddesk.core.domain.errors import StoreError
 from leaddesk.core.domain.validate import LeadDraft
-from leaddesk.core.reads.queue import band_counts, due_statements, new_lead_cut, open_zone_keys
+from leaddesk.core.reads.queue.due import band_counts, due_statements
+from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.store.db import is_sqlite, mask_url
 from leaddesk.core.store.models import MODELS, Lead

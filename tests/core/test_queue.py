@@ -5,15 +5,11 @@ from __future__ import annotations
 import pytest
 from playhouse.test_utils import count_queries
 
-from leaddesk.core.reads.queue import (
-    DUE,
-    LATER,
-    counts,
-    due_page,
-    later_rows,
-    open_zone_keys,
-    whole_queue,
-)
+from leaddesk.core.reads.queue.due import due_page
+from leaddesk.core.reads.queue.later import later_rows
+from leaddesk.core.reads.queue.rows import DUE, LATER
+from leaddesk.core.reads.queue.sections import counts, whole_queue
+from leaddesk.core.reads.queue.where import open_zone_keys
 from leaddesk.core.store.models import Lead
 from leaddesk.core.writes.outcomes import log_outcome
 
@@ -293,7 +289,8 @@ def test_due_page_query_count_does_not_grow_with_the_queue(make_lead, settings, 
 
 @pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_postgresql.py
 def test_the_due_page_uses_the_queue_index(make_lead, store, settings, now):
-    from leaddesk.core.reads.queue import due_query, new_lead_cut
+    from leaddesk.core.reads.queue.due import due_query
+    from leaddesk.core.reads.queue.where import new_lead_cut
 
     make_lead()
     cut = new_lead_cut(now, settings)
@@ -304,7 +301,8 @@ def test_the_due_page_uses_the_queue_index(make_lead, store, settings, now):
 
 @pytest.mark.parametrize("open_zones", [True, False])
 def test_the_written_due_sql_matches_the_peewee_query(make_lead, settings, now, open_zones):
-    from leaddesk.core.reads.queue import _converted, due_query, due_rows, new_lead_cut
+    from leaddesk.core.reads.queue.due import _converted, due_query, due_rows
+    from leaddesk.core.reads.queue.where import new_lead_cut
 
     _fill(make_lead, settings, now, 40)
     cut = new_lead_cut(now, settings)
@@ -317,13 +315,13 @@ def test_the_written_due_sql_matches_the_peewee_query(make_lead, settings, now, 
 
 @pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_postgresql.py
 def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, now):
-    from leaddesk.core.reads.queue import (
+    from leaddesk.core.reads.queue.due import (
         _band_count_sql,
-        _band_params,
         band_counts,
+        band_params,
         due_statements,
-        new_lead_cut,
     )
+    from leaddesk.core.reads.queue.where import new_lead_cut
 
     _fill(make_lead, settings, now, 30)
     keys = open_zone_keys(now, settings)
@@ -338,7 +336,7 @@ def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, no
         assert plan[0].startswith("SEARCH lead USING INDEX lead_queue")
         assert "USE TEMP B-TREE FOR ORDER BY" not in plan
     sql = _band_count_sql(store.param, len(keys))
-    params = [p for band in range(5) for p in _band_params(band, now, keys, cut)]
+    params = [p for band in range(5) for p in band_params(band, now, keys, cut)]
     plan = [row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
     searches = [step for step in plan if "lead_queue" in step]
     # counted in the index alone, each segment bounded by next_due_at
@@ -347,21 +345,15 @@ def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, no
 
 
 def test_deep_pages_match_the_reference_query_across_band_edges(make_lead, settings, now):
-    from leaddesk.core.reads.queue import (
-        _converted,
-        _due_where,
-        band_counts,
-        due_query,
-        due_rows,
-        new_lead_cut,
-    )
+    from leaddesk.core.reads.queue.due import _converted, band_counts, due_query, due_rows
+    from leaddesk.core.reads.queue.where import due_where, new_lead_cut
     from leaddesk.core.store.models import Lead
 
     _fill(make_lead, settings, now, 60)
     keys = open_zone_keys(now, settings)
     cut = new_lead_cut(now, settings)
     bands = band_counts(now, keys, cut)
-    assert sum(bands) == Lead.select().where(_due_where(now, keys)).count()  # an independent count
+    assert sum(bands) == Lead.select().where(due_where(now, keys)).count()  # an independent count
     edges = [sum(bands[: i + 1]) for i in range(len(bands))]
     for offset in sorted({0, *[max(e - 3, 0) for e in edges], sum(bands) - 1}):
         expected = [_converted(r) for r in due_query(now, keys, cut, offset, 7).tuples()]
@@ -369,7 +361,7 @@ def test_deep_pages_match_the_reference_query_across_band_edges(make_lead, setti
 
 
 def test_later_today_stops_before_the_reps_midnight(make_lead, settings, now):
-    from leaddesk.core.reads.queue import end_of_rep_day
+    from leaddesk.core.reads.queue.where import end_of_rep_day
 
     midnight = end_of_rep_day(now, settings)
     assert midnight.in_timezone(settings.rep_timezone).format("HH:mm") == "00:00"

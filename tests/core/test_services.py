@@ -18,7 +18,8 @@ from leaddesk.core.domain.rules import OUTCOMES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
 from leaddesk.core.domain.validate import LeadDraft
-from leaddesk.core.reads.queue import due_page, later_rows
+from leaddesk.core.reads.queue.due import due_page
+from leaddesk.core.reads.queue.later import later_rows
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch, ZoneSet
 from leaddesk.core.writes.leads import add_lead
 from leaddesk.core.writes.outcomes import log_outcome, undo_last

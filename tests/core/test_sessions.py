@@ -6,7 +6,7 @@ import pytest
 
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.reads.stats import Tally
+from leaddesk.core.reads.stats.tallies import Tally
 from leaddesk.core.reads.stats_text import report_json
 from leaddesk.core.store.models import CallSession
 from leaddesk.core.writes.outcomes import log_outcome

@@ -16,7 +16,9 @@ from playhouse.test_utils import count_queries
 
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.validate import LeadDraft
-from leaddesk.core.reads.stats import Tally, day_starts, periods, rep_of, rep_tally, stats_report
+from leaddesk.core.reads.stats.periods import day_starts, periods
+from leaddesk.core.reads.stats.report import stats_report
+from leaddesk.core.reads.stats.tallies import Tally, rep_of, rep_tally
 from leaddesk.core.reads.stats_text import report_json, report_lines, spark
 from leaddesk.core.store.models import Lead, Touch
 from leaddesk.core.writes.leads import add_lead

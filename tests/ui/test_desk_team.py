@@ -135,7 +135,7 @@ async def test_two_reps_desks_on_postgresql_split_the_pool(store_target, store, 
 
 
 def sam_takes_the_next(expected: int) -> None:
-    from leaddesk.core.reads.queue import whole_queue
+    from leaddesk.core.reads.queue.sections import whole_queue
     from leaddesk.core.writes.outcomes import log_outcome
 
     rows = whole_queue(DESK_NOW, SAM, 10)

@@ -36,7 +36,7 @@ class FixedClock:
     def set(self, at: DateTime) -> None:
         self._at = at.in_timezone("UTC")
 
-    def advance(self, **delta: float) -> DateTime:
+    def advance(self, **delta: int) -> DateTime:
         self._at = self._at.add(**delta)
         return self._at
 

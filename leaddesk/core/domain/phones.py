@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
 from phonenumbers import timezone as pn_timezone
 
+from leaddesk.core.domain.errors import InvalidInput
+
+_number_type_helper: Callable[[str, PhoneMetadata], int] | None
 try:  # private, but stable for a decade; without it the public (slower) path runs
     from phonenumbers.phonenumberutil import _number_type_helper
 except ImportError:  # pragma: no cover
     _number_type_helper = None
-
-from leaddesk.core.domain.errors import InvalidInput
 
 UNKNOWN_ZONE = "Etc/Unknown"
 # A number whose possible zones span more than this many hours of offset gives
@@ -94,10 +96,15 @@ def _remember(e164: str, zones: tuple[str, ...]) -> tuple[str, ...]:
     return zones
 
 
+def _country_code(number: phonenumbers.PhoneNumber) -> int:
+    # A parsed number always has one; the stubs allow None (an empty PhoneNumber).
+    return number.country_code or 0
+
+
 def _compute_zones(number: phonenumbers.PhoneNumber, kind: int) -> tuple[str, ...]:
     if kind == phonenumbers.PhoneNumberType.UNKNOWN:
         return ()
-    if not phonenumbers.is_number_type_geographical(kind, number.country_code):
+    if not phonenumbers.is_number_type_geographical(kind, _country_code(number)):
         found = pn_timezone.time_zones_for_number(number)  # country-level zones
     else:
         found = pn_timezone.time_zones_for_geographical_number(number)
@@ -117,11 +124,13 @@ def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
     agrees with phonenumbers' own functions.
     """
     if _number_type_helper is None:  # pragma: no cover - a phonenumbers without it
-        region = phonenumbers.region_code_for_number(number) or ""
-        return region, phonenumbers.number_type(number)
+        return phonenumbers.region_code_for_number(number) or "", phonenumbers.number_type(number)
     nsn = phonenumbers.national_significant_number(number)
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code, ())
-    region, kind = (regions[0] if len(regions) == 1 else None), None
+    regions: tuple[str, ...] = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(
+        _country_code(number), ()
+    )
+    region: str | None = regions[0] if len(regions) == 1 else None
+    kind: int | None = None
     for code in regions if region is None else ():
         # as phonenumbers' _region_code_for_number_from_list, keeping the type
         metadata = PhoneMetadata.metadata_for_region(code.upper(), None)
@@ -138,7 +147,9 @@ def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
                 break
             kind = None
     if kind is None:
-        metadata = PhoneMetadata.metadata_for_region_or_calling_code(number.country_code, region)
+        metadata = PhoneMetadata.metadata_for_region_or_calling_code(
+            _country_code(number), region or ""
+        )
         kind = (
             phonenumbers.PhoneNumberType.UNKNOWN
             if metadata is None

@@ -138,6 +138,7 @@ def _parse(raw: str, now: DateTime, zone: str, morning: int) -> DateTime | None:
     if clock is None and "tonight" in words:
         clock = (EVENING_HOUR, 0)
     if day is None:
+        assert clock is not None  # both None returned above
         candidate = _at(now, clock[0], clock[1], zone)
         return candidate if candidate > now else _at(now.add(days=1), clock[0], clock[1], zone)
     hour, minute = clock if clock else (morning, 0)
@@ -233,7 +234,7 @@ def parse_instant(text: str, zone: str = "UTC") -> DateTime:
             return midnight.in_timezone("UTC")
         raise InvalidInput(f"{text!r} is not a date and time")
     wall = pendulum.parse(text.strip(), tz=None, exact=True)
-    if wall.tzinfo is None and wall.naive() != parsed.naive():
+    if isinstance(wall, DateTime) and wall.tzinfo is None and wall.naive() != parsed.naive():
         raise InvalidInput(
             f"{text!r}: {wall:%H:%M} on {wall:%Y-%m-%d} does not exist in {zone} "
             "(the clocks skip it)"
@@ -276,6 +277,7 @@ def _day(raw: str, today: date) -> date | None:
         return today - timedelta(days=days)
     iso = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", raw)
     words = raw.split()
+    year: int | None
     if iso:
         year, month, day = (int(g) for g in iso.groups())
     elif len(words) in (2, 3) and words[0] in MONTHS and words[1].isdigit():

@@ -6,6 +6,7 @@ Read-only: saving goes through `writes.leads.add_lead` / `writes.leads.update_le
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidInput
@@ -13,6 +14,7 @@ from leaddesk.core.domain.phones import parse_phone, pretty
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.validate import EDITABLE_FIELDS, LeadDraft
 from leaddesk.core.reads.leads import get_lead
+from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Lead, Phone
 
 
@@ -58,22 +60,21 @@ def find_duplicates(
         email = normalise_email(draft.email)
     except InvalidInput:
         email = ""
-    found: dict[int, tuple[tuple, list[str]]] = {}
+    found: dict[int, tuple[tuple[Any, ...], list[str]]] = {}
     columns = (Lead.id, Lead.name, Lead.company, Lead.status)
     others = (Lead.id != exclude) if exclude is not None else True
     if numbers:
-        rows = (
+        rows = tuples(
             Phone.select(*columns, Phone.e164)
             .join(Lead)
             .where(Phone.e164.in_(numbers) & others)
             .order_by(Lead.id, Phone.position)
-            .tuples()
         )
         for *lead, e164 in rows:
             found.setdefault(lead[0], (tuple(lead), []))[1].append(f"phone {pretty(e164)}")
     if email:
-        for lead in Lead.select(*columns).where((Lead.email == email) & others).tuples():
-            found.setdefault(lead[0], (tuple(lead), []))[1].append(f"email {email}")
+        for row in tuples(Lead.select(*columns).where((Lead.email == email) & others)):
+            found.setdefault(row[0], (row, []))[1].append(f"email {email}")
     return [
         Duplicate(lead_id, name, company, status, tuple(dict.fromkeys(matches)))
         for (lead_id, name, company, status), matches in (found[k] for k in sorted(found))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import peewee as pw
 from pendulum import DateTime
 
+from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import STATUSES, Lead, Rep
 
 UNASSIGNED = "(nobody)"  # the owner filter for leads no rep owns
@@ -56,8 +57,8 @@ class FilterChoices:
     owners: tuple[str, ...]
 
 
-def _where(f: LeadFilter) -> pw.Expression:
-    where = pw.Value(True)
+def _where(f: LeadFilter) -> pw.ColumnBase:
+    where: pw.ColumnBase = pw.Value(True)
     if f.status:
         where &= Lead.status == f.status
     if f.source:
@@ -78,7 +79,7 @@ def lead_page(f: LeadFilter, offset: int, limit: int) -> ListPage:
     where = _where(f)
     total = Lead.select().where(where).count()
     offset = max(0, min(offset, max(total - 1, 0)))
-    query = (
+    query = tuples(
         Lead.select(
             Lead.id,
             Lead.name,
@@ -95,7 +96,6 @@ def lead_page(f: LeadFilter, offset: int, limit: int) -> ListPage:
         .order_by(Lead.name, Lead.id)
         .limit(limit)
         .offset(offset)
-        .tuples()
     )
     rows = tuple(
         ListRow(lead_id, name, company, status, source, tags, owner or "", due, channel)
@@ -106,16 +106,16 @@ def lead_page(f: LeadFilter, offset: int, limit: int) -> ListPage:
 
 def filter_choices() -> FilterChoices:
     """The values each filter offers: those in use (statuses: all of them)."""
-    sources = (
-        Lead.select(Lead.source).where(Lead.source != "").distinct().order_by(Lead.source).tuples()
+    sources = tuples(
+        Lead.select(Lead.source).where(Lead.source != "").distinct().order_by(Lead.source)
     )
     tags: dict[str, str] = {}
-    for (text,) in Lead.select(Lead.tags).where(Lead.tags != "").distinct().tuples():
+    for (text,) in tuples(Lead.select(Lead.tags).where(Lead.tags != "").distinct()):
         for tag in text.split(","):
             tag = " ".join(tag.split())
             if tag:
                 tags.setdefault(tag.lower(), tag)
-    owners = [name for (name,) in Rep.select(Rep.name).order_by(Rep.name).tuples()]
+    owners = [name for (name,) in tuples(Rep.select(Rep.name).order_by(Rep.name))]
     return FilterChoices(
         statuses=STATUSES,
         sources=tuple(s for (s,) in sources),

@@ -23,8 +23,8 @@ from leaddesk.core.domain.rules import (
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.domain.tz import tz
-from leaddesk.core.reads.queue import zones_of
-from leaddesk.core.store.db import from_ms, to_ms
+from leaddesk.core.reads.queue.rows import zones_of
+from leaddesk.core.store.db import from_ms, to_ms, tuples
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
 
 
@@ -132,11 +132,14 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
         .order_by(Appointment.at)
     )
     # a handful of rows: who else is on the team, to name their touches
-    colleagues = dict(Rep.select(Rep.id, Rep.name).where(Rep.name != settings.rep_name).tuples())
+    colleagues: dict[int | None, str] = dict(
+        tuples(Rep.select(Rep.id, Rep.name).where(Rep.name != settings.rep_name))
+    )
     claimed = lead.claimed_until is not None and lead.claimed_until > now and lead.claimed_by_id
+    holder = lead.claimed_by if claimed else None
     return LeadView(
-        owner=lead.owner.name if lead.owner_id is not None else "",
-        claimed_by=lead.claimed_by.name if claimed else "",
+        owner=lead.owner.name if lead.owner is not None else "",
+        claimed_by=holder.name if holder is not None else "",
         claimed_until=lead.claimed_until if claimed else None,
         id=lead.id,
         name=lead.name,
@@ -210,10 +213,10 @@ def recent_calls(lead_id: int, now: DateTime) -> tuple[DateTime, ...]:
 
     One range scan of the Touch(lead, at) index.
     """
-    return tuple(at for (at,) in recent_calls_query(lead_id, now).tuples())
+    return tuple(at for (at,) in tuples(recent_calls_query(lead_id, now)))
 
 
-def recent_calls_query(lead_id: int, now: DateTime) -> pw.ModelSelect:
+def recent_calls_query(lead_id: int, now: DateTime) -> pw.ModelSelect[Touch]:
     end = to_ms(now)
     return (
         Touch.select(Touch.at)

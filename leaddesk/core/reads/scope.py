@@ -11,7 +11,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import NotFound
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.store.db import database, to_ms
+from leaddesk.core.store.db import database, to_ms, tuples
 from leaddesk.core.store.models import Lead, Rep
 
 NO_REP = -1  # a rep with no record yet owns nothing and claims nothing
@@ -34,7 +34,7 @@ def known_rep(name: str) -> int | None:
     cache = _rep_ids.setdefault(db, {})
     if name in cache:
         return cache[name]
-    found = Rep.select(Rep.id).where(Rep.name == name).scalar()
+    found: int | None = Rep.select(Rep.id).where(Rep.name == name).scalar()
     # Only a committed row is remembered: a rep created inside a write that
     # then rolls back (a refused claim) must not leave a dangling id.
     if found is not None and not db.in_transaction():
@@ -45,12 +45,11 @@ def known_rep(name: str) -> int | None:
 def rep_names() -> list[tuple[str, int]]:
     """Every rep and how many leads they own, by name."""
     owned = pw.fn.COUNT(Lead.id)
-    query = (
+    query = tuples(
         Rep.select(Rep.name, owned)
         .join(Lead, pw.JOIN.LEFT_OUTER, on=(Lead.owner == Rep.id))
         .group_by(Rep.id, Rep.name)
         .order_by(Rep.name)
-        .tuples()
     )
     return [(name, count) for name, count in query]
 
@@ -87,7 +86,7 @@ def scope_sql(param: str, queue: str) -> str:
     return f" AND {owner} AND {free}" if owner else f" AND {free}"
 
 
-def scope_params(scope: Scope, now: DateTime) -> list:
+def scope_params(scope: Scope, now: DateTime) -> list[int]:
     owner = [] if scope.queue == "all" else [scope.rep]
     return [*owner, to_ms(now), scope.rep]
 

@@ -21,12 +21,12 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import peewee as pw
 
 from leaddesk.core.domain.phones import pretty
-from leaddesk.core.store.db import database, is_sqlite
+from leaddesk.core.store.db import database, is_sqlite, tuples
 from leaddesk.core.store.models import Lead, Phone, Touch
 
 MIN_TERM = 3  # the trigram tokenizer matches substrings of three characters or more
@@ -134,11 +134,11 @@ def _ranked(query: Query, found: dict[int, tuple[str, str]], limit: int) -> list
         return []
     rows = {
         row[0]: row[1:]
-        for row in Lead.select(
-            Lead.id, Lead.name, Lead.company, Lead.status, Lead.email, Lead.notes
+        for row in tuples(
+            Lead.select(
+                Lead.id, Lead.name, Lead.company, Lead.status, Lead.email, Lead.notes
+            ).where(Lead.id.in_(list(found)))
         )
-        .where(Lead.id.in_(list(found)))
-        .tuples()
     }
     hits: list[tuple[tuple[int, int], Hit]] = []
     for order, (lead_id, (field, excerpt)) in enumerate(found.items()):
@@ -206,7 +206,7 @@ class Fts5Engine:
     def __init__(self, db: pw.Database) -> None:
         self.db = db
 
-    def _ids(self, sql: str, params: list) -> list[tuple]:
+    def _ids(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(self.db.execute_sql(sql, params).fetchall())
 
     def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
@@ -249,23 +249,23 @@ class LikeEngine:
             .order_by(Phone.id.desc())
             .limit(limit)
         )
-        return list(query.tuples())
+        return list(tuples(query))
 
     def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
-        where = pw.Value(True)
+        where: pw.ColumnBase = pw.Value(True)
         for term in terms:
             pattern = f"%{_like_term(term)}%"
             where &= _any(getattr(Lead, f) ** pattern for f in fields)
         query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
-        return [r[0] for r in query.tuples()]
+        return [r[0] for r in tuples(query)]
 
     def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
-        where = pw.Value(True)
+        where: pw.ColumnBase = pw.Value(True)
         for term in terms:
             word = _like_term(term)
             where &= (Lead.name ** f"{word}%") | (Lead.name ** f"% {word}%")
         query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
-        return [r[0] for r in query.tuples()]
+        return [r[0] for r in tuples(query)]
 
     def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
         where = (Touch.note != "") & (Touch.channel != "system")
@@ -274,7 +274,7 @@ class LikeEngine:
         query = (
             Touch.select(Touch.lead, Touch.note).where(where).order_by(Touch.id.desc()).limit(limit)
         )
-        return list(query.tuples())
+        return list(tuples(query))
 
 
 def has_fts(db: pw.Database) -> bool:

@@ -12,7 +12,8 @@ from pendulum import DateTime
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.text import span_words
 from leaddesk.core.domain.tz import tz
-from leaddesk.core.reads.stats import HourRate, PeriodStats, StatsReport
+from leaddesk.core.reads.stats.call_figures import HourRate
+from leaddesk.core.reads.stats.report import PeriodStats, StatsReport
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 

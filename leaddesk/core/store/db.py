@@ -13,10 +13,10 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import peewee
 import pendulum
@@ -64,7 +64,7 @@ class UTCTimestamp(peewee.BigIntegerField):
         return from_ms(int(value))
 
 
-def to_ms(value: Any) -> int:
+def to_ms(value: datetime) -> int:
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r}: instants must carry a time zone")
     ts = value.timestamp()
@@ -85,6 +85,18 @@ class BaseModel(peewee.Model):
     class Meta:
         database = database
         legacy_table_names = False
+
+
+Row = tuple[Any, ...]
+
+
+def tuples(query: peewee.BaseQuery) -> Iterator[Row]:
+    """The rows of `query` as plain tuples.
+
+    peewee's stubs type `.tuples()` as the query itself, whose rows are model
+    instances; this is the one place that says otherwise.
+    """
+    return iter(cast("Iterable[Row]", query.tuples()))
 
 
 def is_url(target: str) -> bool:
@@ -124,7 +136,8 @@ def make_database(target: str) -> peewee.Database:
     # (the desk's database thread would wait behind it).
     extra = {} if "connect_timeout" in target else {"connect_timeout": CONNECT_TIMEOUT_S}
     try:
-        return connect_url(target, autoconnect=True, **extra)
+        db: peewee.Database = connect_url(target, autoconnect=True, **extra)
+        return db
     except (ValueError, RuntimeError) as exc:
         from leaddesk.core.domain.errors import StoreError
 
@@ -244,7 +257,7 @@ def sqlite_code(exc: BaseException) -> str:
             continue
         seen.add(id(item))
         name = getattr(item, "sqlite_errorname", None)
-        if name:
+        if isinstance(name, str) and name:
             return name
         # peewee wraps the driver's exception as its first argument.
         todo += [*item.args[:1], item.__cause__, item.__context__]
@@ -312,6 +325,13 @@ def insert_sql(model: type[BaseModel], fields: Sequence[str], db: peewee.Databas
     )
     marks = ", ".join([db.param] * len(fields))
     return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+
+
+def portable_sql(text: str) -> str:
+    """SQL written with `?` placeholders, in the open connection's own style (%s on
+    PostgreSQL). For statements written out by hand: the text must hold no other `?`."""
+    param: str = database.obj.param
+    return text if param == "?" else text.replace("?", param)
 
 
 def sync_sequences(db: peewee.Database, models: Sequence[type[BaseModel]]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 PRIVATE_MODE = 0o600
 
@@ -24,7 +24,7 @@ def create_private(path: str | Path) -> Path:
     return p
 
 
-def open_private(path: str | Path, mode: str = "w", **kwargs) -> IO:
+def open_private(path: str | Path, mode: str = "w", **kwargs: Any) -> IO[Any]:
     """`open()` for writing a new file that only its owner can read.
 
     The file is truncated like `open(path, "w")`; its mode is 0600 even when

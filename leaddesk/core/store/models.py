@@ -16,12 +16,14 @@ CHANNELS = ("call", "email", "letter")
 
 
 class Rep(BaseModel):
+    id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
     name = pw.CharField(unique=True)
     timezone = pw.CharField(null=True)
     created_at = UTCTimestamp()
 
 
 class Lead(BaseModel):
+    id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
     name = pw.CharField(index=True)  # the lead list pages in name order (migration 0004)
     company = pw.CharField(default="")
     title = pw.CharField(default="")
@@ -46,6 +48,10 @@ class Lead(BaseModel):
     owner = pw.ForeignKeyField(Rep, null=True, backref="leads", on_delete="SET NULL")
     # Team mode: the rep calling this lead right now, until when (core/team.py).
     claimed_by = pw.ForeignKeyField(Rep, null=True, backref="claims", on_delete="SET NULL")
+    # Accessors peewee adds for foreign keys and backrefs, named for the type checker.
+    owner_id: int | None
+    claimed_by_id: int | None
+    phones: pw.ModelSelect[Phone]
     claimed_until = UTCTimestamp(null=True)
     do_not_call = pw.BooleanField(default=False)
     dnc_at = UTCTimestamp(null=True)
@@ -93,10 +99,12 @@ Lead.add_index(
 
 
 class Phone(BaseModel):
+    id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
     lead = pw.ForeignKeyField(Lead, backref="phones", on_delete="CASCADE")
     position = pw.IntegerField(default=0)
     label = pw.CharField(default="")
-    raw = pw.CharField()
+    # the number as typed; shadowing Model.raw (a query builder) is what peewee allows
+    raw = pw.CharField()  # type: ignore[assignment]
     e164 = pw.CharField(default="", index=True)
     bad = pw.BooleanField(default=False)
 
@@ -105,12 +113,14 @@ class Phone(BaseModel):
 
 
 class Touch(BaseModel):
+    id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
     lead = pw.ForeignKeyField(Lead, backref="touches", on_delete="CASCADE")
     at = UTCTimestamp(index=True)
     channel = pw.CharField()  # call | email | letter | note | system
     outcome = pw.CharField()
     note = pw.TextField(default="")
     rep = pw.ForeignKeyField(Rep, null=True, on_delete="SET NULL")
+    rep_id: int | None  # peewee's accessor for the foreign key
     duration_s = pw.IntegerField(null=True)
     phone = pw.CharField(default="")  # the number dialled, E.164
     # Compliance trail: the lead's local time at the touch, and whether a call
@@ -129,6 +139,7 @@ class Touch(BaseModel):
 
 
 class Appointment(BaseModel):
+    id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
     lead = pw.ForeignKeyField(Lead, backref="appointments", on_delete="CASCADE")
     at = UTCTimestamp()
     kind = pw.CharField()  # callback | appointment
@@ -167,7 +178,9 @@ class CallSession(BaseModel):
     ends, so a past session reads the same whatever happens to touches later.
     """
 
+    id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
     rep = pw.ForeignKeyField(Rep, backref="sessions", on_delete="CASCADE", index=False)
+    rep_id: int  # peewee's accessor for the foreign key
     started_at = UTCTimestamp()
     ended_at = UTCTimestamp(null=True)
     goal = pw.IntegerField(null=True)  # dials

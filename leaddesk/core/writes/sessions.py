@@ -18,7 +18,8 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.reads.stats import StatsReport, Tally, rep_of, rep_tally, stats_report
+from leaddesk.core.reads.stats.report import StatsReport, stats_report
+from leaddesk.core.reads.stats.tallies import Tally, rep_of, rep_tally
 from leaddesk.core.store.db import atomic_write
 from leaddesk.core.store.models import CallSession, Touch
 from leaddesk.core.writes.team import ensure_rep
@@ -44,7 +45,7 @@ class SessionView:
         return max(int(end.timestamp() - self.started_at.timestamp()), 0)
 
 
-def _open_query(rep: int) -> pw.ModelSelect:
+def _open_query(rep: int) -> pw.ModelSelect[CallSession]:
     return (
         CallSession.select()
         .where((CallSession.rep == rep) & CallSession.ended_at.is_null())

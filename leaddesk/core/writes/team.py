@@ -19,7 +19,7 @@ from pendulum import DateTime
 from leaddesk.core.domain.errors import InvalidInput, NotFound
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.scope import known_rep, rep_by_name
-from leaddesk.core.store.db import atomic_write, database, from_ms, to_ms
+from leaddesk.core.store.db import atomic_write, database, from_ms, to_ms, tuples
 from leaddesk.core.store.models import Lead, Rep, Touch
 
 ASSIGNED = "assigned"  # the outcome of the history touch a reassignment leaves
@@ -118,7 +118,7 @@ def release(lead_id: int, settings: Settings) -> bool:
         rep = known_rep(settings.rep_name)
         if rep is None:
             return False
-        released = (
+        released: int = (
             Lead.update(claimed_by=None, claimed_until=None)
             .where((Lead.id == lead_id) & (Lead.claimed_by == rep))
             .execute()
@@ -136,7 +136,8 @@ def release_all(settings: Settings) -> int:
         if rep is None:
             return 0
         query = Lead.update(claimed_by=None, claimed_until=None).where(Lead.claimed_by == rep)
-        return query.execute()
+        released: int = query.execute()
+        return released
 
     return atomic_write(write)
 
@@ -164,7 +165,7 @@ def owner_cycle(spec: str | None) -> Iterator[int | None]:
         rep = rep_by_name(spec)
         while True:
             yield rep
-    reps = [r for (r,) in Rep.select(Rep.id).order_by(Rep.name).tuples()]
+    reps = [r for (r,) in tuples(Rep.select(Rep.id).order_by(Rep.name))]
     if not reps:
         raise InvalidInput("round-robin needs reps: add them with `leaddesk rep add NAME`")
     last = (

@@ -1,0 +1,224 @@
+"""The DUE page: what is actionable now, ranked, read one page at a time.
+
+Everything actionable now (calls inside the lead's calling window, email and
+letter steps), ranked promise > new > cadence > nurture and most overdue first.
+Each page is one indexed query per band the page overlaps, read in one
+transaction with the band counts.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import peewee as pw
+from pendulum import DateTime
+
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.tiers import TIER_NEW
+from leaddesk.core.reads.queue.rows import DUE, QueueRow, queue_rows
+from leaddesk.core.reads.queue.where import COLUMNS, due_where, new_lead_cut, open_zone_keys
+from leaddesk.core.reads.scope import Scope, scope_for, scope_params, scope_sql, scope_where
+from leaddesk.core.store.db import database, from_ms, to_ms
+from leaddesk.core.store.models import Lead
+
+# The DUE order is tier by tier, most overdue first, except that new leads
+# received inside the last hour (speed to lead: still hot) come before older
+# never-touched leads. Four bands, each one range of the `lead_queue` index:
+#   0 promises · 1 new, due since the cut · 2 new, due before it · 3 cadence, nurture
+# Each band reads at most offset + limit rows in index order (a subquery with
+# its own LIMIT), and UNION ALL + ORDER BY band, … puts them together: the sort
+# is over at most 4 × (offset + limit) rows, never over all due leads. Rows
+# carry the band as a 14th column.
+BANDS = 4
+_ORDER = ("priority", "next_due_at", "id")
+
+
+def _band_where(band: int, cut: DateTime) -> pw.Expression:
+    if band == 0:
+        return Lead.priority < TIER_NEW
+    if band == 1:
+        return (Lead.priority == TIER_NEW) & (Lead.next_due_at >= cut)
+    if band == 2:
+        return (Lead.priority == TIER_NEW) & (Lead.next_due_at < cut)
+    return Lead.priority > TIER_NEW
+
+
+def due_query(
+    now: DateTime,
+    open_keys: list[str],
+    cut: DateTime,
+    offset: int,
+    limit: int,
+    scope: Scope | None = None,
+) -> pw.SelectBase:
+    """The DUE page (rows offset … offset + limit) as peewee builds it; `due_rows` is
+    the same SQL written out. `cut`: `new_lead_cut(now, settings)`. Its rows are
+    raw (instants in ms, the band last): `_converted` makes them `due_rows` rows.
+    `scope`: one rep's queue (team mode); None is every lead."""
+    where = due_where(now, open_keys)
+    if scope is not None:
+        where &= scope_where(scope, now)
+    query: pw.SelectBase | None = None
+    for band in range(BANDS):
+        inner = (
+            Lead.select(*COLUMNS, pw.SQL(f'{band} AS "band"'))
+            .where(where & _band_where(band, cut))
+            .order_by(Lead.priority, Lead.next_due_at, Lead.id)
+            .limit(offset + limit)
+        )
+        part = pw.Select([inner.alias(f"b{band}")], [pw.SQL("*")])
+        query = part if query is None else query.union_all(part)
+    assert query is not None
+    order = [pw.SQL(f'"{c}"') for c in ("band", *_ORDER)]
+    return query.order_by(*order).limit(limit).offset(offset).bind(database)
+
+
+# The written SQL reads the bands as five segments, in DUE order: equality on
+# `priority` lets each scan stop at `next_due_at <= now` (a `priority > 1` range
+# would walk every queued cadence and nurture lead, due or not).
+_SEGMENTS = (
+    '"priority" = 0',
+    '"priority" = 1 AND "next_due_at" >= {p}',
+    '"priority" = 1 AND "next_due_at" < {p}',
+    '"priority" = 2',
+    '"priority" = 3',
+)
+_CUT_SEGMENTS = (1, 2)  # the segments that take the new-lead cut as a parameter
+_DUE_WHERE = (
+    '"priority" IS NOT NULL AND "next_due_at" <= {p} AND ({callable}'
+    " \"next_channel\" IN ('email', 'letter')) AND {bounds}{scope}"
+)
+_BAND_PAGE = (
+    'SELECT "id", "name", "company", "priority", "next_due_at", "next_channel", "call_zones",'
+    ' "attempts", "status", "cadence", "received_at", "last_touch_at", "cadence_step"'
+    ' FROM "lead"'
+    ' WHERE {where} ORDER BY "priority", "next_due_at", "id" LIMIT {p} OFFSET {p}'
+)
+
+
+def band_where_sql(param: str, open_count: int, band: int, queue: str | None = None) -> str:
+    callable_now = ""
+    if open_count:
+        marks = ", ".join([param] * open_count)
+        callable_now = f'("next_channel" = \'call\' AND "call_zones" IN ({marks})) OR'
+    bounds = _SEGMENTS[band].format(p=param)
+    scope = scope_sql(param, queue) if queue is not None else ""
+    return _DUE_WHERE.format(p=param, callable=callable_now, bounds=bounds, scope=scope)
+
+
+@lru_cache(maxsize=256)
+def _band_page_sql(param: str, open_count: int, band: int, queue: str | None = None) -> str:
+    return _BAND_PAGE.format(where=band_where_sql(param, open_count, band, queue), p=param)
+
+
+@lru_cache(maxsize=64)
+def _band_count_sql(param: str, open_count: int, queue: str | None = None) -> str:
+    counts = ", ".join(
+        f'(SELECT COUNT(*) FROM "lead" WHERE {band_where_sql(param, open_count, band, queue)})'
+        for band in range(len(_SEGMENTS))
+    )
+    return f"SELECT {counts}"
+
+
+def band_params(
+    band: int, now: DateTime, open_keys: list[str], cut: DateTime, scope: Scope | None = None
+) -> list[int | str]:
+    cut_ms = [to_ms(cut)] if band in _CUT_SEGMENTS else []
+    params: list[int | str] = [to_ms(now), *open_keys, *cut_ms]
+    if scope is not None:
+        params += scope_params(scope, now)
+    return params
+
+
+def band_counts(
+    now: DateTime, open_keys: list[str], cut: DateTime, scope: Scope | None = None
+) -> tuple[int, ...]:
+    """How many DUE rows each segment holds (their sum is the DUE count): one statement."""
+    db = database.obj
+    segments = range(len(_SEGMENTS))
+    params = [p for band in segments for p in band_params(band, now, open_keys, cut, scope)]
+    queue = scope.queue if scope is not None else None
+    sql = _band_count_sql(db.param, len(open_keys), queue)
+    return tuple(db.execute_sql(sql, params).fetchone())
+
+
+def due_statements(
+    param: str,
+    now: DateTime,
+    open_keys: list[str],
+    cut: DateTime,
+    offset: int,
+    limit: int,
+    bands: tuple[int, ...],
+    scope: Scope | None = None,
+) -> list[tuple[str, list[int | str]]]:
+    """The statements that read DUE rows offset … offset + limit: one per band the
+    page overlaps, each a range of the `lead_queue` index in index order with its
+    own OFFSET — no sort, whatever the depth."""
+    statements = []
+    start = 0
+    for band, size in enumerate(bands):
+        end = start + size
+        if offset < end and offset + limit > start:
+            local = max(offset - start, 0)
+            take = min(limit - max(start - offset, 0), size - local)
+            params = [*band_params(band, now, open_keys, cut, scope), take, local]
+            queue = scope.queue if scope is not None else None
+            statements.append((_band_page_sql(param, len(open_keys), band, queue), params))
+        start = end
+    return statements
+
+
+def due_rows(
+    now: DateTime,
+    open_keys: list[str],
+    offset: int,
+    limit: int,
+    cut: DateTime,
+    bands: tuple[int, ...] | None = None,
+    scope: Scope | None = None,
+) -> list[tuple[Any, ...]]:
+    """The DUE page as tuples (the `COLUMNS`), in `due_query` order.
+
+    The hottest read (every keystroke), so its SQL is written out rather than
+    compiled by peewee on each call; it is plain SQL both engines accept, sent
+    through peewee's connection, checked row for row against `due_query` in
+    tests/core/test_queue.py. `bands` (from `band_counts`) saves a count when
+    the caller has it; counts and rows are read in one transaction.
+    """
+    db = database.obj
+    with db.atomic():
+        if bands is None:
+            bands = band_counts(now, open_keys, cut, scope)
+        rows = []
+        pages = due_statements(db.param, now, open_keys, cut, offset, limit, bands, scope)
+        for sql, params in pages:
+            rows += db.execute_sql(sql, params).fetchall()
+    return [_converted(row) for row in rows]
+
+
+def _converted(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    # Columns 4, 10, 11 of COLUMNS are instants (next_due_at, received_at, last_touch_at);
+    # a band column (the 14th, from `due_query`) is dropped.
+    values = list(row[:13])
+    values[4] = from_ms(values[4])
+    values[10] = from_ms(values[10])
+    if values[11] is not None:
+        values[11] = from_ms(values[11])
+    return tuple(values)
+
+
+def due_page(
+    now: DateTime,
+    settings: Settings,
+    offset: int = 0,
+    limit: int = 50,
+    open_keys: list[str] | None = None,
+    bands: tuple[int, ...] | None = None,
+) -> list[QueueRow]:
+    """The rep's DUE page (`bands` must be counted for the same rep's scope)."""
+    keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    cut = new_lead_cut(now, settings)
+    rows = due_rows(now, keys, offset, limit, cut, bands, scope_for(settings))
+    return queue_rows(rows, DUE, now, settings, keys)

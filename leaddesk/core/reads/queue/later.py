@@ -1,0 +1,43 @@
+"""The LATER TODAY section: calls whose window is closed and work due later today."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+
+from pendulum import DateTime
+
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.tiers import TIER_NAMES
+from leaddesk.core.reads.queue.rows import LATER, QueueRow, queue_rows
+from leaddesk.core.reads.queue.where import COLUMNS, end_of_rep_day, later_where, open_zone_keys
+from leaddesk.core.reads.scope import scope_for
+from leaddesk.core.store.db import tuples
+from leaddesk.core.store.models import Lead
+
+
+def later_rows(
+    now: DateTime, settings: Settings, limit: int = 100, open_keys: list[str] | None = None
+) -> list[QueueRow]:
+    keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    where = later_where(now, end_of_rep_day(now, settings), keys, scope_for(settings))
+    # One query per tier walks the index in due order and stops at `limit`;
+    # a single query across tiers would sort every later-today row first.
+    per_tier = [
+        tuples(
+            Lead.select(*COLUMNS)
+            .where(where & (Lead.priority == tier))
+            .order_by(Lead.next_due_at, Lead.id)
+            .limit(limit)
+        )
+        for tier in TIER_NAMES
+    ]
+    merged = heapq.merge(*per_tier, key=lambda row: (row[4], row[0]))
+    rows = queue_rows(list(itertools.islice(merged, limit)), LATER, now, settings, keys)
+    return sorted(rows, key=lambda r: (r.opens_at or r.due_at, r.lead_id))
+
+
+def later_count(now: DateTime, settings: Settings, open_keys: list[str]) -> int:
+    end = end_of_rep_day(now, settings)
+    count: int = Lead.select().where(later_where(now, end, open_keys, scope_for(settings))).count()
+    return count

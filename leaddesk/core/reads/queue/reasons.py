@@ -1,0 +1,51 @@
+"""Why a lead is in the queue now: the one line the desk shows under its name."""
+
+from __future__ import annotations
+
+from pendulum import DateTime
+
+from leaddesk.core.domain.text import minutes_between, span_words, when_local
+from leaddesk.core.domain.tiers import TIER_NEW, TIER_NURTURE, TIER_PROMISE
+
+
+def why_now(
+    priority: int,
+    status: str,
+    channel: str,
+    step: int,
+    steps: int,
+    due_at: DateTime,
+    now: DateTime,
+    zone: str,
+    waited: int | None,
+    promise: tuple[str, DateTime] | None,
+    last_touch_at: DateTime | None,
+    opens_at: DateTime | None,
+) -> str:
+    """One line: why this lead is in the queue now."""
+    late = minutes_between(due_at, now)
+    when = when_local(due_at, zone, now)
+    if priority == TIER_PROMISE:
+        kind = promise[0] if promise else "callback"
+        label = "promised callback" if kind == "callback" else "appointment"
+        text = f"{label} {when}"
+        text += f", {span_words(late)} overdue" if late > 0 else (", now" if late == 0 else "")
+    elif priority == TIER_NEW:
+        text = f"new lead, waiting {span_words(waited or 0)}"
+    elif priority == TIER_NURTURE:
+        if status == "won":
+            text = "customer check-in"
+        elif last_touch_at is not None:
+            days = minutes_between(last_touch_at, now) // (24 * 60)
+            text = f"nurture, {days} days since last touch"
+        else:
+            text = "nurture touch"
+    elif status in ("engaged", "appointment"):
+        text = f"follow-up after talking, due {'since ' if late > 0 else ''}{when}"
+    else:
+        what = "attempt" if channel == "call" else f"{channel} step"
+        since = "since " if late > 0 else ""
+        text = f"{what} {min(step + 1, steps)} of {steps}, due {since}{when}"
+    if opens_at is not None:
+        text += f" · window opens {when_local(opens_at, zone, now)} their time"
+    return text

@@ -1,0 +1,132 @@
+"""A queue row as the desk and `leaddesk due` show it, built from the raw columns.
+
+Both sections (DUE and LATER) read the same columns (`where.COLUMNS`) and turn
+them into `QueueRow`s here: the tier, whether a call is allowed now, when the
+calling window opens, how long a new lead has waited, and the "why now" line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pendulum import DateTime
+
+from leaddesk.core.domain.rules import next_open, waiting_heat, zones_or_rep
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.text import minutes_between
+from leaddesk.core.domain.tiers import TIER_NAMES, TIER_NEW, TIER_PROMISE
+from leaddesk.core.reads.queue.reasons import why_now
+from leaddesk.core.store.db import tuples
+from leaddesk.core.store.models import Appointment
+
+DUE, LATER = "due", "later"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    lead_id: int
+    name: str
+    company: str
+    tier: str
+    section: str  # due | later
+    due_at: DateTime
+    channel: str
+    callable: bool  # a call is allowed right now
+    reason: str
+    attempts: int  # every attempt so far
+    step: int  # the cadence step due (0-based); == steps when the cadence is done
+    steps: int
+    status: str
+    opens_at: DateTime | None  # when the calling window opens (later section)
+    waited_minutes: int | None  # new leads: time since received
+    heat: str  # hot | warm | cold for new leads, "" otherwise
+    zone: str  # the lead's zone (or the rep's)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    due: int
+    later: int
+
+
+def zones_of(key: str) -> tuple[str, ...]:
+    return tuple(key.split()) if key else ()
+
+
+def zone_key(zones: Sequence[str]) -> str:
+    return " ".join(zones)
+
+
+def _promises(lead_ids: list[int]) -> dict[int, tuple[str, DateTime]]:
+    if not lead_ids:
+        return {}
+    found: dict[int, tuple[str, DateTime]] = {}
+    query = tuples(
+        Appointment.select(Appointment.lead, Appointment.kind, Appointment.at)
+        .where(Appointment.lead.in_(lead_ids) & (Appointment.done == False))  # noqa: E712
+        .order_by(Appointment.at)
+    )
+    for lead_id, kind, at in query:
+        found.setdefault(lead_id, (kind, at))
+    return found
+
+
+def queue_rows(
+    rows: Sequence[tuple[Any, ...]],
+    section: str,
+    now: DateTime,
+    settings: Settings,
+    open_keys: list[str],
+) -> list[QueueRow]:
+    """`rows` (the `where.COLUMNS`, instants as DateTime) as QueueRows of `section`."""
+    promise_ids = [r[0] for r in rows if r[3] == TIER_PROMISE]
+    promises = _promises(promise_ids)
+    open_set = set(open_keys)
+    opening: dict[tuple[str, DateTime], DateTime] = {}
+    result = []
+    for (
+        lead_id, name, company, priority, due_at, channel, zones_key,
+        attempts, status, cadence, received_at, last_touch_at, step,
+    ) in rows:  # fmt: skip
+        zones = zones_of(zones_key)
+        zone = zones_or_rep(zones, settings)[0]
+        is_call = channel == "call"
+        can_call = is_call and zones_key in open_set and due_at <= now
+        opens_at = None
+        if is_call and not can_call:
+            start = max(due_at, now)
+            # Overdue rows share `start == now`: one window search per zone set.
+            key = (zones_key, start)
+            if key not in opening:
+                opening[key] = next_open(start, zones, settings)
+            opens_at = opening[key] if opening[key] > start else None
+        waited = minutes_between(received_at, now) if priority == TIER_NEW else None
+        steps = len(settings.cadence(cadence).steps)
+        reason = why_now(
+            priority, status, channel, step, steps, due_at, now, zone, waited,
+            promises.get(lead_id), last_touch_at, opens_at,
+        )  # fmt: skip
+        result.append(
+            QueueRow(
+                lead_id=lead_id,
+                name=name,
+                company=company,
+                tier=TIER_NAMES[priority],
+                section=section,
+                due_at=due_at,
+                channel=channel,
+                callable=can_call,
+                reason=reason,
+                attempts=attempts,
+                step=step,
+                steps=steps,
+                status=status,
+                opens_at=opens_at,
+                waited_minutes=waited,
+                heat=waiting_heat(waited, settings) if waited is not None else "",
+                zone=zone,
+            )
+        )
+    return result

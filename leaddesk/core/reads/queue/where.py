@@ -1,0 +1,88 @@
+"""Which leads are in which section, as peewee expressions over the `lead` table.
+
+DUE: queued, due by now, and actionable now (a call whose calling window is
+open, or an email or letter step). LATER: calls due whose window is closed,
+and anything due later in the rep's day. A lead's window is known by its zone
+set (`Lead.call_zones`), so "open now" is one IN over the open zone sets.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+from pendulum import DateTime
+
+from leaddesk.core.domain.rules import window_open
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.tz import tz
+from leaddesk.core.reads.queue.rows import zones_of
+from leaddesk.core.reads.scope import Scope, scope_where
+from leaddesk.core.store.db import tuples
+from leaddesk.core.store.models import Lead, ZoneSet
+
+# The raw columns of a queue row, in the order `rows.queue_rows` unpacks them.
+COLUMNS = (
+    Lead.id,
+    Lead.name,
+    Lead.company,
+    Lead.priority,
+    Lead.next_due_at,
+    Lead.next_channel,
+    Lead.call_zones,
+    Lead.attempts,
+    Lead.status,
+    Lead.cadence,
+    Lead.received_at,
+    Lead.last_touch_at,
+    Lead.cadence_step,
+)
+
+
+def open_zone_keys(now: DateTime, settings: Settings) -> list[str]:
+    """The zone sets whose calling window is open at `now`."""
+    keys: list[str] = [row[0] for row in tuples(ZoneSet.select(ZoneSet.key))]
+    return [k for k in keys if window_open(now, zones_of(k), settings)]
+
+
+def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
+    """The next midnight in the rep's zone: an exclusive bound.
+
+    (`end_of("day")` is 23:59:59.999999, which rounds up to midnight when
+    stored as milliseconds.)
+    """
+    today = now.in_timezone(tz(settings.rep_timezone)).start_of("day")
+    return today.add(days=1).in_timezone("UTC")
+
+
+def new_lead_cut(now: DateTime, settings: Settings) -> DateTime:
+    """New leads due at or after this instant are inside their first hour."""
+    return now.subtract(minutes=settings.rules.new_lead_cold_minutes)
+
+
+def _queued() -> pw.Expression:
+    return Lead.priority.is_null(False)
+
+
+def _callable_now(open_keys: list[str]) -> pw.Expression:
+    is_call = Lead.next_channel == "call"
+    if not open_keys:
+        return is_call & (Lead.id < 0)  # no zone open: nothing callable
+    return is_call & Lead.call_zones.in_(open_keys)
+
+
+def due_where(now: DateTime, open_keys: list[str]) -> pw.Expression:
+    return (
+        _queued()
+        & (Lead.next_due_at <= now)
+        & (_callable_now(open_keys) | Lead.next_channel.in_(["email", "letter"]))
+    )
+
+
+def later_where(
+    now: DateTime, end_of_day: DateTime, open_keys: list[str], scope: Scope | None = None
+) -> pw.Expression:
+    closed = (Lead.next_due_at <= now) & (Lead.next_channel == "call")
+    if open_keys:
+        closed &= Lead.call_zones.not_in(open_keys)
+    upcoming = (Lead.next_due_at > now) & (Lead.next_due_at < end_of_day)
+    where = _queued() & (closed | upcoming)
+    return where & scope_where(scope, now) if scope is not None else where
