@@ -232,7 +232,8 @@ class DeskLoader:
     def open(self, lead_id: int | None) -> None:
         """A lead chosen in `/` or `L`: select it, or pin it when it is not due."""
         if lead_id is not None:
-            self.screen.run_worker(self.focus_lead(lead_id), group="read", exclusive=True)
+            # Not in the "read" group: the change check's reload must not cancel it.
+            self.screen.run_worker(self.focus_lead(lead_id), group="focus", exclusive=True)
 
     async def focus_lead(self, lead_id: int, *, announce: bool = True) -> Place | None:
         """Select `lead_id` in the queue (paging to it), else show it pinned."""
