@@ -101,11 +101,16 @@ def outcome_key(
     # One transaction: the toggle reads the flag it flips under the write lock.
     logged = atomic_write(write) if name == TOGGLE_MAIL else write()
     stay = OUTCOMES[logged.outcome].channel == "system" and logged.status != "lost"
-    common = {"full": False, "focus": page.focus}
-    if stay:
-        snap = desk_snapshot(now, settings, page.offset, page.limit, lead_id=lead_id, **common)
-    else:
-        snap = desk_snapshot(now, settings, page.offset, page.limit, avoid_lead=lead_id, **common)
+    snap = desk_snapshot(
+        now,
+        settings,
+        page.offset,
+        page.limit,
+        full=False,  # LATER and today's counts follow after the paint
+        focus=page.focus,
+        avoid_lead=None if stay else lead_id,
+        lead_id=lead_id if stay else None,
+    )
     # log_outcome ended the claim on the logged lead: nothing else to let go.
     others = None if held == lead_id else held
     target = snap.lead.id if snap.lead is not None else None
