@@ -6,49 +6,36 @@ argv, the environment or the wall clock itself.
 
 from __future__ import annotations
 
-from pendulum import DateTime
-from textual.app import App
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from leaddesk.core.domain.clock import Clock
 from leaddesk.core.domain.settings import Settings
 from leaddesk.logs import logger
+from leaddesk.ui.actions import bindings, help_groups
 from leaddesk.ui.commands import DeskCommands
-from leaddesk.ui.dbthread import DbThread
-from leaddesk.ui.keymap import help_groups, modal_bindings
-from leaddesk.ui.screens.desk import DeskScreen
+from leaddesk.ui.desk.screen import DeskScreen
+from leaddesk.ui.host import DeskHost
+from leaddesk.ui.keymap import modal_bindings
 from leaddesk.ui.screens.help import HelpScreen
 
+# Textual's own palette entries a rep may want, renamed into our namespaces;
+# the rest (Keys, Maximize, Screenshot, Bell, its Quit) mean nothing at the desk.
+SYSTEM_COMMANDS = {"Theme": "app: theme (colours)"}
 
-class LeadDeskApp(App[None]):
+
+class LeadDeskApp(DeskHost):
     CSS_PATH = "app.tcss"
     TITLE = "leaddesk"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {DeskCommands}
-    BINDINGS = [
-        Binding("question_mark", "help", "help", tooltip="this help: every key", id="help"),
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            "palette",
-            show=False,
-            priority=True,
-            tooltip="the command palette: every action by name",
-            id="command-palette",
-        ),
-        Binding("q", "quit", "quit", id="quit"),
-    ]
+    BINDINGS = bindings("app")
 
     def __init__(self, settings: Settings, clock: Clock, target: str) -> None:
-        super().__init__()
-        self.settings = settings
-        self.clock = clock
-        self.target = target
-        self.db = DbThread()
-        self.startup_warnings: list[str] = []
-
-    def now(self) -> DateTime:
-        return self.clock.now()
+        super().__init__(settings, clock, target)
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
@@ -67,17 +54,21 @@ class LeadDeskApp(App[None]):
         self.set_keymap({k: v for k, v in self.settings.keys.items() if k in known})
 
     def _all_bindings(self) -> list[Binding]:
-        from leaddesk.ui.widgets.queue_list import QueueList
+        generated = [b for target in ("app", "desk", "queue") for b in bindings(target)]
+        return [*generated, *modal_bindings()]
 
-        return [*self.BINDINGS, *DeskScreen.BINDINGS, *QueueList.BINDINGS, *modal_bindings()]
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title in SYSTEM_COMMANDS:
+                yield command._replace(title=SYSTEM_COMMANDS[command.title])
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(help_groups(self._all_bindings(), self.settings.keys)))
+        self.push_screen(HelpScreen(help_groups(self.settings.keys, modal_bindings())))
 
     async def action_quit(self) -> None:
         desk = next((s for s in self.screen_stack if isinstance(s, DeskScreen)), None)
         if desk is not None:
-            await desk.team.release_all()  # the lead is free for the others at once
+            await desk.claims.release_all()  # the lead is free for the others at once
         self.exit()
 
     def on_unmount(self) -> None:

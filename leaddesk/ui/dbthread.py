@@ -2,8 +2,10 @@
 
 Every query runs here, never on the event loop, so a slow disk (or, in team
 mode, a slow network) cannot freeze the screen. One thread also serialises
-the desk's own writes in keystroke order. A lost PostgreSQL connection is
-dropped and reported as ConnectionLost; the next call reconnects.
+the desk's own writes in keystroke order. A driver's error comes out as the
+core's own type (`store.db.translate_error`): ConnectionLost for a dropped
+PostgreSQL connection (the next call reconnects), StoreError for the rest —
+so nothing in the UI needs to know a database driver.
 """
 
 from __future__ import annotations
@@ -14,30 +16,34 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
-from leaddesk.core.domain.errors import ConnectionLost
-from leaddesk.core.store.db import database, drop_if_disconnected, mask_url
+from leaddesk.core.store.db import database, translate_error
 
 T = TypeVar("T")
 
 
-def guarded(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call `fn`; a dropped connection becomes ConnectionLost (one clear line)."""
+def guarded(target: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call `fn`; a driver's error is raised as the core's own error."""
     try:
         return fn(*args, **kwargs)
     except Exception as exc:
-        if drop_if_disconnected(exc):
-            name = mask_url(getattr(database.obj, "database", "") or "")
-            raise ConnectionLost(f"lost the connection to database {name} (reconnecting)") from exc
-        raise
+        translated = translate_error(exc, target)
+        if translated is exc:
+            raise
+        raise translated from exc
 
 
 class DbThread:
-    def __init__(self) -> None:
+    def __init__(self, target: str = "") -> None:
+        self.target = target
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leaddesk-db")
+        # Jobs handed to the thread so far: the bench counts a keystroke's trips.
+        self.trips = 0
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, partial(guarded, fn, *args, **kwargs))
+        self.trips += 1
+        job = partial(guarded, self.target, fn, *args, **kwargs)
+        return await loop.run_in_executor(self._executor, job)
 
     def close(self) -> None:
         def _close() -> None:

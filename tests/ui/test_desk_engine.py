@@ -11,8 +11,8 @@ from test_desk import SIZE, parts, ready
 from leaddesk.core.domain.settings import Cadence, CadenceStep
 from leaddesk.core.store.models import Lead, Touch
 from leaddesk.core.writes.outcomes import log_outcome
+from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
-from leaddesk.ui.screens.desk import DeskScreen
 
 
 def screen_text(app) -> str:
@@ -110,9 +110,9 @@ async def test_clear_dnc_and_move_cadence_from_the_desk(new_app, desk_settings):
         screen = app.screen
         assert isinstance(screen, DeskScreen)
         await settle(pilot, lambda: detail.lead_id == first, "Dana on screen")
-        screen.action_clear_dnc()
+        screen.action_act("lead-clear-dnc")
         await settle(pilot, lambda: not Lead.get_by_id(first).do_not_call, "DNC cleared")
-        screen.action_move_cadence()
+        screen.action_act("lead-move-cadence")
         await settle(pilot, lambda: isinstance(app.screen, CadenceChooser), "the chooser")
         await pilot.press("down", "enter")
         await settle(pilot, lambda: Lead.get_by_id(first).cadence == "re-engage", "moved")
@@ -129,7 +129,7 @@ async def test_shift_from_the_desk(new_app, desk_settings):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         _, _, status = parts(app)
-        app.screen.action_shift()
+        app.screen.action_act("queue-shift")
         await settle(pilot, lambda: isinstance(app.screen, ShiftPrompt), "the prompt")
         await pilot.press("0", "enter")
         await settle(pilot, lambda: "1 to 260" in str(app.screen.query_one("#shift-echo").render()),

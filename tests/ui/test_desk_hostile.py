@@ -23,7 +23,7 @@ from leaddesk.core.store.models import Lead, Touch
 from leaddesk.core.store.schema import close_store
 from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.logs import log_file, setup_logging
-from leaddesk.ui.screens.desk import DeskScreen
+from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.help import HelpScreen
 from leaddesk.ui.screens.picker import NextContactPicker
 from leaddesk.ui.widgets.lead_detail import LeadDetail
@@ -69,7 +69,7 @@ def assert_drawn_safely(app) -> str:
 async def ready(pilot) -> tuple[QueueList, LeadDetail, StatusLine]:
     await settle(
         pilot,
-        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen._snapshot,
+        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen.loader.snapshot,
         "the desk to load",
     )
     screen = pilot.app.screen

@@ -14,7 +14,7 @@ from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.store.models import Lead
 from leaddesk.core.writes.leads import add_lead
 from leaddesk.core.writes.team import claim
-from leaddesk.ui.screens.desk import DeskScreen
+from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.widgets.queue_list import QueueList
 from leaddesk.ui.widgets.status import StatusLine
 
@@ -48,7 +48,7 @@ def as_other_rep(fn, *args) -> None:
 async def ready(pilot) -> DeskScreen:
     await settle(
         pilot,
-        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen._snapshot,
+        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen.loader.snapshot,
         "the desk to load",
     )
     return pilot.app.screen
@@ -62,7 +62,7 @@ def two_leads(desk_settings) -> tuple[int, int]:
 
 async def claimed_first(pilot, first: int) -> DeskScreen:
     desk = await ready(pilot)
-    await settle(pilot, lambda: desk.team.claimed == first, "the first lead is claimed")
+    await settle(pilot, lambda: desk.claims.claimed == first, "the first lead is claimed")
     return desk
 
 
@@ -73,10 +73,10 @@ async def test_the_selected_lead_is_claimed_and_released_on_moving_on(new_app, t
         desk = await claimed_first(pilot, first)
         assert holder(first) == "tester"
         await pilot.press("j")
-        await settle(pilot, lambda: desk.team.claimed == second, "the claim follows the cursor")
+        await settle(pilot, lambda: desk.claims.claimed == second, "the claim follows the cursor")
         assert holder(first) is None and holder(second) == "tester"
         await pilot.press("n")  # the outcome releases it; the next selected lead is claimed
-        await settle(pilot, lambda: desk.team.claimed == first, "back on the first lead")
+        await settle(pilot, lambda: desk.claims.claimed == first, "back on the first lead")
         assert holder(second) is None
         await app.action_quit()
     assert holder(first) is None  # quitting lets go at once
@@ -102,12 +102,12 @@ async def test_another_reps_new_lead_appears_after_the_change_check(new_app, des
     async with app.run_test(size=SIZE) as pilot:
         desk = await ready(pilot)
         queue = desk.query_one(QueueList)
-        await desk.check_for_changes()  # the first check learns the token (and reloads once)
+        await desk.loader.check_for_changes()  # the first check learns the token (and reloads once)
         await settle(pilot, lambda: not desk.workers, "the first check's reload")
         draft = LeadDraft(name="Walk-in", phones=[("(312) 555-0100", "")])
         as_other_rep(add_lead, draft, DESK_NOW, SAM)
         assert queue.due_count == 1
-        assert await desk.check_for_changes() is True  # what the 1.5 s timer does
+        assert await desk.loader.check_for_changes() is True  # what the 1.5 s timer does
         await settle(pilot, lambda: queue.due_count == 2, "the new lead shows")
 
 
@@ -150,10 +150,10 @@ async def test_the_palette_takes_a_lead_and_gives_it_back_to_the_pool(new_app, t
     async with app.run_test(size=SIZE) as pilot:
         desk = await ready(pilot)
         status = desk.query_one(StatusLine)
-        await desk.run_action("take_lead")
+        await desk.run_action("act('team-take')")
         await settle(pilot, lambda: "assigned to tester" in status.message, "taken")
         assert Lead.get_by_id(first).owner.name == "tester"
-        await desk.run_action("to_pool")
+        await desk.run_action("act('team-pool')")
         await settle(pilot, lambda: "assigned to the pool" in status.message, "given back")
         assert Lead.get_by_id(first).owner_id is None
         await pilot.press("u")  # assigning is a touch like any other: undo takes it back

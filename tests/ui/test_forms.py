@@ -10,7 +10,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.models import Lead, Phone, Touch
 from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.ui.app import LeadDeskApp
-from leaddesk.ui.screens.desk import DeskScreen
+from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.find import FindScreen
 from leaddesk.ui.screens.help import HelpScreen
 from leaddesk.ui.screens.lead_form import LeadForm
@@ -35,7 +35,10 @@ def status(app: LeadDeskApp) -> StatusLine:
 async def ready(pilot) -> DeskScreen:
     await settle(
         pilot,
-        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen._snapshot is not None,
+        lambda: (
+            isinstance(pilot.app.screen, DeskScreen)
+            and pilot.app.screen.loader.snapshot is not None
+        ),
         "the desk to load",
     )
     return pilot.app.screen

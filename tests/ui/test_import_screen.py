@@ -7,7 +7,7 @@ from pathlib import Path
 from desk_helpers import keys, lead, settle
 
 from leaddesk.core.store.models import Lead
-from leaddesk.ui.screens.desk import DeskScreen
+from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.import_file import ImportScreen
 from leaddesk.ui.widgets.queue_list import QueueList
 from leaddesk.ui.widgets.status import StatusLine

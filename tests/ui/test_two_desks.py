@@ -7,7 +7,8 @@ import sqlite3
 
 from desk_helpers import DESK_NOW, lead, settle
 
-from leaddesk.ui.screens.desk import CHANGE_CHECK_SECONDS, DeskScreen
+from leaddesk.ui.desk.loading import CHANGE_CHECK_SECONDS
+from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.widgets.queue_list import QueueList
 
 SIZE = (120, 35)
@@ -16,11 +17,11 @@ SIZE = (120, 35)
 async def opened(pilot) -> DeskScreen:
     await settle(
         pilot,
-        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen._snapshot,
+        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen.loader.snapshot,
         "the desk to load",
     )
     screen = pilot.app.screen
-    await screen.check_for_changes()  # the first check learns the store's token
+    await screen.loader.check_for_changes()  # the first check learns the store's token
     await settle(pilot, lambda: not screen.workers, "the first check's reload")
     return screen
 
@@ -38,7 +39,7 @@ async def test_a_lead_added_by_another_program_shows_after_one_check(
         screen = await opened(pilot)
         queue = screen.query_one(QueueList)
         assert queue.due_count == 1
-        assert await screen.check_for_changes() is False, "nothing changed, nothing read"
+        assert await screen.loader.check_for_changes() is False, "nothing changed, nothing read"
 
         # another program: its own connection to the same file
         other = sqlite3.connect(desk_db, isolation_level=None)
@@ -46,11 +47,11 @@ async def test_a_lead_added_by_another_program_shows_after_one_check(
         other.close()
         lead(desk_settings, "Ravi Patel", "(312) 555-0177", 20)  # this thread's connection
 
-        assert await screen.check_for_changes() is True
+        assert await screen.loader.check_for_changes() is True
         await settle(pilot, lambda: queue.due_count == 2, "the new lead in the queue")
         names = {row.name for row in queue.due_rows}
         assert names == {"Dana W. (edited elsewhere)", "Ravi Patel"}
-        assert await screen.check_for_changes() is False
+        assert await screen.loader.check_for_changes() is False
 
 
 async def test_the_desk_reloads_when_the_minute_turns(new_app, desk_settings, clock):
@@ -59,7 +60,9 @@ async def test_the_desk_reloads_when_the_minute_turns(new_app, desk_settings, cl
     async with app.run_test(size=SIZE) as pilot:
         screen = await opened(pilot)
         clock.set(DESK_NOW.add(seconds=30))
-        assert await screen.check_for_changes() is False
+        assert await screen.loader.check_for_changes() is False
         clock.set(DESK_NOW.add(seconds=61))
-        assert await screen.check_for_changes() is True
-        await settle(pilot, lambda: screen._snapshot.now == DESK_NOW.add(seconds=61), "reload")
+        assert await screen.loader.check_for_changes() is True
+        await settle(
+            pilot, lambda: screen.loader.snapshot.now == DESK_NOW.add(seconds=61), "reload"
+        )

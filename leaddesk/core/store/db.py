@@ -236,6 +236,27 @@ def drop_if_disconnected(exc: BaseException) -> bool:
     return True
 
 
+def translate_error(exc: BaseException, target: str) -> BaseException:
+    """A driver's error (sqlite3, peewee, psycopg2) as the core's own error type.
+
+    The database thread (the desk's, and the CLI's) raises what this returns, so
+    no caller above the store needs to know which driver failed: a dropped
+    PostgreSQL connection is ConnectionLost (and forgotten, so the next call
+    reconnects); any other database failure is a StoreError worded in one line.
+    Anything else, the core's own errors included, is returned unchanged.
+    """
+    from leaddesk.core.domain.errors import ConnectionLost, StoreError
+
+    if drop_if_disconnected(exc):
+        name = mask_url(getattr(database.obj, "database", "") or "")
+        return ConnectionLost(f"lost the connection to database {name} (reconnecting)")
+    # psycopg2's own errors can escape peewee's wrapper (a raw cursor in a batch)
+    raw_driver = type(exc).__module__.startswith("psycopg2")
+    if isinstance(exc, sqlite3.Error | peewee.PeeweeException) or raw_driver:
+        return StoreError(sqlite_error_message(_reason(exc), target))
+    return exc
+
+
 def _reason(exc: BaseException) -> BaseException:
     """The failure itself, not the failed ROLLBACK after it: SQLite rolls back
     by itself on some errors (a full disk), and then ROLLBACK finds nothing."""

@@ -7,10 +7,8 @@ list always matches what is in the box. Returns the chosen lead id.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
 
-import peewee
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,7 +23,7 @@ from leaddesk.core.reads.search import Hit, search
 from leaddesk.ui.render import safe
 
 if TYPE_CHECKING:
-    from leaddesk.ui.app import LeadDeskApp
+    from leaddesk.ui.host import DeskHost
 
 RESULTS = 30
 
@@ -49,7 +47,7 @@ class FindScreen(ModalScreen[int | None]):
         Binding("up", "move(-1)", "previous", show=False, tooltip="previous result", id="find-up"),
     ]
 
-    app: LeadDeskApp
+    app: DeskHost
 
     def __init__(self) -> None:
         super().__init__()
@@ -76,7 +74,7 @@ class FindScreen(ModalScreen[int | None]):
     async def _search(self, text: str) -> None:
         try:
             hits = await self.app.db.run(search, text, RESULTS)
-        except (LeadDeskError, sqlite3.Error, peewee.PeeweeException) as exc:
+        except LeadDeskError as exc:
             self.query_one("#find-count", Static).update(Text(f"✗ {exc}", style="bold red"))
             return
         if text != self.query_one("#find-text", Input).value:

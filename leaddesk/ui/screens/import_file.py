@@ -34,7 +34,7 @@ from leaddesk.core.transfer.importing import (
 from leaddesk.ui.render import safe
 
 if TYPE_CHECKING:
-    from leaddesk.ui.app import LeadDeskApp
+    from leaddesk.ui.host import DeskHost
 
 HINT = (
     "enter: preview, then import · ctrl+o: update duplicates instead of skipping them"
@@ -56,7 +56,7 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
         Binding("pagedown", "scroll_body(1)", "scroll down", show=False, id="import-page-down"),
     ]
 
-    app: LeadDeskApp
+    app: DeskHost
 
     def __init__(self) -> None:
         super().__init__()

@@ -8,13 +8,11 @@ or open an existing lead instead — and the desk saves it.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import peewee
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -31,7 +29,7 @@ from leaddesk.core.reads.drafts import Duplicate, find_duplicates
 from leaddesk.ui.render import safe
 
 if TYPE_CHECKING:
-    from leaddesk.ui.app import LeadDeskApp
+    from leaddesk.ui.host import DeskHost
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
         ),
     ]
 
-    app: LeadDeskApp
+    app: DeskHost
 
     def __init__(
         self,
@@ -259,7 +257,7 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
     async def _check_duplicates(self, draft: LeadDraft) -> None:
         try:
             found = await self.app.db.run(find_duplicates, draft, self.app.settings, self.lead_id)
-        except (LeadDeskError, sqlite3.Error, peewee.PeeweeException) as exc:
+        except LeadDeskError as exc:
             # a locked or broken database: say so and keep what was typed
             self._message(f"✗ could not check for duplicates: {exc}", "bold red")
             return

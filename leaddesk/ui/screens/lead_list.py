@@ -6,11 +6,9 @@ leads at once). Returns the chosen lead id.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import peewee
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,7 +22,7 @@ from leaddesk.core.reads.lead_list import FilterChoices, LeadFilter, filter_choi
 from leaddesk.ui.widgets.lead_table import LeadTable, header_text
 
 if TYPE_CHECKING:
-    from leaddesk.ui.app import LeadDeskApp
+    from leaddesk.ui.host import DeskHost
 
 T = TypeVar("T")
 FILTERS = ("status", "source", "tag", "owner")
@@ -36,7 +34,7 @@ class LeadListScreen(ModalScreen[int | None]):
         Binding("escape", "cancel", "close", tooltip="close the lead list", id="list-close"),
     ]
 
-    app: LeadDeskApp
+    app: DeskHost
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,7 +70,7 @@ class LeadListScreen(ModalScreen[int | None]):
     async def _read(self, fn: Callable[..., T], *args: Any) -> T | None:
         try:
             return await self.app.db.run(fn, *args)
-        except (LeadDeskError, sqlite3.Error, peewee.PeeweeException) as exc:
+        except LeadDeskError as exc:
             self.query_one("#list-count", Static).update(Text(f"✗ {exc}", style="bold red"))
             return None
 

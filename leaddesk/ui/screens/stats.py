@@ -7,10 +7,8 @@ screen only lays the report out. `escape` or `F` closes it, `r` reloads.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
 
-import peewee
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,7 +24,7 @@ from leaddesk.core.writes.sessions import your_numbers
 from leaddesk.ui.render import safe
 
 if TYPE_CHECKING:
-    from leaddesk.ui.app import LeadDeskApp
+    from leaddesk.ui.host import DeskHost
 
 BAR = "▇"
 BAR_WIDTH = 30
@@ -107,7 +105,7 @@ class StatsScreen(Screen[None]):
         Binding("r", "reload", "refresh", id="stats-refresh"),
     ]
 
-    app: LeadDeskApp
+    app: DeskHost
 
     def __init__(self) -> None:
         super().__init__()
@@ -137,11 +135,6 @@ class StatsScreen(Screen[None]):
             report = await self.app.db.run(your_numbers, self.app.now(), self.app.settings)
         except LeadDeskError as exc:
             self._failed(str(exc))
-            return
-        except (sqlite3.Error, peewee.PeeweeException) as exc:
-            from leaddesk.core.store.db import sqlite_error_message
-
-            self._failed(sqlite_error_message(exc, self.app.target))
             return
         self.report = report
         self._show(report)

@@ -16,7 +16,6 @@ from pendulum import DateTime
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -24,6 +23,7 @@ from textual.strip import Strip
 
 from leaddesk.core.domain.text import minutes_between, span, when_local
 from leaddesk.core.reads.queue import QueueRow
+from leaddesk.ui.actions import bindings
 from leaddesk.ui.render import CHANNEL_ICON, HEAT, TIER_ICON, TIER_STYLE, safe
 
 HEADER, ROW, EMPTY, MORE, BLANK = "header", "row", "empty", "more", "blank"
@@ -85,14 +85,7 @@ class Layout:
 class QueueList(ScrollView, can_focus=True):
     """DUE (n) then LATER TODAY (m): one line per lead, virtual."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor(1)", "down", show=False, id="cursor-down"),
-        Binding("k,up", "cursor(-1)", "up", show=False, id="cursor-up"),
-        Binding("pagedown", "page(1)", "page down", show=False, id="page-down"),
-        Binding("pageup", "page(-1)", "page up", show=False, id="page-up"),
-        Binding("home", "edge(-1)", "first", show=False, id="first-lead"),
-        Binding("end", "edge(1)", "last", show=False, id="last-lead"),
-    ]
+    BINDINGS = bindings("queue")  # the cursor keys: ui/actions.py
 
     class Highlighted(Message):
         """The rep moved to another lead (or to none).

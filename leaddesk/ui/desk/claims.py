@@ -1,11 +1,13 @@
-"""The desk's side of team mode: claim the selected lead, watch the others' changes.
+"""The desk's side of team mode: hold the lead on screen, watch the others' changes.
 
-- The lead under the cursor is claimed (core/team.py) so no other rep's desk
-  offers it; moving on releases it, and a long call renews it. A lead another
-  rep got first is skipped with a line saying who is calling.
-- The desk's change check (DeskScreen.check_for_changes, every 1.5 s, one
-  `store.change_token()`) reloads the page when another rep wrote something;
-  it also renews the claim here and reports a lost connection through here.
+- The lead under the cursor is claimed (core/writes/team.py) so no other rep's
+  desk offers it; moving on releases it — in the keystroke's own database job
+  (core/desk/keystroke.py), which tells this room what it holds now. A long
+  call renews the claim. A lead another rep got first is skipped with a line
+  saying who is calling.
+- The desk's change check (every 1.5 s, one `store.change_token()`) reloads
+  the page when another rep wrote something; it also renews the claim here
+  and reports a lost connection through here.
 - A lost connection shows once in the status line; the next check reconnects
   and says so.
 """
@@ -14,61 +16,54 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-import peewee
 from pendulum import DateTime
 
+from leaddesk.core.desk.keystroke import Claimed, move_claim
 from leaddesk.core.domain.errors import ConnectionLost, LeadDeskError
-from leaddesk.core.writes.team import ClaimedElsewhere, claim, release
-
-if TYPE_CHECKING:
-    from leaddesk.ui.screens.desk import DeskScreen
+from leaddesk.core.writes.team import release
+from leaddesk.ui.desk.base import DeskBase
 
 
-class DeskTeam:
-    def __init__(self, screen: DeskScreen) -> None:
+class DeskClaims:
+    def __init__(self, screen: DeskBase, refused: Callable[[], None]) -> None:
         self.screen = screen
+        self.refused = refused  # another rep holds the lead: the desk reloads
         self.claimed: int | None = None
         self.claimed_at: DateTime | None = None
-        self.wanted: int | None = None
         self.offline = False
         self._switching = asyncio.Lock()
 
     # --- claims -----------------------------------------------------------------
 
-    def selected(self, lead_id: int | None) -> None:
-        """The cursor is on `lead_id` now: claim it, let the previous one go."""
-        self.wanted = lead_id
-        if lead_id != self.claimed:
-            self.screen.run_worker(self._switch(), group="claim")
+    def adopt(self, claimed: Claimed, now: DateTime) -> None:
+        """A keystroke's job moved the claim: record what this desk holds now."""
+        self.claimed = claimed.lead_id
+        self.claimed_at = now if claimed.lead_id is not None else None
+        if claimed.refused:
+            self.screen.status.error(f"{claimed.refused} — skipped")
+            self.refused()
 
-    async def _switch(self, renew: bool = False) -> None:
+    async def _renew(self) -> None:
         async with self._switching:
-            target, old = self.wanted, self.claimed
-            if target == old and not renew:
+            held = self.claimed
+            if held is None:
                 return
             app = self.screen.app
-            now, settings = app.now(), app.settings
+            now = app.now()
             try:
-                if old is not None and old != target:
-                    self.claimed = None
-                    await app.db.run(release, old, settings)
-                if target is not None:
-                    await app.db.run(claim, target, now, settings)
-                    self.claimed, self.claimed_at = target, now
-            except ClaimedElsewhere as exc:
-                self.screen.status.error(f"{exc} — skipped")
-                self.screen.run_worker(self.screen.reload, group="read", exclusive=True)
-            except (LeadDeskError, sqlite3.Error, peewee.PeeweeException) as exc:
+                claimed = await app.db.run(move_claim, held, held, now, app.settings)
+            except LeadDeskError as exc:
                 self._failed(exc)
+                return
+            if self.claimed == held:  # a keystroke moved on meanwhile: its claim stands
+                self.adopt(claimed, now)
 
     async def release_all(self) -> None:
         """On quitting: the others need not wait for the claim to expire."""
         if self.claimed is not None:
-            with contextlib.suppress(LeadDeskError, sqlite3.Error, peewee.PeeweeException):
-                # if this fails the claim simply expires
+            with contextlib.suppress(LeadDeskError):  # if this fails the claim simply expires
                 await self.screen.app.db.run(release, self.claimed, self.screen.app.settings)
             self.claimed = None
 
@@ -94,7 +89,7 @@ class DeskTeam:
             return
         minutes = self.screen.app.settings.team.claim_minutes
         if self.screen.app.now() >= self.claimed_at.add(seconds=minutes * 30):
-            self.screen.run_worker(self._switch(renew=True), group="claim")
+            self.screen.run_worker(self._renew(), group="claim")
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, ConnectionLost) or self.offline:

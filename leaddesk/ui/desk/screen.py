@@ -1,0 +1,263 @@
+"""The desk screen: the panes, and one door from a key to the rooms.
+
+Every desk key runs `act('<id>')`: the action registry (ui/actions.py) says
+whether it is enabled, whether it needs a lead on screen, and which
+`do_<name>` method runs it. The rooms do the work: loading (pages, the lead
+on screen, the change check), claims, calls, writes, sessions and forms.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.actions import parse
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Static
+
+from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.ui.actions import BY_ID, DeskState, bindings
+from leaddesk.ui.desk.base import DeskBase
+from leaddesk.ui.desk.calls import DeskCalls
+from leaddesk.ui.desk.claims import DeskClaims
+from leaddesk.ui.desk.forms import DeskForms
+from leaddesk.ui.desk.loading import CHANGE_CHECK_SECONDS, DeskLoader, Subject
+from leaddesk.ui.desk.sessions import DeskSessions
+from leaddesk.ui.desk.writes import DeskWrites
+from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
+from leaddesk.ui.screens.find import FindScreen
+from leaddesk.ui.screens.lead_list import LeadListScreen
+from leaddesk.ui.screens.picker import NextContactPicker
+from leaddesk.ui.widgets.lead_detail import LeadDetail
+from leaddesk.ui.widgets.queue_list import QueueList
+from leaddesk.ui.widgets.status import DeskHeader, StatusLine
+from leaddesk.ui.widgets.touch_history import TouchHistory
+
+DEMO_LEADS = 60
+
+EMPTY_TEXT = """\
+No leads yet.
+
+  D        load 60 demo leads to try the desk
+  A        add a lead
+  i        import a spreadsheet (CSV from Excel, Google, Outlook, a CRM)
+  q        quit, then add your own:
+
+  leaddesk add --name "Dana Whitfield" --phone "(212) 555-0142"
+  leaddesk import leads.csv
+
+Every key is listed under ?."""
+
+
+class DeskScreen(DeskBase):
+    BINDINGS = bindings("desk")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.claims = DeskClaims(self, refused=lambda: self.loader.start_reload())
+        self.loader = DeskLoader(self, self.claims)
+        self.calls = DeskCalls(self, self.loader)
+        self.writes = DeskWrites(self, self.loader, self.claims, self.calls)
+        self.sessions = DeskSessions(self, self.loader, self.writes)
+        self.forms = DeskForms(self, self.loader, self.writes)
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(self.app.settings.rep_timezone, id="header")
+        with Horizontal(id="panes"):
+            yield QueueList(id="queue")
+            with Vertical(id="right"):
+                yield LeadDetail(id="detail")
+                yield TouchHistory(id="history")
+        yield Static(Text(EMPTY_TEXT), id="empty")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.queue.focus()
+        self.header.tick(self.app.now())
+        self.set_interval(1.0, self._tick)
+        self.set_interval(CHANGE_CHECK_SECONDS, self._periodic_check)
+        self.run_worker(self.loader.reload, group="read")
+        for warning in self.app.startup_warnings:
+            self.status.error(warning)
+        self.sessions.close_stale()
+
+    def _tick(self) -> None:
+        self.header.tick(self.app.now())
+
+    def _periodic_check(self) -> None:
+        self.run_worker(self.loader.check_for_changes, group="check", exclusive=True)
+
+    def subject(self) -> Subject | None:
+        """The lead on screen: every action that acts on a lead acts on this one."""
+        return self.loader.subject()
+
+    # --- the one door -------------------------------------------------------------------
+
+    def state(self) -> DeskState:
+        return DeskState(
+            empty=self.loader.empty,
+            calling=self.calls.call is not None,
+            pinned=self.loader.pinned is not None,
+            cadences=len(self.app.settings.cadences),
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "act" or not parameters:
+            return True
+        found = BY_ID.get(str(parameters[0]))
+        return found is None or self.state().allows(found)
+
+    def action_act(self, action_id: str) -> None:
+        action = BY_ID[action_id]
+        if not self.state().allows(action):
+            return
+        pending, self.writes.pending = self.writes.pending, None
+        subject = self.subject()
+        if (
+            pending is not None
+            and pending.action_id == action_id
+            and subject is not None
+            and subject.lead_id == pending.lead_id
+        ):
+            self.write(pending.retry)  # the same key again on the same lead: confirmed
+            return
+        if action.on_lead and subject is None:
+            self.status.error("no lead selected")
+            return
+        _, name, params = parse(action.run)
+        getattr(self, f"do_{name}")(*params)
+
+    # --- what each action does (a line or two: the rooms do the work) --------------------
+
+    def _lead(self) -> int:
+        subject = self.subject()
+        assert subject is not None  # action_act checked it
+        return subject.lead_id
+
+    def do_outcome(self, name: str, pick: bool = False) -> None:
+        action_id = f"outcome-{name}" + ("-pick" if pick else "")
+        spec = OUTCOMES[name]
+        if not (pick or spec.needs_time):
+            self.writes.log(action_id, name)  # on the lead on screen when its turn comes
+            return
+        subject = self.subject()
+        assert subject is not None
+        verb = {"callback": "Call back", "appointment": "Appointment with"}.get(
+            name, f"{spec.label.capitalize()} — next contact for"
+        )
+        settings = self.app.settings
+        picker = NextContactPicker(
+            f"{verb} {subject.name}",
+            self.app.now(),
+            subject.zone,
+            settings.rep_timezone,
+            settings.rules.morning_hour,
+        )
+
+        def chosen(at: object) -> None:
+            if at is None:
+                self.status.info("cancelled — nothing logged")
+            else:
+                self.writes.log(action_id, name, subject.lead_id, next_at=at)
+
+        self.app.push_screen(picker, chosen)
+
+    def do_close_lost(self) -> None:
+        self.writes.close_lost(self._lead())
+
+    def do_toggle_mail(self) -> None:
+        self.writes.toggle_mail(self._lead())
+
+    def do_clear_dnc(self) -> None:
+        self.writes.clear_dnc(self._lead())
+
+    def do_move_cadence(self) -> None:
+        subject = self.subject()
+        assert subject is not None
+        view = self.loader.view
+        current = view.cadence if view is not None and view.id == subject.lead_id else "?"
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                self.status.info("cancelled — cadence unchanged")
+            else:
+                self.writes.move_cadence(subject.lead_id, name)
+
+        chooser = CadenceChooser(subject.name, current, self.app.settings.cadences)
+        self.app.push_screen(chooser, chosen)
+
+    def do_shift(self) -> None:
+        def chosen(days: int | None) -> None:
+            if days is None:
+                self.status.info("cancelled — schedule unchanged")
+            else:
+                self.writes.shift(days)
+
+        self.app.push_screen(ShiftPrompt(), chosen)
+
+    def do_take_lead(self) -> None:
+        self.writes.assign(self._lead(), self.app.settings.rep_name)
+
+    def do_to_pool(self) -> None:
+        self.writes.assign(self._lead(), None)
+
+    def do_undo(self) -> None:
+        self.writes.undo()
+
+    def do_demo(self) -> None:
+        self.writes.demo(DEMO_LEADS)
+
+    def do_reload(self) -> None:
+        self.loader.start_reload()
+
+    def do_dial(self) -> None:
+        self.calls.dial()
+
+    def do_cancel_call(self) -> None:
+        self.calls.cancel()
+
+    def do_session(self) -> None:
+        self.sessions.toggle()
+
+    def do_stats(self) -> None:
+        from leaddesk.ui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
+
+    def do_lead_add(self) -> None:
+        self.forms.add()
+
+    def do_lead_edit(self) -> None:
+        self.forms.edit(self._lead())
+
+    def do_note(self) -> None:
+        self.forms.note()
+
+    def do_import_file(self) -> None:
+        self.forms.import_file()
+
+    def do_find(self) -> None:
+        self.app.push_screen(FindScreen(), self.loader.open)
+
+    def do_lead_list(self) -> None:
+        self.app.push_screen(LeadListScreen(), self.loader.open)
+
+    def do_back_to_queue(self) -> None:
+        self.loader.back_to_queue()
+        self.calls.subject_changed()
+        self.refresh_bindings()
+
+    # --- messages from the queue ------------------------------------------------------
+
+    def on_queue_list_highlighted(self, message: QueueList.Highlighted) -> None:
+        if message.moved:
+            # The rep moved on: a pending confirmation lapses, `o` no longer
+            # means the touch just logged, and a found lead gives way to the queue.
+            self.writes.pending = None
+            self.writes.note_target = None
+        self.loader.highlighted(message.lead_id, message.moved)
+        self.calls.subject_changed()
+        self.refresh_bindings()
+
+    def on_queue_list_need_page(self, message: QueueList.NeedPage) -> None:
+        self.loader.need_page(message.index)
