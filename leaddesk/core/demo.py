@@ -27,7 +27,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from itertools import accumulate
 
-import peewee
 import pendulum
 from pendulum import DateTime
 
@@ -48,16 +47,9 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_NURTURE, TIER_PROMISE
 from leaddesk.core.reads.queue import end_of_rep_day, zone_key
 from leaddesk.core.reads.search import bulk_indexing
-from leaddesk.core.store.db import (
-    atomic_write,
-    database,
-    execute_many,
-    from_ms,
-    insert_sql,
-    sync_sequences,
-    to_ms,
-)
-from leaddesk.core.store.models import Appointment, BaseModel, Lead, Phone, Touch, ZoneSet
+from leaddesk.core.store.batch import BatchWriter
+from leaddesk.core.store.db import atomic_write, database, from_ms, to_ms
+from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 from leaddesk.core.writes.team import ensure_rep
 
 HISTORY_POOL = 4000  # distinct replayed histories; more leads reuse them
@@ -893,114 +885,83 @@ def _email_local(local: str) -> str:
 
 # --- writing ------------------------------------------------------------------
 
-LEAD_COLUMNS = (
-    "id", "name", "company", "title", "email", "address", "city", "region", "postcode",
-    "country", "tz_override", "timezone", "timezone_source", "call_zones", "source",
-    "interest", "first_contact_on", "received_at", "status", "owner", "do_not_call",
-    "dnc_at", "do_not_mail", "dnm_at", "no_count", "attempts", "cadence", "cadence_step",
-    "cadence_started_at", "last_touch_at", "next_due_at", "next_channel", "priority",
-    "closed_early", "tags", "notes", "created_at", "updated_at", "claimed_by", "claimed_until",
-)  # fmt: skip
-PHONE_COLUMNS = ("id", "lead", "position", "label", "raw", "e164", "bad")
-TOUCH_COLUMNS = (
-    "id", "lead", "at", "channel", "outcome", "note", "rep", "duration_s", "phone",
-    "lead_local", "in_window", "counted", "scheduled_due_at", "scheduled_channel", "before",
-)  # fmt: skip
-APPOINTMENT_COLUMNS = (
-    "id", "lead", "at", "kind", "note", "done", "done_at", "touch", "created_at",
-)  # fmt: skip
-
 
 class _Writer:
     """Turns templates and identities into rows, with ids assigned here."""
 
-    def __init__(self, db: peewee.Database, rep: int) -> None:
-        self.db = db
+    def __init__(self, rep: int) -> None:
         self.rep = rep
-        self.next = {m: _max_id(m) + 1 for m in (Lead, Phone, Touch, Appointment)}
-        self.rows: dict[type[BaseModel], list[tuple]] = {m: [] for m in self.next}
-        self.sql = {
-            Lead: insert_sql(Lead, LEAD_COLUMNS, db),
-            Phone: insert_sql(Phone, PHONE_COLUMNS, db),
-            Touch: insert_sql(Touch, TOUCH_COLUMNS, db),
-            Appointment: insert_sql(Appointment, APPOINTMENT_COLUMNS, db),
-        }
-        self.zone_keys: set[str] = set()
+        self.batch = BatchWriter((Lead, Phone, Touch, Appointment))
         self.made = 0
-
-    def _take(self, model: type[BaseModel], n: int) -> int:
-        first = self.next[model]
-        self.next[model] = first + n
-        return first
 
     def add(self, tpl: _Template, who: Identity, rng: random.Random) -> None:
         h = tpl.h
         s = h.state
-        lead_id = self._take(Lead, 1)
-        phone0 = self._take(Phone, len(who.phones))
-        touch0 = self._take(Touch, len(h.touches) + 1)
-        promise0 = self._take(Appointment, len(h.promises))
+        take = self.batch.take
+        lead_id = take(Lead)
+        phone0 = take(Phone, len(who.phones))
+        touch0 = take(Touch, len(h.touches) + 1)
+        promise0 = take(Appointment, len(h.promises))
         received = to_ms(h.received)
         first_contact = None
         if who.source == "trade show":
             first_contact = h.received.subtract(days=rng.randint(0, 5)).date().isoformat()
         timezone, tz_source, zones = tpl.zone
         country = who.country or (_region_of(who.phones[0][1]) if who.phones else "")
-        self.zone_keys.add(zones)
-        self.rows[Lead].append(
-            (
-                lead_id, who.name, who.company, who.title, who.email.lower(), who.address,
-                who.city, who.region, who.postcode, country, tpl.shape.tz_override, timezone,
-                tz_source, zones, who.source, tpl.shape.interest, first_contact, received,
-                s.status, None, s.do_not_call, _ms(s.dnc_at), s.do_not_mail, None, s.no_count,
-                s.attempts, s.cadence, s.cadence_step, _ms(s.cadence_started_at),
-                _ms(s.last_touch_at), _ms(s.next_due_at), s.next_channel, s.priority, False,
-                who.tags, who.notes, received, h.touches[-1].at if h.touches else received,
-                None, None,
-            )
-        )  # fmt: skip
-        phone_rows = self.rows[Phone]
+        self.batch.zone_keys.add(zones)
+        add = self.batch.add_raw
+        add(Lead, {
+            "id": lead_id, "name": who.name, "company": who.company, "title": who.title,
+            "email": who.email.lower(), "address": who.address, "city": who.city,
+            "region": who.region, "postcode": who.postcode, "country": country,
+            "tz_override": tpl.shape.tz_override, "timezone": timezone,
+            "timezone_source": tz_source, "call_zones": zones, "source": who.source,
+            "interest": tpl.shape.interest, "first_contact_on": first_contact,
+            "received_at": received, "status": s.status, "owner": None,
+            "do_not_call": s.do_not_call, "dnc_at": _ms(s.dnc_at), "do_not_mail": s.do_not_mail,
+            "dnm_at": None, "no_count": s.no_count, "attempts": s.attempts,
+            "cadence": s.cadence, "cadence_step": s.cadence_step,
+            "cadence_started_at": _ms(s.cadence_started_at),
+            "last_touch_at": _ms(s.last_touch_at), "next_due_at": _ms(s.next_due_at),
+            "next_channel": s.next_channel, "priority": s.priority, "closed_early": False,
+            "tags": who.tags, "notes": who.notes, "created_at": received,
+            "updated_at": h.touches[-1].at if h.touches else received,
+            "claimed_by": None, "claimed_until": None,
+        })  # fmt: skip
         for position, (raw, e164, label) in enumerate(who.phones):
-            bad = h.bad[position]
-            phone_rows.append((phone0 + position, lead_id, position, label, raw, e164, bad))
+            add(Phone, {
+                "id": phone0 + position, "lead": lead_id, "position": position, "label": label,
+                "raw": raw, "e164": e164, "bad": h.bad[position],
+            })  # fmt: skip
         via = f" ({who.source})" if who.source else ""
-        touches = self.rows[Touch]
-        touches.append(
-            (touch0, lead_id, received, "system", "received", f"received{via}", None, None, "",
-             "", None, False, None, "", "")
-        )  # fmt: skip
+        add(Touch, {
+            "id": touch0, "lead": lead_id, "at": received, "channel": "system",
+            "outcome": "received", "note": f"received{via}", "rep": None, "duration_s": None,
+            "phone": "", "lead_local": "", "in_window": None, "counted": False,
+            "scheduled_due_at": None, "scheduled_channel": "", "before": "",
+        })  # fmt: skip
         for i, t in enumerate(h.touches):
             before = tpl.before_full[i]
             if before is None:
                 closed = [promise0 + p for p in t.closed]
                 bad_phone = phone0 + t.bad_phone if t.bad_phone is not None else None
                 before = _before(t.before_lead, closed, bad_phone)
-            phone = who.phones[t.phone][1] if t.phone is not None else ""
-            touches.append(
-                (touch0 + 1 + i, lead_id, t.at, t.channel, t.outcome, t.note, self.rep,
-                 t.duration_s, phone, t.lead_local, t.in_window, t.counted, t.scheduled_due_at,
-                 t.scheduled_channel, before)
-            )  # fmt: skip
+            add(Touch, {
+                "id": touch0 + 1 + i, "lead": lead_id, "at": t.at, "channel": t.channel,
+                "outcome": t.outcome, "note": t.note, "rep": self.rep,
+                "duration_s": t.duration_s,
+                "phone": who.phones[t.phone][1] if t.phone is not None else "",
+                "lead_local": t.lead_local, "in_window": t.in_window, "counted": t.counted,
+                "scheduled_due_at": t.scheduled_due_at,
+                "scheduled_channel": t.scheduled_channel, "before": before,
+            })  # fmt: skip
         for j, p in enumerate(h.promises):
-            self.rows[Appointment].append(
-                (promise0 + j, lead_id, to_ms(p.at), p.kind, p.note, p.done_at is not None,
-                 _ms(p.done_at), touch0 + 1 + p.touch, to_ms(p.created_at))
-            )  # fmt: skip
+            add(Appointment, {
+                "id": promise0 + j, "lead": lead_id, "at": to_ms(p.at), "kind": p.kind,
+                "note": p.note, "done": p.done_at is not None, "done_at": _ms(p.done_at),
+                "touch": touch0 + 1 + p.touch, "created_at": to_ms(p.created_at),
+            })  # fmt: skip
         self.made += 1
-
-    def flush(self) -> None:
-        for model in (Lead, Phone, Touch, Appointment):
-            rows = self.rows[model]
-            if rows:
-                execute_many(self.db, self.sql[model], rows)
-                rows.clear()
-
-    def finish(self) -> None:
-        self.flush()
-        keys = sorted(self.zone_keys)
-        if keys:
-            ZoneSet.insert_many([{"key": k} for k in keys]).on_conflict_ignore().execute()
-        sync_sequences(self.db, tuple(self.next))
 
 
 def _before(lead_json: str, closed: list[int], bad_phone: int | None) -> str:
@@ -1024,10 +985,6 @@ def _e164(raw: str) -> str:
 @lru_cache(maxsize=256)
 def _region_of(e164: str) -> str:
     return parse_phone(e164, "US").region
-
-
-def _max_id(model: type[BaseModel]) -> int:
-    return model.select(peewee.fn.MAX(model.id)).scalar() or 0
 
 
 def _template(
@@ -1065,7 +1022,7 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
     db = database.obj
 
     def write() -> int:
-        writer = _Writer(db, ensure_rep(settings.rep_name))
+        writer = _Writer(ensure_rep(settings.rep_name))
         pool: list[_Template] = []
         with bulk_indexing(db):  # the search index, once at the end (search.py)
             for index, scenario in enumerate(scenarios):
@@ -1079,8 +1036,8 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
                     who = _identity(tpl.shape, rng)
                 writer.add(tpl, who, rng)
                 if writer.made % BATCH == 0:
-                    writer.flush()
-            writer.finish()
+                    writer.batch.flush()
+            writer.batch.finish()
         return writer.made
 
     try:
