@@ -10,11 +10,11 @@ import pendulum
 from pendulum import DateTime
 
 from leaddesk.core.domain.emails import normalise_email
-from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
 from leaddesk.core.domain.phones import ParsedPhone, parse_phone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
-from leaddesk.core.domain.validate import LeadDraft, check_draft_fields, require_name
+from leaddesk.core.domain.validate import LeadDraft, validate_draft
 from leaddesk.core.transfer.dedupe import Key, address_key
 from leaddesk.core.transfer.mapping import Mapping
 from leaddesk.core.transfer.sheet_values import (
@@ -58,6 +58,14 @@ SINGLE_FIELDS = (
 )  # fmt: skip
 
 
+# Mapping targets that land in another field of the draft.
+DRAFT_FIELD = {
+    "first_name": "name", "middle_name": "name", "last_name": "name", "street": "address",
+    "street2": "address", "phone": "phones", "phone_label": "phones", "timezone": "tz_override",
+    "received": "received_at", "first_contact": "first_contact_on",
+}  # fmt: skip
+
+
 class RowReader:
     """Turns the cells of one row into a LeadDraft, following a mapping."""
 
@@ -76,9 +84,12 @@ class RowReader:
             c.target.group: c.index for c in used if c.target and c.target.field == "phone_label"
         }
         ranked = sorted(used, key=lambda c: (c.target.rank if c.target else 0, c.index))
+        # draft field -> the headers of the columns that feed it, to name them in rejections
+        self.columns: dict[str, list[str]] = {}
         for c in used:
             t = c.target
             assert t is not None
+            self.columns.setdefault(DRAFT_FIELD.get(t.field, t.field), []).append(c.header)
             if t.field == "phone":
                 self.phones.append((c.index, t.label, labels.get(t.group) if t.group else None))
             elif t.field == "notes":
@@ -192,10 +203,6 @@ class RowReader:
             interest=one_line(v[at["interest"]]),
             tags=", ".join(self._tags(v)),
         )
-        try:
-            require_name(draft)
-        except InvalidInput as exc:
-            return str(exc)
         draft.received_at = self._date(v[at["received"]], "received date", now, warn, notes)
         first = self._date(v[at["first_contact"]], "first contact date", now, warn, notes)
         if first is not None:
@@ -213,10 +220,18 @@ class RowReader:
             notes = [*texts, *notes]
         draft.notes = lines("\n".join(notes))
         try:
-            check_draft_fields(draft)
-        except InvalidInput as exc:
-            return str(exc)
+            validate_draft(draft, self.settings, phones)
+        except InvalidDraft as exc:
+            return "; ".join(self._where(f, text) for f, text in exc.errors.items())
         return Candidate(record.line, cells, draft, phones, email)
+
+    def _where(self, draft_field: str, text: str) -> str:
+        """A validation message with the column(s) it came from."""
+        kind = "phones" if draft_field.startswith("phones.") else draft_field
+        headers = self.columns.get(kind, [])
+        if not headers:
+            return text
+        return f"{text} (column {', '.join(repr(h) for h in headers)})"
 
     def _tags(self, v: list[str]) -> list[str]:
         tags = []
