@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pendulum import DateTime
@@ -28,6 +29,10 @@ def days_span(rng: random.Random, lo: float, hi: float) -> int:
     return int(rng.uniform(lo, hi) * DAY)
 
 
+Zones = tuple[str, ...]
+Rng = random.Random
+
+
 class Scenarios:
     def __init__(self, now: DateTime, settings: Settings) -> None:
         self.now = now
@@ -36,27 +41,27 @@ class Scenarios:
     def build(
         self, scenario: str, shape: Shape, zones: tuple[str, ...], rng: random.Random
     ) -> History:
-        make = getattr(self, f"_{scenario}")
+        make: Callable[[Shape, Zones, Rng, int], History | None] = getattr(self, f"_{scenario}")
         for attempt in range(25):  # a forced scenario may not fit `now`; draw again
             h = make(shape, zones, rng, attempt)
             if h is not None:
                 return h
         return self._bulk(shape, zones, rng)
 
-    def _new(self, shape: Shape, zones, received: DateTime) -> History:
+    def _new(self, shape: Shape, zones: Zones, received: DateTime) -> History:
         return History(
             self.settings, received, zones, len(shape.phones), shape.email, shape.address
         )
 
-    def _fresh(self, shape, zones, rng, attempt=0) -> History:
+    def _fresh(self, shape: Shape, zones: Zones, rng: Rng, attempt: int = 0) -> History:
         return self._new(shape, zones, self.now.subtract(seconds=rng.randint(60, 55 * MINUTE)))
 
-    def _new_today(self, shape, zones, rng, attempt=0) -> History:
+    def _new_today(self, shape: Shape, zones: Zones, rng: Rng, attempt: int = 0) -> History:
         return self._new(
             shape, zones, self.now.subtract(seconds=rng.randint(65 * MINUTE, 9 * HOUR))
         )
 
-    def _bulk(self, shape, zones, rng, attempt=0) -> History:
+    def _bulk(self, shape: Shape, zones: Zones, rng: Rng, attempt: int = 0) -> History:
         # A third still on the first cadence (30 days), the rest nurtured for months.
         r = rng.random()
         span = (0.1, 30) if r < 0.35 else (30, 180) if r < 0.8 else (180, 400)
@@ -65,18 +70,29 @@ class Scenarios:
         work_until(h, self.now, natural, rng, shape.interest)
         return h
 
-    def _until(self, shape, zones, rng, received_days, horizon_days) -> tuple[History, DateTime]:
+    def _until(
+        self,
+        shape: Shape,
+        zones: Zones,
+        rng: Rng,
+        received_days: tuple[float, float],
+        horizon_days: tuple[float, float],
+    ) -> tuple[History, DateTime]:
         received = self.now.subtract(seconds=days_span(rng, *received_days))
         h = self._new(shape, zones, received)
         horizon = min(received.add(seconds=days_span(rng, *horizon_days)), self.now)
         return h, horizon
 
-    def _pending(self, h, horizon, rng, shape, limit: DateTime) -> DateTime | None:
+    def _pending(
+        self, h: History, horizon: DateTime, rng: Rng, shape: Shape, limit: DateTime
+    ) -> DateTime | None:
         at = work_until(h, horizon, attempts_only, rng, shape.interest)
         ok = at is not None and at <= limit and h.state.next_channel == "call" and h.can_call()
         return at if ok else None
 
-    def _overdue_callback(self, shape, zones, rng, attempt) -> History | None:
+    def _overdue_callback(
+        self, shape: Shape, zones: Zones, rng: Rng, attempt: int
+    ) -> History | None:
         # Promised for the last few hours (further back when the window was shut).
         ago = rng.randint(10 * MINUTE, 4 * HOUR if attempt < 10 else 40 * HOUR)
         asked = round_up(self.now.subtract(seconds=ago), zones_or_rep(zones, self.settings)[0], 15)
@@ -92,7 +108,9 @@ class Scenarios:
         act(h, "callback", at, asked, rng, shape.interest)
         return h
 
-    def _appointment_today(self, shape, zones, rng, attempt=0) -> History | None:
+    def _appointment_today(
+        self, shape: Shape, zones: Zones, rng: Rng, attempt: int = 0
+    ) -> History | None:
         h, horizon = self._until(shape, zones, rng, (1, 10), (0, 8))
         horizon = min(horizon, self.now.subtract(minutes=30))
         at = self._pending(h, horizon, rng, shape, self.now)
@@ -105,7 +123,7 @@ class Scenarios:
         act(h, "appointment", at, slot, rng, shape.interest)
         return h
 
-    def _won(self, shape, zones, rng, attempt=0) -> History | None:
+    def _won(self, shape: Shape, zones: Zones, rng: Rng, attempt: int = 0) -> History | None:
         h, horizon = self._until(shape, zones, rng, (15, 120), (2, 12))
         at = self._pending(h, horizon, rng, shape, self.now.subtract(days=2))
         if at is None:
@@ -118,7 +136,7 @@ class Scenarios:
         work_until(h, self.now, natural, rng, shape.interest)
         return h
 
-    def _dnc(self, shape, zones, rng, attempt=0) -> History | None:
+    def _dnc(self, shape: Shape, zones: Zones, rng: Rng, attempt: int = 0) -> History | None:
         h, horizon = self._until(shape, zones, rng, (6, 40), (0.5, 3))
         at = self._pending(h, horizon, rng, shape, self.now.subtract(days=3))
         if at is None or h.state.status not in ("new", "working"):
@@ -127,7 +145,7 @@ class Scenarios:
         work_until(h, self.now, natural, rng, shape.interest)  # only email and letter steps remain
         return h
 
-    def _bad(self, shape, zones, rng, attempt=0) -> History | None:
+    def _bad(self, shape: Shape, zones: Zones, rng: Rng, attempt: int = 0) -> History | None:
         h, horizon = self._until(shape, zones, rng, (2, 30), (0, 4))
         at = self._pending(h, horizon, rng, shape, self.now)
         if at is None:
@@ -135,7 +153,9 @@ class Scenarios:
         act(h, "wrong-number", at, None, rng, shape.interest)
         return h
 
-    def _not_interested(self, shape, zones, rng, attempt=0) -> History | None:
+    def _not_interested(
+        self, shape: Shape, zones: Zones, rng: Rng, attempt: int = 0
+    ) -> History | None:
         h, horizon = self._until(shape, zones, rng, (5, 200), (1, 20))
         at = self._pending(h, horizon, rng, shape, self.now)
         if at is None:

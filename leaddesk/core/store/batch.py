@@ -16,8 +16,8 @@ from typing import Any
 
 import peewee
 
-from leaddesk.core.store.db import UTCTimestamp, database, is_sqlite, to_ms
-from leaddesk.core.store.models import BaseModel, ZoneSet
+from leaddesk.core.store.db import BaseModel, UTCTimestamp, database, is_sqlite, to_ms
+from leaddesk.core.store.models import ZoneSet
 
 PAGE = 1000  # rows per execute_batch round trip (PostgreSQL)
 
@@ -57,7 +57,7 @@ def sync_sequences(db: peewee.Database, models: Iterable[type[BaseModel]]) -> No
 
 
 def next_id(model: type[BaseModel]) -> int:
-    return int(model.select(peewee.fn.MAX(model.id)).scalar() or 0) + 1
+    return int(model.select(peewee.fn.MAX(model._meta.primary_key)).scalar() or 0) + 1
 
 
 class Rows:

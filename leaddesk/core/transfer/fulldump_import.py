@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,7 @@ from leaddesk.core.store.batch import BatchWriter, sync_sequences
 from leaddesk.core.store.models import Appointment, BaseModel, Lead, Phone, Rep, Touch, ZoneSet
 from leaddesk.core.transfer.dedupe import known_keys, update_leads
 from leaddesk.core.transfer.fulldump import CHILDREN, CHUNK, check_header, read_header, row_of
-from leaddesk.core.transfer.import_report import ImportSummary, RejectsFile
-
-Progress = Callable[[int, int], None]  # (bytes read, file size)
+from leaddesk.core.transfer.import_report import ImportSummary, Progress, RejectsFile
 
 
 def _lines(path: Path, progress_state: dict[str, Any]) -> Iterator[tuple[int, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -14,6 +14,7 @@ from leaddesk.core.store.files import open_private
 from leaddesk.core.transfer.mapping import Mapping
 
 MAX_NOTES = 50  # row notes (rejects, duplicates, warnings) kept in the summary
+Progress = Callable[[int, int], None]  # (bytes read, file size)
 
 
 class ImportCancelled(LeadDeskError):

@@ -20,7 +20,7 @@ imported with full fidelity instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from leaddesk.core.transfer.import_report import (
     MAX_NOTES,
     ImportCancelled,
     ImportSummary,
+    Progress,
     RejectsFile,
     RowNote,
     preview_lines,
@@ -62,8 +63,6 @@ __all__ = [
 
 BATCH = 1000  # rows per dedupe lookup and executemany round
 ON_DUPLICATE = ("skip", "update")
-
-Progress = Callable[[int, int], None]  # (bytes read, file size)
 
 
 @dataclass
