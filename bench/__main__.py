@@ -41,10 +41,15 @@ SETTINGS = Settings(rep_name="bench", rep_timezone="America/Chicago")
 SEED = 1
 PAGE = 50
 # Files whose changes change the rows `fill_demo` writes.
+DEMO_MODULES = ("__init__", "places", "identities", "history", "calls", "scenarios", "writer")
 SIGNED_SOURCES = (
     "leaddesk/core/store/models.py",
-    "leaddesk/core/demo.py",
+    *(f"leaddesk/core/demo/{name}.py" for name in DEMO_MODULES),
     "leaddesk/core/domain/rules.py",
+    "leaddesk/core/domain/lead_state.py",
+    "leaddesk/core/domain/windows.py",
+    "leaddesk/core/domain/touches.py",
+    "leaddesk/core/store/batch.py",
     "leaddesk/core/writes/outcomes.py",
     "leaddesk/core/writes/leads.py",
     "leaddesk/core/domain/validate.py",

@@ -26,7 +26,8 @@ HOSTILE = {
     "markup": "[bold red]Mallory[/] [link=http://evil.example]x[/link]",
     "ansi": "Eve \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 \x1b[2J",
     "c1": "Trudy \x9b31m csi",
-    "controls": "Bob\x00\x08\x7f\rOverwrite",
+    # NUL is refused by validation (tests/core/transfer/test_nul_text.py); the rest print.
+    "controls": "Bob\x07\x08\x7f\rOverwrite",
     "rtl_override": "Invoice \u202egnp.exe",
     "rtl_text": "שלום עליכם مرحبا",
     "emoji": "Zoë 👩🏽‍💻 🚀",

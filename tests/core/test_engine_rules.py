@@ -14,15 +14,15 @@ from core_helpers import NY, fresh, local, world
 
 from leaddesk.core.domain.errors import InvalidInput, NeedsConfirmation, NothingToUndo
 from leaddesk.core.domain.holidays import holiday_name, zone_country
-from leaddesk.core.domain.rules import (
+from leaddesk.core.domain.rules import plan_outcome
+from leaddesk.core.domain.settings import Cadence, CadenceStep, Settings
+from leaddesk.core.domain.tiers import TIER_CADENCE, TIER_NEW, TIER_NURTURE
+from leaddesk.core.domain.windows import (
     add_business_days,
     closing_holiday,
     next_open,
-    plan_outcome,
     window_open,
 )
-from leaddesk.core.domain.settings import Cadence, CadenceStep, Settings
-from leaddesk.core.domain.tiers import TIER_CADENCE, TIER_NEW, TIER_NURTURE
 from leaddesk.core.store.models import Appointment, Lead, Touch
 from leaddesk.core.writes.outcomes import log_outcome, shift_schedule, undo_last
 

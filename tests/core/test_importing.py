@@ -30,10 +30,9 @@ from leaddesk.core.transfer.importing import (
     ImportCancelled,
     ImportSummary,
     import_file,
-    local_instant,
     open_source,
-    parse_sheet_date,
 )
+from leaddesk.core.transfer.sheet_values import local_instant, parse_sheet_date
 from leaddesk.core.transfer.tabular import detect_delimiter, detect_encoding
 from leaddesk.core.writes.leads import add_lead
 from leaddesk.core.writes.outcomes import log_outcome

@@ -47,6 +47,9 @@ def clean_text(value: str, what: str, limit: int = MAX_FIELD) -> str:
     text = (value or "").strip()
     if len(text) > limit:
         raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit})")
+    if "\x00" in text:
+        # PostgreSQL refuses NUL in text outright (a raw ValueError from the driver).
+        raise InvalidInput(f"{what} holds a NUL character (\\x00), which is not text")
     if not text.isascii():
         try:
             text.encode("utf-8")
@@ -62,11 +65,16 @@ SHORT_FIELDS = ("title", "source", "interest", "tags", "city", "region", "postco
 MAX_LABEL = 40
 
 
-def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
+def validate_draft(
+    draft: LeadDraft, settings: Settings, phones: list[ParsedPhone] | None = None
+) -> list[ParsedPhone]:
     """Check every field of a draft; return its parsed phones.
 
     Raises InvalidDraft mapping each bad field to its message (phone rows are
-    `phones.N`), so a form can show every error beside its field at once.
+    `phones.N`), so a form can show every error beside its field at once. The
+    one check for the add and edit forms, `leaddesk add` and every imported row.
+    `phones`, when given, are the draft's numbers already parsed by the caller
+    (an import reads each with its row's country); only their labels are checked.
     """
     errors: dict[str, str] = {}
 
@@ -87,7 +95,9 @@ def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
         if not raw.strip():
             continue
         where = f" ({label.strip()})" if label.strip() else ""
-        phone = check(f"phones.{index}", lambda raw=raw, where=where: _phone(raw, where, settings))
+        phone = None
+        if phones is None:
+            phone = check(f"phones.{index}", lambda raw=raw, w=where: _phone(raw, w, settings))
         check(f"phones.{index}", lambda label=label: clean_text(label, "phone label", MAX_LABEL))
         if phone is None:
             continue
@@ -98,6 +108,8 @@ def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
             continue
         seen[phone.e164] = len(parsed)
         parsed.append(phone)
+    if phones is not None:
+        parsed = list(phones)
     check("email", lambda: normalise_email(draft.email))
     if draft.tz_override:
         check("tz_override", lambda: _zone_name(draft.tz_override or ""))
@@ -108,21 +120,6 @@ def validate_draft(draft: LeadDraft, settings: Settings) -> list[ParsedPhone]:
     if errors:
         raise InvalidDraft(errors)
     return parsed
-
-
-def require_name(draft: LeadDraft) -> None:
-    if not clean_text(draft.name, "name", 200) and not clean_text(draft.company, "company", 200):
-        raise InvalidInput("a lead needs a name (or a company)")
-
-
-def check_draft_fields(draft: LeadDraft) -> None:
-    """The time zone and the length of every text field (phones and email aside)."""
-    if draft.tz_override:
-        _zone_name(draft.tz_override)
-    for f in ("company", *SHORT_FIELDS):
-        clean_text(getattr(draft, f), f, 200)
-    clean_text(draft.address, "address")
-    clean_text(draft.notes, "notes", 20_000)
 
 
 def _phone(raw: str, where: str, settings: Settings) -> ParsedPhone:

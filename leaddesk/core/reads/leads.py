@@ -10,19 +10,12 @@ import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import NotFound
+from leaddesk.core.domain.lead_state import DAY_MS, NOT_A_CALL_TO_THE_LEAD, LeadState
 from leaddesk.core.domain.phones import pretty
-from leaddesk.core.domain.rules import (
-    DAY_MS,
-    NOT_A_CALL_TO_THE_LEAD,
-    LeadState,
-    closing_holiday,
-    next_open,
-    window_open,
-    zones_or_rep,
-)
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.domain.tz import tz
+from leaddesk.core.domain.windows import closing_holiday, next_open, window_open, zones_or_rep
 from leaddesk.core.reads.queue.rows import zones_of
 from leaddesk.core.store.db import from_ms, to_ms, tuples
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch

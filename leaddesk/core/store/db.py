@@ -13,7 +13,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -332,51 +332,8 @@ def mask_secrets(text: str) -> str:
     return _URL_PASSWORD.sub(r"\g<head>***@", text)
 
 
-def insert_sql(model: type[BaseModel], fields: Sequence[str], db: peewee.Database) -> str:
-    """INSERT for `fields` of `model`, in `db`'s quoting and placeholder style.
-
-    For bulk writes with `executemany` on `db.connection()` (FACTS.md: ~10x
-    faster than peewee's insert_many).
-    """
-    ctx = db.get_sql_context()
-    table = ctx.sql(peewee.Entity(model._meta.table_name)).query()[0]
-    columns = ", ".join(
-        db.get_sql_context().sql(peewee.Entity(model._meta.fields[f].column_name)).query()[0]
-        for f in fields
-    )
-    marks = ", ".join([db.param] * len(fields))
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-
-
 def portable_sql(text: str) -> str:
     """SQL written with `?` placeholders, in the open connection's own style (%s on
     PostgreSQL). For statements written out by hand: the text must hold no other `?`."""
     param: str = database.obj.param
     return text if param == "?" else text.replace("?", param)
-
-
-def sync_sequences(db: peewee.Database, models: Sequence[type[BaseModel]]) -> None:
-    """After rows were inserted with explicit ids: move each PostgreSQL serial past them."""
-    if is_sqlite(db):
-        return
-    for model in models:
-        table = model._meta.table_name
-        db.execute_sql(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-            f'(SELECT MAX(id) FROM "{table}"))'
-        )
-
-
-def execute_many(db: peewee.Database, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-    """`executemany` on `db`'s connection, fast on both engines.
-
-    psycopg2's own executemany is one round trip per row; execute_batch sends
-    pages of 1,000 (~20x faster).
-    """
-    cursor = db.connection().cursor()
-    if is_sqlite(db):
-        cursor.executemany(sql, rows)
-        return
-    from psycopg2.extras import execute_batch
-
-    execute_batch(cursor, sql, rows, page_size=1000)

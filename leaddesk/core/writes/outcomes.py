@@ -12,21 +12,14 @@ import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
-from leaddesk.core.domain.rules import (
-    LeadState,
-    add_business_days,
-    next_open,
-    outcome,
-    plan_outcome,
-    window_open,
-    zones_or_rep,
-)
+from leaddesk.core.domain.lead_state import LeadState, outcome
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import next_contact
 from leaddesk.core.domain.tiers import TIER_PROMISE
-from leaddesk.core.domain.tz import tz
+from leaddesk.core.domain.touches import plan_touch
 from leaddesk.core.domain.validate import clean_text
-from leaddesk.core.reads.leads import get_lead, recent_calls, schedule_snapshot, state_of
+from leaddesk.core.domain.windows import add_business_days, next_open, zones_or_rep
+from leaddesk.core.reads.leads import get_lead, recent_calls, state_of
 from leaddesk.core.reads.scope import scope_for, scope_where
 from leaddesk.core.store.db import atomic_write, from_ms, lock_row, to_ms
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
@@ -87,45 +80,43 @@ def log_outcome(
         lock_row(Lead, lead_id)
         lead = get_lead(lead_id)
         check_not_claimed(lead, now, settings)
-        if spec.channel == "call" and lead.do_not_call:
-            raise InvalidInput(f"lead {lead_id} ({lead.name}) is on do-not-call: no calls")
         phones = list(lead.phones.order_by(Phone.position))
-        current = next((p for p in phones if not p.bad), None)
-        if spec.channel == "call" and current is None:
-            raise InvalidInput(f"lead {lead_id} ({lead.name}) has no good phone number to call")
         open_promises = list(
             Appointment.select()
             .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
             .order_by(Appointment.at)
         )
-        slack = now.add(minutes=settings.rules.promise_slack_minutes)
-        # A call keeps the promises it was due for; closing the lead ends them all.
-        closing = [
-            p for p in open_promises if (spec.channel == "call" and p.at <= slack) or name == "lost"
-        ]
-        remaining = [p for p in open_promises if p not in closing]
-        state = state_of(lead, phones, remaining, recent_calls(lead.id, now))
-        decision = plan_outcome(
-            state, name, now, settings, next_at=next_at, confirmed=confirmed, cadence=cadence
+        plan = plan_touch(
+            state_of(lead, phones, [], recent_calls(lead.id, now)),
+            [p.bad for p in phones],
+            [p.at for p in open_promises],
+            name,
+            now,
+            settings,
+            next_at=next_at,
+            note=note,
+            confirmed=confirmed,
+            cadence=cadence,
+            who=f"lead {lead_id} ({lead.name})",
         )
-        bad_phone = current.id if decision.phone_bad and current is not None else None
-        zones = tuple(lead.call_zones.split()) if lead.call_zones else ()
-        zone = zones_or_rep(zones, settings)[0]
+        decision = plan.decision
+        closing = [open_promises[i].id for i in plan.closed]
+        bad_phone = phones[plan.bad_phone].id if plan.bad_phone is not None else None
         touch = Touch.create(
             lead=lead,
             at=now,
-            channel=spec.channel,
+            channel=plan.channel,
             outcome=name,
-            note=note or _automatic_note(name, state, decision.state, settings),
+            note=plan.note,
             rep=ensure_rep(settings.rep_name),
             duration_s=duration_s,
-            phone=current.e164 if spec.channel == "call" and current else "",
-            lead_local=now.in_timezone(tz(zone)).isoformat(),
-            in_window=window_open(now, zones, settings) if spec.channel == "call" else None,
+            phone=phones[plan.phone].e164 if plan.phone is not None else "",
+            lead_local=plan.lead_local,
+            in_window=plan.in_window,
             counted=decision.counted,
             scheduled_due_at=decision.state.next_due_at,
             scheduled_channel=decision.state.next_channel,
-            before=schedule_snapshot(lead, [p.id for p in closing], bad_phone),
+            before=json.dumps({"lead": plan.before, "closed": closing, "bad_phone": bad_phone}),
         )
         for field_name in LeadState.SCHEDULE_FIELDS:
             setattr(lead, field_name, getattr(decision.state, field_name))
@@ -133,15 +124,13 @@ def log_outcome(
         lead.claimed_by = lead.claimed_until = None  # an outcome ends the call's claim
         lead.save()
         if closing:
-            Appointment.update(done=True, done_at=now).where(
-                Appointment.id.in_([p.id for p in closing])
-            ).execute()
+            Appointment.update(done=True, done_at=now).where(Appointment.id.in_(closing)).execute()
         if decision.promise:
             kind, at = decision.promise
             Appointment.create(lead=lead, at=at, kind=kind, touch=touch, created_at=now, note=note)
         if bad_phone is not None:
             Phone.update(bad=True).where(Phone.id == bad_phone).execute()
-        s = decision.state
+        s, zone = decision.state, plan.zone
         summary = f"{spec.label} · " + next_contact(
             s.next_due_at, s.next_channel, zone, settings.rep_timezone, now
         )
@@ -159,16 +148,6 @@ def log_outcome(
         )
 
     return atomic_write(write)
-
-
-def _automatic_note(name: str, before: LeadState, after: LeadState, settings: Settings) -> str:
-    """What the history should say about a decision when the rep wrote nothing."""
-    if name == "cadence":
-        return f"moved to cadence {after.cadence}"
-    if name == "lost" and after.closed_early:
-        floor = settings.rules.min_attempts_before_lost
-        return f"closed early: after {before.attempts} of {floor} attempts"
-    return ""
 
 
 def undo_last(now: DateTime, settings: Settings) -> UndoResult:

@@ -1,0 +1,108 @@
+"""Calling windows and wall-clock arithmetic: when a call may be placed in a set
+of zones, and "N days later" counted on a zone's own clock (across DST)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from pendulum import DateTime
+
+from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.holidays import holiday_name
+from leaddesk.core.domain.settings import WEEKDAYS, Settings
+from leaddesk.core.domain.tz import tz
+
+
+def zones_or_rep(zones: tuple[str, ...], settings: Settings) -> tuple[str, ...]:
+    return zones or (settings.rep_timezone,)
+
+
+def _windows(local: DateTime, zone: str, settings: Settings) -> tuple[tuple[time, time], ...]:
+    """The calling windows of a local date: none on an observed public holiday."""
+    if settings.holidays and holiday_name(local.date(), zone, settings.holidays):
+        return ()
+    return settings.calling_hours[WEEKDAYS[local.weekday()]]
+
+
+def _open_in_zone(at: DateTime, zone: str, settings: Settings) -> bool:
+    local = at.in_timezone(tz(zone))
+    t = local.time().replace(tzinfo=None)
+    return any(start <= t < end for start, end in _windows(local, zone, settings))
+
+
+def closing_holiday(at: DateTime, zones: tuple[str, ...], settings: Settings) -> str | None:
+    """The observed public holiday that closes the window at `at`, if any ("Thanksgiving Day")."""
+    for zone in zones_or_rep(zones, settings):
+        name = holiday_name(at.in_timezone(tz(zone)).date(), zone, settings.holidays)
+        if name:
+            return name
+    return None
+
+
+def window_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> bool:
+    """True when a call at `at` is inside the window of every zone."""
+    return all(_open_in_zone(at, z, settings) for z in zones_or_rep(zones, settings))
+
+
+def _next_open_in_zone(at: DateTime, zone: str, settings: Settings) -> DateTime:
+    local = at.in_timezone(tz(zone))
+    # Two weeks: a run of holidays (Christmas to New Year) can close a week.
+    for day in range(15):
+        date = local.add(days=day)
+        for start, end in _windows(date, zone, settings):
+            begin = _local_at(date, start)
+            finish = _local_at(date, end)
+            if local < finish:
+                return max(begin, local).in_timezone("UTC")
+    raise InvalidInput("calling_hours has no open window in the week")
+
+
+def _local_at(date: DateTime, t: time) -> DateTime:
+    # pendulum keeps the wall-clock time across DST (a 09:00 stays 09:00).
+    return date.set(hour=t.hour, minute=t.minute, second=0, microsecond=0)
+
+
+def next_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> DateTime:
+    """The first instant at or after `at` inside the window of every zone.
+
+    Falls back to the rep's zone when the zones' windows never intersect
+    within a week.
+    """
+    candidates = zones_or_rep(zones, settings)
+    t = at
+    for _ in range(4 * len(candidates) + 8):
+        moved = t
+        for zone in candidates:
+            moved = _next_open_in_zone(moved, zone, settings)
+        if moved == t and window_open(t, candidates, settings):
+            return t
+        t = moved
+        if t.timestamp() - at.timestamp() > 7 * 86400:
+            break
+    return _next_open_in_zone(at, settings.rep_timezone, settings)
+
+
+def add_local(at: DateTime, minutes: int, zone: str) -> DateTime:
+    """`minutes` later, whole days counted on the wall clock of `zone`.
+
+    "+1 d" from Saturday 10:00 is Sunday 10:00 local even when the clocks
+    change overnight (a 23- or 25-hour day); the remainder is exact minutes.
+    """
+    days, rest = divmod(minutes, 24 * 60)
+    return at.in_timezone(tz(zone)).add(days=days).add(minutes=rest).in_timezone("UTC")
+
+
+def add_business_days(
+    at: DateTime, days: int, zone: str, observed: tuple[str, ...] = ()
+) -> DateTime:
+    """`days` Monday-to-Friday days later on the wall clock of `zone`.
+
+    Public holidays of the zone's country count as no business day when that
+    country is `observed` (`Settings.holidays`).
+    """
+    local = at.in_timezone(tz(zone))
+    while days > 0:
+        local = local.add(days=1)
+        if local.weekday() < 5 and not holiday_name(local.date(), zone, observed):
+            days -= 1
+    return local.in_timezone("UTC")

@@ -1,0 +1,264 @@
+"""One spreadsheet row read through a mapping: a LeadDraft, checked by the one
+validator (`domain.validate.validate_draft`), or the reason it is rejected."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pendulum
+from pendulum import DateTime
+
+from leaddesk.core.domain.emails import normalise_email
+from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
+from leaddesk.core.domain.phones import ParsedPhone, parse_phone
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.tz import tz
+from leaddesk.core.domain.validate import LeadDraft, validate_draft
+from leaddesk.core.transfer.dedupe import Key, address_key
+from leaddesk.core.transfer.mapping import Mapping
+from leaddesk.core.transfer.sheet_values import (
+    GOOGLE_SYSTEM_GROUPS,
+    MONTH_FIRST_REGIONS,
+    clean_cell,
+    country_code,
+    lines,
+    one_line,
+    parse_sheet_date,
+)
+from leaddesk.core.transfer.tabular import Record, trim_trailing
+
+
+@dataclass
+class Candidate:
+    """A valid row: what the lead will be, and the keys it dedupes on."""
+
+    line: int
+    fields: list[str]
+    draft: LeadDraft
+    phones: list[ParsedPhone]
+    email: str
+    keys: list[Key] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        keys: list[Key] = [("p", p.e164) for p in self.phones]
+        if self.email:
+            keys.append(("e", self.email))
+        if not keys:
+            # Reachable by post only: the same name at the same address.
+            # the name as stored: a company stands in for a missing name
+            name = self.draft.name.strip() or self.draft.company.strip()
+            keys.append(address_key(self.draft.address.strip(), name))
+        self.keys = keys
+
+
+SINGLE_FIELDS = (
+    "name", "first_name", "middle_name", "last_name", "company", "title", "source",
+    "interest", "received", "first_contact", "timezone",
+)  # fmt: skip
+
+
+# Mapping targets that land in another field of the draft.
+DRAFT_FIELD = {
+    "first_name": "name", "middle_name": "name", "last_name": "name", "street": "address",
+    "street2": "address", "phone": "phones", "phone_label": "phones", "timezone": "tz_override",
+    "received": "received_at", "first_contact": "first_contact_on",
+}  # fmt: skip
+
+
+class RowReader:
+    """Turns the cells of one row into a LeadDraft, following a mapping."""
+
+    def __init__(self, mapping: Mapping, settings: Settings) -> None:
+        self.settings = settings
+        self.width = len(mapping.header)
+        used = mapping.used
+        self.single: dict[str, int] = {}
+        self.phones: list[tuple[int, str, int | None]] = []
+        self.emails: list[int] = []
+        self.notes: list[tuple[int, str]] = []
+        self.tags: list[int] = []
+        groups: dict[str, dict[str, int]] = {}
+        group_rank: dict[str, int] = {}
+        labels = {
+            c.target.group: c.index for c in used if c.target and c.target.field == "phone_label"
+        }
+        ranked = sorted(used, key=lambda c: (c.target.rank if c.target else 0, c.index))
+        # draft field -> the headers of the columns that feed it, to name them in rejections
+        self.columns: dict[str, list[str]] = {}
+        for c in used:
+            t = c.target
+            assert t is not None
+            self.columns.setdefault(DRAFT_FIELD.get(t.field, t.field), []).append(c.header)
+            if t.field == "phone":
+                self.phones.append((c.index, t.label, labels.get(t.group) if t.group else None))
+            elif t.field == "notes":
+                self.notes.append((c.index, c.header))
+            elif t.field == "tags":
+                self.tags.append(c.index)
+            elif t.field in (
+                "street",
+                "street2",
+                "city",
+                "region",
+                "postcode",
+                "country",
+                "address",
+            ):
+                groups.setdefault(t.group, {})[t.field] = c.index
+                group_rank[t.group] = min(group_rank.get(t.group, t.rank), t.rank)
+            elif t.field not in ("email", "phone_label"):
+                self.single[t.field] = c.index
+        self.emails = [c.index for c in ranked if c.target and c.target.field == "email"]
+        self.groups = [
+            (tuple(groups[g].values()), groups[g])
+            for g in sorted(groups, key=lambda g: group_rank[g])
+        ]
+        self.month_first = settings.default_region.upper() in MONTH_FIRST_REGIONS
+        for name in SINGLE_FIELDS:
+            self.single.setdefault(name, self.width)  # the always-empty cell
+
+    def read(self, record: Record, now: DateTime, warn: Callable[[str], None]) -> Candidate | str:
+        """A candidate, or the reason the row is rejected."""
+        cells = record.fields
+        width = self.width
+        if len(cells) > width and len(trim_trailing(cells)) > width:
+            extra = len(trim_trailing(cells)) - width
+            return (
+                f"{extra} more value{'s' if extra > 1 else ''} than the header has columns"
+                " (a delimiter inside an unquoted field?)"
+            )
+        # Every cell cleaned once; index `width` (and any short row's gap) is "".
+        v = [c.strip() for c in cells[:width]]
+        if any(x[:1] == "'" for x in v):
+            v = [clean_cell(x) for x in v]
+        v.extend([""] * (width + 1 - len(v)))
+        at = self.single
+        notes: list[str] = []
+        address: dict[str, str] = {}
+        for indexes, group in self.groups:
+            if any(v[i] for i in indexes):
+                address = {part: v[i] for part, i in group.items()}
+                break
+        country = address.get("country", "")
+        region_hint = country_code(country) or self.settings.default_region
+        phones: list[ParsedPhone] = []
+        labels: list[str] = []
+        unusable: list[str] = []
+        seen: set[str] = set()
+        for index, label, label_index in self.phones:
+            if label_index is not None:
+                label = v[label_index].lstrip("* ").lower() or label
+            for raw in v[index].split(":::"):
+                raw = raw.strip()
+                if not raw:
+                    continue
+                try:
+                    parsed = parse_phone(raw, region_hint)
+                except InvalidInput as exc:
+                    unusable.append(f"phone: {exc}")
+                    continue
+                if parsed.e164 not in seen:
+                    seen.add(parsed.e164)
+                    phones.append(parsed)
+                    labels.append(label)
+        email = ""
+        for index in self.emails:
+            for raw in v[index].split(":::"):
+                raw = raw.strip()
+                if not raw:
+                    continue
+                try:
+                    value = normalise_email(raw)
+                except InvalidInput as exc:
+                    unusable.append(str(exc))
+                    continue
+                if not email:
+                    email = value
+                elif value != email:
+                    notes.append(f"other email: {value}")
+        street = "\n".join(x for x in (address.get("street", ""), address.get("street2", "")) if x)
+        street = street or address.get("address", "")
+        if not (phones or email or street):
+            why = "; ".join(unusable) if unusable else "no phone, email or address"
+            return f"no usable way to reach them: {why}"
+        for problem in unusable:
+            warn(f"{problem} — kept in the lead's notes")
+            notes.append(f"not imported: {problem}")
+        name = v[at["name"]] or " ".join(
+            x for x in (v[at["first_name"]], v[at["middle_name"]], v[at["last_name"]]) if x
+        )
+        draft = LeadDraft(
+            name=one_line(name),
+            phones=list(zip([p.raw for p in phones], labels, strict=True)),
+            email=email,
+            company=one_line(v[at["company"]]),
+            title=one_line(v[at["title"]]),
+            address=lines(street),
+            city=one_line(address.get("city", "")),
+            region=one_line(address.get("region", "")),
+            postcode=one_line(address.get("postcode", "")),
+            country=country_code(country) or one_line(country),
+            source=one_line(v[at["source"]]),
+            interest=one_line(v[at["interest"]]),
+            tags=", ".join(self._tags(v)),
+        )
+        draft.received_at = self._date(v[at["received"]], "received date", now, warn, notes)
+        first = self._date(v[at["first_contact"]], "first contact date", now, warn, notes)
+        if first is not None:
+            draft.first_contact_on = first.in_timezone(tz(self.settings.rep_timezone)).date()
+        zone = v[at["timezone"]]
+        if zone:
+            try:
+                pendulum.timezone(zone)
+                draft.tz_override = zone
+            except Exception:
+                warn(f"time zone {zone!r} is not an IANA zone (e.g. America/New_York); ignored")
+        if self.notes:
+            several = len(self.notes) > 1
+            texts = [f"{h}: {v[i]}" if several else v[i] for i, h in self.notes if v[i]]
+            notes = [*texts, *notes]
+        draft.notes = lines("\n".join(notes))
+        try:
+            validate_draft(draft, self.settings, phones)
+        except InvalidDraft as exc:
+            return "; ".join(self._where(f, text) for f, text in exc.errors.items())
+        return Candidate(record.line, cells, draft, phones, email)
+
+    def _where(self, draft_field: str, text: str) -> str:
+        """A validation message with the column(s) it came from."""
+        kind = "phones" if draft_field.startswith("phones.") else draft_field
+        headers = self.columns.get(kind, [])
+        if not headers:
+            return text
+        return f"{text} (column {', '.join(repr(h) for h in headers)})"
+
+    def _tags(self, v: list[str]) -> list[str]:
+        tags = []
+        for index in self.tags:
+            for tag in v[index].split(":::"):
+                tag = one_line(tag.strip().lstrip("*").strip())
+                if tag and tag.casefold() not in GOOGLE_SYSTEM_GROUPS and tag not in tags:
+                    tags.append(tag)
+        return tags
+
+    def _date(
+        self,
+        text: str,
+        what: str,
+        now: DateTime,
+        warn: Callable[[str], None],
+        notes: list[str],
+    ) -> DateTime | None:
+        if not text:
+            return None
+        try:
+            value = parse_sheet_date(text, self.settings.rep_timezone, self.month_first)
+        except InvalidInput as exc:
+            warn(f"{what}: {exc} — kept in the lead's notes")
+            notes.append(f"{what} not read: {text}")
+            return None
+        if value > now:
+            warn(f"{what} {text!r} is in the future; now is used")
+            return None
+        return value
