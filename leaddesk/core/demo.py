@@ -904,7 +904,8 @@ LEAD_COLUMNS = (
 PHONE_COLUMNS = ("id", "lead", "position", "label", "raw", "e164", "bad")
 TOUCH_COLUMNS = (
     "id", "lead", "at", "channel", "outcome", "note", "rep", "duration_s", "phone",
-    "lead_local", "in_window", "counted", "scheduled_due_at", "scheduled_channel", "before",
+    "lead_local", "in_window", "outside_hours", "counted", "scheduled_due_at",
+    "scheduled_channel", "before",
 )  # fmt: skip
 APPOINTMENT_COLUMNS = (
     "id", "lead", "at", "kind", "note", "done", "done_at", "touch", "created_at",
@@ -967,7 +968,7 @@ class _Writer:
         touches = self.rows[Touch]
         touches.append(
             (touch0, lead_id, received, "system", "received", f"received{via}", None, None, "",
-             "", None, False, None, "", "")
+             "", None, None, False, None, "", "")
         )  # fmt: skip
         for i, t in enumerate(h.touches):
             before = tpl.before_full[i]
@@ -978,7 +979,8 @@ class _Writer:
             phone = who.phones[t.phone][1] if t.phone is not None else ""
             touches.append(
                 (touch0 + 1 + i, lead_id, t.at, t.channel, t.outcome, t.note, self.rep,
-                 t.duration_s, phone, t.lead_local, t.in_window, t.counted, t.scheduled_due_at,
+                 t.duration_s, phone, t.lead_local, t.in_window, None, t.counted,
+                 t.scheduled_due_at,
                  t.scheduled_channel, before)
             )  # fmt: skip
         for j, p in enumerate(h.promises):

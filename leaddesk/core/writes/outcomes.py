@@ -12,6 +12,7 @@ import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
+from leaddesk.core.domain.hours import check_calling_hours, touch_text
 from leaddesk.core.domain.rules import (
     LeadState,
     add_business_days,
@@ -47,6 +48,7 @@ class LogResult:
     status: str
     lead_zone: str
     summary: str  # "no answer · next: call Thu 10:00 their time (09:00 yours)"
+    outside_hours: bool = False  # logged outside the calling hours, confirmed by the rep
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ def log_outcome(
 
     `confirmed` answers the give-up guard (`lost` before enough attempts raises
     NeedsConfirmation otherwise); `cadence` names the target of a `cadence` move.
+    `now` is when the touch happened. A call outside the lead's calling hours
+    (judged at `dialled_at` when the desk timed the dial, else at `now`) raises
+    OutsideHours unless `outside_hours` confirms it; then the touch is marked.
     """
     spec = outcome(name)
     note = clean_text(note, "note", 20_000)
@@ -93,6 +98,10 @@ def log_outcome(
         current = next((p for p in phones if not p.bad), None)
         if spec.channel == "call" and current is None:
             raise InvalidInput(f"lead {lead_id} ({lead.name}) has no good phone number to call")
+        zones = tuple(lead.call_zones.split()) if lead.call_zones else ()
+        marked = check_calling_hours(
+            name, lead.name, zones, now, settings, dialled_at=dialled_at, confirmed=outside_hours
+        )
         open_promises = list(
             Appointment.select()
             .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
@@ -109,7 +118,6 @@ def log_outcome(
             state, name, now, settings, next_at=next_at, confirmed=confirmed, cadence=cadence
         )
         bad_phone = current.id if decision.phone_bad and current is not None else None
-        zones = tuple(lead.call_zones.split()) if lead.call_zones else ()
         zone = zones_or_rep(zones, settings)[0]
         touch = Touch.create(
             lead=lead,
@@ -122,6 +130,7 @@ def log_outcome(
             phone=current.e164 if spec.channel == "call" and current else "",
             lead_local=now.in_timezone(tz(zone)).isoformat(),
             in_window=window_open(now, zones, settings) if spec.channel == "call" else None,
+            outside_hours=marked if spec.channel == "call" else None,
             counted=decision.counted,
             scheduled_due_at=decision.state.next_due_at,
             scheduled_channel=decision.state.next_channel,
@@ -142,7 +151,7 @@ def log_outcome(
         if bad_phone is not None:
             Phone.update(bad=True).where(Phone.id == bad_phone).execute()
         s = decision.state
-        summary = f"{spec.label} · " + next_contact(
+        summary = f"{touch_text(spec.label, marked)} · " + next_contact(
             s.next_due_at, s.next_channel, zone, settings.rep_timezone, now
         )
         return LogResult(
@@ -156,6 +165,7 @@ def log_outcome(
             status=s.status,
             lead_zone=zone,
             summary=summary,
+            outside_hours=marked,
         )
 
     return atomic_write(write)
