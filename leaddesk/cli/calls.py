@@ -114,7 +114,7 @@ def _print_logged(result: LogResult, as_json: bool) -> None:
 @click.option("--note", default="")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def cadence(env: Env, lead, name, note, as_json):
+def cadence(env: Env, lead: str | None, name: str | None, note: str, as_json: bool) -> None:
     """Move LEAD to the cadence NAME (from its first step); without arguments, list them."""
     if lead is None:
         cadences = env.settings.cadences
@@ -145,7 +145,7 @@ def _offset(minutes: int) -> str:
 @main.command()
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def undo(env: Env, as_json):
+def undo(env: Env, as_json: bool) -> None:
     """Undo the most recent logged touch, and what it scheduled."""
     from leaddesk.core.writes.outcomes import undo_last
 
@@ -162,7 +162,7 @@ def undo(env: Env, as_json):
 @click.option("--days", type=click.IntRange(min=1, max=365), required=True, help="Business days.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def shift(env: Env, days, as_json):
+def shift(env: Env, days: int, as_json: bool) -> None:
     """Vacation shift: move every future due time DAYS business days later.
 
     Calls land inside the calling window; promised callbacks and appointments
@@ -186,7 +186,7 @@ def shift(env: Env, days, as_json):
 @click.option("--limit", type=click.IntRange(min=1, max=10_000_000), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def due(env: Env, limit, as_json):
+def due(env: Env, limit: int, as_json: bool) -> None:
     """The queue in order: who to call next, and why."""
     from leaddesk.core.domain.text import when_local
     from leaddesk.core.reads.queue import whole_queue
