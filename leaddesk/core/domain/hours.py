@@ -53,11 +53,12 @@ def check_calling_hours(
         return True
     zone = zones_or_rep(zones, settings)[0]
     opens = next_open(began, zones, settings)
-    local = began.in_timezone(tz(zone))
-    what = "dialled at" if dialled_at is not None else ""
+    when = f"{began.in_timezone(tz(zone)):%H:%M} their time"
+    if dialled_at is not None:
+        when = f"dialled at {when}"
     raise OutsideHours(
-        f"{lead_name}: outside calling hours — {what + ' ' if what else ''}"
-        f"{local:%H:%M} their time, opens {opens.in_timezone(tz(zone)):%a %H:%M}",
+        f"{lead_name}: outside calling hours — {when}, "
+        f"opens {opens.in_timezone(tz(zone)):%a %H:%M}",
         opens_at=opens,
         zone=zone,
     )
