@@ -9,10 +9,12 @@ survives byte for byte.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, TextIO
 
 from leaddesk.core.domain.text import CONTROLS, printable
@@ -56,3 +58,33 @@ def json_text(data: Any) -> str:
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     # json escapes C0 itself; C1 and bidi controls can only sit inside strings.
     return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def plain(value: Any) -> Any:
+    """Core values as JSON data: a dataclass becomes an object of its fields (in
+    their order), a date or time ISO 8601, a tuple a list; anything else as is."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, date):  # a DateTime is a date too
+        return value.isoformat()
+    return value
+
+
+def pick(obj: object, keys: str, **values: Any) -> dict[str, Any]:
+    """The JSON object a command promises, taken from one core dataclass.
+
+    `keys` lists the object's keys in order, each an attribute of `obj`, or
+    `key=attribute` where the promised name differs from the field's; a key
+    passed in `values` takes that value instead (a 1-based step, "" shown as
+    null). Keys in `values` but not in `keys` come last.
+    """
+    out: dict[str, Any] = {}
+    for item in keys.split():
+        key, _, attr = item.partition("=")
+        out[key] = values.pop(key) if key in values else getattr(obj, attr or key)
+    out.update(values)
+    return {key: plain(value) for key, value in out.items()}

@@ -89,6 +89,7 @@ def test_show_json_shape(cli):
         "outcome": "no-answer",
         "note": "rang out",
         "scheduled_due_at": "2026-11-23T20:05:00+00:00",
+        "outside_hours": False,
     }
     assert touches[1]["channel"] == "system"
 

@@ -12,7 +12,7 @@ def test_day_counts_in_the_reps_day(make_lead, settings, now):
     a = make_lead("A")
     b = make_lead("B", phone="+1 415 555 0100")
     yesterday = now.subtract(days=1)
-    log_outcome(a, "no-answer", yesterday, settings)  # not today
+    log_outcome(a, "no-answer", yesterday, settings, outside_hours=True)  # not today
     log_outcome(a, "voicemail", now.subtract(hours=2), settings)
     log_outcome(a, "connected", now.subtract(hours=1), settings)
     log_outcome(b, "appointment", now, settings, next_at=now.add(days=1))

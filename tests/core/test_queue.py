@@ -28,7 +28,12 @@ def tiers(make_lead, settings, now):
     ids = {}
     ids["promise"] = make_lead("Paula Promise", minutes_ago=60 * 24)
     log_outcome(
-        ids["promise"], "callback", now.subtract(days=1), settings, next_at=now.subtract(minutes=30)
+        ids["promise"],
+        "callback",
+        now.subtract(days=1),
+        settings,
+        next_at=now.subtract(minutes=30),
+        outside_hours=True,  # Sunday: the window is closed, the ranking is what matters
     )
     ids["new_old"] = make_lead("Nina Older", minutes_ago=40)
     ids["new"] = make_lead("Ned New", minutes_ago=10)
@@ -79,7 +84,8 @@ def new_leads(make_lead, settings, now):
     waits = (10, 300, 59, 61, 60, 40, 90)
     ids = {m: make_lead(f"New {m}", minutes_ago=m) for m in waits}
     ids["promise"] = make_lead("Paula Promise", minutes_ago=60 * 24)
-    log_outcome(ids["promise"], "callback", now.subtract(days=1), settings, next_at=now)
+    sunday = now.subtract(days=1)  # the window is closed; the ranking is what matters
+    log_outcome(ids["promise"], "callback", sunday, settings, next_at=now, outside_hours=True)
     ids["cadence"] = make_lead("Cal Cadence", minutes_ago=60 * 24)
     log_outcome(ids["cadence"], "no-answer", now.subtract(hours=3), settings)
     return ids

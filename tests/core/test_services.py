@@ -220,9 +220,9 @@ def test_log_outcome_writes_the_touch_and_the_schedule(make_lead, settings, now)
 def test_a_call_outside_the_window_is_recorded_as_such(make_lead, settings, now):
     lead_id = make_lead()
     late = now.add(hours=8)  # 22:00 in New York
-    result = log_outcome(lead_id, "no-answer", late, settings)
+    result = log_outcome(lead_id, "no-answer", late, settings, outside_hours=True)
     touch = Touch.get_by_id(result.touch_id)
-    assert touch.in_window is False
+    assert (touch.in_window, touch.outside_hours) == (False, True)
     assert touch.lead_local.startswith("2026-11-23T22:00:00")
 
 
@@ -454,9 +454,11 @@ def test_random_histories_keep_the_invariants_and_undo_to_the_start(
         if name == "cadence":
             extra = {"cadence": "new-lead"}
         try:
+            # Random instants fall at night too: confirmed, the mark is undone with the rest.
             log_outcome(
-                lead_id, name, at, settings, next_at=None if name == "lost" else next_at, **extra
-            )
+                lead_id, name, at, settings, next_at=None if name == "lost" else next_at,
+                outside_hours=True, **extra,
+            )  # fmt: skip
         except InvalidInput as exc:
             refusals = ("do-not-call", "no good phone", "do-not-mail", "already closed")
             assert any(text in str(exc) for text in refusals), exc
@@ -524,8 +526,10 @@ def test_recent_calls_is_one_index_range_scan(make_lead, store, now):
     from leaddesk.core.reads.leads import recent_calls, recent_calls_query
 
     lead = make_lead()
-    log_outcome(lead, "busy", now.subtract(hours=25), Settings(rep_name="t"))
-    log_outcome(lead, "no-answer", now.subtract(hours=2), Settings(rep_name="t"))
+    log_outcome(lead, "busy", now.subtract(hours=25), Settings(rep_name="t"), outside_hours=True)
+    log_outcome(
+        lead, "no-answer", now.subtract(hours=2), Settings(rep_name="t"), outside_hours=True
+    )
     log_outcome(lead, "email", now.subtract(hours=1), Settings(rep_name="t"))
     assert recent_calls(lead, now) == (now.subtract(hours=2),)
     sql, params = recent_calls_query(lead, now).sql()

@@ -267,11 +267,23 @@ def test_touches_fall_in_the_reps_local_day_in_a_dst_week(store):
         "days30": utc(2026, 10, 3, 5),
     }
     ids = [lead(f"L{i}", utc(2026, 10, 30, 14)) for i in range(5)]
-    log_outcome(ids[0], "no-answer", utc(2026, 11, 1, 4, 59, 59).add(microseconds=999_000), ME)
-    log_outcome(ids[1], "no-answer", utc(2026, 11, 1, 5, 0), ME)  # 00:00 CDT: today
-    log_outcome(ids[2], "no-answer", utc(2026, 11, 1, 6, 30), ME)  # 01:30 CDT
-    log_outcome(ids[3], "no-answer", utc(2026, 11, 1, 7, 30), ME)  # 01:30 CST, again
-    log_outcome(ids[4], "no-answer", utc(2026, 10, 26, 4, 59), ME)  # Sunday before: not this week
+    log_outcome(
+        ids[0],
+        "no-answer",
+        utc(2026, 11, 1, 4, 59, 59).add(microseconds=999_000),
+        ME,
+        outside_hours=True,
+    )
+    log_outcome(
+        ids[1], "no-answer", utc(2026, 11, 1, 5, 0), ME, outside_hours=True
+    )  # 00:00 CDT: today
+    log_outcome(ids[2], "no-answer", utc(2026, 11, 1, 6, 30), ME, outside_hours=True)  # 01:30 CDT
+    log_outcome(
+        ids[3], "no-answer", utc(2026, 11, 1, 7, 30), ME, outside_hours=True
+    )  # 01:30 CST, again
+    log_outcome(
+        ids[4], "no-answer", utc(2026, 10, 26, 4, 59), ME, outside_hours=True
+    )  # Sunday before: not this week
     report = stats_report(now, ME)
     dials = {p.period.key: p.tally.dials for p in report.periods}
     assert dials == {"today": 3, "week": 4, "days30": 5}

@@ -53,6 +53,7 @@ UNITS = {
 AFTERNOON_HOUR, EVENING_HOUR = 14, 18
 _ARTICLE = {"a": "1", "an": "1"}
 
+_AGO_AT = re.compile(r"^(?P<n>\d+|a|an)\s*(?P<u>[a-z]+)\s+ago$")
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\s*(?P<ap>am|pm|a|p)?$")
 _REL = re.compile(r"^(?:in\s+|\+)?(?P<n>\d+)\s*(?P<u>[a-z]+)$")
 
@@ -74,6 +75,41 @@ def parse_when(text: str, now: DateTime, zone: str, morning_hour: int = 9) -> Da
     except (OverflowError, ValueError):
         # "in 99999999 weeks", "9999-12-31 23:59": past what a date can hold
         raise InvalidInput(f"cannot use {text.strip()!r}: it is too far away") from None
+
+
+def parse_past(text: str, now: DateTime, zone: str, morning_hour: int = 9) -> DateTime:
+    """When something already happened (`log --at`), typed like the picker, in UTC.
+
+    The picker's words read backwards: a bare clock time or a weekday is its
+    latest occurrence up to `now` ("3pm" at 16:00 is today's, "thu 3pm" last
+    Thursday's), "yesterday 14:00" and "2 hours ago" work too; anything that
+    still lands after `now` is refused.
+    """
+    raw = " ".join((text or "").strip().lower().replace(",", " ").split())
+    local = now.in_timezone(tz(zone))
+    words = raw.split()
+    ago = _AGO_AT.match(raw)
+    if ago and ago.group("u") in UNITS:
+        n = 1 if ago.group("n") in _ARTICLE else int(ago.group("n"))
+        return local.subtract(**{UNITS[ago.group("u")]: n}).in_timezone("UTC")
+    if words and words[0] == "yesterday":
+        result = parse_when(" ".join(["today", *words[1:]]), local.subtract(days=1), zone,
+                            morning_hour)  # fmt: skip
+    else:
+        result = parse_when(text, now, zone, morning_hour)
+        dated = _iso(raw, zone, morning_hour) is not None or any(
+            w in MONTHS or w in ("today", "tonight", "tomorrow", "tmrw", "tmr") for w in words
+        )
+        # The picker looks forward: step a weekday back by weeks, a bare time by days.
+        step = 7 if any(w in DAYS for w in words) else 1
+        for _ in range(2):
+            if dated or result <= now:
+                break
+            result = result.in_timezone(tz(zone)).subtract(days=step).in_timezone("UTC")
+    if result > now:
+        shown = result.in_timezone(tz(zone)).format("YYYY-MM-DD HH:mm")
+        raise InvalidInput(f"{text.strip()!r} is {shown} their time, in the future")
+    return result
 
 
 def quick(key: str, now: DateTime, zone: str, morning_hour: int = 9) -> DateTime | None:

@@ -10,6 +10,7 @@ import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import NotFound
+from leaddesk.core.domain.hours import touch_text
 from leaddesk.core.domain.lead_state import DAY_MS, NOT_A_CALL_TO_THE_LEAD, LeadState
 from leaddesk.core.domain.phones import pretty
 from leaddesk.core.domain.settings import Settings
@@ -44,6 +45,12 @@ class TouchView:
     scheduled_due_at: DateTime | None
     scheduled_channel: str
     by: str = ""  # the colleague who logged it (team mode); "" = you, or the system
+    outside_hours: bool = False  # a call the rep confirmed outside the calling hours
+
+    @property
+    def outcome_text(self) -> str:
+        """'no answer', or 'no answer · outside hours (confirmed)' for a marked call."""
+        return touch_text(self.outcome.replace("-", " "), self.outside_hours)
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,7 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
                 t.scheduled_due_at,
                 t.scheduled_channel,
                 colleagues.get(t.rep_id, ""),
+                bool(t.outside_hours),
             )
             for t in history
         ),

@@ -127,6 +127,9 @@ class Touch(BaseModel):
     # was inside the calling window.
     lead_local = pw.CharField(default="")
     in_window = pw.BooleanField(null=True)
+    # True: a call the rep logged outside that window by confirming it (issue 11);
+    # NULL on touches written before migration 0008 and by the batch writers.
+    outside_hours = pw.BooleanField(null=True)
     counted = pw.BooleanField(default=False)  # counted as a cadence attempt
     scheduled_due_at = UTCTimestamp(null=True)
     scheduled_channel = pw.CharField(default="")

@@ -190,6 +190,8 @@ class _JsonlImport:
             if not self.keep_ids and before:
                 before = _renumber_before(before, phone_ids, appt_ids)
             rep = self._rep(t.get("rep"))
+            # Dumps written before schema 0008 have no outside_hours: unknown, stored NULL.
+            t = {"outside_hours": None, **t}
             rows[Touch].append(
                 {**t, "id": touch_ids[t["id"]], "lead": lead["id"], "rep": rep, "before": before}
             )

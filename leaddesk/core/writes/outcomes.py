@@ -12,6 +12,7 @@ import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
+from leaddesk.core.domain.hours import check_calling_hours, touch_text
 from leaddesk.core.domain.lead_state import LeadState, outcome
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import next_contact
@@ -40,6 +41,7 @@ class LogResult:
     status: str
     lead_zone: str
     summary: str  # "no answer · next: call Thu 10:00 their time (09:00 yours)"
+    outside_hours: bool = False  # logged outside the calling hours, confirmed by the rep
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ def log_outcome(
 
     `confirmed` answers the give-up guard (`lost` before enough attempts raises
     NeedsConfirmation otherwise); `cadence` names the target of a `cadence` move.
+    `now` is when the touch happened. A call outside the lead's calling hours
+    (judged at `dialled_at` when the desk timed the dial, else at `now`) raises
+    OutsideHours unless `outside_hours` confirms it; then the touch is marked.
     """
     spec = outcome(name)
     note = clean_text(note, "note", 20_000)
@@ -99,6 +104,11 @@ def log_outcome(
             cadence=cadence,
             who=f"lead {lead_id} ({lead.name})",
         )
+        # After the plan (its refusals — do-not-call, no phone — come first), before any write.
+        zones = tuple(lead.call_zones.split()) if lead.call_zones else ()
+        marked = check_calling_hours(
+            name, lead.name, zones, now, settings, dialled_at=dialled_at, confirmed=outside_hours
+        )
         decision = plan.decision
         closing = [open_promises[i].id for i in plan.closed]
         bad_phone = phones[plan.bad_phone].id if plan.bad_phone is not None else None
@@ -113,6 +123,7 @@ def log_outcome(
             phone=phones[plan.phone].e164 if plan.phone is not None else "",
             lead_local=plan.lead_local,
             in_window=plan.in_window,
+            outside_hours=marked if spec.channel == "call" else None,
             counted=decision.counted,
             scheduled_due_at=decision.state.next_due_at,
             scheduled_channel=decision.state.next_channel,
@@ -131,7 +142,7 @@ def log_outcome(
         if bad_phone is not None:
             Phone.update(bad=True).where(Phone.id == bad_phone).execute()
         s, zone = decision.state, plan.zone
-        summary = f"{spec.label} · " + next_contact(
+        summary = f"{touch_text(spec.label, marked)} · " + next_contact(
             s.next_due_at, s.next_channel, zone, settings.rep_timezone, now
         )
         return LogResult(
@@ -145,6 +156,7 @@ def log_outcome(
             status=s.status,
             lead_zone=zone,
             summary=summary,
+            outside_hours=marked,
         )
 
     return atomic_write(write)

@@ -36,7 +36,7 @@ class TouchHistory(Static):
             if touch.outcome == "received":
                 line.append(safe(touch.note or "received"))
             else:
-                line.append(touch.outcome.replace("-", " "), style="bold")
+                line.append(touch.outcome_text, style="bold")
             if touch.duration_s:
                 line.append(f" {touch.duration_s // 60}:{touch.duration_s % 60:02d}", "dim")
             if touch.note and touch.outcome != "received":

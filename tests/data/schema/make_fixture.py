@@ -50,6 +50,8 @@ def build(path: Path) -> int:
         fill_demo(40, NOW.subtract(days=1), SETTINGS, seed=7)
         hostile = add_lead(HOSTILE, NOW.subtract(hours=2), SETTINGS)
         log_outcome(hostile, "callback", NOW.subtract(hours=1), SETTINGS, next_at=NOW.add(days=1))
+        # 21:00 in New York: a call confirmed outside the calling hours (schema 8 marks it).
+        log_outcome(hostile, "no-answer", NOW.add(hours=7), SETTINGS, outside_hours=True)
         version = schema_version()
     finally:
         close_store()

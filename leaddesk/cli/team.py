@@ -1,17 +1,16 @@
 """Team commands: claim and release a lead, assign it to a rep, list and add reps.
 
-Registered on the main group by leaddesk/cli.py; the core does the work
-(leaddesk/core/writes/team.py).
+The core does the work (leaddesk/core/writes/team.py).
 """
 
 from __future__ import annotations
 
 import click
 
-from leaddesk.cli import Env, _json, _lead_id, iso, pass_env
+from leaddesk.cli.base import Env, echo_json, main, parse_lead_id, pass_env
 
 
-@click.command()
+@main.command()
 @click.argument("lead")
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
@@ -19,25 +18,25 @@ def claim(env: Env, lead, as_json):
     """Hold a lead for a few minutes so no other rep calls it ([team] claim_minutes)."""
     from leaddesk.core.writes.team import claim as claim_lead
 
-    lead_id = _lead_id(lead)
+    lead_id = parse_lead_id(lead)
     now = env.clock().now()
     env.open()
     held = claim_lead(lead_id, now, env.settings)
     if as_json:
-        _json({"lead_id": held.lead_id, "rep": held.rep, "until": iso(held.until)})
+        echo_json(held)
     else:
         until = held.until.in_timezone(env.settings.rep_timezone)
         click.echo(f"lead {lead_id} is yours until {until:%H:%M}")
 
 
-@click.command()
+@main.command()
 @click.argument("lead")
 @pass_env
 def release(env: Env, lead):
     """Let go of a lead you claimed."""
     from leaddesk.core.writes.team import release as release_lead
 
-    lead_id = _lead_id(lead)
+    lead_id = parse_lead_id(lead)
     env.open()
     if release_lead(lead_id, env.settings):
         click.echo(f"lead {lead_id} released")
@@ -45,7 +44,7 @@ def release(env: Env, lead):
         click.echo(f"lead {lead_id} was not claimed by {env.settings.rep_name}")
 
 
-@click.command()
+@main.command()
 @click.argument("lead")
 @click.argument("rep")
 @pass_env
@@ -53,13 +52,13 @@ def assign(env: Env, lead, rep):
     """Give a lead to REP (or to the pool: REP = pool); kept in its history."""
     from leaddesk.core.writes.team import assign as assign_lead
 
-    lead_id = _lead_id(lead)
+    lead_id = parse_lead_id(lead)
     now = env.clock().now()
     env.open()
     click.echo(assign_lead(lead_id, None if rep == "pool" else rep, now, env.settings))
 
 
-@click.group(invoke_without_command=True)
+@main.group(invoke_without_command=True)
 @click.pass_context
 def rep(ctx: click.Context):
     """List the team's reps (and how many leads each owns)."""
@@ -68,6 +67,8 @@ def rep(ctx: click.Context):
     from leaddesk.core.reads.scope import rep_names
 
     env = ctx.find_object(Env)
+    if env is None:  # the main group always makes one; a bare call of the group does not
+        raise click.UsageError("run as `leaddesk rep`")
     env.open()
     for name, owned in rep_names():
         me = "  (you)" if name == env.settings.rep_name else ""
@@ -84,8 +85,3 @@ def rep_add(env: Env, name):
     env.open()
     add_rep(name)
     click.echo(f"rep {name.strip()} added")
-
-
-def register(main: click.Group) -> None:
-    for command in (claim, release, assign, rep):
-        main.add_command(command)

@@ -1,0 +1,192 @@
+"""The `leaddesk` group: options every command shares, the environment they get,
+and the one place an expected failure becomes one line on stderr.
+
+Commands live beside this module, by concern, and register on `main` here.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import click
+import peewee
+
+from leaddesk import __version__, paths
+from leaddesk.config import ConfigError, load_settings
+from leaddesk.core.domain.clock import Clock, FixedClock, ShiftedClock, SystemClock
+from leaddesk.core.domain.errors import InvalidInput, LeadDeskError, StoreError
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.text import one_line
+from leaddesk.core.domain.when import parse_instant
+from leaddesk.core.store.db import mask_secrets, sqlite_error_message
+from leaddesk.logs import log_file, logger, setup_logging
+from leaddesk.output import guarded, json_text, plain
+
+
+@dataclass
+class Env:
+    target: str
+    now_text: str | None
+    settings: Settings
+    warnings: list[str]
+    config_path: Path | None = None
+    config_error: str | None = None  # only `doctor` runs with a broken config
+
+    def clock(self, *, running: bool = False) -> Clock:
+        if self.now_text is None:
+            return SystemClock()
+        at = parse_instant(self.now_text, self.settings.rep_timezone)
+        return ShiftedClock(at) if running else FixedClock(at)
+
+    def open(self) -> None:
+        from leaddesk.core.store.schema import open_store
+
+        open_store(self.target)
+
+
+class LeadDeskGroup(click.Group):
+    """Turns every expected failure into one line on stderr and exit 1.
+
+    The line goes to the log file too, with the traceback where there is one;
+    anything a terminal would obey is neutralised in everything printed, by
+    us or by click.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        setup_logging()
+        with guarded():
+            return super().main(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            usage(exc)
+            raise  # pragma: no cover (_usage exits)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        target = ctx.params.get("db") or ""
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            usage(exc)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except StoreError as exc:
+            fail(str(exc), exc)
+        except LeadDeskError as exc:
+            fail(str(exc))
+        except (sqlite3.Error, peewee.PeeweeException) as exc:
+            fail(sqlite_error_message(exc, target or "(default)"), exc)
+        except BrokenPipeError:
+            # The reader went away (`leaddesk due | head`): nothing to say.
+            # __stdout__ too: the interpreter flushes it at exit and would complain again.
+            sys.stdout = sys.__stdout__ = open(os.devnull, "w")  # type: ignore[misc]  # noqa: SIM115
+            sys.exit(1)
+        except OSError as exc:
+            fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), exc)
+        except OverflowError as exc:
+            fail(f"a number is out of range ({exc})")
+        except Exception as exc:
+            where = log_file()
+            fail(f"internal error: {type(exc).__name__}: {exc} (details in {where})", exc, 70)
+
+
+def usage(exc: click.UsageError) -> None:
+    """click's usage errors, in one line like every other error."""
+    command = exc.ctx.command_path if exc.ctx else "leaddesk"
+    fail(f"{exc.format_message()} (see {command} --help)", code=2)
+
+
+def fail(message: str, exc: BaseException | None = None, code: int = 1) -> None:
+    # One line, whatever the input quoted in it held.
+    message = one_line(mask_secrets(message))
+    if exc is None:
+        logger.warning("%s", message)
+    else:
+        logger.error("%s", message, exc_info=exc)
+    click.echo(f"leaddesk: {message}", err=True)
+    sys.exit(code)
+
+
+def echo_json(data: Any) -> None:
+    """Print core values as JSON: dataclasses as objects, times as ISO 8601."""
+    click.echo(json_text(plain(data)))
+
+
+@click.group(cls=LeadDeskGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    envvar="LEADDESK_DB",
+    metavar="PATH|URL",
+    help="Database file or URL (default: leaddesk.db in the user data folder).",
+)
+@click.option("--now", "now_text", metavar="ISO8601", help="Pretend the current time is this.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: config.toml in the user config folder).",
+)
+@click.option(
+    "--rep",
+    "rep_name",
+    envvar="LEADDESK_REP",
+    metavar="NAME",
+    help="Work as this rep (default: [rep] name in the config, else your login).",
+)
+@click.version_option(__version__, prog_name="leaddesk")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    db: str | None,
+    now_text: str | None,
+    config_path: Path | None,
+    rep_name: str | None,
+) -> None:
+    """leaddesk: who to call next, and one key to log the call.
+
+    Without a command, opens the desk.
+    """
+    config_path = config_path or paths.config_file()
+    try:
+        settings, warnings = load_settings(config_path)
+        config_error = None
+    except ConfigError as exc:
+        if ctx.invoked_subcommand != "doctor":
+            raise
+        settings, warnings, config_error = Settings(), [], str(exc)
+    if rep_name is not None:
+        if not rep_name.strip():
+            raise InvalidInput("--rep needs a name")
+        settings = replace(settings, rep_name=rep_name.strip())
+    target = db or settings.team.database or paths.default_database()
+    env = Env(target, now_text, settings, warnings, config_path, config_error)
+    ctx.obj = env
+    if now_text is not None:
+        env.clock()  # reject a bad --now before anything else
+    for warning in warnings:
+        click.echo(f"leaddesk: warning: {warning}", err=True)
+    if ctx.invoked_subcommand is None:
+        env.open()
+        from leaddesk.cli.desk import open_desk
+
+        open_desk(env.settings, env.clock(running=True), env.target)
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def parse_lead_id(text: str) -> int:
+    try:
+        value = int(text.lstrip("#"))
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a lead id (a number, e.g. 42)") from None
+    if not 0 < value < 2**63:
+        raise InvalidInput(f"{text!r} is not a lead id (a number, e.g. 42)")
+    return value
