@@ -7,14 +7,12 @@ Commands live beside this module, by concern, and register on `main` here.
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import click
-import peewee
 
 from leaddesk import __version__, paths
 from leaddesk.config import ConfigError, load_settings
@@ -23,7 +21,7 @@ from leaddesk.core.domain.errors import InvalidInput, LeadDeskError, StoreError
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import one_line
 from leaddesk.core.domain.when import parse_instant
-from leaddesk.core.store.db import mask_secrets, sqlite_error_message
+from leaddesk.core.store.db import mask_secrets, translate_error
 from leaddesk.logs import log_file, logger, setup_logging
 from leaddesk.output import guarded, json_text, plain
 
@@ -81,8 +79,6 @@ class LeadDeskGroup(click.Group):
             fail(str(exc), exc)
         except LeadDeskError as exc:
             fail(str(exc))
-        except (sqlite3.Error, peewee.PeeweeException) as exc:
-            fail(sqlite_error_message(exc, target or "(default)"), exc)
         except BrokenPipeError:
             # The reader went away (`leaddesk due | head`): nothing to say.
             # __stdout__ too: the interpreter flushes it at exit and would complain again.
@@ -93,6 +89,10 @@ class LeadDeskGroup(click.Group):
         except OverflowError as exc:
             fail(f"a number is out of range ({exc})")
         except Exception as exc:
+            # A driver's error (sqlite3, peewee, psycopg2) in the core's words, as the desk says it.
+            said = translate_error(exc, target or "(default)")
+            if said is not exc:
+                fail(str(said), exc)
             where = log_file()
             fail(f"internal error: {type(exc).__name__}: {exc} (details in {where})", exc, 70)
 
