@@ -70,8 +70,8 @@ class Writer:
         add(Touch, {
             "id": touch0, "lead": lead_id, "at": received, "channel": "system",
             "outcome": "received", "note": f"received{via}", "rep": None, "duration_s": None,
-            "phone": "", "lead_local": "", "in_window": None, "counted": False,
-            "scheduled_due_at": None, "scheduled_channel": "", "before": "",
+            "phone": "", "lead_local": "", "in_window": None, "outside_hours": None,
+            "counted": False, "scheduled_due_at": None, "scheduled_channel": "", "before": "",
         })  # fmt: skip
         for i, t in enumerate(h.touches):
             before = tpl.before_full[i]
@@ -84,7 +84,10 @@ class Writer:
                 "outcome": t.outcome, "note": t.note, "rep": self.rep,
                 "duration_s": t.duration_s,
                 "phone": who.phones[t.phone][1] if t.phone is not None else "",
-                "lead_local": t.lead_local, "in_window": t.in_window, "counted": t.counted,
+                "lead_local": t.lead_local, "in_window": t.in_window,
+                # demo calls are placed inside the window: never an override (as log_outcome marks)
+                "outside_hours": False if t.channel == "call" else None,
+                "counted": t.counted,
                 "scheduled_due_at": t.scheduled_due_at,
                 "scheduled_channel": t.scheduled_channel, "before": before,
             })  # fmt: skip
