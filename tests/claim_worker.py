@@ -1,4 +1,4 @@
-"""One rep in the concurrency test (tests/core/test_claim_race.py), as its own process.
+"""One rep in the concurrency test (tests/core/writes/test_claim_race.py), as its own process.
 
 python claim_worker.py TARGET REP CLAIMS LEADS OUT: claims CLAIMS times a lead picked
 at random among LEADS ids, holds it for a few statements, releases it; writes one

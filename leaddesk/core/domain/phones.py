@@ -59,7 +59,7 @@ def parse_phone(raw: str, default_region: str = "US") -> ParsedPhone:
 
 # "(212) 555-0142", "212.555.0142", "+1 212 555 0142", "1-212-555-0142": the
 # North American shapes most lead lists hold. A shortcut to the same
-# PhoneNumber `phonenumbers.parse` builds (tests/core/test_phones_fast.py
+# PhoneNumber `phonenumbers.parse` builds (tests/core/domain/test_phones_fast.py
 # checks they agree): ~1 µs instead of ~10 µs, a second of a 100k-row import.
 _NANP_SHAPE = re.compile(r"(?:\+1|1)?[ .\-]?\(?([2-9]\d\d)\)?[ .\-]?(\d{3})[ .\-]?(\d{4})")
 _NANP_REGIONS = frozenset(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1])
@@ -120,7 +120,7 @@ def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
     phonenumbers finds a number's region by typing it against each candidate
     region's patterns, then `number_type` (inside `time_zones_for_number`)
     finds the region and types it all over again: a third of a phone's parse
-    time in a 100k-row import. tests/core/test_phones_fast.py checks this
+    time in a 100k-row import. tests/core/domain/test_phones_fast.py checks this
     agrees with phonenumbers' own functions.
     """
     if _number_type_helper is None:  # pragma: no cover - a phonenumbers without it

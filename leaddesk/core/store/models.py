@@ -1,7 +1,7 @@
 """The store: reps, leads and their phones, touches, appointments.
 
 Indexes live here, in Meta, so migrations and models can be diffed
-(tests/core/test_migrations.py fails when they drift).
+(tests/core/store/test_migrations.py fails when they drift).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
     .venv/bin/python tests/data/schema/make_fixture.py
 
 Run it once for each new schema version, BEFORE the next migration is added,
-and commit the file: tests/core/test_upgrades.py upgrades every fixture kept
+and commit the file: tests/core/store/test_upgrades.py upgrades every fixture kept
 here to the current schema and checks that no row was lost or changed. Never
 regenerate an old version's file: it stands for databases already out there.
 

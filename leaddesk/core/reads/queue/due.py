@@ -184,7 +184,7 @@ def due_rows(
     The hottest read (every keystroke), so its SQL is written out rather than
     compiled by peewee on each call; it is plain SQL both engines accept, sent
     through peewee's connection, checked row for row against `due_query` in
-    tests/core/test_queue.py. `bands` (from `band_counts`) saves a count when
+    tests/core/reads/test_queue.py. `bands` (from `band_counts`) saves a count when
     the caller has it; counts and rows are read in one transaction.
     """
     db = database.obj

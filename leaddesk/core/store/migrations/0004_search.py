@@ -14,7 +14,7 @@ indexed in the same transaction:
 
 A later migration that rebuilds the `lead`, `phone` or `touch` table (a
 SQLite ALTER that copies the table) drops these triggers and must recreate
-them; tests/core/test_search.py fails if rows stop being indexed.
+them; tests/core/reads/test_search.py fails if rows stop being indexed.
 
 On PostgreSQL (or a SQLite built without FTS5) only the name index is made;
 `core/search.py` falls back to LIKE there until PostgreSQL full-text search

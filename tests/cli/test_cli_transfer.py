@@ -10,7 +10,7 @@ from pathlib import Path
 
 from test_cli import add_dana, as_json, ok
 
-DATA = Path(__file__).resolve().parent / "data" / "import"
+DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
 
 def fails(result, *words: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from leaddesk.core.store.schema import close_store
 
-WORKER = Path(__file__).resolve().parent.parent / "claim_worker.py"
+WORKER = Path(__file__).resolve().parents[2] / "claim_worker.py"
 REPS, CLAIMS, POOL = 4, 500, 6
 
 

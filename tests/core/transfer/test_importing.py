@@ -37,7 +37,7 @@ from leaddesk.core.transfer.tabular import detect_delimiter, detect_encoding
 from leaddesk.core.writes.leads import add_lead
 from leaddesk.core.writes.outcomes import log_outcome
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "import"
+DATA = Path(__file__).resolve().parents[2] / "data" / "import"
 CHICAGO = "America/Chicago"
 
 

@@ -30,7 +30,7 @@ from leaddesk.core.store.schema import (
     schema_version,
 )
 
-FIXTURES = sorted((Path(__file__).parents[1] / "data" / "schema").glob("v*.db"))
+FIXTURES = sorted((Path(__file__).parents[2] / "data" / "schema").glob("v*.db"))
 NUMBERS = sorted(int(p.stem[:4]) for p in migrations.DIRECTORY.glob("[0-9][0-9][0-9][0-9]_*.py"))
 CLOCK = FixedClock(pendulum.datetime(2026, 11, 24, 15, 0, 0, tz="UTC"))
 STAMP = "20261124T150000"
