@@ -70,7 +70,8 @@ class Writer:
         add(Touch, {
             "id": touch0, "lead": lead_id, "at": received, "channel": "system",
             "outcome": "received", "note": f"received{via}", "rep": None, "duration_s": None,
-            "phone": "", "lead_local": "", "in_window": None, "counted": False,
+            "phone": "", "lead_local": "", "in_window": None, "outside_hours": None,
+            "counted": False,
             "scheduled_due_at": None, "scheduled_channel": "", "before": "",
         })  # fmt: skip
         for i, t in enumerate(h.touches):
@@ -84,7 +85,9 @@ class Writer:
                 "outcome": t.outcome, "note": t.note, "rep": self.rep,
                 "duration_s": t.duration_s,
                 "phone": who.phones[t.phone][1] if t.phone is not None else "",
-                "lead_local": t.lead_local, "in_window": t.in_window, "counted": t.counted,
+                "lead_local": t.lead_local, "in_window": t.in_window,
+                # Demo histories are never confirmed outside hours: NULL, as batch-written.
+                "outside_hours": None, "counted": t.counted,
                 "scheduled_due_at": t.scheduled_due_at,
                 "scheduled_channel": t.scheduled_channel, "before": before,
             })  # fmt: skip
