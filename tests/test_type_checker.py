@@ -48,3 +48,17 @@ def test_the_rest_may_leave_hints_out(tmp_path):
 def test_the_rest_is_still_checked_inside_unannotated_functions(tmp_path):
     report = _mypy(tmp_path, "probe", WRONG_BODY)
     assert 'probe.py:2: error: Argument 1 to "len" has incompatible type "int"' in report
+
+
+def test_no_module_of_the_core_is_left_unchecked():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    unchecked = [
+        module
+        for override in config["tool"]["mypy"]["overrides"]
+        if override.get("ignore_errors")
+        for module in override["module"]
+        if module.startswith("leaddesk.core")
+    ]
+    assert unchecked == []

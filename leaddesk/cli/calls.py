@@ -49,7 +49,7 @@ def log(env: Env, lead: str, outcome: str, next_text: str | None, at_text: str |
     A call outside the lead's calling hours (at --at, else now) is refused
     unless --outside-hours, and then marked in the history.
     """
-    from leaddesk.core.domain.rules import outcome as outcome_spec
+    from leaddesk.core.domain.lead_state import outcome as outcome_spec
 
     lead_id = parse_lead_id(lead)
     outcome_spec(outcome)
@@ -189,7 +189,7 @@ def shift(env: Env, days: int, as_json: bool) -> None:
 def due(env: Env, limit: int, as_json: bool) -> None:
     """The queue in order: who to call next, and why."""
     from leaddesk.core.domain.text import when_local
-    from leaddesk.core.reads.queue import whole_queue
+    from leaddesk.core.reads.queue.sections import whole_queue
 
     now = env.clock().now()
     env.open()

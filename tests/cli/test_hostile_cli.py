@@ -236,12 +236,12 @@ def test_a_reader_that_goes_away_is_not_an_error_message(tmp_path):
 
 
 def test_an_unexpected_error_is_one_line_with_the_traceback_in_the_log(cli, monkeypatch, tmp_path):
-    from leaddesk.core.reads import queue
+    from leaddesk.core.reads.queue import sections
 
     def broken(*args, **kwargs):
         raise KeyError("a bug")
 
-    monkeypatch.setattr(queue, "whole_queue", broken)
+    monkeypatch.setattr(sections, "whole_queue", broken)
     result = cli("due")
     assert result.exit_code == 70 and "Traceback" not in result.output
     (line,) = result.stderr.splitlines()

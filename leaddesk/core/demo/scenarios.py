@@ -14,7 +14,8 @@ from leaddesk.core.demo.identities import Identity, Shape
 from leaddesk.core.domain.phones import resolve_zone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
-from leaddesk.core.reads.queue import end_of_rep_day, zone_key
+from leaddesk.core.reads.queue.rows import zone_key
+from leaddesk.core.reads.queue.where import end_of_rep_day
 
 
 @dataclass

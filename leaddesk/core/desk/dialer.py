@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
-from leaddesk.core.domain.rules import next_open, window_open, zones_or_rep
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
+from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
 from leaddesk.core.reads.leads import get_lead
-from leaddesk.core.reads.queue import zones_of
+from leaddesk.core.reads.queue.rows import zones_of
 from leaddesk.core.store.models import Lead, Phone
 
 # `[dialer] command = "copy"`: never start a program, copy the number instead.

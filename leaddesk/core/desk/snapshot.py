@@ -12,22 +12,17 @@ import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import NotFound
-from leaddesk.core.domain.rules import zones_or_rep
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
+from leaddesk.core.domain.windows import zones_or_rep
 from leaddesk.core.reads.leads import LeadView, lead_count, lead_view
-from leaddesk.core.reads.queue import (
-    QueueRow,
-    band_counts,
-    due_page,
-    later_count,
-    later_rows,
-    new_lead_cut,
-    open_zone_keys,
-    zones_of,
-)
+from leaddesk.core.reads.queue.due import band_counts, due_page
+from leaddesk.core.reads.queue.later import later_count, later_rows
+from leaddesk.core.reads.queue.rows import QueueRow, zones_of
+from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
 from leaddesk.core.reads.scope import scope_for
-from leaddesk.core.reads.stats import CONNECT_OUTCOMES
+from leaddesk.core.reads.stats.tallies import CONNECT_OUTCOMES
+from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Appointment, Lead, Rep, Touch
 from leaddesk.core.writes.sessions import SessionView, current_session
 
@@ -86,15 +81,15 @@ def day_counts(now: DateTime, settings: Settings) -> DayCounts:
     def tally(condition: pw.Expression) -> pw.Function:
         return pw.fn.SUM(pw.Case(None, [(condition, 1)], 0))
 
-    dials, connects, appointments = (
-        Touch.select(
-            tally(is_call),
-            tally(is_call & Touch.outcome.in_(CONNECT_OUTCOMES)),
-            tally(Touch.outcome == "appointment"),
+    # An aggregate without GROUP BY: always exactly one row.
+    dials, connects, appointments = next(
+        tuples(
+            Touch.select(
+                tally(is_call),
+                tally(is_call & Touch.outcome.in_(CONNECT_OUTCOMES)),
+                tally(Touch.outcome == "appointment"),
+            ).where((Touch.rep == rep.id) & (Touch.at >= start))
         )
-        .where((Touch.rep == rep.id) & (Touch.at >= start))
-        .tuples()
-        .get()
     )
     return DayCounts(int(dials or 0), int(connects or 0), int(appointments or 0))
 
@@ -175,9 +170,8 @@ def starting_soon(now: DateTime, settings: Settings) -> tuple[StartingSoon, ...]
             & (Appointment.at <= now.add(minutes=notice))
         )
         .order_by(Appointment.at)
-        .tuples()
     )
     return tuple(
         StartingSoon(appointment_id, lead_id, name, at, zones_or_rep(zones_of(zones), settings)[0])
-        for appointment_id, lead_id, name, at, zones in query
+        for appointment_id, lead_id, name, at, zones in tuples(query)
     )

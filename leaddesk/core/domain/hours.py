@@ -13,9 +13,10 @@ from __future__ import annotations
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import OutsideHours
-from leaddesk.core.domain.rules import OUTCOMES, next_open, window_open, zones_or_rep
+from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
+from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
 
 # Respecting a "do not call" never waits for a window (the request may arrive by
 # letter at midnight), so the one call outcome that only records a refusal is exempt.

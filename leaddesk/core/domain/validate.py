@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import TypeVar
 
 from pendulum import DateTime
@@ -97,8 +98,8 @@ def validate_draft(
         where = f" ({label.strip()})" if label.strip() else ""
         phone = None
         if phones is None:
-            phone = check(f"phones.{index}", lambda raw=raw, w=where: _phone(raw, w, settings))
-        check(f"phones.{index}", lambda label=label: clean_text(label, "phone label", MAX_LABEL))
+            phone = check(f"phones.{index}", partial(_phone, raw, where, settings))
+        check(f"phones.{index}", partial(clean_text, label, "phone label", MAX_LABEL))
         if phone is None:
             continue
         if phone.e164 in seen:
@@ -114,7 +115,7 @@ def validate_draft(
     if draft.tz_override:
         check("tz_override", lambda: _zone_name(draft.tz_override or ""))
     for f in SHORT_FIELDS:
-        check(f, lambda f=f: clean_text(getattr(draft, f), f, 200))
+        check(f, partial(clean_text, getattr(draft, f), f, 200))
     check("address", lambda: clean_text(draft.address, "address"))
     check("notes", lambda: clean_text(draft.notes, "notes", 20_000))
     if errors:

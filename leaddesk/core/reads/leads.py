@@ -15,6 +15,7 @@ from leaddesk.core.domain.lead_state import DAY_MS, NOT_A_CALL_TO_THE_LEAD, Lead
 from leaddesk.core.domain.phones import pretty
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
+from leaddesk.core.domain.touches import schedule_values
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import closing_holiday, next_open, window_open, zones_or_rep
 from leaddesk.core.reads.queue.rows import zones_of
@@ -254,8 +255,7 @@ def state_of(
 
 
 def schedule_snapshot(lead: Lead, closed: list[int], bad_phone: int | None) -> str:
-    values = {}
-    for name in LeadState.SCHEDULE_FIELDS:
-        value = getattr(lead, name)
-        values[name] = to_ms(value) if isinstance(value, DateTime) else value
+    """A touch's `before` for `lead` as stored: what undo puts back."""
+    # Only the schedule fields are read: no phones or promises needed.
+    values = schedule_values(state_of(lead, [], []))
     return json.dumps({"lead": values, "closed": closed, "bad_phone": bad_phone})

@@ -99,6 +99,11 @@ def tuples(query: peewee.BaseQuery) -> Iterator[Row]:
     return iter(cast("Iterable[Row]", query.tuples()))
 
 
+def dicts(query: peewee.BaseQuery) -> Iterator[dict[str, Any]]:
+    """The rows of `query` as dicts keyed by field name (see `tuples`)."""
+    return iter(cast("Iterable[dict[str, Any]]", query.dicts()))
+
+
 def is_url(target: str) -> bool:
     return "://" in target
 

@@ -101,6 +101,7 @@ Lead.add_index(
 class Phone(BaseModel):
     id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
     lead = pw.ForeignKeyField(Lead, backref="phones", on_delete="CASCADE")
+    lead_id: int  # peewee's accessor for the foreign key
     position = pw.IntegerField(default=0)
     label = pw.CharField(default="")
     # the number as typed; shadowing Model.raw (a query builder) is what peewee allows
@@ -115,6 +116,7 @@ class Phone(BaseModel):
 class Touch(BaseModel):
     id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
     lead = pw.ForeignKeyField(Lead, backref="touches", on_delete="CASCADE")
+    lead_id: int  # peewee's accessor for the foreign key
     at = UTCTimestamp(index=True)
     channel = pw.CharField()  # call | email | letter | note | system
     outcome = pw.CharField()
@@ -144,6 +146,7 @@ class Touch(BaseModel):
 class Appointment(BaseModel):
     id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
     lead = pw.ForeignKeyField(Lead, backref="appointments", on_delete="CASCADE")
+    lead_id: int  # peewee's accessor for the foreign key
     at = UTCTimestamp()
     kind = pw.CharField()  # callback | appointment
     note = pw.TextField(default="")

@@ -22,9 +22,10 @@ from pendulum import DateTime
 from playhouse.migrations import Migration, Runner
 
 from leaddesk.core.domain.errors import InvalidInput, StoreError
+from leaddesk.core.store import migrations
 from leaddesk.core.store.db import SQLITE_PRAGMAS, database, is_sqlite, sqlite_path
 from leaddesk.core.store.files import backup_sqlite, create_private
-from leaddesk.core.store.schema import HISTORY_TABLE, migrations
+from leaddesk.core.store.schema import HISTORY_TABLE
 
 
 def latest_schema() -> int:

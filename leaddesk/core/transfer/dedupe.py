@@ -10,9 +10,9 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.phones import ParsedPhone, resolve_zone
 from leaddesk.core.domain.validate import LeadDraft
-from leaddesk.core.reads.queue import zone_key
-from leaddesk.core.store.db import database
-from leaddesk.core.store.models import BaseModel, Lead, Phone, ZoneSet
+from leaddesk.core.reads.queue.rows import zone_key
+from leaddesk.core.store.db import BaseModel, database
+from leaddesk.core.store.models import Lead, Phone, ZoneSet
 
 # What a lead is known by: ("p", e164), ("e", email), or for a lead reachable
 # by post only ("a", address, name).
@@ -64,7 +64,8 @@ def known_keys(keys: Iterable[Key], before: int | None = None) -> dict[Key, set[
 
 def _quoted(db: peewee.Database, model: type[BaseModel], *fields: str) -> tuple[str, ...]:
     def q(name: str) -> str:
-        return db.get_sql_context().sql(peewee.Entity(name)).query()[0]
+        quoted: str = db.get_sql_context().sql(peewee.Entity(name)).query()[0]
+        return quoted
 
     columns = (q(model._meta.fields[f].column_name) for f in fields)
     return (q(model._meta.table_name), *columns)

@@ -24,11 +24,11 @@ import peewee
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.phones import pretty
-from leaddesk.core.domain.rules import OUTCOMES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
-from leaddesk.core.store.db import atomic_write
+from leaddesk.core.store.db import atomic_write, dicts, tuples
 from leaddesk.core.store.files import open_private
 from leaddesk.core.store.models import STATUSES, Appointment, Lead, Phone, Touch
 from leaddesk.core.writes.outcomes import log_outcome
@@ -108,7 +108,7 @@ def lead_id_chunks(statuses: Sequence[str] = (), size: int = CHUNK) -> Iterator[
         if statuses:
             where &= Lead.status.in_(list(statuses))
         query = Lead.select(Lead.id).where(where).order_by(Lead.id).limit(size)
-        ids = [i for (i,) in query.tuples()]
+        ids = [i for (i,) in tuples(query)]
         if not ids:
             return
         yield ids
@@ -118,7 +118,7 @@ def lead_id_chunks(statuses: Sequence[str] = (), size: int = CHUNK) -> Iterator[
 def _lead_chunks(statuses: Sequence[str]) -> Iterator[list[dict[str, Any]]]:
     # dicts, not model instances: a model per row costs more than the query
     for ids in lead_id_chunks(statuses):
-        yield list(Lead.select().where(Lead.id.in_(ids)).order_by(Lead.id).dicts())
+        yield list(dicts(Lead.select().where(Lead.id.in_(ids)).order_by(Lead.id)))
 
 
 def _phones(ids: list[int]) -> dict[int, list[tuple[str, str, bool, str]]]:
@@ -128,9 +128,8 @@ def _phones(ids: list[int]) -> dict[int, list[tuple[str, str, bool, str]]]:
         Phone.select(Phone.lead, Phone.e164, Phone.label, Phone.bad, Phone.raw)
         .where(Phone.lead.in_(ids))
         .order_by(Phone.lead, Phone.position)
-        .tuples()
     )
-    for lead_id, e164, label, bad, raw in query:
+    for lead_id, e164, label, bad, raw in tuples(query):
         out.setdefault(lead_id, []).append((e164, label, bool(bad), raw))
     return out
 
@@ -148,10 +147,9 @@ def _last_touches(ids: list[int]) -> dict[int, tuple[DateTime, str, str]]:
         Touch.select(Touch.lead, Touch.at, Touch.channel, Touch.outcome)
         .where(Touch.lead.in_(ids) & (Touch.outcome != "received") & (Touch.at == latest))
         .order_by(Touch.lead, Touch.id.desc())
-        .tuples()
     )
     out: dict[int, tuple[DateTime, str, str]] = {}
-    for lead_id, at, channel, outcome in query:
+    for lead_id, at, channel, outcome in tuples(query):
         out.setdefault(lead_id, (at, channel, outcome))
     return out
 
@@ -278,6 +276,15 @@ class Letter:
         return [neutralise(v) for v in values]
 
 
+def _three_lines(address: str) -> tuple[str, str, str]:
+    """The address's first two lines as typed and the rest joined, padded to three."""
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    if len(lines) > 3:
+        return (lines[0], lines[1], ", ".join(lines[2:]))
+    padded = [*lines, "", "", ""]
+    return (padded[0], padded[1], padded[2])
+
+
 def letters_due(until: DateTime, settings: Settings) -> list[Letter]:
     """Leads whose next step is a letter, due by `until`, that may be mailed."""
     query = (
@@ -292,14 +299,12 @@ def letters_due(until: DateTime, settings: Settings) -> list[Letter]:
     )
     letters = []
     for lead in query:
-        lines = [line.strip() for line in lead.address.splitlines() if line.strip()]
-        three = (*lines[:2], ", ".join(lines[2:])) if len(lines) > 3 else (*lines, "", "", "")[:3]
         letters.append(
             Letter(
                 lead.id,
                 lead.name,
                 lead.company,
-                tuple(three),
+                _three_lines(lead.address),
                 lead.city,
                 lead.region,
                 lead.postcode,

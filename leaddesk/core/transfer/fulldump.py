@@ -27,10 +27,9 @@ import peewee
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
-from leaddesk.core.store.db import UTCTimestamp, database, to_ms
+from leaddesk.core.store.db import BaseModel, Row, UTCTimestamp, database, to_ms, tuples
 from leaddesk.core.store.models import (
     Appointment,
-    BaseModel,
     Lead,
     Phone,
     Rep,
@@ -128,7 +127,9 @@ def row_of(model: type[BaseModel], data: Any, where: str) -> dict[str, Any]:
 # --- export ----------------------------------------------------------------------
 
 
-def _select_raw(model: type[BaseModel], where: peewee.Expression | None, order: Sequence[Any]):
+def _select_raw(
+    model: type[BaseModel], where: peewee.Expression | None, order: Sequence[Any]
+) -> Iterator[dict[str, Any]]:
     fields = model._meta.sorted_fields
     query = model.select(*fields)
     if where is not None:
@@ -149,7 +150,7 @@ def export_jsonl(out: IO[str], now: DateTime, statuses: Sequence[str] = ()) -> i
         "schema": schema_version(),
         "exported_at": iso_ms(to_ms(now)),
         "reps": list(_select_raw(Rep, None, [Rep.id])),
-        "zone_sets": [k for (k,) in ZoneSet.select(ZoneSet.key).order_by(ZoneSet.key).tuples()],
+        "zone_sets": [k for (k,) in tuples(ZoneSet.select(ZoneSet.key).order_by(ZoneSet.key))],
     }
     out.write(json.dumps(header, ensure_ascii=False) + "\n")
     count = 0
@@ -157,7 +158,7 @@ def export_jsonl(out: IO[str], now: DateTime, statuses: Sequence[str] = ()) -> i
         ids = [lead["id"] for lead in leads]
         children = {name: _by_lead(model, ids) for name, model in CHILDREN}
         for lead in leads:
-            record = {"lead": lead}
+            record: dict[str, Any] = {"lead": lead}
             for name, _ in CHILDREN:
                 record[name] = children[name].get(lead["id"], [])
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -175,7 +176,7 @@ def _lead_chunks(statuses: Sequence[str]) -> Iterator[list[dict[str, Any]]]:
 def _by_lead(model: type[BaseModel], ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     grouped: dict[int, list[dict[str, Any]]] = {}
     lead_field = model._meta.fields["lead"]
-    for row in _select_raw(model, lead_field.in_(ids), [lead_field, model.id]):
+    for row in _select_raw(model, lead_field.in_(ids), [lead_field, model._meta.primary_key]):
         grouped.setdefault(row["lead"], []).append(row)
     return grouped
 
@@ -225,9 +226,11 @@ def check_header(header: dict[str, Any], path: Path) -> None:
         raise InvalidInput(f"{path.name}: the export header is damaged (reps, zone_sets)")
 
 
-def table_rows(models: Iterable[type[BaseModel]] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)):
+def table_rows(
+    models: Iterable[type[BaseModel]] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet),
+) -> dict[str, list[Row]]:
     """Every row of every table as stored (raw values), for exact comparisons."""
-    out = {}
+    out: dict[str, list[Row]] = {}
     for model in models:
         order = model._meta.primary_key
         out[model._meta.table_name] = [tuple(r.values()) for r in _select_raw(model, None, [order])]

@@ -22,8 +22,9 @@ from leaddesk.core.domain.phones import ParsedPhone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.store.batch import BatchWriter, sync_sequences
-from leaddesk.core.store.models import Appointment, BaseModel, Lead, Phone, Rep, Touch, ZoneSet
-from leaddesk.core.transfer.dedupe import known_keys, update_leads
+from leaddesk.core.store.db import BaseModel
+from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch, ZoneSet
+from leaddesk.core.transfer.dedupe import Key, known_keys, update_leads
 from leaddesk.core.transfer.fulldump import CHILDREN, CHUNK, check_header, read_header, row_of
 from leaddesk.core.transfer.import_report import ImportSummary, Progress, RejectsFile
 
@@ -106,7 +107,14 @@ def _record(record: Any, number: int) -> dict[str, Any]:
 
 
 class _JsonlImport:
-    def __init__(self, summary, now: DateTime, settings: Settings, rejects, keep_ids: bool) -> None:
+    def __init__(
+        self,
+        summary: ImportSummary,
+        now: DateTime,
+        settings: Settings,
+        rejects: RejectsFile,
+        keep_ids: bool,
+    ) -> None:
         self.summary = summary
         self.now = now
         self.settings = settings
@@ -127,19 +135,21 @@ class _JsonlImport:
                 self.rep_ids[row["id"]] = row["id"]
             else:
                 fields = {k: v for k, v in row.items() if k not in ("id", "name")}
-                rep, _ = Rep.get_or_create(name=row["name"], defaults=fields)
+                rep = Rep.get_or_none(Rep.name == row["name"])
+                if rep is None:
+                    rep = Rep.create(name=row["name"], **fields)
                 self.rep_ids[row["id"]] = rep.id
 
     def write(self, batch: list[tuple[int, str, dict[str, Any]]]) -> None:
         if not batch:
             return
-        known: dict[str, set[int]] = {}
+        known: dict[Key, set[int]] = {}
         if not self.keep_ids:
             keys = [k for _, _, r in batch for k in _keys(r)]
             known = known_keys(keys, before=self.first_lead)
         updates = []
         for number, line, record in batch:
-            matches = sorted({i for k in _keys(record) for i in known.get(k, ())})
+            matches = sorted({i for k in _keys(record) for i in known.get(k, set())})
             if matches:
                 if self.summary.on_duplicate == "update" and len(matches) == 1:
                     updates.append((number, record, matches[0]))
@@ -182,7 +192,7 @@ class _JsonlImport:
         phone_ids = {p["id"]: self._take(Phone, p["id"]) for p in record["phones"]}
         touch_ids = {t["id"]: self._take(Touch, t["id"]) for t in record["touches"]}
         appt_ids = {a["id"]: self._take(Appointment, a["id"]) for a in record["appointments"]}
-        rows = {Phone: [], Touch: [], Appointment: []}
+        rows: dict[type[BaseModel], list[dict[str, Any]]] = {Phone: [], Touch: [], Appointment: []}
         for p in record["phones"]:
             rows[Phone].append({**p, "id": phone_ids[p["id"]], "lead": lead["id"]})
         for t in record["touches"]:
@@ -232,8 +242,8 @@ class _JsonlImport:
         sync_sequences(self.batch.db, (Rep,))  # reps kept their ids too
 
 
-def _keys(record: dict[str, Any]) -> list[tuple[str, ...]]:
-    keys = [("p", p["e164"]) for p in record["phones"] if p["e164"]]
+def _keys(record: dict[str, Any]) -> list[Key]:
+    keys: list[Key] = [("p", p["e164"]) for p in record["phones"] if p["e164"]]
     email = record["lead"]["email"]
     if email:
         keys.append(("e", email.lower()))

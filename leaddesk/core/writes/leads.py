@@ -9,14 +9,9 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidInput, NotFound
+from leaddesk.core.domain.lead_state import LeadState, new_lead_state, priority_for
 from leaddesk.core.domain.phones import ParsedPhone, resolve_zone
-from leaddesk.core.domain.rules import (
-    LeadState,
-    new_lead_state,
-    plan_edit,
-    priority_for,
-    zones_or_rep,
-)
+from leaddesk.core.domain.rules import plan_edit
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import next_contact
 from leaddesk.core.domain.validate import (
@@ -27,8 +22,9 @@ from leaddesk.core.domain.validate import (
     plain_date,
     validate_draft,
 )
+from leaddesk.core.domain.windows import zones_or_rep
 from leaddesk.core.reads.leads import get_lead, schedule_snapshot, state_of
-from leaddesk.core.reads.queue import zone_key
+from leaddesk.core.reads.queue.rows import zone_key
 from leaddesk.core.store.db import atomic_write
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet
 from leaddesk.core.writes.team import ensure_rep
@@ -54,7 +50,8 @@ class NewLead:
 
     @property
     def zone_key(self) -> str:
-        return self.lead["call_zones"]
+        key: str = self.lead["call_zones"]
+        return key
 
 
 def new_lead_rows(

@@ -22,7 +22,7 @@ from leaddesk.core.domain.validate import clean_text
 from leaddesk.core.domain.windows import add_business_days, next_open, zones_or_rep
 from leaddesk.core.reads.leads import get_lead, recent_calls, state_of
 from leaddesk.core.reads.scope import scope_for, scope_where
-from leaddesk.core.store.db import atomic_write, from_ms, lock_row, to_ms
+from leaddesk.core.store.db import atomic_write, from_ms, lock_row, to_ms, tuples
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
 from leaddesk.core.writes.team import check_not_claimed, ensure_rep
 
@@ -254,15 +254,13 @@ def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
         # not a lead a colleague is calling right now.
         future &= scope_where(scope_for(settings), now)
         kept = Lead.select().where(future & Lead.id.in_(promised)).count()
-        rows = (
-            Lead.select(Lead.id, Lead.next_due_at, Lead.next_channel, Lead.call_zones)
-            .where(future & (Lead.priority != TIER_PROMISE) & Lead.id.not_in(promised))
-            .tuples()
+        rows = Lead.select(Lead.id, Lead.next_due_at, Lead.next_channel, Lead.call_zones).where(
+            future & (Lead.priority != TIER_PROMISE) & Lead.id.not_in(promised)
         )
         unit = "business day" if days == 1 else "business days"
         rep = ensure_rep(settings.rep_name)
         history = []
-        for lead_id, due_at, channel, zones_key in list(rows):
+        for lead_id, due_at, channel, zones_key in list(tuples(rows)):
             zones = tuple(zones_key.split()) if zones_key else ()
             zone = zones_or_rep(zones, settings)[0]
             later = add_business_days(due_at, days, zone, settings.holidays)

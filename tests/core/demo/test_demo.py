@@ -21,11 +21,12 @@ from click.testing import CliRunner
 
 from leaddesk.core import demo
 from leaddesk.core.demo import fill_demo
+from leaddesk.core.domain.lead_state import LeadState
 from leaddesk.core.domain.phones import parse_phone
-from leaddesk.core.domain.rules import LeadState, window_open
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
 from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.domain.windows import window_open
 from leaddesk.core.reads.queue.sections import whole_queue
 from leaddesk.core.store.db import database, from_ms
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet

@@ -8,7 +8,7 @@ import pytest
 
 from leaddesk.core.domain.errors import OutsideHours
 from leaddesk.core.domain.hours import check_calling_hours, governed, touch_text
-from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.settings import Settings
 
 NY = ("America/New_York",)

@@ -17,20 +17,12 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from leaddesk.core.domain.errors import InvalidInput, NeedsConfirmation
+from leaddesk.core.domain.lead_state import OUTCOMES, LeadState, new_lead_state, priority_for
 from leaddesk.core.domain.phones import parse_phone
-from leaddesk.core.domain.rules import (
-    OUTCOMES,
-    LeadState,
-    add_business_days,
-    new_lead_state,
-    next_open,
-    plan_outcome,
-    priority_for,
-    waiting_heat,
-    window_open,
-)
+from leaddesk.core.domain.rules import plan_outcome, waiting_heat
 from leaddesk.core.domain.settings import WEEKDAYS, Cadence, CadenceStep, Rules, Settings
 from leaddesk.core.domain.tiers import TIER_CADENCE, TIER_NEW, TIER_NURTURE, TIER_PROMISE
+from leaddesk.core.domain.windows import add_business_days, next_open, window_open
 
 SETTINGS = Settings(rep_name="tester", rep_timezone="America/Chicago")
 OPEN_DAY = ((time(8, 0), time(21, 0)),)

@@ -14,7 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from leaddesk.core.domain.errors import InvalidInput, NotFound, NothingToUndo
-from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
 from leaddesk.core.domain.validate import LeadDraft

@@ -13,10 +13,11 @@ from typing import Any
 
 from pendulum import DateTime
 
-from leaddesk.core.domain.rules import next_open, waiting_heat, zones_or_rep
+from leaddesk.core.domain.rules import waiting_heat
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import minutes_between
 from leaddesk.core.domain.tiers import TIER_NAMES, TIER_NEW, TIER_PROMISE
+from leaddesk.core.domain.windows import next_open, zones_or_rep
 from leaddesk.core.reads.queue.reasons import why_now
 from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Appointment

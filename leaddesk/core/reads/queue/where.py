@@ -11,9 +11,9 @@ from __future__ import annotations
 import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.domain.rules import window_open
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
+from leaddesk.core.domain.windows import window_open
 from leaddesk.core.reads.queue.rows import zones_of
 from leaddesk.core.reads.scope import Scope, scope_where
 from leaddesk.core.store.db import tuples

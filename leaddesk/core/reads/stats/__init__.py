@@ -19,32 +19,7 @@ abandoned, pipeline, overdue promises; `call_figures`: by hour, attempts before
 connect; `report`: all of it in one call.
 """
 
-# TEMPORARY (issue 11): the names of the old flat `stats` module, for the branches
-# written against it while it was split (desk, ui). Code in this tree imports from
-# the submodules; drop this once those branches are merged.
-from leaddesk.core.reads.stats.call_figures import HourRate
-from leaddesk.core.reads.stats.lead_figures import OverduePromise, SpeedToLead
-from leaddesk.core.reads.stats.periods import Period
-from leaddesk.core.reads.stats.report import PeriodStats, StatsReport, stats_report
-from leaddesk.core.reads.stats.tallies import (
-    CALL_OUTCOMES,
-    CONNECT_OUTCOMES,
-    Tally,
-    rep_of,
-    rep_tally,
-)
-
-__all__ = [
-    "CALL_OUTCOMES",
-    "CONNECT_OUTCOMES",
-    "HourRate",
-    "OverduePromise",
-    "Period",
-    "PeriodStats",
-    "SpeedToLead",
-    "StatsReport",
-    "Tally",
-    "rep_of",
-    "rep_tally",
-    "stats_report",
-]
+# TEMPORARY (issue 11): the one name the desk's stats screen (leaddesk/ui) still
+# imports from here while another branch rewrites the desk; drop it once that
+# screen imports it from `report`.
+from leaddesk.core.reads.stats.report import StatsReport as StatsReport

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.domain.rules import NOT_A_CALL_TO_THE_LEAD
+from leaddesk.core.domain.lead_state import NOT_A_CALL_TO_THE_LEAD
 from leaddesk.core.reads.stats.tallies import CONNECT_OUTCOMES, calls_where
 from leaddesk.core.store.db import database, portable_sql, to_ms, tuples
 from leaddesk.core.store.models import Touch

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.db import database, portable_sql, to_ms, tuples
 from leaddesk.core.store.models import Rep, Touch
