@@ -56,6 +56,7 @@ class DeskLoader:
         self.session: SessionView | None = None  # the running call session
         self._announced: set[int] = set()  # appointments already announced
         self._change_token: object = _UNSEEN
+        self._fresh = False  # a keystroke's job read the token since the last check
         self._reloaded_at: DateTime | None = None  # when a check last started a reload
 
     # --- the subject ------------------------------------------------------------------
@@ -277,6 +278,7 @@ class DeskLoader:
         """A keystroke job's token after its own commits: they need no reload."""
         if token is not None:
             self._change_token = token
+            self._fresh = True
 
     async def check_for_changes(self) -> bool:
         """Reload if another program wrote to the store or the minute turned.
@@ -286,6 +288,13 @@ class DeskLoader:
         screen = self.screen
         if screen.writing:
             return False  # the write reloads by itself
+        if self._fresh:
+            # A keystroke's job read the token since the last check: asking again
+            # now would be a second trip for that key. Another writer is then
+            # noticed one check later (within 2 × CHANGE_CHECK_SECONDS).
+            self._fresh = False
+            self.claims.renew_if_due()
+            return False
         seen = self._change_token
         try:
             token = await screen.app.db.run(change_token)

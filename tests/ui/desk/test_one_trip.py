@@ -66,6 +66,9 @@ async def test_an_outcome_key_is_one_job_and_no_reload_follows(desk):
         assert "dials 1 " in screen.query_one(DeskHeader).plain  # the header followed
         assert jobs == ["outcome_key"]
         # the desk's own write (and its claim on the next lead) is no change to reload for
+        # ... and the check right after it asks nothing: the job brought the token back
+        assert await screen.loader.check_for_changes() is False
+        assert jobs == ["outcome_key"]
         assert await screen.loader.check_for_changes() is False
         await app.workers.wait_for_complete()
         assert jobs == ["outcome_key", "change_token"]
@@ -80,6 +83,7 @@ async def test_a_cursor_move_is_one_job_and_no_reload_follows(desk):
         await pilot.press("j")
         await settle(pilot, lambda: detail.lead_id == second, "the lead below")
         assert jobs == ["cursor_key"]
+        assert await screen.loader.check_for_changes() is False
         assert await screen.loader.check_for_changes() is False
         await app.workers.wait_for_complete()
         assert jobs == ["cursor_key", "change_token"]
