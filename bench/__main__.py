@@ -469,8 +469,8 @@ def bench_keypress(db_path: Path, now: DateTime, presses: int = 30) -> dict[str,
                 trips = app.db.trips
                 await pilot.press("n")
                 await settle(lambda b=before: "painted" in marks and shown() != b, "the next")
-                # the database jobs the key cost, counted through the DbThread (the
-                # extras refresh after the paint included)
+                # the database jobs the key cost, counted through the DbThread (anything
+                # that follows the paint included)
                 await app.workers.wait_for_complete()
                 outcome_trips.append(app.db.trips - trips)
                 if i >= 3:  # warm-up

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pendulum
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from leaddesk.core.domain.settings import Settings
@@ -35,3 +36,23 @@ async def settle(pilot: Pilot, predicate: Callable[[], bool], what: str, tries: 
 def keys(text: str) -> list[str]:
     """Characters as pilot key names (a space is "space")."""
     return ["space" if c == " " else c for c in text]
+
+
+def drawn(app) -> list[tuple[str, int]]:
+    """What the top screen draws, widget by widget: (line, the widget's width).
+
+    Read through Textual's public `Widget.render_lines`, never the compositor.
+    """
+    lines: list[tuple[str, int]] = []
+    for widget in app.screen.query("*"):
+        if not widget.display or not widget.region:
+            continue  # hidden, or not laid out on screen
+        width, height = widget.outer_size
+        strips = widget.render_lines(Region(0, 0, width, height))
+        lines.extend((strip.text, width) for strip in strips)
+    return lines
+
+
+def screen_text(app) -> str:
+    """The text the rep sees on the top screen (see `drawn`)."""
+    return "\n".join(line for line, _ in drawn(app))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desk_helpers import keys, lead, settle
+from desk_helpers import keys, lead, screen_text, settle
 
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.models import Appointment, Lead, Touch
@@ -36,8 +36,7 @@ async def ready(pilot) -> None:
         pilot,
         lambda: (
             isinstance(pilot.app.screen, DeskScreen)
-            and pilot.app.screen.query_one(QueueList).due_count >= 0
-            and pilot.app.screen.loader.snapshot is not None
+            and pilot.app.screen.query_one(QueueList).now is not None  # the first page shown
         ),
         "the desk to load",
     )
@@ -185,7 +184,7 @@ async def test_markup_in_fields_is_shown_literally(new_app, desk_settings):
         await ready(pilot)
         detail = parts(app)[1]
         await settle(pilot, lambda: detail.lead_id is not None, "detail loaded")
-        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        text = screen_text(app)
     assert "[bold red]Mallory[/]" in text
     assert "[link=http://x]Evil[/link]" in text
     assert "\x1b" not in text
@@ -282,10 +281,7 @@ async def test_command_palette_offers_namespaced_desk_actions(new_app, desk_sett
         await pilot.press(*keys("lead: log left voicemail"))
         await settle(
             pilot,
-            lambda: (
-                "lead: log left voicemail"
-                in "\n".join(s.text for s in app.screen._compositor.render_strips())
-            ),
+            lambda: "lead: log left voicemail" in screen_text(app),
             "the palette lists the command",
         )
         await pilot.press("enter")
@@ -301,15 +297,23 @@ async def test_an_appointment_about_to_start_is_announced_once(new_app, desk_set
     log_outcome(a, "appointment", clock.now().subtract(hours=1), desk_settings,
                 next_at=clock.now().add(minutes=7))  # fmt: skip
     app = new_app()
+    notified: list[tuple[str, str]] = []  # (message, title): what the rep was told
+    notify = app.notify
+
+    def recorded(message: str, **kw) -> None:
+        notified.append((message, kw.get("title", "")))
+        notify(message, **kw)
+
+    app.notify = recorded
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
 
         def announced() -> list[str]:
-            return [n.message for n in app._notifications if n.title == "starting soon"]
+            return [text for text, title in notified if title == "starting soon"]
 
         await settle(pilot, lambda: len(announced()) == 1, "the announcement")
         assert "Appointment with Dana Whitfield in 7 min (14:07 their time)" in announced()[0]
         await pilot.press("r")
-        await settle(pilot, lambda: app.screen.loader.snapshot.extras is not None, "refreshed")
+        await settle(pilot, lambda: not app.screen.workers, "refreshed")
         await app.workers.wait_for_complete()
         assert len(announced()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from desk_helpers import DESK_NOW, lead, settle
+from desk_helpers import DESK_NOW, lead, screen_text, settle
 from test_desk import SIZE, parts, ready
 
 from leaddesk.core.domain.settings import Cadence, CadenceStep
@@ -13,10 +13,6 @@ from leaddesk.core.store.models import Lead, Touch
 from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def touches(lead_id: int) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import peewee
 import pytest
-from desk_helpers import lead, settle
+from desk_helpers import drawn, lead, screen_text, settle
 from rich.console import Console
 from rich.text import Text
 from textual import events
@@ -53,23 +53,18 @@ CONTROLLED = {
 NOTE = "called \x1b[31mred\x1b[0m [bold]not bold[/bold]"
 
 
-def screen_text(app) -> list[str]:
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
 def assert_drawn_safely(app) -> str:
-    lines = screen_text(app)
-    width = app.size.width
-    for line in lines:
+    lines = drawn(app)
+    for line, width in lines:
         assert not CONTROLS.search(line), repr(line)
         assert Text(line).cell_len == width, f"line overflows or falls short: {line!r}"
-    return "\n".join(lines)
+    return "\n".join(line for line, _ in lines)
 
 
 async def ready(pilot) -> tuple[QueueList, LeadDetail, StatusLine]:
     await settle(
         pilot,
-        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen.loader.snapshot,
+        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen.queue.now,
         "the desk to load",
     )
     screen = pilot.app.screen
@@ -116,7 +111,7 @@ async def test_help_shows_key_names_literally(new_app):
         rows = [("[bold]x[/bold]", "[red]danger[/red]", "[id]")]
         await app.push_screen(HelpScreen([("Keys", rows)]))
         await settle(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
-        text = "\n".join(screen_text(app))
+        text = screen_text(app)
     assert "[bold]x[/bold]" in text and "[red]danger[/red]" in text and "[id]" in text
 
 

@@ -3,7 +3,7 @@ list, help and the palette — keys in, database and screen out."""
 
 from __future__ import annotations
 
-from desk_helpers import keys, lead, settle
+from desk_helpers import keys, lead, screen_text, settle
 from textual.widgets import Input, OptionList, Select, Static
 
 from leaddesk.core.domain.settings import Settings
@@ -24,10 +24,6 @@ from leaddesk.ui.widgets.status import StatusLine
 SIZE = (120, 35)
 
 
-def screen_text(app: LeadDeskApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 def status(app: LeadDeskApp) -> StatusLine:
     return app.screen.query_one(StatusLine)
 
@@ -37,7 +33,7 @@ async def ready(pilot) -> DeskScreen:
         pilot,
         lambda: (
             isinstance(pilot.app.screen, DeskScreen)
-            and pilot.app.screen.loader.snapshot is not None
+            and pilot.app.screen.queue.now is not None  # the first page is on screen
         ),
         "the desk to load",
     )

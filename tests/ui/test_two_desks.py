@@ -17,7 +17,7 @@ SIZE = (120, 35)
 async def opened(pilot) -> DeskScreen:
     await settle(
         pilot,
-        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen.loader.snapshot,
+        lambda: isinstance(pilot.app.screen, DeskScreen) and pilot.app.screen.queue.now,
         "the desk to load",
     )
     screen = pilot.app.screen
@@ -63,6 +63,4 @@ async def test_the_desk_reloads_when_the_minute_turns(new_app, desk_settings, cl
         assert await screen.loader.check_for_changes() is False
         clock.set(DESK_NOW.add(seconds=61))
         assert await screen.loader.check_for_changes() is True
-        await settle(
-            pilot, lambda: screen.loader.snapshot.now == DESK_NOW.add(seconds=61), "reload"
-        )
+        await settle(pilot, lambda: screen.queue.now == DESK_NOW.add(seconds=61), "reload")

@@ -56,6 +56,7 @@ class DeskLoader:
         self.session: SessionView | None = None  # the running call session
         self._announced: set[int] = set()  # appointments already announced
         self._change_token: object = _UNSEEN
+        self._fresh = False  # a keystroke's job read the token since the last check
         self._reloaded_at: DateTime | None = None  # when a check last started a reload
 
     # --- the subject ------------------------------------------------------------------
@@ -191,10 +192,11 @@ class DeskLoader:
         screen = self.screen
         now = screen.app.now()
         moved: CursorKeystroke | None = await screen.db(
-            cursor_key, lead_id, self.claims.claimed, now, screen.app.settings
+            cursor_key, lead_id, self.claims.claimed, now, screen.app.settings, self.seen
         )
         if moved is None:
             return
+        self.adopt_token(moved.token)
         self.claims.adopt(moved.claim, now)
         if lead_id != screen.queue.selected_lead_id:
             return  # the rep has moved on while this loaded
@@ -267,6 +269,17 @@ class DeskLoader:
 
     # --- the change check -------------------------------------------------------------
 
+    @property
+    def seen(self) -> object:
+        """The store's change token as the desk last saw it (a keystroke job's `seen`)."""
+        return self._change_token
+
+    def adopt_token(self, token: object) -> None:
+        """A keystroke job's token after its own commits: they need no reload."""
+        if token is not None:
+            self._change_token = token
+            self._fresh = True
+
     async def check_for_changes(self) -> bool:
         """Reload if another program wrote to the store or the minute turned.
 
@@ -275,16 +288,27 @@ class DeskLoader:
         screen = self.screen
         if screen.writing:
             return False  # the write reloads by itself
+        if self._fresh:
+            # A keystroke's job read the token since the last check: asking again
+            # now would be a second trip for that key. Another writer is then
+            # noticed one check later (within 2 × CHANGE_CHECK_SECONDS).
+            self._fresh = False
+            self.claims.renew_if_due()
+            return False
+        seen = self._change_token
         try:
             token = await screen.app.db.run(change_token)
+            adopted = self._change_token is not seen
         except LeadDeskError as exc:
             if self.claims.lost(exc):
                 return False  # said once; the next check reconnects
-            token = None  # the reload will say what is wrong
+            token, adopted = None, False  # the reload will say what is wrong
         else:
             if self.claims.back_online():
                 self._change_token = _UNSEEN  # what changed meanwhile is unknown
         self.claims.renew_if_due()
+        if adopted:
+            return False  # a keystroke's job adopted a newer token meanwhile
         now = screen.app.now()
         last = self._reloaded_at
         if token is None:  # no cheap detection: refresh on a timer

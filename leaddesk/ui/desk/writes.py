@@ -104,7 +104,8 @@ class DeskWrites:
             done: OutcomeKeystroke | None = await screen.db(
                 outcome_key, lead_id, name, now, settings, page,
                 held=self.claims.claimed, next_at=next_at, duration_s=duration,
-                dialled_at=call.started_at if call is not None else None, writing=True, **extra,
+                dialled_at=call.started_at if call is not None else None, seen=loader.seen,
+                writing=True, **extra,
             )  # fmt: skip
         except OutsideHours as exc:
             again = {**extra, "outside_hours": True}
@@ -127,6 +128,7 @@ class DeskWrites:
         timed = f" · call {stopwatch(duration)}" if duration is not None else ""
         self.note_target = (result.touch_id, f"{result.label} with {result.name}")
         screen.status.ok(f"{result.name}: {result.summary}{timed} · u to undo · o add a note")
+        loader.adopt_token(done.token)
         self.claims.adopt(done.claim, now)
         snap = done.snapshot
         if done.stay:

@@ -24,6 +24,11 @@ class DeskHeader(Static):
         self.session: SessionView | None = None
         self.call: tuple[str, DateTime] | None = None  # (lead name, dialled at)
 
+    @property
+    def plain(self) -> str:
+        """The header as the rep reads it, without styles."""
+        return str(self.content)
+
     def set_counts(self, counts: DayCounts) -> None:
         self.counts = counts
         self._draw()
