@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.keys import format_key
 
-from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.core.domain.lead_state import OUTCOMES
 
 # Help groups, in the order `?` shows them.
 LOG = "Log the call (then the next lead is selected)"

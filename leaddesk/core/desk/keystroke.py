@@ -18,7 +18,7 @@ from pendulum import DateTime
 
 from leaddesk.core.desk.snapshot import DeskSnapshot, desk_snapshot
 from leaddesk.core.domain.errors import NotFound
-from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.leads import LeadView, get_lead, lead_view
 from leaddesk.core.store.db import atomic_write

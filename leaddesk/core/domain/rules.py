@@ -26,10 +26,6 @@ from leaddesk.core.domain.lead_state import (
     outcome,
     priority_for,
 )
-
-# TEMPORARY (issue 11): re-exported for the desk (leaddesk/ui and
-# core/desk/keystroke.py), rewritten on another branch; defined in lead_state.
-from leaddesk.core.domain.lead_state import OUTCOMES as OUTCOMES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_PROMISE
 from leaddesk.core.domain.windows import (

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from leaddesk.core.domain.errors import InvalidDraft
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.reads.drafts import draft_for
-from leaddesk.core.reads.queue import DUE, LATER
+from leaddesk.core.reads.queue.rows import DUE, LATER
 from leaddesk.core.writes import leads as lead_writes
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.loading import DeskLoader

@@ -17,7 +17,8 @@ from leaddesk.core.desk.snapshot import DeskSnapshot, StartingSoon, desk_extras,
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.domain.text import minutes_between
 from leaddesk.core.reads.leads import LeadView, lead_view
-from leaddesk.core.reads.queue import DUE, Place, locate
+from leaddesk.core.reads.queue.rows import DUE
+from leaddesk.core.reads.queue.sections import Place, locate
 from leaddesk.core.store.schema import change_token
 from leaddesk.core.writes.sessions import SessionView
 from leaddesk.ui.desk.base import DeskBase

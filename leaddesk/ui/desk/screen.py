@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
-from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.ui.actions import BY_ID, DeskState, bindings
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.calls import DeskCalls

@@ -19,7 +19,7 @@ from pendulum import DateTime
 
 from leaddesk.core.desk.keystroke import TOGGLE_MAIL, OutcomeKeystroke, Page, outcome_key
 from leaddesk.core.domain.errors import NeedsConfirmation, OutsideHours
-from leaddesk.core.domain.rules import OUTCOMES
+from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.text import stopwatch
 from leaddesk.core.writes import outcomes
 from leaddesk.ui.desk.base import DeskBase

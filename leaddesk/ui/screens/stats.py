@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
 
 from leaddesk.core.domain.errors import LeadDeskError
-from leaddesk.core.reads.stats import StatsReport
+from leaddesk.core.reads.stats.report import StatsReport
 from leaddesk.core.reads.stats_text import best_hours, period_rows, rate_text
 from leaddesk.core.writes.sessions import your_numbers
 from leaddesk.ui.render import safe

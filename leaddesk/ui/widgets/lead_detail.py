@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from leaddesk.core.domain.text import minutes_between, next_contact, span
 from leaddesk.core.reads.leads import LeadView
-from leaddesk.core.reads.queue import QueueRow
+from leaddesk.core.reads.queue.rows import QueueRow
 from leaddesk.ui.render import HEAT, safe
 
 SOURCE_WORDS = {"manual": "set by hand", "phone": "from phone", "rep": "unknown: yours"}

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from leaddesk.core.domain.text import minutes_between, span, when_local
-from leaddesk.core.reads.queue import QueueRow
+from leaddesk.core.reads.queue.rows import QueueRow
 from leaddesk.ui.actions import bindings
 from leaddesk.ui.render import CHANNEL_ICON, HEAT, TIER_ICON, TIER_STYLE, safe
 

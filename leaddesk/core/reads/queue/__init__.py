@@ -7,12 +7,3 @@ the time it opens. `where` says which leads belong to which section, `rows`
 turns raw columns into QueueRows (with `reasons`: why now), `sections` puts
 both together (counts, the whole queue, where one lead is).
 """
-
-# TEMPORARY (issue 11): names the desk (leaddesk/ui) still imports from here while
-# another branch rewrites it; everything else imports from the submodules. Drop
-# these once the desk imports them from where they are defined.
-from leaddesk.core.reads.queue.rows import DUE as DUE
-from leaddesk.core.reads.queue.rows import LATER as LATER
-from leaddesk.core.reads.queue.rows import QueueRow as QueueRow
-from leaddesk.core.reads.queue.sections import Place as Place
-from leaddesk.core.reads.queue.sections import locate as locate

@@ -18,8 +18,3 @@ Definitions (README "Your numbers"):
 abandoned, pipeline, overdue promises; `call_figures`: by hour, attempts before
 connect; `report`: all of it in one call.
 """
-
-# TEMPORARY (issue 11): the one name the desk's stats screen (leaddesk/ui) still
-# imports from here while another branch rewrites the desk; drop it once that
-# screen imports it from `report`.
-from leaddesk.core.reads.stats.report import StatsReport as StatsReport
