@@ -32,13 +32,23 @@ class DeskClaims:
         self.refused = refused  # another rep holds the lead: the desk reloads
         self.claimed: int | None = None
         self.claimed_at: DateTime | None = None
+        # the lead a running keystroke job is claiming (painted before the job ends)
+        self.coming: int | None = None
         self.offline = False
         self._switching = asyncio.Lock()
 
     # --- claims -----------------------------------------------------------------
 
+    def expect(self, lead_id: int | None) -> None:
+        """The job that painted `lead_id` claims it before it returns: no second job."""
+        self.coming = lead_id
+
+    def holds(self, lead_id: int | None) -> bool:
+        return lead_id == self.claimed or (lead_id is not None and lead_id == self.coming)
+
     def adopt(self, claimed: Claimed, now: DateTime) -> None:
         """A keystroke's job moved the claim: record what this desk holds now."""
+        self.coming = None
         self.claimed = claimed.lead_id
         self.claimed_at = now if claimed.lead_id is not None else None
         if claimed.refused:

@@ -13,7 +13,13 @@ from functools import partial
 from pendulum import DateTime
 
 from leaddesk.core.desk.keystroke import CursorKeystroke, cursor_key
-from leaddesk.core.desk.snapshot import DeskSnapshot, StartingSoon, desk_extras, desk_snapshot
+from leaddesk.core.desk.snapshot import (
+    DeskExtras,
+    DeskSnapshot,
+    StartingSoon,
+    desk_extras,
+    desk_snapshot,
+)
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.domain.text import minutes_between
 from leaddesk.core.reads.leads import LeadView, lead_view
@@ -113,16 +119,30 @@ class DeskLoader:
             await self.load_lead(selected)  # one job: claim it and read it
 
     def show(
-        self, snap: DeskSnapshot, *, avoid_lead: int | None = None, select_lead: int | None = None
+        self,
+        snap: DeskSnapshot,
+        *,
+        avoid_lead: int | None = None,
+        select_lead: int | None = None,
+        extras_follow: bool = False,
     ) -> None:
-        """Show a page (and the lead read with it, if the cursor landed on it)."""
+        """Show a page (and the lead read with it, if the cursor landed on it).
+
+        `extras_follow`: the job that read the page brings LATER and the header
+        itself (`apply_extras`), so no second trip is started for them.
+        """
         self.apply(snap, avoid_lead=avoid_lead, select_lead=select_lead)
         if snap.lead is not None and snap.lead.id == self.screen.queue.selected_lead_id:
             self.show_lead(snap.lead, snap.now)
-        if snap.extras is None:
+        if snap.extras is None and not extras_follow:
             # After the paint: the extras' Python work would otherwise compete
             # with the paint for the GIL and delay the next lead on screen.
             self.screen.call_after_refresh(self._start_extras)
+
+    def apply_extras(self, extras: DeskExtras) -> None:
+        """LATER, the totals and the header, read by the job that painted the page."""
+        if self.snapshot is not None:
+            self.apply(replace(self.snapshot, extras=extras))
 
     def _start_extras(self) -> None:
         self.screen.run_worker(self._reload_extras, group="extras", exclusive=True)
@@ -223,7 +243,7 @@ class DeskLoader:
         if moved:
             self.pinned = None  # a found lead gives way to the queue
         detail = self.screen.query_one(LeadDetail).lead_id
-        if lead_id != detail or lead_id != self.claims.claimed:
+        if lead_id != detail or not self.claims.holds(lead_id):
             load = partial(self.load_lead, lead_id)
             self.screen.run_worker(load, group="detail", exclusive=True)
 

@@ -11,6 +11,7 @@ the same key again on the same lead; any other key or moving away drops it.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -100,12 +101,20 @@ class DeskWrites:
         call = self.calls.timer_for(lead_id) if spec and spec.channel == "call" else None
         duration = call.seconds(now) if call is not None else None
         page = Page(loader.offset, screen.page_limit(), screen.queue.cursor_due_index)
+        loop = asyncio.get_running_loop()
+        painted: list[OutcomeKeystroke] = []
+
+        def first(part: OutcomeKeystroke) -> None:
+            # On the database thread, mid-job: the next lead is painted while the
+            # same job reads LATER, the header's figures and claims the lead.
+            loop.call_soon_threadsafe(self._logged, part, lead_id, call, duration, painted)
+
         try:
             done: OutcomeKeystroke | None = await screen.db(
                 outcome_key, lead_id, name, now, settings, page,
                 held=self.claims.claimed, next_at=next_at, duration_s=duration,
                 dialled_at=call.started_at if call is not None else None, seen=loader.seen,
-                writing=True, **extra,
+                first=first, writing=True, **extra,
             )  # fmt: skip
         except OutsideHours as exc:
             again = {**extra, "outside_hours": True}
@@ -121,6 +130,25 @@ class DeskWrites:
             return
         if done is None:
             return
+        if not painted:
+            self._logged(done, lead_id, call, duration, painted)
+        loader.adopt_token(done.token)
+        self.claims.adopt(done.claim, now)
+        if done.snapshot.extras is not None:
+            loader.apply_extras(done.snapshot.extras)
+        screen.refresh_bindings()
+
+    def _logged(
+        self,
+        done: OutcomeKeystroke,
+        lead_id: int,
+        call: Any,
+        duration: int | None,
+        painted: list[OutcomeKeystroke],
+    ) -> None:
+        """The touch is committed: say it and show the next lead (or stay on this one)."""
+        screen, loader = self.screen, self.loader
+        painted.append(done)
         if call is not None and self.calls.call is call:
             self.calls.stop()
         screen.generation += 1
@@ -128,20 +156,18 @@ class DeskWrites:
         timed = f" · call {stopwatch(duration)}" if duration is not None else ""
         self.note_target = (result.touch_id, f"{result.label} with {result.name}")
         screen.status.ok(f"{result.name}: {result.summary}{timed} · u to undo · o add a note")
-        loader.adopt_token(done.token)
-        self.claims.adopt(done.claim, now)
         snap = done.snapshot
+        self.claims.expect(snap.lead.id if snap.lead is not None else None)
         if done.stay:
             # a decision about the lead, not a contact: stay on it
             if loader.pinned is not None and loader.pinned.id == lead_id:
                 loader.pinned = snap.lead
-            loader.show(snap, select_lead=lead_id)
+            loader.show(snap, select_lead=lead_id, extras_follow=True)
             if loader.pinned is not None:
                 loader.show_lead(loader.pinned, snap.now)
         else:
             loader.pinned = None
-            loader.show(snap, avoid_lead=lead_id)
-        screen.refresh_bindings()
+            loader.show(snap, avoid_lead=lead_id, extras_follow=True)
 
     def close_lost(self, lead_id: int) -> None:
         self.log(CLOSE_LOST, "lost", lead_id)
