@@ -120,7 +120,8 @@ class DeskWrites:
             again = {**extra, "outside_hours": True}
             retry = lambda: self._log(action_id, name, lead_id, next_at, **again)  # noqa: E731
             self.pending = Pending(action_id, lead_id, retry)
-            screen.status.error(f"{who}: {exc} — the same key again logs it anyway")
+            # the core names the lead itself
+            screen.status.error(f"{exc} — the same key again logs it anyway")
             return
         except NeedsConfirmation as exc:
             # The give-up guard: K again confirms, anything else keeps the lead.

@@ -23,7 +23,10 @@ def refusing(monkeypatch) -> list[dict]:
     def log_outcome(*args, **kwargs):
         seen.append(kwargs)
         if not kwargs.get("outside_hours"):
-            raise OutsideHours("outside calling hours (opens Tue 08:00 their time)")
+            # worded as the core words it: the lead's name first
+            raise OutsideHours(
+                "Dana Whitfield: outside calling hours — 22:30 their time, opens Tue 08:00"
+            )
         return real(*args, **kwargs)
 
     monkeypatch.setattr(keystroke, "log_outcome", log_outcome)
