@@ -20,6 +20,7 @@ from pendulum.tz.local_timezone import get_local_timezone
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.holidays import check_country
 from leaddesk.core.domain.settings import (
+    DEFAULT_FALLBACK,
     TEAM_QUEUES,
     WEEKDAYS,
     Cadence,
@@ -63,6 +64,8 @@ DEFAULT_CONFIG = """\
 # appointment_notice_minutes = 10   # announce an appointment this many minutes ahead
 # min_attempts_before_lost = 8      # closing a lead as lost sooner asks for a confirming key
 # promise_slack_minutes = 60        # a call up to this long before a promised time keeps it
+# call_dayparts = [9, 12, 15, 18]   # day-later call steps rotate through these local hours
+# window_end_margin_minutes = 15    # no computed call this close to the window's end
 
 # [cadences]
 # default = "new-lead"          # the cadence new and imported leads start on
@@ -70,6 +73,9 @@ DEFAULT_CONFIG = """\
 # [cadences.new-lead]           # offsets count from the first attempt; channel call|email|letter
 # steps = ["0 call", "1h call", "1d call", "2d email", "4d call", "6d call",
 #          "9d email", "14d call", "21d letter", "30d call"]
+# fallback = ["call", "email", "letter"]   # a step the lead cannot receive (no email,
+#                               # no address, do-not-mail) becomes the first of these it
+#                               # can; [] skips such steps
 #
 # [cadences.re-engage]          # define more; move a lead with `leaddesk cadence ID NAME`
 # steps = ["0 call", "2d email", "7d call"]
@@ -170,6 +176,23 @@ def _parse_countries(value: Any, where: str) -> tuple[str, ...]:
         raise ConfigError(f"{where}: {exc}") from None
 
 
+def _parse_hours(value: Any, where: str) -> tuple[int, ...]:
+    if (
+        not isinstance(value, list)
+        or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 23 for v in value)
+        or not value
+    ):
+        raise ConfigError(f"{where}: must be a list of hours of the day, like [9, 12, 15, 18]")
+    return tuple(value)
+
+
+def _parse_fallback(value: Any, where: str) -> tuple[str, ...]:
+    channels = ("call", "email", "letter")
+    if not isinstance(value, list) or not all(v in channels for v in value):
+        raise ConfigError(f'{where}.fallback: must be a list of channels, like ["call", "email"]')
+    return tuple(dict.fromkeys(value))
+
+
 def local_timezone() -> str:
     try:
         # pendulum.local_timezone is this function; mypy mistakes it for its module
@@ -253,11 +276,15 @@ def settings_from_dict(
         if not hasattr(Rules, key):
             warnings.append(f"{where}: unknown key ignored")
             continue
+        if key == "call_dayparts":
+            rules = replace(rules, call_dayparts=_parse_hours(value, where))
+            continue
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ConfigError(f"{where}: must be a whole number ≥ 0, not {value!r}")
         if key == "morning_hour" and value > 23:
             raise ConfigError(f"{where}: must be an hour of the day, 0 to 23, not {value!r}")
-        rules = replace(rules, **{key: value})
+        values: dict[str, Any] = {key: value}
+        rules = replace(rules, **values)
     settings = replace(settings, rules=rules)
 
     cadences = dict(settings.cadences)
@@ -276,7 +303,8 @@ def settings_from_dict(
         offsets = [step.after_minutes for step in parsed]
         if offsets != sorted(offsets):
             raise ConfigError(f"{where}: steps must be in order, each no sooner than the last")
-        cadences[name] = Cadence(name, parsed)
+        fallback = _parse_fallback(spec.get("fallback", list(DEFAULT_FALLBACK)), where)
+        cadences[name] = Cadence(name, parsed, fallback)
     if default_cadence not in cadences:
         names = ", ".join(sorted(cadences))
         where = _where(path, "cadences.default", text)

@@ -153,6 +153,9 @@ def main(
 
     Without a command, opens the desk.
     """
+    if config_path is not None and not config_path.is_file():
+        # A path typed by hand that is not there is a typo, not "use the defaults".
+        raise ConfigError(f"no config file {config_path} (--config names an existing file)")
     config_path = config_path or paths.config_file()
     try:
         settings, warnings = load_settings(config_path)
