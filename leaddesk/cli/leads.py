@@ -34,7 +34,7 @@ from leaddesk.output import pick
 def add(env: Env, name, phones, email, company, title, source, interest, address, tz, received,
         notes, owner, on_duplicate, as_json):  # fmt: skip
     """Add a lead; prints its id."""
-    from leaddesk.core.domain.validate import LeadDraft
+    from leaddesk.core.domain.validate import LeadDraft, phone_warning, validate_draft
     from leaddesk.core.reads.drafts import find_duplicates
     from leaddesk.core.writes.leads import add_lead
 
@@ -57,6 +57,9 @@ def add(env: Env, name, phones, email, company, title, source, interest, address
         from leaddesk.core.writes.team import owner_cycle
 
         draft.owner = next(owner_cycle(owner))
+    doubts = [w for w in map(phone_warning, validate_draft(draft, env.settings)) if w]
+    for doubt in doubts:
+        click.echo(f"leaddesk: warning: {doubt}", err=True)
     found = find_duplicates(draft, env.settings)
     for d in found:
         # the same words the add form shows beside the fields

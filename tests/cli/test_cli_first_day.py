@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from test_cli import add_dana, ok
 
 
@@ -26,3 +27,19 @@ def test_on_duplicate_skip_adds_nothing(cli):
     assert result.stdout == ""
     assert "not added" in result.stderr
     assert cli("show", str(first + 1)).exit_code == 1  # no such lead
+
+
+@pytest.mark.parametrize("typed", ["555-0104", "(999) 555-0121"])
+def test_a_number_that_is_not_valid_is_kept_and_flagged(cli, typed):
+    result = cli("add", "--name", "Ina Valid", "--phone", typed)
+    lead_id = int(ok(result))
+    assert f"phone {typed} is not a valid number (kept as typed" in result.stderr
+    shown = ok(cli("show", str(lead_id)))
+    assert f"{typed} (not a valid number)" in shown
+    assert "+1 5550104" not in shown and "+1 999-555-0121" not in shown
+
+
+def test_an_extension_is_kept_shown_and_exported(cli):
+    lead_id = int(ok(cli("add", "--name", "Exa Tension", "--phone", "(212) 555-0142 ext 3")))
+    assert "+1 212-555-0142 ext. 3" in ok(cli("show", str(lead_id)))
+    assert "+12125550142 ext. 3" in ok(cli("export"))
