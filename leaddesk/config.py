@@ -7,9 +7,10 @@ keys are returned as warnings rather than failing the start.
 from __future__ import annotations
 
 import getpass
+import json
 import re
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from leaddesk.core.domain.settings import (
     Settings,
     Team,
 )
+from leaddesk.core.store.files import open_private
 
 DEFAULT_CONFIG = """\
 # leaddesk configuration. Every key is optional; the values shown are the defaults.
@@ -177,11 +179,8 @@ def _parse_countries(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _parse_hours(value: Any, where: str) -> tuple[int, ...]:
-    if (
-        not isinstance(value, list)
-        or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 23 for v in value)
-        or not value
-    ):
+    hours = value if isinstance(value, list) and value else [None]
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 23 for v in hours):
         raise ConfigError(f"{where}: must be a list of hours of the day, like [9, 12, 15, 18]")
     return tuple(value)
 
@@ -346,6 +345,51 @@ def _team(values: dict[str, Any], path: Path, team: Team, warnings: list[str]) -
         else:
             warnings.append(f"{where}: unknown key ignored")
     return team
+
+
+@dataclass(frozen=True)
+class RepAnswer:
+    """The first-run questions' answer: who the rep is and the zone they work in."""
+
+    name: str
+    timezone: str
+
+
+def first_run_guess(name: str | None = None) -> tuple[RepAnswer, str]:
+    """The answer to prefill (login name, this machine's zone) and a warning when
+    the machine says UTC — a server's usual zone, rarely the rep's."""
+    zone = local_timezone()
+    utc = zone in ("UTC", "Etc/UTC")
+    warning = "this computer says UTC, as servers usually do: type your own zone" if utc else ""
+    return RepAnswer(name or _login(), zone), warning
+
+
+def checked_answer(answer: RepAnswer) -> RepAnswer:
+    """The answer made tidy; ConfigError (one line) for an empty name or unknown zone."""
+    name, zone = " ".join(answer.name.split()), answer.timezone.strip()
+    if not name:
+        raise ConfigError("your name is empty: type the name your leads are kept under")
+    try:
+        return RepAnswer(name, pendulum.timezone(zone).name)
+    except Exception:
+        raise ConfigError(f"{zone!r} is not an IANA time zone (e.g. America/Chicago)") from None
+
+
+def first_config_text(answer: RepAnswer) -> str:
+    """What the first run writes to config.toml: the rep table."""
+    ok = checked_answer(answer)  # a JSON string is a valid TOML basic string
+    return f"[rep]\nname = {json.dumps(ok.name)}\ntimezone = {json.dumps(ok.timezone)}\n"
+
+
+def write_first_config(path: Path, answer: RepAnswer) -> RepAnswer:
+    """Write the first run's config.toml (owner-only), never over an existing file;
+    return the answer as written."""
+    text = first_config_text(answer)
+    if path.exists():
+        raise ConfigError(f"{path} exists already: not overwritten")
+    with open_private(path, encoding="utf-8") as out:
+        out.write(f"# written by leaddesk on its first run\n{text}")
+    return checked_answer(answer)
 
 
 def _login() -> str:

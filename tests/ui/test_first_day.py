@@ -4,13 +4,17 @@ on `enter`; extensions shown and dialled (120×35, through the pilot)."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from desk_helpers import keys, lead, settle
 from test_calls import recording_dialer, with_dialer
 from test_forms import SIZE, field, open_screen, ready, screen_text, status
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
-from leaddesk.core.store.models import Lead
+from leaddesk.config import RepAnswer
+from leaddesk.core.store.models import Lead, Rep, Touch
+from leaddesk.ui.app import make_app
+from leaddesk.ui.screens.first_run import FirstRunOffer, FirstRunScreen
 from leaddesk.ui.screens.lead_form import LeadForm
 
 
@@ -66,3 +70,47 @@ async def test_an_extension_is_shown_and_handed_to_the_dialer(new_app, desk_sett
         assert await asyncio.to_thread(desk.calls.dialer.process.wait, 30) == 0
         assert out.read_text().splitlines() == ["tel:+12125550142;ext=3", "3"]
         assert "dialling +1 212-555-0142 ext. 3" in status(app).message
+
+
+# --- the first run (points 1 and 2) ----------------------------------------------------
+
+
+async def test_the_first_run_asks_writes_the_config_and_the_demo_is_the_reps(
+    desk_db, desk_settings, clock, tmp_path
+):
+    path = tmp_path / "cfg" / "config.toml"
+    offer = FirstRunOffer(path, RepAnswer("root", "UTC"), "this computer says UTC, …")
+    settings = replace(desk_settings, rep_name="root", rep_timezone="UTC")
+    app = make_app(settings, clock, desk_db, ".venv/bin/leaddesk", offer)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, FirstRunScreen), "the questions")
+        text = screen_text(app)
+        assert "⚠ this computer says UTC" in text
+        assert f"writes {path}" in text and 'name = "root"' in text
+        name = app.screen.query_one("#first-name", Input)
+        zone = app.screen.query_one("#first-zone", Input)
+        name.value, zone.value = "Dana Whitfield", "Chicago"
+        zone.focus()
+        await pilot.press("enter")
+        await settle(pilot, lambda: "not an IANA time zone" in screen_text(app), "refused")
+        assert not path.exists()
+        zone.value = "America/Chicago"
+        await settle(pilot, lambda: 'timezone = "America/Chicago"' in screen_text(app), "preview")
+        await pilot.press("enter")
+        desk = await ready(pilot)
+        assert path.read_text().endswith('name = "Dana Whitfield"\ntimezone = "America/Chicago"\n')
+        assert app.settings.rep_name == "Dana Whitfield"
+        assert '.venv/bin/leaddesk add --name "Dana Whitfield"' in screen_text(app)
+        await pilot.press("D")
+        await settle(pilot, lambda: desk.queue.due_count > 1, "demo leads")
+        header = screen_text(app).splitlines()[0]
+        assert "today · dials 0 " not in header and "today · dials" in header
+    calls = Touch.select(Rep.name).join(Rep).where(Touch.channel == "call").distinct()
+    assert [t.rep.name for t in calls] == ["Dana Whitfield"]  # the demo's calls are hers
+
+
+async def test_without_a_first_run_the_desk_opens_at_once(new_app):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert 'leaddesk add --name "Dana Whitfield"' in screen_text(app)
