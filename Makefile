@@ -13,11 +13,12 @@ TOOL_BIN ?= $(HOME)/.local/bin
 .PHONY: run test install bench lint format clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@echo "setting up $(VENV) (once; about a minute) …"
+	@$(PYTHON) -m venv $(VENV)
 
 $(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) -e .
-	touch $@
+	@$(PIP) -e .
+	@touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(PIP) -e '.[test]'

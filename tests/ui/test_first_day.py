@@ -72,6 +72,17 @@ async def test_an_extension_is_shown_and_handed_to_the_dialer(new_app, desk_sett
         assert "dialling +1 212-555-0142 ext. 3" in status(app).message
 
 
+async def test_copying_a_number_with_an_extension_says_to_key_it_in(new_app, desk_settings):
+    lead(desk_settings, "Exa Tension", "(212) 555-0142 ext 3", minutes_ago=30)
+    app = new_app(with_dialer(desk_settings, "copy"))
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await ready(pilot)
+        await pilot.press("enter")
+        await settle(pilot, lambda: desk.calls.call is not None, "copied")
+        said = status(app).message
+        assert "+1 212-555-0142 copied to the clipboard · then extension 3" in said
+
+
 # --- the first run (points 1 and 2) ----------------------------------------------------
 
 
@@ -84,9 +95,9 @@ async def test_the_first_run_asks_writes_the_config_and_the_demo_is_the_reps(
     app = make_app(settings, clock, desk_db, ".venv/bin/leaddesk", offer)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, lambda: isinstance(app.screen, FirstRunScreen), "the questions")
-        text = screen_text(app)
-        assert "⚠ this computer says UTC" in text
-        assert f"writes {path}" in text and 'name = "root"' in text
+        assert "⚠ this computer says UTC" in screen_text(app)
+        preview = str(app.screen.query_one("#first-preview", Static).render())
+        assert f"writes {path}" in preview and 'name = "root"' in preview
         name = app.screen.query_one("#first-name", Input)
         zone = app.screen.query_one("#first-zone", Input)
         name.value, zone.value = "Dana Whitfield", "Chicago"

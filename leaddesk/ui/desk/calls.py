@@ -70,8 +70,11 @@ class Dialer:
         command = await self.command()
         if command is None:
             self._copy(target.e164)
+            # the clipboard holds the number alone: the extension is the rep's to key in
+            ext = f" · then extension {target.extension}" if target.extension else ""
+            copied = pretty(target.e164) if target.extension else shown
             return (
-                f"{target.name}: {shown} copied to the clipboard"
+                f"{target.name}: {copied} copied to the clipboard{ext}"
                 " (no dialer: set [dialer] command in the config)"
             )
         argv = dialer_argv(command, target.e164, target.extension)

@@ -65,13 +65,15 @@ class FirstRunScreen(ModalScreen[RepAnswer | None]):
 
     @on(Input.Changed)
     def _preview(self) -> None:
+        self.query_one("#first-message", Static).update("")  # an old refusal no longer holds
         try:
             text = first_config_text(self.answer())
         except ConfigError as exc:
             shown = Text(f"✗ {safe(str(exc))}", style="red")
         else:
-            shown = Text(f"writes {safe(self.path)}:\n", style="dim")
-            shown.append(safe(text.rstrip()))
+            shown = Text(f"writes {safe(self.path)}:", style="dim")
+            for line in text.splitlines():
+                shown.append("\n  " + safe(line))
         self.query_one("#first-preview", Static).update(shown)
 
     @on(Input.Submitted)
