@@ -7,9 +7,10 @@ keys are returned as warnings rather than failing the start.
 from __future__ import annotations
 
 import getpass
+import json
 import re
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from pendulum.tz.local_timezone import get_local_timezone
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.holidays import check_country
 from leaddesk.core.domain.settings import (
+    DEFAULT_FALLBACK,
     TEAM_QUEUES,
     WEEKDAYS,
     Cadence,
@@ -28,6 +30,7 @@ from leaddesk.core.domain.settings import (
     Settings,
     Team,
 )
+from leaddesk.core.store.files import open_private
 
 DEFAULT_CONFIG = """\
 # leaddesk configuration. Every key is optional; the values shown are the defaults.
@@ -63,6 +66,8 @@ DEFAULT_CONFIG = """\
 # appointment_notice_minutes = 10   # announce an appointment this many minutes ahead
 # min_attempts_before_lost = 8      # closing a lead as lost sooner asks for a confirming key
 # promise_slack_minutes = 60        # a call up to this long before a promised time keeps it
+# call_dayparts = [9, 12, 15, 18]   # day-later call steps rotate through these local hours
+# window_end_margin_minutes = 15    # no computed call this close to the window's end
 
 # [cadences]
 # default = "new-lead"          # the cadence new and imported leads start on
@@ -70,6 +75,9 @@ DEFAULT_CONFIG = """\
 # [cadences.new-lead]           # offsets count from the first attempt; channel call|email|letter
 # steps = ["0 call", "1h call", "1d call", "2d email", "4d call", "6d call",
 #          "9d email", "14d call", "21d letter", "30d call"]
+# fallback = ["call", "email", "letter"]   # a step the lead cannot receive (no email,
+#                               # no address, do-not-mail) becomes the first of these it
+#                               # can; [] skips such steps
 #
 # [cadences.re-engage]          # define more; move a lead with `leaddesk cadence ID NAME`
 # steps = ["0 call", "2d email", "7d call"]
@@ -170,6 +178,20 @@ def _parse_countries(value: Any, where: str) -> tuple[str, ...]:
         raise ConfigError(f"{where}: {exc}") from None
 
 
+def _parse_hours(value: Any, where: str) -> tuple[int, ...]:
+    hours = value if isinstance(value, list) and value else [None]
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 23 for v in hours):
+        raise ConfigError(f"{where}: must be a list of hours of the day, like [9, 12, 15, 18]")
+    return tuple(value)
+
+
+def _parse_fallback(value: Any, where: str) -> tuple[str, ...]:
+    channels = ("call", "email", "letter")
+    if not isinstance(value, list) or not all(v in channels for v in value):
+        raise ConfigError(f'{where}.fallback: must be a list of channels, like ["call", "email"]')
+    return tuple(dict.fromkeys(value))
+
+
 def local_timezone() -> str:
     try:
         # pendulum.local_timezone is this function; mypy mistakes it for its module
@@ -253,11 +275,15 @@ def settings_from_dict(
         if not hasattr(Rules, key):
             warnings.append(f"{where}: unknown key ignored")
             continue
+        if key == "call_dayparts":
+            rules = replace(rules, call_dayparts=_parse_hours(value, where))
+            continue
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ConfigError(f"{where}: must be a whole number ≥ 0, not {value!r}")
         if key == "morning_hour" and value > 23:
             raise ConfigError(f"{where}: must be an hour of the day, 0 to 23, not {value!r}")
-        rules = replace(rules, **{key: value})
+        values: dict[str, Any] = {key: value}
+        rules = replace(rules, **values)
     settings = replace(settings, rules=rules)
 
     cadences = dict(settings.cadences)
@@ -276,7 +302,8 @@ def settings_from_dict(
         offsets = [step.after_minutes for step in parsed]
         if offsets != sorted(offsets):
             raise ConfigError(f"{where}: steps must be in order, each no sooner than the last")
-        cadences[name] = Cadence(name, parsed)
+        fallback = _parse_fallback(spec.get("fallback", list(DEFAULT_FALLBACK)), where)
+        cadences[name] = Cadence(name, parsed, fallback)
     if default_cadence not in cadences:
         names = ", ".join(sorted(cadences))
         where = _where(path, "cadences.default", text)
@@ -318,6 +345,51 @@ def _team(values: dict[str, Any], path: Path, team: Team, warnings: list[str]) -
         else:
             warnings.append(f"{where}: unknown key ignored")
     return team
+
+
+@dataclass(frozen=True)
+class RepAnswer:
+    """The first-run questions' answer: who the rep is and the zone they work in."""
+
+    name: str
+    timezone: str
+
+
+def first_run_guess(name: str | None = None) -> tuple[RepAnswer, str]:
+    """The answer to prefill (login name, this machine's zone) and a warning when
+    the machine says UTC — a server's usual zone, rarely the rep's."""
+    zone = local_timezone()
+    utc = zone in ("UTC", "Etc/UTC")
+    warning = "this computer says UTC, as servers usually do: type your own zone" if utc else ""
+    return RepAnswer(name or _login(), zone), warning
+
+
+def checked_answer(answer: RepAnswer) -> RepAnswer:
+    """The answer made tidy; ConfigError (one line) for an empty name or unknown zone."""
+    name, zone = " ".join(answer.name.split()), answer.timezone.strip()
+    if not name:
+        raise ConfigError("your name is empty: type the name your leads are kept under")
+    try:
+        return RepAnswer(name, pendulum.timezone(zone).name)
+    except Exception:
+        raise ConfigError(f"{zone!r} is not an IANA time zone (e.g. America/Chicago)") from None
+
+
+def first_config_text(answer: RepAnswer) -> str:
+    """What the first run writes to config.toml: the rep table."""
+    ok = checked_answer(answer)  # a JSON string is a valid TOML basic string
+    return f"[rep]\nname = {json.dumps(ok.name)}\ntimezone = {json.dumps(ok.timezone)}\n"
+
+
+def write_first_config(path: Path, answer: RepAnswer) -> RepAnswer:
+    """Write the first run's config.toml (owner-only), never over an existing file;
+    return the answer as written."""
+    text = first_config_text(answer)
+    if path.exists():
+        raise ConfigError(f"{path} exists already: not overwritten")
+    with open_private(path, encoding="utf-8") as out:
+        out.write(f"# written by leaddesk on its first run\n{text}")
+    return checked_answer(answer)
 
 
 def _login() -> str:

@@ -251,8 +251,12 @@ def test_the_desk_on_a_read_only_file_says_so_and_goes_on(settled):
 
     settled.chmod(0o444)
     env = dict(os.environ, LEADDESK_DB=str(settled), TERM="xterm-256color")
+    # a rep who has set up leaddesk: no first-run questions before the desk
+    config = settled.parent / "desk.toml"
+    config.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
+    config.chmod(0o644)
     try:
-        desk = Terminal(["--now", NOW], env, prefix=tuple(unprivileged()))
+        desk = Terminal(["--now", NOW, "--config", str(config)], env, prefix=tuple(unprivileged()))
         desk.wait_for("DUE (")
         desk.send("n")
         screen = desk.wait_for("read-only")

@@ -153,6 +153,10 @@ def main(
 
     Without a command, opens the desk.
     """
+    asked = config_path is not None
+    if config_path is not None and not config_path.is_file():
+        # A path typed by hand that is not there is a typo, not "use the defaults".
+        raise ConfigError(f"no config file {config_path} (--config names an existing file)")
     config_path = config_path or paths.config_file()
     try:
         settings, warnings = load_settings(config_path)
@@ -176,7 +180,8 @@ def main(
         env.open()
         from leaddesk.cli.desk import open_desk
 
-        open_desk(env.settings, env.clock(running=True), env.target)
+        first = None if asked or config_path.exists() else config_path
+        open_desk(env.settings, env.clock(running=True), env.target, first)
 
 
 pass_env = click.make_pass_decorator(Env)

@@ -207,7 +207,10 @@ def due(env: Env, limit: int, as_json: bool) -> None:
         )
         return
     if not rows:
-        click.echo("Nothing due. (leaddesk add …, leaddesk import FILE, or leaddesk demo)")
+        from leaddesk.cli.desk import this_command
+
+        run = this_command()
+        click.echo(f"Nothing due. ({run} add …, {run} import FILE, or {run} demo)")
         return
     section = None
     for r in rows:

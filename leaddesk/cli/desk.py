@@ -2,11 +2,50 @@
 
 from __future__ import annotations
 
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
 from leaddesk.core.domain.clock import Clock
 from leaddesk.core.domain.settings import Settings
 
 
-def open_desk(settings: Settings, clock: Clock, target: str) -> None:
-    from leaddesk.ui.app import make_app
+def how_to_run(argv0: str, executable: str, on_path: str | None, cwd: Path) -> str:
+    """The command that runs this leaddesk, as the rep can type it in this folder.
 
-    make_app(settings, clock, target).run()
+    `leaddesk` when that name on the PATH is this program; else the path it was
+    started by (`.venv/bin/leaddesk` after `make run`), or `python -m leaddesk`.
+    """
+    path = Path(argv0)
+    if path.name == "__main__.py" or not argv0:
+        return f"{shlex.quote(executable)} -m leaddesk"
+    full = path if path.is_absolute() else cwd / path
+    if on_path is not None and Path(on_path).resolve() == full.resolve():
+        return "leaddesk"
+    try:
+        shown = str(full.relative_to(cwd))
+        shown = shown if "/" in shown else f"./{shown}"
+    except ValueError:
+        shown = str(full)
+    return shlex.quote(shown)
+
+
+def this_command() -> str:
+    return how_to_run(sys.argv[0], sys.executable, shutil.which("leaddesk"), Path.cwd())
+
+
+def open_desk(
+    settings: Settings, clock: Clock, target: str, first_config: Path | None = None
+) -> None:
+    """The desk; `first_config` is where to write config.toml after asking who the
+    rep is (no config file yet), None when there is one."""
+    from leaddesk.config import first_run_guess
+    from leaddesk.ui.app import make_app
+    from leaddesk.ui.screens.first_run import FirstRunOffer
+
+    offer = None
+    if first_config is not None:
+        guess, warning = first_run_guess(settings.rep_name)
+        offer = FirstRunOffer(first_config, guess, warning)
+    make_app(settings, clock, target, this_command(), offer).run()

@@ -22,12 +22,20 @@ from leaddesk.output import pick
 @click.option("--received", default=None, metavar="ISO8601", help="When the lead came in.")
 @click.option("--notes", default="")
 @click.option("--owner", default=None, metavar="REP|round-robin", help="Give it to a rep.")
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(["add", "skip"]),
+    default="add",
+    show_default=True,
+    help="When the phone or email is already on a lead: add anyway (with a warning) or skip.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @pass_env
 def add(env: Env, name, phones, email, company, title, source, interest, address, tz, received,
-        notes, owner, as_json):  # fmt: skip
+        notes, owner, on_duplicate, as_json):  # fmt: skip
     """Add a lead; prints its id."""
-    from leaddesk.core.domain.validate import LeadDraft
+    from leaddesk.core.domain.validate import LeadDraft, phone_warning, validate_draft
+    from leaddesk.core.reads.drafts import find_duplicates
     from leaddesk.core.writes.leads import add_lead
 
     now = env.clock().now()
@@ -49,9 +57,25 @@ def add(env: Env, name, phones, email, company, title, source, interest, address
         from leaddesk.core.writes.team import owner_cycle
 
         draft.owner = next(owner_cycle(owner))
+    doubts = [w for w in map(phone_warning, validate_draft(draft, env.settings)) if w]
+    for doubt in doubts:
+        click.echo(f"leaddesk: warning: {doubt}", err=True)
+    found = find_duplicates(draft, env.settings)
+    for d in found:
+        # the same words the add form shows beside the fields
+        click.echo(
+            f"leaddesk: warning: {', '.join(d.matches)} already on lead {d.lead_id} ({d.name})",
+            err=True,
+        )
+    duplicates = [{"id": d.lead_id, "name": d.name, "matches": list(d.matches)} for d in found]
+    if duplicates and on_duplicate == "skip":
+        click.echo("leaddesk: not added (--on-duplicate skip)", err=True)
+        if as_json:
+            echo_json({"id": None, "name": name, "duplicates": duplicates})
+        return
     lead_id = add_lead(draft, now, env.settings)
     if as_json:
-        echo_json({"id": lead_id, "name": name})
+        echo_json({"id": lead_id, "name": name, "duplicates": duplicates})
     else:
         click.echo(lead_id)
 

@@ -7,11 +7,13 @@ argv, the environment or the wall clock itself.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from leaddesk.config import ConfigError, RepAnswer, write_first_config
 from leaddesk.core.domain.clock import Clock
 from leaddesk.core.domain.settings import Settings
 from leaddesk.logs import logger
@@ -20,6 +22,7 @@ from leaddesk.ui.commands import DeskCommands
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.host import DeskHost
 from leaddesk.ui.keymap import modal_bindings
+from leaddesk.ui.screens.first_run import FirstRunOffer, FirstRunScreen
 from leaddesk.ui.screens.help import HelpScreen
 
 # Textual's own palette entries a rep may want, renamed into our namespaces;
@@ -34,12 +37,36 @@ class LeadDeskApp(DeskHost):
     COMMANDS = App.COMMANDS | {DeskCommands}
     BINDINGS = bindings("app")
 
-    def __init__(self, settings: Settings, clock: Clock, target: str) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        target: str,
+        command: str = "leaddesk",
+        first_run: FirstRunOffer | None = None,
+    ) -> None:
         super().__init__(settings, clock, target)
+        self.command = command
+        self.first_run = first_run
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self._apply_keymap()
+        if self.first_run is None:
+            self.push_screen(DeskScreen())
+        else:
+            self.push_screen(FirstRunScreen(self.first_run), self._first_run_answered)
+
+    def _first_run_answered(self, answer: RepAnswer | None) -> None:
+        offer, self.first_run = self.first_run, None
+        if answer is not None and offer is not None:
+            try:
+                rep = write_first_config(offer.path, answer)
+            except (ConfigError, OSError) as exc:
+                self.startup_warnings.append(f"config not written: {exc}")
+            else:
+                # the desk (and the demo's touches) work as this rep from now on
+                self.settings = replace(self.settings, rep_name=rep.name, rep_timezone=rep.timezone)
         self.push_screen(DeskScreen())
 
     def _apply_keymap(self) -> None:
@@ -81,5 +108,13 @@ class LeadDeskApp(DeskHost):
         super()._handle_exception(error)
 
 
-def make_app(settings: Settings, clock: Clock, target: str) -> LeadDeskApp:
-    return LeadDeskApp(settings, clock, target)
+def make_app(
+    settings: Settings,
+    clock: Clock,
+    target: str,
+    command: str = "leaddesk",
+    first_run: FirstRunOffer | None = None,
+) -> LeadDeskApp:
+    """The desk. `command` is how the rep runs leaddesk from a shell (the empty desk
+    prints it); `first_run` asks who the rep is before the desk opens."""
+    return LeadDeskApp(settings, clock, target, command, first_run)

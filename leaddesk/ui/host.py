@@ -22,6 +22,7 @@ class DeskHost(App[None]):
         self.target = target
         self.db = DbThread(target)
         self.startup_warnings: list[str] = []
+        self.command = "leaddesk"  # how the rep runs leaddesk from a shell, as typed
 
     def now(self) -> DateTime:
         return self.clock.now()

@@ -49,7 +49,7 @@ def add_dana(cli, now: str = NOW) -> int:
 def test_add_prints_the_new_id(cli):
     assert add_dana(cli) == 1
     created = as_json(cli("add", "--name", "Ravi Patel", "--phone", "312 555 0177", "--json"))
-    assert created == {"id": 2, "name": "Ravi Patel"}
+    assert created == {"id": 2, "name": "Ravi Patel", "duplicates": []}
 
 
 def test_show_json_shape(cli):

@@ -173,3 +173,22 @@ def test_backup_and_restore_on_postgresql_are_one_line_naming_pg_dump(cli, pg_ur
             "leaddesk: backup and restore copy a SQLite file; for PostgreSQL use pg_dump\n"
         )
     assert not copy.exists()
+
+
+def test_backup_into_a_missing_folder_is_an_error_not_a_new_tree(cli, tmp_path):
+    add_dana(cli)
+    target = tmp_path / "no" / "such" / "folder" / "b.db"
+    fails(cli("backup", str(target)), f"no folder {target.parent}")
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_config_file_that_is_not_there_is_an_error(tmp_path):
+    from click.testing import CliRunner
+
+    from leaddesk.cli import main
+
+    missing = tmp_path / "cnofig.toml"
+    result = CliRunner().invoke(main, ["--config", str(missing), "due"])
+    assert result.exit_code != 0
+    assert f"no config file {missing}" in result.output
+    assert "Traceback" not in result.output

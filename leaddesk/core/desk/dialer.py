@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from pendulum import DateTime
 
-from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
+from leaddesk.core.domain.errors import InvalidInput, LeadDeskError, NeedsConfirmation
+from leaddesk.core.domain.phones import NOT_VALID, extension_of, is_valid_e164, shown_phone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
@@ -27,12 +28,17 @@ from leaddesk.core.store.models import Lead, Phone
 
 # `[dialer] command = "copy"`: never start a program, copy the number instead.
 COPY = "copy"
-PLACEHOLDERS = ("{tel}", "{e164}")
+PLACEHOLDERS = ("{tel}", "{e164}", "{ext}")
 _E164 = re.compile(r"^\+[1-9]\d{4,14}$")
+_EXT = re.compile(r"^\d{1,10}$")
 
 
 class DialError(LeadDeskError):
     """The dialer could not be started."""
+
+
+class DoubtfulNumber(NeedsConfirmation):
+    """The number is not one phonenumbers knows to exist: dial only when confirmed."""
 
 
 @dataclass(frozen=True)
@@ -41,27 +47,32 @@ class DialTarget:
     name: str
     e164: str
     zone: str  # the lead's zone (or the rep's)
+    extension: str = ""
+    shown: str = ""  # the number as the rep reads it (with its extension or its doubt)
 
     @property
     def tel(self) -> str:
-        return tel_uri(self.e164)
+        return tel_uri(self.e164, self.extension)
 
 
-def tel_uri(e164: str) -> str:
-    """tel:+12125550142 (RFC 3966 global number)."""
-    return f"tel:{e164}"
+def tel_uri(e164: str, extension: str = "") -> str:
+    """tel:+12125550142, or tel:+12125550142;ext=3 (RFC 3966 global number)."""
+    return f"tel:{e164};ext={extension}" if extension else f"tel:{e164}"
 
 
-def dial_target(lead_id: int, now: DateTime, settings: Settings) -> DialTarget:
+def dial_target(
+    lead_id: int, now: DateTime, settings: Settings, *, confirmed: bool = False
+) -> DialTarget:
     """The lead's first good phone, or InvalidInput saying why it may not be dialled.
 
-    Refused: do-not-call, no good phone, outside the lead's calling window.
+    Refused: do-not-call, no good phone, outside the lead's calling window; a
+    number phonenumbers calls invalid raises DoubtfulNumber unless `confirmed`.
     """
     lead: Lead = get_lead(lead_id)
     if lead.do_not_call:
         raise InvalidInput(f"{lead.name} is on do-not-call — not dialled")
     phone = (
-        Phone.select(Phone.e164)
+        Phone.select(Phone.e164, Phone.raw)
         .where((Phone.lead == lead) & (Phone.bad == False) & (Phone.e164 != ""))  # noqa: E712
         .order_by(Phone.position)
         .first()
@@ -75,27 +86,37 @@ def dial_target(lead_id: int, now: DateTime, settings: Settings) -> DialTarget:
         raise InvalidInput(
             f"{lead.name}: outside calling hours (opens {opens:%a %H:%M} their time) — not dialled"
         )
-    return DialTarget(lead.id, lead.name, phone.e164, zone)
+    if not confirmed and not is_valid_e164(phone.e164):
+        raise DoubtfulNumber(f"{phone.raw} is {NOT_VALID}")
+    shown = shown_phone(phone.e164, phone.raw)
+    return DialTarget(
+        lead.id, lead.name, phone.e164, zone, extension_of(phone.raw, phone.e164), shown
+    )
 
 
-def dialer_argv(command: str, e164: str) -> list[str]:
+def dialer_argv(command: str, e164: str, extension: str = "") -> list[str]:
     """The dialer's argv for one number: shlex-split, then placeholders per argument.
 
-    `{tel}` becomes `tel:+12125550142`, `{e164}` becomes `+12125550142`. A
-    command without a placeholder gets the tel: URI as its last argument.
+    `{tel}` becomes `tel:+12125550142` (`tel:+12125550142;ext=3` with an
+    extension), `{e164}` becomes `+12125550142`, `{ext}` the extension ("" when
+    none). A command without a placeholder gets the tel: URI as its last argument.
     Substitution happens after splitting, so whatever the number holds stays
     inside one argument (and the number is checked to be E.164 anyway).
     """
     if not _E164.match(e164):
         raise InvalidInput(f"{e164!r} is not an E.164 number: not dialled")
+    if extension and not _EXT.match(extension):
+        raise InvalidInput(f"extension {extension!r} is not digits: not dialled")
     try:
         parts = shlex.split(command)
     except ValueError as exc:
         raise InvalidInput(f"config [dialer] command {command!r}: {exc}") from None
     if not parts:
         raise InvalidInput("config [dialer] command is empty")
-    tel = tel_uri(e164)
-    argv = [p.replace("{tel}", tel).replace("{e164}", e164) for p in parts]
+    tel = tel_uri(e164, extension)
+    argv = [
+        p.replace("{tel}", tel).replace("{e164}", e164).replace("{ext}", extension) for p in parts
+    ]
     if not any(ph in p for p in parts for ph in PLACEHOLDERS):
         argv.append(tel)
     return argv

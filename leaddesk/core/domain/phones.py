@@ -30,6 +30,10 @@ class ParsedPhone:
     e164: str
     region: str  # ISO country of the number, e.g. "US"
     zones: tuple[str, ...]  # every zone the number may be in; empty = unknown
+    # False when phonenumbers says no such number exists (555-0104, area code 999):
+    # kept as typed, flagged wherever it is shown or dialled.
+    valid: bool = True
+    extension: str = ""  # "3" for "(212) 555-0142 ext 3"
 
 
 def parse_phone(raw: str, default_region: str = "US") -> ParsedPhone:
@@ -48,13 +52,14 @@ def parse_phone(raw: str, default_region: str = "US") -> ParsedPhone:
     if not phonenumbers.is_possible_number(number):
         raise InvalidInput(f"phone number {text!r} has the wrong number of digits")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    zones = _ZONES.get(e164)
-    if zones is None:
+    known = _ZONES.get(e164)
+    if known is None:
         region, kind = _region_and_kind(number)
-        zones = _remember(e164, _compute_zones(number, kind))
+        zones, valid = _remember(e164, number, region, kind)
     else:
         region = phonenumbers.region_code_for_number(number) or ""
-    return ParsedPhone(text, e164, region, zones)
+        zones, valid = known
+    return ParsedPhone(text, e164, region, zones, valid, number.extension or "")
 
 
 # "(212) 555-0142", "212.555.0142", "+1 212 555 0142", "1-212-555-0142": the
@@ -78,22 +83,63 @@ def _plain_nanp(text: str, default_region: str) -> phonenumbers.PhoneNumber | No
     )
 
 
-def zones_for_e164(e164: str) -> tuple[str, ...]:
-    zones = _ZONES.get(e164)
-    if zones is None:
+def _known(e164: str) -> tuple[tuple[str, ...], bool]:
+    known = _ZONES.get(e164)
+    if known is None:
         number = phonenumbers.parse(e164, None)
-        zones = _remember(e164, _compute_zones(number, _region_and_kind(number)[1]))
-    return zones
+        known = _remember(e164, number, *_region_and_kind(number))
+    return known
 
 
-_ZONES: dict[str, tuple[str, ...]] = {}  # e164 -> zones, emptied when full
+def zones_for_e164(e164: str) -> tuple[str, ...]:
+    return _known(e164)[0]
 
 
-def _remember(e164: str, zones: tuple[str, ...]) -> tuple[str, ...]:
+def is_valid_e164(e164: str) -> bool:
+    """phonenumbers' `is_valid_number` for a stored number (cached): read at
+    display time rather than stored, as the zones are."""
+    try:
+        return _known(e164)[1]
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def extension_of(raw: str, e164: str = "") -> str:
+    """The extension typed with a number ("3" for "(212) 555-0142 ext 3"), else "".
+
+    Read from the number as typed (stored), in the country of its E.164 form.
+    """
+    if not any(c.isalpha() or c in "#;," for c in raw or ""):
+        return ""  # digits and punctuation only: no extension to find (the common case)
+    try:
+        code = phonenumbers.parse(e164, None).country_code if e164 else 1
+        region = phonenumbers.region_code_for_country_code(code or 1)
+        return phonenumbers.parse(raw, region).extension or ""
+    except phonenumbers.NumberParseException:
+        return ""
+
+
+def with_extension(e164: str, raw: str) -> str:
+    """The number to export or re-import: `+12125550142 ext. 3` keeps the extension."""
+    ext = extension_of(raw, e164)
+    return f"{e164} ext. {ext}" if ext else e164
+
+
+# e164 -> (zones, valid), emptied when full
+_ZONES: dict[str, tuple[tuple[str, ...], bool]] = {}
+
+
+def _remember(
+    e164: str, number: phonenumbers.PhoneNumber, region: str, kind: int
+) -> tuple[tuple[str, ...], bool]:
     if len(_ZONES) >= 16384:
         _ZONES.clear()
-    _ZONES[e164] = zones
-    return zones
+    # as phonenumbers.is_valid_number: a region claims the number and types it
+    # (tests/core/domain/test_phones_fast.py checks they agree)
+    valid = bool(region) and kind != phonenumbers.PhoneNumberType.UNKNOWN
+    known = (_compute_zones(number, kind), valid)
+    _ZONES[e164] = known
+    return known
 
 
 def _country_code(number: phonenumbers.PhoneNumber) -> int:
@@ -167,6 +213,20 @@ def pretty(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+NOT_VALID = "not a valid number"
+
+
+def shown_phone(e164: str, raw: str) -> str:
+    """A stored number as the rep should read it: `+1 212-555-0142 ext. 3`; a
+    number phonenumbers calls invalid as typed, flagged (never "+1 5550104" as
+    if it were fine)."""
+    if e164 and not is_valid_e164(e164):
+        return f"{(raw or e164).strip()} ({NOT_VALID})"
+    text = pretty(e164) or raw
+    ext = extension_of(raw, e164)
+    return f"{text} ext. {ext}" if ext else text
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from leaddesk.core.domain.lead_state import (
 )
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_PROMISE
+from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import (
     add_business_days,
     add_local,
@@ -49,8 +50,44 @@ def place(at: DateTime, channel: str, state: LeadState, settings: Settings) -> D
     if channel == "call":
         if state.calls_free_at is not None:
             at = max(at, state.calls_free_at)
-        return next_open(at, state.call_zones, settings)
+        margin = settings.rules.window_end_margin_minutes
+        return next_open(at, state.call_zones, settings, margin)
     return at
+
+
+def step_channel(state: LeadState, channel: str, fallback: tuple[str, ...]) -> str | None:
+    """The channel a cadence step takes for this lead: its own when the lead can
+    receive it, else the first of `fallback` that it can; None = skip the step."""
+    if channel_allowed(state, channel):
+        return channel
+    return next((c for c in fallback if channel_allowed(state, c)), None)
+
+
+def step_time(
+    state: LeadState, index: int, channel: str, anchor: DateTime, settings: Settings
+) -> DateTime:
+    """When cadence step `index` falls due for this lead, before the window and the caps.
+
+    A call step a day or more after the first attempt lands at the next of
+    `rules.call_dayparts` (local hours) in turn: successive attempts try the
+    lead in the morning, at midday, in the afternoon, in the evening.
+    """
+    cadence = settings.cadence(state.cadence)
+    step = cadence.steps[index]
+    zone = lead_zone(state, settings)
+    due = add_local(anchor, step.after_minutes, zone)
+    parts = settings.rules.call_dayparts
+    if channel != "call" or step.after_minutes < 24 * 60 or not parts:
+        return due
+    calls = [
+        i
+        for i in range(index + 1)
+        if step_channel(state, cadence.steps[i].channel, cadence.fallback) == "call"
+    ]
+    hour = parts[(len(calls) - 1) % len(parts)]
+    local = due.in_timezone(tz(zone))
+    # pendulum keeps the wall-clock hour across a DST change
+    return local.set(hour=hour, minute=0, second=0, microsecond=0).in_timezone("UTC")
 
 
 def place_given(at: DateTime, channel: str, state: LeadState, settings: Settings) -> DateTime:
@@ -60,21 +97,22 @@ def place_given(at: DateTime, channel: str, state: LeadState, settings: Settings
 
 def _advance_cadence(state: LeadState, now: DateTime, settings: Settings) -> LeadState:
     """The next cadence step this lead can take, else nurture."""
-    steps = settings.cadence(state.cadence).steps
+    cadence = settings.cadence(state.cadence)
+    steps = cadence.steps
     anchor = state.cadence_started_at or now
     for index in range(state.cadence_step + 1, len(steps)):
-        step = steps[index]
-        if not channel_allowed(state, step.channel):
+        channel = step_channel(state, steps[index].channel, cadence.fallback)
+        if channel is None:
             continue
-        due = add_local(anchor, step.after_minutes, lead_zone(state, settings))
+        due = step_time(state, index, channel, anchor, settings)
         # never before now; a call also waits for the gap after the last call (place)
-        due = place(max(due, now), step.channel, state, settings)
+        due = place(max(due, now), channel, state, settings)
         return replace(
             state,
             cadence_step=index,
             cadence_started_at=anchor,
             next_due_at=due,
-            next_channel=step.channel,
+            next_channel=channel,
         )
     return _nurture(
         replace(state, cadence_step=len(steps), cadence_started_at=anchor, status="nurture"),

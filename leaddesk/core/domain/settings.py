@@ -35,10 +35,16 @@ def _default_steps() -> tuple[CadenceStep, ...]:
     return tuple(CadenceStep(m, c) for m, c in plan)
 
 
+# A step by a channel the lead cannot receive (no email, no address, do-not-mail)
+# becomes the first of these it can: a phone-only lead gets every step as a call.
+DEFAULT_FALLBACK = ("call", "email", "letter")
+
+
 @dataclass(frozen=True)
 class Cadence:
     name: str
     steps: tuple[CadenceStep, ...]
+    fallback: tuple[str, ...] = DEFAULT_FALLBACK  # () = skip such steps
 
 
 def _default_windows() -> dict[str, tuple[tuple[time, time], ...]]:
@@ -61,6 +67,10 @@ class Rules:
     appointment_notice_minutes: int = 10  # the desk announces appointments this close
     min_attempts_before_lost: int = 8  # closing earlier asks for a confirming key
     promise_slack_minutes: int = 60  # a call this close before a promise keeps it
+    # Day-later call steps land at these local hours in turn (morning, midday,
+    # afternoon, evening), so one lead is not tried at the same minute every day.
+    call_dayparts: tuple[int, ...] = (9, 12, 15, 18)
+    window_end_margin_minutes: int = 15  # no computed call this close to the window's end
 
 
 TEAM_QUEUES = ("mine+pool", "mine", "all")

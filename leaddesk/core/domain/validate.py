@@ -12,7 +12,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
-from leaddesk.core.domain.phones import ParsedPhone, parse_phone
+from leaddesk.core.domain.phones import NOT_VALID, ParsedPhone, parse_phone
 from leaddesk.core.domain.settings import Settings
 
 MAX_FIELD = 2000
@@ -121,6 +121,13 @@ def validate_draft(
     if errors:
         raise InvalidDraft(errors)
     return parsed
+
+
+def phone_warning(phone: ParsedPhone) -> str:
+    """What to tell the rep about a number that is kept but doubtful, else ""."""
+    if phone.valid:
+        return ""
+    return f"phone {phone.raw} is {NOT_VALID} (kept as typed; check it before dialling)"
 
 
 def _phone(raw: str, where: str, settings: Settings) -> ParsedPhone:

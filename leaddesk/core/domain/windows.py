@@ -24,9 +24,14 @@ def _windows(local: DateTime, zone: str, settings: Settings) -> tuple[tuple[time
     return settings.calling_hours[WEEKDAYS[local.weekday()]]
 
 
-def _open_in_zone(at: DateTime, zone: str, settings: Settings) -> bool:
+def _open_in_zone(at: DateTime, zone: str, settings: Settings, margin: int = 0) -> bool:
     local = at.in_timezone(tz(zone))
     t = local.time().replace(tzinfo=None)
+    if margin:
+        return any(
+            start <= t and local < _local_at(local, end).subtract(minutes=margin)
+            for start, end in _windows(local, zone, settings)
+        )
     return any(start <= t < end for start, end in _windows(local, zone, settings))
 
 
@@ -39,20 +44,21 @@ def closing_holiday(at: DateTime, zones: tuple[str, ...], settings: Settings) ->
     return None
 
 
-def window_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> bool:
-    """True when a call at `at` is inside the window of every zone."""
-    return all(_open_in_zone(at, z, settings) for z in zones_or_rep(zones, settings))
+def window_open(at: DateTime, zones: tuple[str, ...], settings: Settings, margin: int = 0) -> bool:
+    """True when a call at `at` is inside the window of every zone (and at least
+    `margin` minutes before each window's end)."""
+    return all(_open_in_zone(at, z, settings, margin) for z in zones_or_rep(zones, settings))
 
 
-def _next_open_in_zone(at: DateTime, zone: str, settings: Settings) -> DateTime:
+def _next_open_in_zone(at: DateTime, zone: str, settings: Settings, margin: int = 0) -> DateTime:
     local = at.in_timezone(tz(zone))
     # Two weeks: a run of holidays (Christmas to New Year) can close a week.
     for day in range(15):
         date = local.add(days=day)
         for start, end in _windows(date, zone, settings):
             begin = _local_at(date, start)
-            finish = _local_at(date, end)
-            if local < finish:
+            finish = _local_at(date, end).subtract(minutes=margin)
+            if local < finish and begin < finish:
                 return max(begin, local).in_timezone("UTC")
     raise InvalidInput("calling_hours has no open window in the week")
 
@@ -62,24 +68,27 @@ def _local_at(date: DateTime, t: time) -> DateTime:
     return date.set(hour=t.hour, minute=t.minute, second=0, microsecond=0)
 
 
-def next_open(at: DateTime, zones: tuple[str, ...], settings: Settings) -> DateTime:
+def next_open(
+    at: DateTime, zones: tuple[str, ...], settings: Settings, margin: int = 0
+) -> DateTime:
     """The first instant at or after `at` inside the window of every zone.
 
-    Falls back to the rep's zone when the zones' windows never intersect
-    within a week.
+    `margin` keeps that many minutes clear before each window's end (computed
+    calls: a call begun as the window shuts cannot be finished in it). Falls
+    back to the rep's zone when the zones' windows never intersect within a week.
     """
     candidates = zones_or_rep(zones, settings)
     t = at
     for _ in range(4 * len(candidates) + 8):
         moved = t
         for zone in candidates:
-            moved = _next_open_in_zone(moved, zone, settings)
-        if moved == t and window_open(t, candidates, settings):
+            moved = _next_open_in_zone(moved, zone, settings, margin)
+        if moved == t and window_open(t, candidates, settings, margin):
             return t
         t = moved
         if t.timestamp() - at.timestamp() > 7 * 86400:
             break
-    return _next_open_in_zone(at, settings.rep_timezone, settings)
+    return _next_open_in_zone(at, settings.rep_timezone, settings, margin)
 
 
 def add_local(at: DateTime, minutes: int, zone: str) -> DateTime:

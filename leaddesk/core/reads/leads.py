@@ -12,7 +12,7 @@ from pendulum import DateTime
 from leaddesk.core.domain.errors import NotFound
 from leaddesk.core.domain.hours import touch_text
 from leaddesk.core.domain.lead_state import DAY_MS, NOT_A_CALL_TO_THE_LEAD, LeadState
-from leaddesk.core.domain.phones import pretty
+from leaddesk.core.domain.phones import extension_of, is_valid_e164, shown_phone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.domain.touches import schedule_values
@@ -32,7 +32,16 @@ class PhoneView:
 
     @property
     def display(self) -> str:
-        return pretty(self.e164) or self.raw
+        """`+1 212-555-0142 ext. 3`; `555-0104 (not a valid number)`."""
+        return shown_phone(self.e164, self.raw)
+
+    @property
+    def valid(self) -> bool:
+        return is_valid_e164(self.e164) if self.e164 else False
+
+    @property
+    def extension(self) -> str:
+        return extension_of(self.raw, self.e164)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,9 @@ def backup_store(dest: str | Path) -> StoreFile:
     target = Path(dest).expanduser()
     if target.is_dir():
         raise InvalidInput(f"{target} is a folder; give the backup a file name")
+    if not target.parent.is_dir():
+        # A mistyped folder should not silently become a new tree of folders.
+        raise InvalidInput(f"no folder {target.parent} to back up into; create it first")
     if target.resolve() == live:
         raise InvalidInput(f"{target} is the database itself; back it up to another file")
     backup_sqlite(database.obj.connection(), target)

@@ -25,7 +25,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.lead_state import OUTCOMES
-from leaddesk.core.domain.phones import pretty
+from leaddesk.core.domain.phones import shown_phone, with_extension
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.store.db import atomic_write, dicts, tuples
@@ -169,7 +169,7 @@ def export_csv(out: IO[str], settings: Settings, statuses: Sequence[str] = ()) -
         touches = _last_touches(ids)
         for lead in leads:
             own = phones.get(lead["id"], [])
-            good = [e164 for e164, _, bad, _ in own if not bad]
+            good = [with_extension(e164, raw) for e164, _, bad, raw in own if not bad]
             zone = lead["timezone"] or settings.rep_timezone
             last = touches.get(lead["id"])
             last_text = ""
@@ -177,8 +177,10 @@ def export_csv(out: IO[str], settings: Settings, statuses: Sequence[str] = ()) -
                 spec = OUTCOMES.get(last[2])
                 last_text = f"{last[1]}: {spec.label if spec else last[2]}"
             listed = "; ".join(
-                e164 + (f" ({label})" if label else "") + (" bad" if bad else "")
-                for e164, label, bad, _ in own
+                with_extension(e164, raw)
+                + (f" ({label})" if label else "")
+                + (" bad" if bad else "")
+                for e164, label, bad, raw in own
             )
             due = lead["next_due_at"]
             row = (
@@ -233,7 +235,7 @@ def export_ics(out: IO[str], now: DateTime, settings: Settings) -> int:
         lines = []
         for e164, label, bad, raw in phones.get(lead.id, []):
             if not bad:
-                lines.append(f"phone: {pretty(e164) or raw}" + (f" ({label})" if label else ""))
+                lines.append(f"phone: {shown_phone(e164, raw)}" + (f" ({label})" if label else ""))
         if lead.email:
             lines.append(f"email: {lead.email}")
         if a.note:

@@ -14,7 +14,7 @@ from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
 from leaddesk.core.domain.phones import ParsedPhone, parse_phone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
-from leaddesk.core.domain.validate import LeadDraft, validate_draft
+from leaddesk.core.domain.validate import LeadDraft, phone_warning, validate_draft
 from leaddesk.core.transfer.dedupe import Key, address_key
 from leaddesk.core.transfer.mapping import Mapping
 from leaddesk.core.transfer.sheet_values import (
@@ -159,6 +159,8 @@ class RowReader:
                     unusable.append(f"phone: {exc}")
                     continue
                 if parsed.e164 not in seen:
+                    if doubt := phone_warning(parsed):
+                        warn(doubt)
                     seen.add(parsed.e164)
                     phones.append(parsed)
                     labels.append(label)

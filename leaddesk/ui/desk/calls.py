@@ -15,6 +15,7 @@ from pendulum import DateTime
 from leaddesk.core.desk.dialer import (
     COPY,
     DialTarget,
+    DoubtfulNumber,
     dial_target,
     dialer_argv,
     find_tel_handler,
@@ -65,15 +66,18 @@ class Dialer:
 
     async def dial(self, target: DialTarget) -> str:
         """Dial (or copy) and say what happened; raises LeadDeskError when it cannot."""
-        shown = pretty(target.e164) or target.e164
+        shown = target.shown or pretty(target.e164) or target.e164
         command = await self.command()
         if command is None:
             self._copy(target.e164)
+            # the clipboard holds the number alone: the extension is the rep's to key in
+            ext = f" · then extension {target.extension}" if target.extension else ""
+            copied = pretty(target.e164) if target.extension else shown
             return (
-                f"{target.name}: {shown} copied to the clipboard"
+                f"{target.name}: {copied} copied to the clipboard{ext}"
                 " (no dialer: set [dialer] command in the config)"
             )
-        argv = dialer_argv(command, target.e164)
+        argv = dialer_argv(command, target.e164, target.extension)
         self.process = await asyncio.to_thread(start_detached, argv)
         return f"{target.name}: dialling {shown} ({argv[0]}) — timer running, escape stops it"
 
@@ -88,6 +92,9 @@ class DeskCalls:
         self.call: CallTimer | None = None  # the lead dialled last, until its outcome
         self.dialer = Dialer(screen.app.settings.dialer, screen.app.copy_to_clipboard)
         self._dialing = False  # a number is being handed to the dialer
+        # (lead id, write generation) of a doubtful number the rep was warned
+        # about: `enter` again on it, with nothing written since, dials it.
+        self._doubt: tuple[int, int] | None = None
 
     def timer_for(self, lead_id: int) -> CallTimer | None:
         return self.call if self.call is not None and self.call.lead_id == lead_id else None
@@ -105,16 +112,24 @@ class DeskCalls:
             )
             return
         self._dialing = True
-        self.screen.run_worker(self._dial(subject.lead_id), group="dial")
+        confirmed = self._doubt == (subject.lead_id, self.screen.generation)
+        self._doubt = None
+        work = self._dial(subject.lead_id, confirmed, subject.name)
+        self.screen.run_worker(work, group="dial")
 
-    async def _dial(self, lead_id: int) -> None:
+    async def _dial(self, lead_id: int, confirmed: bool = False, who: str = "") -> None:
         screen = self.screen
         target: DialTarget | None = None
         try:
-            target = await screen.db(dial_target, lead_id, screen.app.now(), screen.app.settings)
+            now, settings = screen.app.now(), screen.app.settings
+            target = await screen.db(dial_target, lead_id, now, settings, confirmed=confirmed)
             if target is None:
                 return
             said = await self.dialer.dial(target)
+        except DoubtfulNumber as exc:
+            self._doubt = (lead_id, screen.generation)
+            screen.status.error(f"{who or f'lead {lead_id}'}: {exc} — enter again dials it anyway")
+            return
         except LeadDeskError as exc:
             name = target.name if target is not None else f"lead {lead_id}"
             screen.status.error(f"{name}: {exc} — not dialled")

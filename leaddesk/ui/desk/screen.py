@@ -42,8 +42,8 @@ No leads yet.
   i        import a spreadsheet (CSV from Excel, Google, Outlook, a CRM)
   q        quit, then add your own:
 
-  leaddesk add --name "Dana Whitfield" --phone "(212) 555-0142"
-  leaddesk import leads.csv
+  {leaddesk} add --name "Dana Whitfield" --phone "(212) 555-0142"
+  {leaddesk} import leads.csv
 
 Every key is listed under ?."""
 
@@ -67,7 +67,7 @@ class DeskScreen(DeskBase):
             with Vertical(id="right"):
                 yield LeadDetail(id="detail")
                 yield TouchHistory(id="history")
-        yield Static(Text(EMPTY_TEXT), id="empty")
+        yield Static(Text(EMPTY_TEXT.format(leaddesk=self.app.command)), id="empty")
         yield StatusLine(id="status")
         yield Footer()
 

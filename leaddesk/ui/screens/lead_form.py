@@ -23,6 +23,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from leaddesk.core.domain.errors import InvalidDraft, InvalidInput, LeadDeskError
+from leaddesk.core.domain.phones import NOT_VALID, parse_phone
 from leaddesk.core.domain.validate import LeadDraft, validate_draft
 from leaddesk.core.domain.when import parse_day
 from leaddesk.core.reads.drafts import Duplicate, find_duplicates
@@ -251,15 +252,36 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
         if self._warned is not None and self._warned == draft:
             self.dismiss(LeadFormResult(draft=draft))  # saved anyway, after the warning
             return
+        doubtful = self._mark_doubtful()
         self._message("checking for duplicates …", "dim")
-        self.run_worker(self._check_duplicates(draft), group="form", exclusive=True)
+        self.run_worker(self._check_duplicates(draft, doubtful), group="form", exclusive=True)
 
-    async def _check_duplicates(self, draft: LeadDraft) -> None:
+    def _mark_doubtful(self) -> bool:
+        """⚠ beside each number phonenumbers calls invalid (kept, but flagged)."""
+        doubtful = False
+        for row in self._phone_rows():
+            raw = row.query_one(".phone-number", Input).value
+            try:
+                valid = not raw.strip() or parse_phone(raw, self.app.settings.default_region).valid
+            except LeadDeskError:
+                continue  # validation has said what is wrong with it
+            if not valid:
+                doubtful = True
+                note = Text(f"⚠ {NOT_VALID}: kept as typed", style="yellow")
+                row.query_one(".phone-error", Static).update(note)
+        return doubtful
+
+    async def _check_duplicates(self, draft: LeadDraft, doubtful: bool = False) -> None:
         try:
             found = await self.app.db.run(find_duplicates, draft, self.app.settings, self.lead_id)
         except LeadDeskError as exc:
             # a locked or broken database: say so and keep what was typed
             self._message(f"✗ could not check for duplicates: {exc}", "bold red")
+            return
+        if not found and doubtful:
+            # the number is kept, but only once the rep has seen the warning
+            self._warned = draft
+            self._message(f"⚠ a phone is {NOT_VALID} · enter saves it anyway", "bold yellow")
             return
         if not found:
             self.dismiss(LeadFormResult(draft=draft))

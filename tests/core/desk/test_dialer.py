@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 from leaddesk.core.desk import dialer
 from leaddesk.core.desk.dialer import (
     DialError,
+    DoubtfulNumber,
     dial_target,
     dialer_argv,
     find_tel_handler,
@@ -125,3 +127,28 @@ def test_dial_target_refuses_dnc_no_phone_and_closed_windows(make_lead, settings
 
     with pytest.raises(NotFound):
         dial_target(Lead.select().count() + 100, now, settings)
+
+
+def test_an_extension_is_handed_to_the_dialer(make_lead, settings, now):
+    lead_id = make_lead(phones=["(212) 555-0142 ext 3"])
+    target = dial_target(lead_id, now, settings)
+    assert (target.tel, target.extension, target.shown) == (
+        "tel:+12125550142;ext=3",
+        "3",
+        "+1 212-555-0142 ext. 3",
+    )
+    argv = dialer_argv("call {tel} --ext={ext} {e164}", target.e164, target.extension)
+    assert argv == ["call", "tel:+12125550142;ext=3", "--ext=3", "+12125550142"]
+    assert dialer_argv("call", target.e164, target.extension) == ["call", "tel:+12125550142;ext=3"]
+    with pytest.raises(InvalidInput, match="not digits"):
+        dialer_argv("call {tel}", target.e164, "3; rm -rf /")
+
+
+@pytest.mark.parametrize("typed", ["555-0104", "(999) 555-0121"])
+def test_a_number_that_is_not_valid_is_dialled_only_when_confirmed(make_lead, settings, now, typed):
+    lead_id = make_lead(phones=[typed])
+    with pytest.raises(DoubtfulNumber, match=f"{re.escape(typed)} is not a valid number"):
+        dial_target(lead_id, now, settings)
+    assert dial_target(lead_id, now, settings, confirmed=True).shown == (
+        f"{typed} (not a valid number)"
+    )

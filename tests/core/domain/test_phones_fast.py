@@ -60,7 +60,10 @@ def test_the_shortcut_agrees_with_phonenumbers(text, region):
         number = _plain_nanp(text.strip(), region)
         if number is not None:
             assert number == phonenumbers.parse(text.strip(), region or None)
-    assert fast(text, region) == slow(text, region)
+    got = fast(text, region)
+    assert got == slow(text, region)
+    if not isinstance(got, str):
+        assert got.valid == phonenumbers.is_valid_number(phonenumbers.parse(text, region or None))
 
 
 @pytest.mark.parametrize(
@@ -103,5 +106,7 @@ def test_region_type_and_zones_agree_with_phonenumbers(region, kind, changes):
     region, kind = _region_and_kind(number)
     assert region == (phonenumbers.region_code_for_number(number) or "")
     assert kind == phonenumbers.number_type(number)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    assert phones.is_valid_e164(e164) == phonenumbers.is_valid_number(number)
     theirs = tuple(z for z in pn_timezone.time_zones_for_number(number) if z != UNKNOWN_ZONE)
     assert _compute_zones(number, kind) == (theirs if len(theirs) <= MAX_SPREAD_ZONES else ())

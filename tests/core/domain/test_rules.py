@@ -220,13 +220,14 @@ def test_cadence_offsets_count_from_the_first_attempt_not_from_now():
     late = MON_2PM.add(hours=5)  # step 2 (+1 h) was done four hours late
     s2 = plan(s1, "voicemail", late).state
     assert s2.cadence_step == 2
-    assert s2.next_due_at == ny(2026, 11, 24, 14, 0)  # +1 d from the first attempt
+    # +1 d from the first attempt, in the afternoon (the third call: call_dayparts[2])
+    assert s2.next_due_at == ny(2026, 11, 24, 15, 0)
 
 
 def test_min_gap_between_calls():
     s1 = first_touch().state
-    # step 3 is due at +1 d; an attempt logged 10 minutes before that pushes it 30 min out
-    almost = MON_2PM.add(days=1).subtract(minutes=10)
+    # step 3 is due at +1 d 15:00; an attempt logged 10 minutes before that pushes it out
+    almost = ny(2026, 11, 24, 14, 50)
     s2 = plan(replace(s1, cadence_step=1), "no-answer", almost).state
     assert s2.cadence_step == 2
     assert s2.next_due_at == almost.add(minutes=30)
@@ -258,7 +259,8 @@ def test_busy_late_in_the_evening_retries_next_morning():
     [
         (ny(2026, 11, 23, 14, 0), ny(2026, 11, 25, 14, 0)),  # Mon -> Wed
         (ny(2026, 11, 26, 10, 0), ny(2026, 11, 30, 10, 0)),  # Thu -> Mon
-        (ny(2026, 11, 27, 20, 55), ny(2026, 12, 1, 20, 55)),  # Fri -> Tue, still open
+        # Fri -> Tue 20:55 is in the window's last 15 minutes: Wednesday's opening
+        (ny(2026, 11, 27, 20, 55), ny(2026, 12, 2, 8, 0)),
         (ny(2026, 11, 28, 11, 0), ny(2026, 12, 1, 11, 0)),  # Sat -> Tue
         (ny(2026, 10, 30, 10, 0), ny(2026, 11, 3, 10, 0)),  # over the DST change: 10:00 local
     ],
@@ -333,19 +335,20 @@ def test_not_interested_counts_a_no_and_nurtures_in_90_days():
     assert again.no_count == 2
 
 
-def test_dnc_continues_on_the_next_email_step():
+def test_dnc_continues_the_cadence_by_email():
     d = first_touch("dnc", has_email=True)
     s = d.state
     assert s.do_not_call and s.dnc_at == MON_2PM
     assert not d.counted
-    assert (s.next_channel, s.cadence_step) == ("email", 3)  # +2 d is the first email step
-    assert s.next_due_at == MON_2PM.add(days=2)
+    # the next step (+1 h call) cannot be a call: it becomes the email the lead can receive
+    assert (s.next_channel, s.cadence_step) == ("email", 1)
+    assert s.next_due_at == MON_2PM.add(hours=1)
 
 
-def test_dnc_continues_on_the_letter_step_when_only_an_address_is_known():
+def test_dnc_continues_by_letter_when_only_an_address_is_known():
     s = first_touch("dnc", has_address=True).state
-    assert (s.next_channel, s.cadence_step) == ("letter", 8)
-    assert s.next_due_at == MON_2PM.add(days=21)
+    assert (s.next_channel, s.cadence_step) == ("letter", 1)
+    assert s.next_due_at == MON_2PM.add(hours=1)
 
 
 def test_dnc_without_any_mail_channel_drops_out_of_the_queue():
@@ -486,14 +489,14 @@ def test_the_whole_default_cadence_then_nurture():
     """Each step logged when due, by its own channel: the schedule of PRODUCT.md."""
     expected = [
         (ny(2026, 11, 23, 15, 0), "call"),  # +1 h
-        (ny(2026, 11, 24, 14, 0), "call"),  # +1 d
-        (ny(2026, 11, 25, 14, 0), "email"),  # +2 d
-        (ny(2026, 11, 27, 14, 0), "call"),  # +4 d
+        (ny(2026, 11, 24, 15, 0), "call"),  # +1 d, afternoon (call_dayparts rotate)
+        (ny(2026, 11, 25, 14, 0), "email"),  # +2 d (mail keeps the first attempt's time)
+        (ny(2026, 11, 27, 18, 0), "call"),  # +4 d, evening
         (ny(2026, 11, 30, 8, 0), "call"),  # +6 d is a Sunday: Monday 08:00
         (ny(2026, 12, 2, 14, 0), "email"),  # +9 d
-        (ny(2026, 12, 7, 14, 0), "call"),  # +14 d
+        (ny(2026, 12, 7, 12, 0), "call"),  # +14 d, midday
         (ny(2026, 12, 14, 14, 0), "letter"),  # +21 d
-        (ny(2026, 12, 23, 14, 0), "call"),  # +30 d
+        (ny(2026, 12, 23, 15, 0), "call"),  # +30 d, afternoon
     ]
     state, at = full_cadence_lead(), MON_2PM
     outcome_for = {"call": "no-answer", "email": "email", "letter": "letter"}
@@ -508,7 +511,7 @@ def test_the_whole_default_cadence_then_nurture():
         at, channel = due, next_channel
     last = plan(state, "no-answer", at).state
     assert last.status == "nurture" and last.attempts == 10
-    assert (last.next_due_at, last.next_channel) == (ny(2027, 1, 22, 14, 0), "call")
+    assert (last.next_due_at, last.next_channel) == (ny(2027, 1, 22, 15, 0), "call")
     assert last.priority == TIER_NURTURE
     # nurture goes on every 30 days
     again = plan(last, "voicemail", last.next_due_at).state
@@ -517,11 +520,12 @@ def test_the_whole_default_cadence_then_nurture():
 
 
 def test_cadence_day_offsets_keep_the_local_wall_clock_across_dst():
-    """+1 d from Saturday 10:00 EDT is Sunday 10:00 EST (a 25-hour day), not 09:00."""
+    """+1 d from Saturday 10:00 EDT is Sunday EST at the afternoon daypart, 15:00 on the
+    wall clock (a 25-hour day), not 14:00."""
     start = ny(2026, 10, 31, 10, 0)
     s1 = plan(full_cadence_lead(), "no-answer", start, settings=SUNDAYS_TOO).state
     s2 = plan(s1, "no-answer", start.add(hours=1), settings=SUNDAYS_TOO).state
-    assert s2.next_due_at == ny(2026, 11, 1, 10, 0)
+    assert s2.next_due_at == ny(2026, 11, 1, 15, 0)
     s3 = plan(s2, "no-answer", s2.next_due_at, settings=SUNDAYS_TOO).state
     assert (s3.next_due_at, s3.next_channel) == (ny(2026, 11, 2, 10, 0), "email")
 
@@ -532,13 +536,13 @@ def test_nurture_days_keep_the_local_wall_clock_across_dst():
     assert s.next_due_at == ny(2027, 3, 31, 14, 0)
 
 
-def test_email_step_skipped_when_there_is_no_email():
+def test_email_step_becomes_a_call_when_there_is_no_email():
     s1 = first_touch().state
     s2 = plan(s1, "no-answer", MON_2PM.add(hours=1)).state
     s3 = plan(s2, "no-answer", s2.next_due_at).state
-    # +2 d email is skipped: next is the +4 d call
-    assert (s3.cadence_step, s3.next_channel) == (4, "call")
-    assert s3.next_due_at == ny(2026, 11, 27, 14, 0)
+    # +2 d email becomes the fourth call, in the evening
+    assert (s3.cadence_step, s3.next_channel) == (3, "call")
+    assert s3.next_due_at == ny(2026, 11, 25, 18, 0)
 
 
 def test_a_missed_follow_up_with_an_engaged_lead_is_retried_next_business_day():
