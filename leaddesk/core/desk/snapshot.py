@@ -26,6 +26,7 @@ from leaddesk.core.reads.queue import (
     open_zone_keys,
     zones_of,
 )
+from leaddesk.core.reads.queue.later import tomorrow_count
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.reads.stats import CONNECT_OUTCOMES
 from leaddesk.core.store.models import Appointment, Lead, Rep, Touch
@@ -60,6 +61,7 @@ class DeskExtras:
     today: DayCounts
     starting_soon: tuple[StartingSoon, ...] = ()
     session: SessionView | None = None  # the running call session, with its numbers
+    tomorrow_count: int = 0  # calls due whose window opens only after the rep's midnight
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ def desk_extras(
         today=day_counts(now, settings),
         starting_soon=starting_soon(now, settings),
         session=current_session(now, settings),
+        tomorrow_count=tomorrow_count(now, settings, keys),
     )
 
 

@@ -151,6 +151,7 @@ class DeskLoader:
             rep_zone=screen.app.settings.rep_timezone,
             due_count=snap.due_count,
             later_count=extras.later_count if extras else 0,
+            tomorrow_count=extras.tomorrow_count if extras else 0,
             offset=snap.offset,
             due_rows=snap.due,
             later_rows=extras.later if extras else (),

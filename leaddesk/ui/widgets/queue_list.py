@@ -47,8 +47,11 @@ class Layout:
     building an object per line on every refresh would cost more than the query.
     """
 
-    def __init__(self, due_count: int, later_count: int, later_loaded: int) -> None:
+    def __init__(
+        self, due_count: int, later_count: int, later_loaded: int, tomorrow: int = 0
+    ) -> None:
         self.due_count, self.later_count, self.later_loaded = due_count, later_count, later_loaded
+        self.tomorrow = tomorrow
         self.due_lines = max(due_count, 1)
         self.later_header = self.due_lines + 2
         more = 1 if later_count > later_loaded else 0
@@ -69,7 +72,8 @@ class Layout:
         if line_no < self.later_header:
             return Line(BLANK)
         if line_no == self.later_header:
-            return Line(HEADER, f"LATER TODAY ({self.later_count})", "later")
+            tomorrow = f" · tomorrow: {self.tomorrow}" if self.tomorrow else ""
+            return Line(HEADER, f"LATER TODAY ({self.later_count}){tomorrow}", "later")
         index = line_no - self.later_header - 1
         if index < self.later_loaded:
             return Line(ROW, section="later", index=index)
@@ -134,6 +138,7 @@ class QueueList(ScrollView, can_focus=True):
         later_rows: tuple[QueueRow, ...],
         avoid_lead: int | None = None,
         select_lead: int | None = None,
+        tomorrow_count: int = 0,
     ) -> None:
         """Replace the data; keep the cursor at the same place.
 
@@ -145,7 +150,7 @@ class QueueList(ScrollView, can_focus=True):
         self.due_count, self.later_count = due_count, later_count
         self.page_offset, self.due_rows, self.later_rows = offset, due_rows, later_rows
         self._requested = None
-        lines = Layout(due_count, later_count, len(later_rows))
+        lines = Layout(due_count, later_count, len(later_rows), tomorrow_count)
         previous = self.lines[self.cursor] if self.cursor < len(self.lines) else None
         self.lines = lines
         if (
