@@ -3,8 +3,9 @@
 DUE: queued, due by now, and actionable now (a call whose calling window is
 open, or an email or letter step). LATER: calls due whose window is closed but
 opens before the rep's midnight, and anything due later in the rep's day; a
-window that opens tomorrow is tomorrow's work ("tomorrow: N"), not today's. A lead's window is known by its zone
-set (`Lead.call_zones`), so "open now" is one IN over the open zone sets.
+window that opens tomorrow is tomorrow's work ("tomorrow: N"), not today's.
+A lead's window is known by its zone set (`Lead.call_zones`), so "open now" is
+one IN over the open zone sets.
 """
 
 from __future__ import annotations
