@@ -35,14 +35,19 @@ def span_words(minutes: int) -> str:
     return f"{days} day" + ("s" if days != 1 else "")
 
 
-def when_local(at: DateTime, zone: str, now: DateTime) -> str:
-    """'14:30' today, 'Thu 10:00' within a week, '2026-12-03 10:00' beyond."""
+def when_local(at: DateTime, zone: str, now: DateTime, *, day: bool = False) -> str:
+    """'14:30' today, 'Thu 10:00' later this week, '2026-12-03 10:00' otherwise.
+
+    A bare weekday reads as upcoming, so it is only used for the rest of the
+    current week (Monday to Sunday); past days and next week show the date.
+    With `day`, today shows its weekday too ('Mon 14:30').
+    """
     local = at.in_timezone(tz(zone))
     today = now.in_timezone(tz(zone)).date()
     days = (local.date() - today).days
-    if days == 0:
+    if days == 0 and not day:
         return local.format("HH:mm")
-    if 0 < days < 7 or -7 < days < 0:
+    if 0 <= days < 7 - today.weekday():
         return local.format("ddd HH:mm")
     return local.format("YYYY-MM-DD HH:mm")
 
@@ -50,13 +55,20 @@ def when_local(at: DateTime, zone: str, now: DateTime) -> str:
 def next_contact(
     due: DateTime | None, channel: str, lead_zone: str, rep_zone: str, now: DateTime
 ) -> str:
-    """'next: call Thu 10:00 their time (09:00 yours)', or 'due since …' when past."""
+    """'next: call Thu 10:00 their time (09:00 yours)', or 'due since …' when past.
+
+    When the two sides fall on different days (their Tuesday morning is the
+    rep's Monday evening), both name the day.
+    """
     if due is None:
         return "no next contact (out of the queue)"
-    theirs = when_local(due, lead_zone, now)
+    differ = lead_zone != rep_zone and (
+        due.in_timezone(tz(lead_zone)).date() != due.in_timezone(tz(rep_zone)).date()
+    )
+    theirs = when_local(due, lead_zone, now, day=differ)
     text = f"{'due since' if due <= now else 'next:'} {channel} {theirs}"
     if lead_zone != rep_zone:
-        text += f" their time ({when_local(due, rep_zone, now)} yours)"
+        text += f" their time ({when_local(due, rep_zone, now, day=differ)} yours)"
     return text
 
 
