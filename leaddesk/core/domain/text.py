@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from pendulum import DateTime
@@ -82,9 +83,16 @@ def stopwatch(seconds: int, *, hours: bool = False) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
-def percent(part: int, whole: int) -> str:
-    """'16%' (rounded down, as the header always showed it), '' without a whole."""
-    return f"{100 * part // whole}%" if whole else ""
+def percent(part: float, whole: float) -> str:
+    """'38%' for 12 of 32, '–' without a whole: the one way a rate is shown.
+
+    The header, the session summary and the stats (`F`, `leaddesk stats`) all
+    use it, so they agree. Halves round up (37.5 → 38); the tiny epsilon keeps
+    a half that binary floating point stores as 14.4999… a half.
+    """
+    if not whole:
+        return "–"
+    return f"{math.floor(100 * part / whole + 0.5 + 1e-9)}%"
 
 
 # What a terminal would obey rather than show: C0 controls but tab and newline
