@@ -206,7 +206,7 @@ async def test_editing_the_phone_moves_the_zone_and_is_not_undone(new_app, desk_
         assert phone_inputs(form)[0].value == "(212) 555-0142"
         phone_inputs(form)[0].value = "(415) 555-0100"
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: "saved Dana Whitfield: phones, zone" in status(app).message,
+        await settle(pilot, lambda: "saved Dana Whitfield: phones, calling zone" in status(app).message,
                      "saved")  # fmt: skip
         assert "not undone by u" in status(app).message
         await settle(pilot, lambda: "America/Los_Angeles" in screen_text(app), "new zone shown")
@@ -236,7 +236,7 @@ async def test_o_after_an_outcome_notes_that_touch(new_app, desk_settings):
         await settle(pilot, lambda: "o add a note" in status(app).message, "offered")
         assert desk.query_one(QueueList).selected_lead_id == ravi  # moved on
         note = await open_screen(pilot, "o", NoteScreen)
-        assert "Note on the no answer with Dana Whitfield" in screen_text(app)
+        assert "Note on the call with Dana Whitfield (no answer)" in screen_text(app)
         await pilot.press(*keys("rang 8 times"), "enter")
         await settle(pilot, lambda: "note added to no answer" in status(app).message, "saved")
         assert note is not app.screen

@@ -73,6 +73,34 @@ def next_contact(
     return text
 
 
+# How a rep names a field of a lead (the store's names never reach the screen).
+FIELD_WORDS = {
+    "first_contact_on": "first contact",
+    "tz_override": "time zone",
+    "zone": "calling zone",
+    "next contact": "next contact",
+}
+
+
+def field_words(fields: list[str] | tuple[str, ...]) -> str:
+    """'time zone, phones': changed fields as a rep says them, each once."""
+    words = dict.fromkeys(FIELD_WORDS.get(f, f.replace("_", " ")) for f in fields)
+    if "time zone" in words:
+        words.pop("calling zone", None)  # the zone changed because the rep set it
+    return ", ".join(words)
+
+
+_TO = {"email": "to", "letter": "to"}
+
+
+def touch_subject(channel: str, label: str, name: str) -> str:
+    """'the call with Naomi Fischer (no answer)', 'the email to Naomi Fischer'."""
+    if channel == "system":  # a decision about the lead, not a contact
+        return f"{name}: {label}"
+    what = f"the {channel} {_TO.get(channel, 'with')} {name}"
+    return what if label in (channel, f"{channel} sent") else f"{what} ({label})"
+
+
 def stopwatch(seconds: int, *, hours: bool = False) -> str:
     """02:13, or 1:02:13 past an hour; with `hours` always HH:MM:SS (00:42:10)."""
     seconds = max(int(seconds), 0)

@@ -18,7 +18,7 @@ from leaddesk.core.domain.rules import (
     zones_or_rep,
 )
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.text import next_contact
+from leaddesk.core.domain.text import field_words, next_contact
 from leaddesk.core.domain.validate import (
     EDITABLE_FIELDS,
     LeadDraft,
@@ -177,7 +177,7 @@ def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Setting
             changed.append("phones")
         if lead.call_zones != old["call_zones"]:
             changed.append("zone")
-        summary = f"saved {lead.name}: " + (", ".join(changed) or "no changes")
+        summary = f"saved {lead.name}: " + (field_words(changed) or "no changes")
         if lead.next_due_at != old["next_due_at"]:
             changed.append("next contact")
             zone_name = zones_or_rep(zone.call_zones, settings)[0]

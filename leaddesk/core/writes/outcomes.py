@@ -42,6 +42,7 @@ class LogResult:
     lead_zone: str
     summary: str  # "no answer · next: call Thu 10:00 their time (09:00 yours)"
     outside_hours: bool = False  # logged outside the calling hours, confirmed by the rep
+    channel: str = "call"  # call | email | letter | meeting: the touch's channel
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ def log_outcome(
             lead_zone=zone,
             summary=summary,
             outside_hours=marked,
+            channel=spec.channel,
         )
 
     return atomic_write(write)

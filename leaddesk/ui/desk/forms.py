@@ -109,7 +109,7 @@ class DeskForms:
         save: Callable[..., lead_writes.NoteResult]
         if self.writes.note_target is not None:
             touch_id, what = self.writes.note_target
-            title = f"Note on the {what}"
+            title = f"Note on {what}"
             save = partial(lead_writes.set_touch_note, touch_id, now=now)
         else:
             subject = self.loader.subject()

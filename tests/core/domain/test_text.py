@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaddesk.core.domain.text import percent
+from leaddesk.core.domain.text import percent, touch_subject
 
 
 @pytest.mark.parametrize(
@@ -13,3 +13,16 @@ from leaddesk.core.domain.text import percent
 )
 def test_percent_rounds_halves_up(part, whole, text):
     assert percent(part, whole) == text
+
+
+@pytest.mark.parametrize(
+    ("channel", "label", "text"),
+    [
+        ("call", "no answer", "the call with Naomi Fischer (no answer)"),
+        ("email", "email sent", "the email to Naomi Fischer"),
+        ("letter", "letter sent", "the letter to Naomi Fischer"),
+        ("system", "closed as lost", "Naomi Fischer: closed as lost"),
+    ],
+)
+def test_a_touch_is_named_as_a_rep_would(channel, label, text):
+    assert touch_subject(channel, label, "Naomi Fischer") == text
