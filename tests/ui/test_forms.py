@@ -206,8 +206,8 @@ async def test_editing_the_phone_moves_the_zone_and_is_not_undone(new_app, desk_
         assert phone_inputs(form)[0].value == "(212) 555-0142"
         phone_inputs(form)[0].value = "(415) 555-0100"
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: "saved Dana Whitfield: phones, calling zone" in status(app).message,
-                     "saved")  # fmt: skip
+        saved = "saved Dana Whitfield: phones, calling zone"
+        await settle(pilot, lambda: saved in status(app).message, "saved")
         assert "not undone by u" in status(app).message
         await settle(pilot, lambda: "America/Los_Angeles" in screen_text(app), "new zone shown")
         await pilot.press("u")
