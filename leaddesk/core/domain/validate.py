@@ -146,11 +146,16 @@ def plain_date(day: date | None) -> date | None:
     return date(day.year, day.month, day.day) if day is not None else None
 
 
+def one_spaced(text: str) -> str:
+    """Trimmed, inner runs of spaces (tabs, newlines) as one space: "Ana  María" → "Ana María"."""
+    return " ".join((text or "").split())
+
+
 def normalise_tags(text: str) -> str:
     """Comma-separated tags, trimmed, each once (the first spelling wins): "hot, vip"."""
     tags: dict[str, str] = {}
     for part in (text or "").split(","):
-        tag = " ".join(part.split())
+        tag = one_spaced(part)
         if tag:
             tags.setdefault(tag.lower(), tag)
     return ", ".join(tags.values())

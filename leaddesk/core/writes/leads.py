@@ -24,6 +24,7 @@ from leaddesk.core.domain.validate import (
     LeadDraft,
     clean_text,
     normalise_tags,
+    one_spaced,
     plain_date,
     validate_draft,
 )
@@ -31,6 +32,7 @@ from leaddesk.core.reads.leads import get_lead, schedule_snapshot, state_of
 from leaddesk.core.reads.queue import zone_key
 from leaddesk.core.store.db import atomic_write
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet
+from leaddesk.core.writes.spellings import Spellings
 from leaddesk.core.writes.team import ensure_rep
 
 
@@ -39,7 +41,7 @@ def add_lead(draft: LeadDraft, now: DateTime, settings: Settings) -> int:
     phones = validate_draft(draft, settings)
 
     def write() -> int:
-        return _insert_lead(draft, phones, now, settings)
+        return _insert_lead(Spellings().draft(draft), phones, now, settings)
 
     return atomic_write(write)
 
@@ -80,8 +82,8 @@ def new_lead_rows(
             state = replace(state, next_due_at=None)
     country = draft.country.strip().upper() or (phones[0].region if phones else "")
     lead = dict(
-        name=draft.name.strip() or draft.company.strip(),
-        company=draft.company.strip(),
+        name=one_spaced(draft.name) or one_spaced(draft.company),
+        company=one_spaced(draft.company),
         title=draft.title.strip(),
         email=email,
         address=draft.address.strip(),
@@ -93,7 +95,7 @@ def new_lead_rows(
         timezone=zone.timezone,
         timezone_source=zone.source,
         call_zones=zone_key(zone.call_zones),
-        source=draft.source.strip(),
+        source=one_spaced(draft.source),
         interest=draft.interest.strip(),
         first_contact_on=plain_date(draft.first_contact_on),
         received_at=received,
@@ -113,7 +115,7 @@ def new_lead_rows(
         dict(position=position, label=label, raw=parsed.raw, e164=parsed.e164)
         for position, (parsed, label) in enumerate(zip(phones, labels, strict=True))
     ]
-    via = f" ({draft.source.strip()})" if draft.source.strip() else ""
+    via = f" ({one_spaced(draft.source)})" if draft.source.strip() else ""
     touch = dict(at=received, channel="system", outcome="received", note=f"received{via}")
     return NewLead(lead, phone_rows, touch)
 
@@ -160,7 +162,7 @@ def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Setting
         new_rows = _replace_phones(lead, old_rows, phones, draft)
         good = [p.e164 for p in new_rows if not p.bad] + [p.e164 for p in new_rows if p.bad]
         zone = resolve_zone(draft.tz_override or None, good)
-        values = _draft_values(draft)
+        values = _draft_values(Spellings(editing=lead_id).draft(draft))
         values["country"] = values["country"] or (phones[0].region if phones else "")
         for name, value in values.items():
             setattr(lead, name, value)
@@ -192,8 +194,8 @@ def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Setting
 def _draft_values(draft: LeadDraft) -> dict[str, object]:
     """The draft's fields as stored (trimmed, normalised), `EDITABLE_FIELDS` only."""
     return {
-        "name": draft.name.strip() or draft.company.strip(),
-        "company": draft.company.strip(),
+        "name": one_spaced(draft.name) or one_spaced(draft.company),
+        "company": one_spaced(draft.company),
         "title": draft.title.strip(),
         "email": normalise_email(draft.email),
         "address": draft.address.strip(),
@@ -201,7 +203,7 @@ def _draft_values(draft: LeadDraft) -> dict[str, object]:
         "region": draft.region.strip(),
         "postcode": draft.postcode.strip(),
         "country": draft.country.strip().upper(),
-        "source": draft.source.strip(),
+        "source": one_spaced(draft.source),
         "interest": draft.interest.strip(),
         "first_contact_on": plain_date(draft.first_contact_on),
         "tz_override": draft.tz_override or None,
