@@ -434,3 +434,18 @@ async def test_the_picker_echoes_their_time_and_yours_and_says_why_not(new_app, 
         await pilot.press("enter")
         await settle(pilot, lambda: "type a time first" in str(echo.render()), "kept open")
         assert "already passed" in str(echo.render()) and app.screen is picker
+
+
+async def test_a_field_in_error_takes_the_cursor_at_its_end(new_app, desk_settings):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        form = await open_screen(pilot, "A", LeadForm)
+        field(form, "name").value = "Pat Quinn"
+        field(form, "email").value = "pat@"
+        await pilot.press("ctrl+s")
+        email = field(form, "email")
+        await settle(pilot, lambda: app.focused is email, "the bad field has the cursor")
+        assert email.selected_text == "" and email.cursor_position == len("pat@")
+        await pilot.press(*"x.com")  # typing goes on with the text
+        assert email.value == "pat@x.com"

@@ -231,7 +231,11 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
             noun = "field needs" if count == 1 else "fields need"
             self._message(f"✗ {count} {noun} fixing — nothing saved yet", "bold red")
         if first is not None:
+            # At the end of what was typed, nothing selected: the next key goes on
+            # with the text instead of replacing it (a field in error stays so).
+            first.select_on_focus = False
             first.focus()
+            first.action_end()
 
     def _message(self, text: str, style: str = "") -> None:
         self.query_one("#form-message", Static).update(Text(text, style=style))
