@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 @click.option("--source", default="", help="Where you met them.")
 @click.option("--interest", default="", help="What they are interested in.")
 @click.option("--address", default="")
-@click.option("--timezone", "tz", default=None, help="IANA zone, if not the phone's.")
+@click.option(
+    "--timezone", "tz", default=None, help="If not the phone's: IANA zone, Eastern, PST, London …"
+)
 @click.option("--received", default=None, metavar="ISO8601", help="When the lead came in.")
 @click.option("--notes", default="")
 @click.option("--owner", default=None, metavar="REP|round-robin", help="Give it to a rep.")

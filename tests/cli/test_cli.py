@@ -541,3 +541,10 @@ def test_show_holds_everything_known_about_the_lead(cli, tmp_path):
     ):
         assert line in text.splitlines(), text
     assert "first contact 2026-11-20" in text and "received 2026-11-23" in text
+
+
+def test_add_takes_a_zone_as_reps_type_it(cli):
+    ok(cli("add", "--name", "Pat", "--phone", "(415) 555-0100", "--timezone", "Eastern"))
+    assert as_json(cli("show", "1", "--json"))["timezone"] == "America/New_York"
+    line = one_clear_line(cli("add", "--name", "Ira", "--timezone", "IST"))
+    assert "could be Asia/Kolkata or Europe/Dublin or Asia/Jerusalem" in line

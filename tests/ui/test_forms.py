@@ -449,3 +449,23 @@ async def test_a_field_in_error_takes_the_cursor_at_its_end(new_app, desk_settin
         assert email.selected_text == "" and email.cursor_position == len("pat@")
         await pilot.press(*"x.com")  # typing goes on with the text
         assert email.value == "pat@x.com"
+
+
+async def test_a_zone_typed_as_reps_say_it_is_shown_then_saved(new_app, desk_settings):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        form = await open_screen(pilot, "A", LeadForm)
+        field(form, "name").value = "Pat Quinn"
+        phone_inputs(form)[0].value = "(415) 555-0100"
+        field(form, "tz_override").focus()
+        await pilot.press(*keys("IST"))
+        await settle(pilot, lambda: "could be Asia/Kolkata" in error(form, "tz_override"), "asks")
+        field(form, "tz_override").value = ""
+        await pilot.press(*keys("Eastern"))
+        shown = "→ America/New_York"
+        await settle(pilot, lambda: shown in error(form, "tz_override"), "shown before saving")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: Lead.select().count() == 1, "saved")
+    saved = Lead.get()
+    assert (saved.tz_override, saved.timezone) == ("America/New_York", "America/New_York")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,7 @@ from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
 from leaddesk.core.domain.phones import ParsedPhone, parse_phone
 from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.zone_names import read_zone
 
 MAX_FIELD = 2000
 
@@ -112,7 +114,7 @@ def validate_draft(
         parsed = list(phones)
     check("email", lambda: normalise_email(draft.email))
     if draft.tz_override:
-        check("tz_override", lambda: _zone_name(draft.tz_override or ""))
+        check("tz_override", lambda: zone_override(draft))
     for f in SHORT_FIELDS:
         check(f, lambda f=f: clean_text(getattr(draft, f), f, 200))
     check("address", lambda: clean_text(draft.address, "address"))
@@ -129,16 +131,10 @@ def _phone(raw: str, where: str, settings: Settings) -> ParsedPhone:
         raise InvalidInput(f"phone{where}: {exc}") from None
 
 
-def _zone_name(name: str) -> str:
-    import pendulum
-
-    try:
-        pendulum.timezone(name)
-    except Exception:
-        raise InvalidInput(
-            f"time zone {name!r} is not an IANA zone (e.g. America/New_York)"
-        ) from None
-    return name
+def zone_override(draft: LeadDraft) -> str | None:
+    """The draft's time zone as an IANA name ('PST' → America/Los_Angeles), None if blank."""
+    text = (draft.tz_override or "").strip()
+    return read_zone(text) if text else None
 
 
 def plain_date(day: date | None) -> date | None:
@@ -146,9 +142,14 @@ def plain_date(day: date | None) -> date | None:
     return date(day.year, day.month, day.day) if day is not None else None
 
 
+# Runs of spaces, tabs and no-break spaces; line breaks and controls are hostile
+# text, kept as typed and shown escaped (ui.render.safe, text.one_line).
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
 def one_spaced(text: str) -> str:
-    """Trimmed, inner runs of spaces (tabs, newlines) as one space: "Ana  María" → "Ana María"."""
-    return " ".join((text or "").split())
+    """Trimmed, inner runs of spaces as one space: "Ana  María " → "Ana María"."""
+    return _SPACES.sub(" ", (text or "").strip())
 
 
 def normalise_tags(text: str) -> str:

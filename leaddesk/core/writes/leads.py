@@ -27,6 +27,7 @@ from leaddesk.core.domain.validate import (
     one_spaced,
     plain_date,
     validate_draft,
+    zone_override,
 )
 from leaddesk.core.reads.leads import get_lead, schedule_snapshot, state_of
 from leaddesk.core.reads.queue import zone_key
@@ -71,7 +72,8 @@ def new_lead_rows(
     `email` is the draft's address already normalised, when the caller has it.
     """
     received = draft.received_at or now
-    zone = resolve_zone(draft.tz_override, [p.e164 for p in phones])
+    override = zone_override(draft)
+    zone = resolve_zone(override, [p.e164 for p in phones])
     state = new_lead_state(received, has_phone=bool(phones))
     if email is None:
         email = normalise_email(draft.email)
@@ -91,7 +93,7 @@ def new_lead_rows(
         region=draft.region.strip(),
         postcode=draft.postcode.strip(),
         country=country,
-        tz_override=draft.tz_override or None,
+        tz_override=override,
         timezone=zone.timezone,
         timezone_source=zone.source,
         call_zones=zone_key(zone.call_zones),
@@ -161,7 +163,7 @@ def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Setting
         old = {f: getattr(lead, f) for f in (*EDITABLE_FIELDS, "call_zones", "next_due_at")}
         new_rows = _replace_phones(lead, old_rows, phones, draft)
         good = [p.e164 for p in new_rows if not p.bad] + [p.e164 for p in new_rows if p.bad]
-        zone = resolve_zone(draft.tz_override or None, good)
+        zone = resolve_zone(zone_override(draft), good)
         values = _draft_values(Spellings(editing=lead_id).draft(draft))
         values["country"] = values["country"] or (phones[0].region if phones else "")
         for name, value in values.items():
@@ -206,7 +208,7 @@ def _draft_values(draft: LeadDraft) -> dict[str, object]:
         "source": one_spaced(draft.source),
         "interest": draft.interest.strip(),
         "first_contact_on": plain_date(draft.first_contact_on),
-        "tz_override": draft.tz_override or None,
+        "tz_override": zone_override(draft),
         "tags": normalise_tags(draft.tags),
         "notes": draft.notes.strip(),
     }

@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, Static
 from leaddesk.core.domain.errors import InvalidDraft, InvalidInput, LeadDeskError
 from leaddesk.core.domain.validate import LeadDraft, validate_draft
 from leaddesk.core.domain.when import parse_day
+from leaddesk.core.domain.zone_names import zone_choices
 from leaddesk.core.reads.drafts import Duplicate, find_duplicates
 from leaddesk.ui.render import safe
 
@@ -56,7 +57,7 @@ FIELDS_AFTER_PHONES = (
     ("source", "source", "where you met them: web form, trade show, referral …"),
     ("interest", "interest", "what they want"),
     ("first_contact_on", "first contact", "2026-11-20, yesterday, nov 20 (blank: none)"),
-    ("tz_override", "time zone", "blank: from the phone, e.g. America/Chicago"),
+    ("tz_override", "time zone", "blank: from the phone; Eastern, PST, London, America/Chicago"),
     ("tags", "tags", "comma separated: hot, commercial"),
     ("notes", "notes", ""),
 )
@@ -241,6 +242,19 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
         self.query_one("#form-message", Static).update(Text(text, style=style))
 
     # --- actions -----------------------------------------------------------------
+
+    @on(Input.Changed, "#f-tz_override")
+    def _zone_typed(self, event: Input.Changed) -> None:
+        """The zone a typed name stands for, shown before saving ('PST → America/Los_Angeles')."""
+        text = event.value.strip()
+        shown = self.query_one("#e-tz_override", Static)
+        choices = zone_choices(text)
+        if len(choices) == 1 and choices[0] != text:
+            shown.update(Text(f"→ {choices[0]}", style="green"))
+        elif len(choices) > 1:
+            shown.update(Text(f"? could be {' or '.join(choices)}", style="yellow"))
+        else:
+            shown.update("")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
