@@ -330,8 +330,10 @@ async def test_escape_leaves_a_found_lead(new_app, desk_settings):
         await settle(pilot, lambda: find.hits, "found")
         await pilot.press("enter")
         await settle(pilot, lambda: detail.lead_id == dana, "pinned")
+        assert "Dana Whitfield" in status(app).message
         await pilot.press("escape")
         await settle(pilot, lambda: detail.lead_id == ravi, "back to the queue's lead")
+        assert "Dana Whitfield" not in status(app).message  # no longer talks about her
 
 
 # --- the lead list ---------------------------------------------------------------------

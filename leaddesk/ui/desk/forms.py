@@ -146,6 +146,10 @@ class DeskForms:
                 return
             self.screen.generation += 1
             self.screen.status.ok(f"{summary.file.rsplit('/', 1)[-1]}: {summary.headline()}")
+            # new leads rank at the top: the rep starts from the first DUE row
+            self.loader.offset = 0
+            self.loader.pinned = None
+            self.screen.queue.park_at_top()
             self.loader.start_reload()
 
         self.screen.app.push_screen(ImportScreen(), done)

@@ -240,6 +240,11 @@ class QueueList(ScrollView, can_focus=True):
         target = max(0, min(target, len(self.lines) - 1))
         self._move_to(self._nearest_row(target))
 
+    def park_at_top(self) -> None:
+        """Before a reload: the cursor goes to the first DUE row once the rows arrive."""
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+
     def action_edge(self, direction: int) -> None:
         self._move_to(self._nearest_row(0 if direction < 0 else len(self.lines) - 1))
 
