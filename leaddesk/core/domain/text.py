@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from pendulum import DateTime
 
 from leaddesk.core.domain.tz import tz
+
+# Letters that are not a base letter plus a mark, so NFKD leaves them whole.
+_LETTERS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"})
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: no accents, no case ('Zoë Ångström' → 'zoe angstrom')."""
+    plain = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return plain.casefold().translate(_LETTERS)
 
 
 def minutes_between(start: DateTime, end: DateTime) -> int:

@@ -18,10 +18,10 @@ tzdata names, so a wrong pairing fails.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
 from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.text import fold
 
 # What a rep types → the IANA zones it can mean (more than one: ask).
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -85,9 +85,7 @@ _REGIONS = (
 
 def _key(text: str) -> str:
     """Lower case, no accents, one space: 'São  Paulo' → 'sao paulo'."""
-    plain = unicodedata.normalize("NFKD", text.replace("_", " "))
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
+    return " ".join(fold(text.replace("_", " ")).split())
 
 
 @cache
