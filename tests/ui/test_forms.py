@@ -428,10 +428,10 @@ async def test_the_picker_echoes_their_time_and_yours_and_says_why_not(new_app, 
         await ready(pilot)
         picker = await open_screen(pilot, "l", NextContactPicker)
         echo = picker.query_one("#picker-echo", Static)
-        await pilot.press(*keys("tomorrow morning"))
+        await pilot.press(*keys(" tomorrow morning"))  # a space first: t alone applies at once
         await settle(pilot, lambda: picker.candidate is not None, "parsed")
         assert "Tue 24 Nov 2026 09:00 their time · Tue 11:00 yours" in str(echo.render())
-        await pilot.press(*["backspace"] * 16, *keys("today 8am"))
+        await pilot.press(*["backspace"] * 17, *keys("today 8am"))
         await settle(pilot, lambda: "already passed" in str(echo.render()), "refused")
         await pilot.press("enter")
         await settle(pilot, lambda: "type a time first" in str(echo.render()), "kept open")

@@ -8,12 +8,15 @@ on screen, the change check), claims, calls, writes, sessions and forms.
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.actions import parse
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
+from leaddesk.core.domain.hours import promise_warning
 from leaddesk.core.domain.rules import OUTCOMES
 from leaddesk.ui.actions import BY_ID, DeskState, bindings
 from leaddesk.ui.desk.base import DeskBase
@@ -152,6 +155,9 @@ class DeskScreen(DeskBase):
             subject.zone,
             settings.rep_timezone,
             settings.rules.morning_hour,
+            warn=partial(promise_warning, zones=(subject.zone,), settings=settings)
+            if spec.needs_time
+            else None,
         )
 
         def chosen(at: object) -> None:
