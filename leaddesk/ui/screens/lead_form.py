@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
@@ -129,6 +129,9 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
             for field, label, placeholder in FIELDS_AFTER_PHONES:
                 yield self._row(field, label, placeholder)
             yield Static("", id="form-duplicates")
+        # Outside the scrolling fields, docked: how to save and what is wrong stay
+        # on screen however short the terminal (80×24 scrolls the fields).
+        with Vertical(id="form-footer"):
             yield Static("", id="form-message")
             yield Static(Text(HINT, style="dim"), id="form-hint")
 

@@ -289,7 +289,8 @@ class QueueList(ScrollView, can_focus=True):
         # Segments from pre-parsed styles: a Rich Text render cost ~0.35 ms a
         # line, most of a repaint after each keystroke.
         line_no = round(self.scroll_y) + y
-        width = self.size.width
+        # the columns left of the scrollbar: the times at the right edge stay whole
+        width = self.scrollable_content_region.width
         base = self.rich_style
         if not 0 <= line_no < len(self.lines):
             return Strip.blank(width, base)
@@ -353,7 +354,7 @@ class QueueList(ScrollView, can_focus=True):
         than the view), update the scroll metrics only. Textual is pinned
         exactly (8.2.8), so the private `_scroll_update` cannot shift under us.
         """
-        size = Size(self.size.width, height)
+        size = Size(self.scrollable_content_region.width, height)
         if size == self.virtual_size:
             return
         view = max(self.container_size.height, 1)
@@ -364,7 +365,7 @@ class QueueList(ScrollView, can_focus=True):
             self.virtual_size = size
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.lines))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.lines))
 
     def on_focus(self) -> None:
         self.refresh()
