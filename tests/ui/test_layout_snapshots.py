@@ -87,7 +87,7 @@ async def test_the_queue_footer_and_form_fit_the_terminal(new_app, many_leads, s
         form = await open_form(pilot)
         hint = form.query_one("#form-hint")
         assert "ctrl+s save" in str(hint.render())
-        assert 0 <= hint.region.y and hint.region.bottom <= size[1], "the save hint is on screen"
+        assert hint.region.y >= 0 and hint.region.bottom <= size[1], "the save hint is on screen"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
