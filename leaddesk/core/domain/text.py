@@ -64,6 +64,19 @@ def when_local(at: DateTime, zone: str, now: DateTime, *, day: bool = False) -> 
     return local.format("YYYY-MM-DD HH:mm")
 
 
+def history_stamp(at: DateTime, zone: str, now: DateTime) -> str:
+    """'11-20 09:29' within the last 300 days; '2025-11-23' (padded) beyond.
+
+    A month and day from last year would read as this year's (even as later
+    today), so older touches show the year, and the time gives way to keep the
+    column 11 wide.
+    """
+    local = at.in_timezone(tz(zone))
+    if now.timestamp() - at.timestamp() < 300 * 86400:
+        return local.format("MM-DD HH:mm")
+    return local.format("YYYY-MM-DD").ljust(11)
+
+
 def next_contact(
     due: DateTime | None, channel: str, lead_zone: str, rep_zone: str, now: DateTime
 ) -> str:

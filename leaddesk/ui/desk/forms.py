@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from leaddesk.core.domain.errors import InvalidDraft
-from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.domain.validate import LeadDraft, one_spaced
 from leaddesk.core.reads.drafts import draft_for
 from leaddesk.core.reads.queue import DUE, LATER
 from leaddesk.core.writes import leads as lead_writes
@@ -95,7 +95,8 @@ class DeskForms:
             DUE: "due now",
             LATER: "in LATER TODAY: their calling window is closed",
         }.get(place.section if place else None, "in no queue: no phone, email or address")
-        screen.status.ok(f"added {draft.name.strip() or draft.company.strip()} — {where}")
+        name = one_spaced(draft.name) or one_spaced(draft.company)  # as saved
+        screen.status.ok(f"added {name} — {where}")
 
     # --- notes ------------------------------------------------------------------------
 

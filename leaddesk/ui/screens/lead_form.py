@@ -215,6 +215,8 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
     def show_errors(self, errors: dict[str, str]) -> None:
         for error in self.query(".form-error").results(Static):
             error.update("")
+        if "tz_override" not in errors:
+            self._show_zone(self._value("tz_override"))
         rows = self._phone_rows()
         marked: list[Input] = []
         for key, message in errors.items():
@@ -248,8 +250,11 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
 
     @on(Input.Changed, "#f-tz_override")
     def _zone_typed(self, event: Input.Changed) -> None:
+        self._show_zone(event.value)
+
+    def _show_zone(self, typed: str) -> None:
         """The zone a typed name stands for, shown before saving ('PST → America/Los_Angeles')."""
-        text = event.value.strip()
+        text = typed.strip()
         shown = self.query_one("#e-tz_override", Static)
         choices = zone_choices(text)
         if len(choices) == 1 and choices[0] != text:

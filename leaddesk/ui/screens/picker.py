@@ -61,7 +61,7 @@ class NextContactPicker(ModalScreen[DateTime | None]):
             yield Label(Text(safe(self.title_text), style="bold"), id="picker-title")
             yield Label(Text(f"times are their local time ({self.lead_zone})", "dim"))
             yield Input(
-                placeholder="when? (t, 1-9, w, thu 3pm, 2026-12-01 10:30)",
+                placeholder="when? t, 1-9, w at once — or type: fri 3pm, dec 3 10:30",
                 id="when",
                 # A paste never carries terminal controls in, nor a novel.
                 restrict=r"[^\x00-\x1f\x7f-\x9f]*",
