@@ -18,7 +18,7 @@ from textual.widgets._footer import FooterKey
 from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.lead_form import LeadForm
-from leaddesk.ui.widgets.queue_list import QueueList
+from leaddesk.ui.widgets.queue_list import Layout, QueueList
 
 SIZES = [(80, 24), (140, 30)]
 
@@ -98,3 +98,9 @@ def test_desk_snapshot(new_app, many_leads, snap_compare, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_add_form_snapshot(new_app, many_leads, snap_compare, size):
     assert snap_compare(new_app(), terminal_size=size, run_before=open_form)
+
+
+def test_later_today_names_tomorrows_count_in_its_header():
+    lines = Layout(due_count=1, later_count=2, later_loaded=2, tomorrow=3)
+    assert lines[lines.later_header].text == "LATER TODAY (2) · tomorrow: 3"
+    assert Layout(1, 2, 2)[lines.later_header].text == "LATER TODAY (2)"
