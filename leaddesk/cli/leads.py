@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from leaddesk.cli.base import Env, echo_json, main, parse_lead_id, pass_env
 from leaddesk.core.domain.when import parse_instant
 from leaddesk.output import pick
+
+if TYPE_CHECKING:
+    from leaddesk.core.reads.leads import LeadView
 
 
 @main.command()
@@ -18,7 +23,9 @@ from leaddesk.output import pick
 @click.option("--source", default="", help="Where you met them.")
 @click.option("--interest", default="", help="What they are interested in.")
 @click.option("--address", default="")
-@click.option("--timezone", "tz", default=None, help="IANA zone, if not the phone's.")
+@click.option(
+    "--timezone", "tz", default=None, help="If not the phone's: IANA zone, Eastern, PST, London …"
+)
 @click.option("--received", default=None, metavar="ISO8601", help="When the lead came in.")
 @click.option("--notes", default="")
 @click.option("--owner", default=None, metavar="REP|round-robin", help="Give it to a rep.")
@@ -94,9 +101,11 @@ def show(env: Env, lead, as_json):
     view = lead_view(parse_lead_id(lead), now, env.settings)
     if as_json:
         keys = (
-            "id name company title phone phones email address timezone timezone_source "
+            "id name company title phone phones email address city region postcode country "
+            "timezone timezone_source "
             "call_zones local_time=local_now window_open window_opens_at holiday source interest "
-            "received_at status owner claimed_by tier attempts no_count do_not_call dnc_at "
+            "first_contact_on received_at tags notes status owner claimed_by tier attempts "
+            "no_count do_not_call dnc_at "
             "do_not_mail dnm_at closed_early cadence cadence_step cadence_steps=steps "
             "next_due_at next_channel promises touches"
         )
@@ -120,6 +129,7 @@ def show(env: Env, lead, as_json):
         click.echo(f"  phone  {p.display}{' (bad)' if p.bad else ''}  {p.label}".rstrip())
     if view.email:
         click.echo(f"  email  {view.email}")
+    _about(view, env.settings.rep_timezone)
     window = "window open" if view.window_open else "window closed"
     if view.holiday:
         window += f" ({view.holiday})"
@@ -145,6 +155,31 @@ def show(env: Env, lead, as_json):
         what = f"{t.by}: {what}" if t.by else what
         local = t.at.in_timezone(env.settings.rep_timezone)
         click.echo(f"    {local:%Y-%m-%d %H:%M}  {t.channel:<6} {what}{note}")
+
+
+def _about(view: LeadView, rep_zone: str) -> None:
+    """Where the lead is and what is known of it: every field the rep can fill in."""
+    place = ", ".join(
+        p for p in (view.address, view.city, f"{view.region} {view.postcode}".strip(), view.country)
+        if p
+    )  # fmt: skip
+    about = " · ".join(
+        f"{label} {value}"
+        for label, value in (("source", view.source), ("interest", view.interest))
+        if value
+    )
+    received = f"received {view.received_at.in_timezone(rep_zone):%Y-%m-%d %H:%M}"
+    first = f" · first contact {view.first_contact_on:%Y-%m-%d}" if view.first_contact_on else ""
+    for label, value in (
+        ("title", view.title),
+        ("where", place),
+        ("about", about),
+        ("tags", view.tags),
+        ("dates", received + first),
+        ("notes", " ⏎ ".join(view.notes.splitlines())),
+    ):
+        if value:
+            click.echo(f"  {label:<6} {value}")
 
 
 @main.command()

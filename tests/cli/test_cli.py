@@ -388,9 +388,10 @@ def test_a_holiday_shows_in_show_and_due(cli, tmp_path):
     shown = as_json(cli("show", str(lead), "--json", now=thanksgiving))
     assert (shown["window_open"], shown["holiday"]) == (False, "Thanksgiving Day")
     assert shown["window_opens_at"].startswith("2026-11-27T13:00:00")  # 08:00 New York
-    (row,) = as_json(cli("due", "--json", now=thanksgiving))
-    assert (row["section"], row["callable"]) == ("later", False)
-    assert row["opens_at"].startswith("2026-11-27T13:00:00")
+    # the window opens tomorrow: not today's queue (LATER holds only today)
+    assert as_json(cli("due", "--json", now=thanksgiving)) == []
+    (row,) = as_json(cli("due", "--json", now="2026-11-27T08:00:00-05:00"))
+    assert (row["id"], row["section"], row["callable"]) == (lead, "due", True)
 
 
 def test_stats_json_is_an_object_per_period(cli):
@@ -504,3 +505,46 @@ def test_find_limit_and_no_match(cli):
 def test_add_reports_every_bad_field_in_one_line(cli):
     line = one_clear_line(cli("add", "--name", "X", "--phone", "12", "--email", "nope"))
     assert "wrong number of digits" in line and "not an email address" in line
+
+
+def test_show_holds_everything_known_about_the_lead(cli, tmp_path):
+    sheet = tmp_path / "one.csv"
+    sheet.write_text(
+        "name,phone,address,city,state,zip,country,tags,notes,source,interest,first contact\n"
+        "Naomi Fischer,(212) 555-0142,12 Elm St,Albany,NY,12207,US,"
+        '"vip, roof",met at booth 237,trade show,metal roof,2026-11-20\n',
+        encoding="utf-8",
+    )
+    ok(cli("import", str(sheet), "--rejects", str(tmp_path / "r.csv")))
+    shown = as_json(cli("show", "1", "--json"))
+    expected = {
+        "address": "12 Elm St",
+        "city": "Albany",
+        "region": "NY",
+        "postcode": "12207",
+        "country": "US",
+        "tags": "vip, roof",
+        "notes": "met at booth 237",
+        "source": "trade show",
+        "interest": "metal roof",
+        "first_contact_on": "2026-11-20",
+        "owner": None,
+    }
+    assert {key: shown[key] for key in expected} == expected
+    assert shown["received_at"]
+    text = ok(cli("show", "1"))
+    for line in (
+        "  where  12 Elm St, Albany, NY 12207, US",
+        "  about  source trade show · interest metal roof",
+        "  tags   vip, roof",
+        "  notes  met at booth 237",
+    ):
+        assert line in text.splitlines(), text
+    assert "first contact 2026-11-20" in text and "received 2026-11-23" in text
+
+
+def test_add_takes_a_zone_as_reps_type_it(cli):
+    ok(cli("add", "--name", "Pat", "--phone", "(415) 555-0100", "--timezone", "Eastern"))
+    assert as_json(cli("show", "1", "--json"))["timezone"] == "America/New_York"
+    line = one_clear_line(cli("add", "--name", "Ira", "--timezone", "IST"))
+    assert "could be Asia/Kolkata or Europe/Dublin or Asia/Jerusalem" in line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from desk_helpers import keys, lead, screen_text, settle
 
 from leaddesk.core.domain.settings import Settings
@@ -114,17 +115,46 @@ async def test_callback_picker_quick_key_sets_a_promise(new_app, desk_settings):
         await ready(pilot)
         await pilot.press("l")
         await settle(pilot, lambda: isinstance(app.screen, NextContactPicker), "picker open")
-        picker = app.screen
-        await pilot.press("t")
-        await settle(pilot, lambda: picker.candidate is not None, "tomorrow parsed")
-        echo = str(picker.query_one("#picker-echo").render())
-        assert "Tue 24 Nov 2026 09:00 their time" in echo
-        await pilot.press("enter")
+        await pilot.press("t")  # one key: applied at once
         await settle(pilot, lambda: Appointment.select().count() == 1, "callback saved")
-    promise = Appointment.get()
-    assert promise.kind == "callback" and promise.lead_id == a
-    assert promise.at.in_timezone("America/New_York").format("ddd HH:mm") == "Tue 09:00"
-    assert Lead.get_by_id(a).priority == 0
+        assert isinstance(app.screen, DeskScreen)
+        said = parts(app)[2].message
+        assert "next: call Tue 09:00 their time" in said and "u to undo" in said
+        promise = Appointment.get()
+        assert promise.kind == "callback" and promise.lead_id == a
+        assert promise.at.in_timezone("America/New_York").format("ddd HH:mm") == "Tue 09:00"
+        assert Lead.get_by_id(a).priority == 0
+        await pilot.press("u")
+        await settle(pilot, lambda: Appointment.select().count() == 0, "undone")
+
+
+@pytest.mark.parametrize(("key", "day"), [("3", "2026-11-26 09:00"), ("w", "2026-11-30 09:00")])
+async def test_each_quick_key_applies_at_once(new_app, desk_settings, key, day):
+    lead(desk_settings, "Dana", "(212) 555-0142", 30)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(app.screen, NextContactPicker), "picker open")
+        await pilot.press(key)
+        await settle(pilot, lambda: Appointment.select().count() == 1, "appointment saved")
+    assert Appointment.get().at.in_timezone("America/New_York").format("YYYY-MM-DD HH:mm") == day
+
+
+async def test_a_callback_typed_outside_their_hours_is_kept_with_a_warning(new_app, desk_settings):
+    lead(desk_settings, "Dana", "(212) 555-0142", 30)
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("l")
+        await settle(pilot, lambda: isinstance(app.screen, NextContactPicker), "picker open")
+        picker = app.screen
+        await pilot.press(*keys("fri 10pm"))
+        echo = picker.query_one("#picker-echo")
+        await settle(pilot, lambda: "outside their calling hours" in str(echo.render()), "warned")
+        await pilot.press("enter")
+        await settle(pilot, lambda: Appointment.select().count() == 1, "saved anyway")
+        assert "⚠ Fri 22:00 their time is outside their calling hours" in parts(app)[2].message
 
 
 async def test_picker_rejects_nonsense_and_escape_logs_nothing(new_app, desk_settings):
@@ -153,7 +183,7 @@ async def test_shift_key_overrides_the_next_date(new_app, desk_settings):
         await ready(pilot)
         await pilot.press("V")
         await settle(pilot, lambda: isinstance(app.screen, NextContactPicker), "picker open")
-        await pilot.press(*keys("thu 3pm"), "enter")
+        await pilot.press(*keys(" thu 3pm"), "enter")  # a space first: t would apply at once
         await settle(pilot, lambda: Touch.select().where(Touch.outcome == "voicemail").exists(),
                      "voicemail saved")  # fmt: skip
     row = Lead.get_by_id(a)

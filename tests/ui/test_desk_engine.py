@@ -13,6 +13,7 @@ from leaddesk.core.store.models import Lead, Touch
 from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
+from leaddesk.ui.screens.find import FindScreen
 
 
 def touches(lead_id: int) -> list[str]:
@@ -144,9 +145,14 @@ async def test_a_holiday_is_named_in_the_detail(new_app, desk_settings, clock):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         queue, detail, _ = parts(app)
+        # her window opens tomorrow: not LATER TODAY, counted as tomorrow's
+        await settle(pilot, lambda: "LATER TODAY (0) · tomorrow: 1" in screen_text(app), "count")
+        assert queue.later_count == 0 and queue.due_count == 0
+        await pilot.press("slash", *"dana")
+        await settle(pilot, lambda: isinstance(app.screen, FindScreen) and app.screen.hits, "found")
+        await pilot.press("enter")
         await settle(pilot, lambda: detail.lead_id == first, "Dana on screen")
         assert "closed (Thanksgiving Day), opens Fri 08:00" in screen_text(app)
-        assert queue.later_count == 1 and queue.due_count == 0
 
 
 async def test_demo_leads_on_an_empty_desk_then_keys_move_the_cursor(new_app):

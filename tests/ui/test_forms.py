@@ -202,8 +202,8 @@ async def test_editing_the_phone_moves_the_zone_and_is_not_undone(new_app, desk_
         assert phone_inputs(form)[0].value == "(212) 555-0142"
         phone_inputs(form)[0].value = "(415) 555-0100"
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: "saved Dana Whitfield: phones, zone" in status(app).message,
-                     "saved")  # fmt: skip
+        saved = "saved Dana Whitfield: phones, calling zone"
+        await settle(pilot, lambda: saved in status(app).message, "saved")
         assert "not undone by u" in status(app).message
         await settle(pilot, lambda: "America/Los_Angeles" in screen_text(app), "new zone shown")
         await pilot.press("u")
@@ -232,7 +232,7 @@ async def test_o_after_an_outcome_notes_that_touch(new_app, desk_settings):
         await settle(pilot, lambda: "o add a note" in status(app).message, "offered")
         assert desk.query_one(QueueList).selected_lead_id == ravi  # moved on
         note = await open_screen(pilot, "o", NoteScreen)
-        assert "Note on the no answer with Dana Whitfield" in screen_text(app)
+        assert "Note on the call with Dana Whitfield (no answer)" in screen_text(app)
         await pilot.press(*keys("rang 8 times"), "enter")
         await settle(pilot, lambda: "note added to no answer" in status(app).message, "saved")
         assert note is not app.screen
@@ -326,8 +326,10 @@ async def test_escape_leaves_a_found_lead(new_app, desk_settings):
         await settle(pilot, lambda: find.hits, "found")
         await pilot.press("enter")
         await settle(pilot, lambda: detail.lead_id == dana, "pinned")
+        assert "Dana Whitfield" in status(app).message
         await pilot.press("escape")
         await settle(pilot, lambda: detail.lead_id == ravi, "back to the queue's lead")
+        assert "Dana Whitfield" not in status(app).message  # no longer talks about her
 
 
 # --- the lead list ---------------------------------------------------------------------
@@ -422,11 +424,46 @@ async def test_the_picker_echoes_their_time_and_yours_and_says_why_not(new_app, 
         await ready(pilot)
         picker = await open_screen(pilot, "l", NextContactPicker)
         echo = picker.query_one("#picker-echo", Static)
-        await pilot.press(*keys("tomorrow morning"))
+        await pilot.press(*keys(" tomorrow morning"))  # a space first: t alone applies at once
         await settle(pilot, lambda: picker.candidate is not None, "parsed")
         assert "Tue 24 Nov 2026 09:00 their time · Tue 11:00 yours" in str(echo.render())
-        await pilot.press(*["backspace"] * 16, *keys("today 8am"))
+        await pilot.press(*["backspace"] * 17, *keys("today 8am"))
         await settle(pilot, lambda: "already passed" in str(echo.render()), "refused")
         await pilot.press("enter")
         await settle(pilot, lambda: "type a time first" in str(echo.render()), "kept open")
         assert "already passed" in str(echo.render()) and app.screen is picker
+
+
+async def test_a_field_in_error_takes_the_cursor_at_its_end(new_app, desk_settings):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        form = await open_screen(pilot, "A", LeadForm)
+        field(form, "name").value = "Pat Quinn"
+        field(form, "email").value = "pat@"
+        await pilot.press("ctrl+s")
+        email = field(form, "email")
+        await settle(pilot, lambda: app.focused is email, "the bad field has the cursor")
+        assert email.selected_text == "" and email.cursor_position == len("pat@")
+        await pilot.press(*"x.com")  # typing goes on with the text
+        assert email.value == "pat@x.com"
+
+
+async def test_a_zone_typed_as_reps_say_it_is_shown_then_saved(new_app, desk_settings):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        form = await open_screen(pilot, "A", LeadForm)
+        field(form, "name").value = "Pat Quinn"
+        phone_inputs(form)[0].value = "(415) 555-0100"
+        field(form, "tz_override").focus()
+        await pilot.press(*keys("IST"))
+        await settle(pilot, lambda: "could be Asia/Kolkata" in error(form, "tz_override"), "asks")
+        field(form, "tz_override").value = ""
+        await pilot.press(*keys("Eastern"))
+        shown = "→ America/New_York"
+        await settle(pilot, lambda: shown in error(form, "tz_override"), "shown before saving")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: Lead.select().count() == 1, "saved")
+    saved = Lead.get()
+    assert (saved.tz_override, saved.timezone) == ("America/New_York", "America/New_York")

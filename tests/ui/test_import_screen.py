@@ -100,3 +100,28 @@ async def test_import_is_in_the_palette_and_the_help(new_app):
         titles = [title for title, _, _ in provider._commands()]
         assert "data: import spreadsheet" in titles
         assert any(b.id == "import" and b.key == "i" for b in DeskScreen.BINDINGS)
+
+
+async def test_after_an_import_the_cursor_is_on_the_first_due_row(new_app, desk_settings, tmp_path):
+    for n in range(3):
+        lead(desk_settings, f"Old Lead {n}", f"(312) 555-01{n:02d}", 300 + n)
+    sheet = tmp_path / "leads.csv"
+    sheet.write_bytes((DATA / "bad_rows.csv").read_bytes())
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, DeskScreen), "the desk")
+        desk = app.screen
+        queue = desk.query_one(QueueList)
+        await pilot.press("j", "j")
+        await settle(pilot, lambda: queue.cursor_due_index == 2, "the rep is further down")
+        screen = await open_import(pilot)
+        await pilot.press(*keys(str(sheet)), "enter")
+        await settle(pilot, lambda: screen.state == "previewed", "the dry run")
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.state == "done", "the import")
+        await pilot.press("enter")
+        await settle(pilot, lambda: queue.due_count == 9, "the desk shows the imported leads")
+        await settle(pilot, lambda: queue.cursor_due_index == 0, "on the first DUE row")
+        assert queue.selected is not None and queue.selected.name not in {
+            f"Old Lead {n}" for n in range(3)
+        }

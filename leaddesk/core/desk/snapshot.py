@@ -17,7 +17,7 @@ from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import zones_or_rep
 from leaddesk.core.reads.leads import LeadView, lead_count, lead_view
 from leaddesk.core.reads.queue.due import band_counts, due_page
-from leaddesk.core.reads.queue.later import later_count, later_rows
+from leaddesk.core.reads.queue.later import later_count, later_rows, tomorrow_count
 from leaddesk.core.reads.queue.rows import QueueRow, zones_of
 from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
 from leaddesk.core.reads.scope import scope_for
@@ -55,6 +55,7 @@ class DeskExtras:
     today: DayCounts
     starting_soon: tuple[StartingSoon, ...] = ()
     session: SessionView | None = None  # the running call session, with its numbers
+    tomorrow_count: int = 0  # calls due whose window opens only after the rep's midnight
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def desk_extras(
         today=day_counts(now, settings),
         starting_soon=starting_soon(now, settings),
         session=current_session(now, settings),
+        tomorrow_count=tomorrow_count(now, settings, keys),
     )
 
 

@@ -65,6 +65,20 @@ def check_calling_hours(
     )
 
 
+def promise_warning(at: DateTime, zones: tuple[str, ...], settings: Settings) -> str:
+    """A callback or appointment the lead asked for is kept at its time even outside
+    the calling window (their words beat the default hours); the rep is told so.
+    "" when `at` is inside the window."""
+    if window_open(at, zones, settings):
+        return ""
+    zone = zones_or_rep(zones, settings)[0]
+    opens = next_open(at, zones, settings)
+    return (
+        f"⚠ {at.in_timezone(tz(zone)):%a %H:%M} their time is outside their calling hours"
+        f" (the window opens {opens.in_timezone(tz(zone)):%a %H:%M})"
+    )
+
+
 MARK = "outside hours (confirmed)"
 
 

@@ -235,7 +235,8 @@ def plan_outcome(
         assert next_at is not None
         status = "appointment" if name == "appointment" else "engaged"
         s = replace(s, attempts=s.attempts + 1, status=status)
-        at = place_given(next_at, "call", s, settings) if name == "callback" else next_at
+        # The time the lead asked for, even outside the window (hours.promise_warning says so).
+        at = next_at
         promise = (name, at)
         earliest = min(at, s.open_promise_at) if s.open_promise_at is not None else at
         s = replace(s, next_due_at=at, next_channel="call", open_promise_at=earliest)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 
 from pendulum import DateTime
 
 from leaddesk.core.domain.tz import tz
+
+# Letters that are not a base letter plus a mark, so NFKD leaves them whole.
+_LETTERS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"})
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: no accents, no case ('Zoë Ångström' → 'zoe angstrom')."""
+    plain = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return plain.casefold().translate(_LETTERS)
 
 
 def minutes_between(start: DateTime, end: DateTime) -> int:
@@ -35,29 +47,82 @@ def span_words(minutes: int) -> str:
     return f"{days} day" + ("s" if days != 1 else "")
 
 
-def when_local(at: DateTime, zone: str, now: DateTime) -> str:
-    """'14:30' today, 'Thu 10:00' within a week, '2026-12-03 10:00' beyond."""
+def when_local(at: DateTime, zone: str, now: DateTime, *, day: bool = False) -> str:
+    """'14:30' today, 'Thu 10:00' later this week, '2026-12-03 10:00' otherwise.
+
+    A bare weekday reads as upcoming, so it is only used for the rest of the
+    current week (Monday to Sunday); past days and next week show the date.
+    With `day`, today shows its weekday too ('Mon 14:30').
+    """
     local = at.in_timezone(tz(zone))
     today = now.in_timezone(tz(zone)).date()
     days = (local.date() - today).days
-    if days == 0:
+    if days == 0 and not day:
         return local.format("HH:mm")
-    if 0 < days < 7 or -7 < days < 0:
+    if 0 <= days < 7 - today.weekday():
         return local.format("ddd HH:mm")
     return local.format("YYYY-MM-DD HH:mm")
+
+
+def history_stamp(at: DateTime, zone: str, now: DateTime) -> str:
+    """'11-20 09:29' within the last 300 days; '2025-11-23' (padded) beyond.
+
+    A month and day from last year would read as this year's (even as later
+    today), so older touches show the year, and the time gives way to keep the
+    column 11 wide.
+    """
+    local = at.in_timezone(tz(zone))
+    if now.timestamp() - at.timestamp() < 300 * 86400:
+        return local.format("MM-DD HH:mm")
+    return local.format("YYYY-MM-DD").ljust(11)
 
 
 def next_contact(
     due: DateTime | None, channel: str, lead_zone: str, rep_zone: str, now: DateTime
 ) -> str:
-    """'next: call Thu 10:00 their time (09:00 yours)', or 'due since …' when past."""
+    """'next: call Thu 10:00 their time (09:00 yours)', or 'due since …' when past.
+
+    When the two sides fall on different days (their Tuesday morning is the
+    rep's Monday evening), both name the day.
+    """
     if due is None:
         return "no next contact (out of the queue)"
-    theirs = when_local(due, lead_zone, now)
+    differ = lead_zone != rep_zone and (
+        due.in_timezone(tz(lead_zone)).date() != due.in_timezone(tz(rep_zone)).date()
+    )
+    theirs = when_local(due, lead_zone, now, day=differ)
     text = f"{'due since' if due <= now else 'next:'} {channel} {theirs}"
     if lead_zone != rep_zone:
-        text += f" their time ({when_local(due, rep_zone, now)} yours)"
+        text += f" their time ({when_local(due, rep_zone, now, day=differ)} yours)"
     return text
+
+
+# How a rep names a field of a lead (the store's names never reach the screen).
+FIELD_WORDS = {
+    "first_contact_on": "first contact",
+    "tz_override": "time zone",
+    "zone": "calling zone",
+    "next contact": "next contact",
+}
+
+
+def field_words(fields: list[str] | tuple[str, ...]) -> str:
+    """'time zone, phones': changed fields as a rep says them, each once."""
+    words = dict.fromkeys(FIELD_WORDS.get(f, f.replace("_", " ")) for f in fields)
+    if "time zone" in words:
+        words.pop("calling zone", None)  # the zone changed because the rep set it
+    return ", ".join(words)
+
+
+_TO = {"email": "to", "letter": "to"}
+
+
+def touch_subject(channel: str, label: str, name: str) -> str:
+    """'the call with Naomi Fischer (no answer)', 'the email to Naomi Fischer'."""
+    if channel == "system":  # a decision about the lead, not a contact
+        return f"{name}: {label}"
+    what = f"the {channel} {_TO.get(channel, 'with')} {name}"
+    return what if label in (channel, f"{channel} sent") else f"{what} ({label})"
 
 
 def stopwatch(seconds: int, *, hours: bool = False) -> str:
@@ -70,9 +135,16 @@ def stopwatch(seconds: int, *, hours: bool = False) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
-def percent(part: int, whole: int) -> str:
-    """'16%' (rounded down, as the header always showed it), '' without a whole."""
-    return f"{100 * part // whole}%" if whole else ""
+def percent(part: float, whole: float) -> str:
+    """'38%' for 12 of 32, '–' without a whole: the one way a rate is shown.
+
+    The header, the session summary and the stats (`F`, `leaddesk stats`) all
+    use it, so they agree. Halves round up (37.5 → 38); the tiny epsilon keeps
+    a half that binary floating point stores as 14.4999… a half.
+    """
+    if not whole:
+        return "–"
+    return f"{math.floor(100 * part / whole + 0.5 + 1e-9)}%"
 
 
 # What a terminal would obey rather than show: C0 controls but tab and newline

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,7 @@ from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
 from leaddesk.core.domain.phones import NOT_VALID, ParsedPhone, parse_phone
 from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.zone_names import read_zone
 
 MAX_FIELD = 2000
 
@@ -113,7 +115,7 @@ def validate_draft(
         parsed = list(phones)
     check("email", lambda: normalise_email(draft.email))
     if draft.tz_override:
-        check("tz_override", lambda: _zone_name(draft.tz_override or ""))
+        check("tz_override", lambda: zone_override(draft))
     for f in SHORT_FIELDS:
         check(f, partial(clean_text, getattr(draft, f), f, 200))
     check("address", lambda: clean_text(draft.address, "address"))
@@ -137,16 +139,10 @@ def _phone(raw: str, where: str, settings: Settings) -> ParsedPhone:
         raise InvalidInput(f"phone{where}: {exc}") from None
 
 
-def _zone_name(name: str) -> str:
-    import pendulum
-
-    try:
-        pendulum.timezone(name)
-    except Exception:
-        raise InvalidInput(
-            f"time zone {name!r} is not an IANA zone (e.g. America/New_York)"
-        ) from None
-    return name
+def zone_override(draft: LeadDraft) -> str | None:
+    """The draft's time zone as an IANA name ('PST' → America/Los_Angeles), None if blank."""
+    text = (draft.tz_override or "").strip()
+    return read_zone(text) if text else None
 
 
 def plain_date(day: date | None) -> date | None:
@@ -154,11 +150,21 @@ def plain_date(day: date | None) -> date | None:
     return date(day.year, day.month, day.day) if day is not None else None
 
 
+# Runs of spaces, tabs and no-break spaces; line breaks and controls are hostile
+# text, kept as typed and shown escaped (ui.render.safe, text.one_line).
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def one_spaced(text: str) -> str:
+    """Trimmed, inner runs of spaces as one space: "Ana  María " → "Ana María"."""
+    return _SPACES.sub(" ", (text or "").strip())
+
+
 def normalise_tags(text: str) -> str:
     """Comma-separated tags, trimmed, each once (the first spelling wins): "hot, vip"."""
     tags: dict[str, str] = {}
     for part in (text or "").split(","):
-        tag = " ".join(part.split())
+        tag = one_spaced(part)
         if tag:
             tags.setdefault(tag.lower(), tag)
     return ", ".join(tags.values())

@@ -62,7 +62,8 @@ def _where(f: LeadFilter) -> pw.ColumnBase:
     if f.status:
         where &= Lead.status == f.status
     if f.source:
-        where &= Lead.source == f.source
+        # one source whatever the case (rows saved before spellings were kept as one)
+        where &= pw.fn.LOWER(Lead.source) == f.source.lower()
     if f.tag:
         # Tags are "a, b": compare as ",a,b," without spaces, case-insensitively.
         packed = pw.Value(",").concat(pw.fn.REPLACE(Lead.tags, " ", "")).concat(",")
@@ -106,9 +107,11 @@ def lead_page(f: LeadFilter, offset: int, limit: int) -> ListPage:
 
 def filter_choices() -> FilterChoices:
     """The values each filter offers: those in use (statuses: all of them)."""
-    sources = tuples(
+    sources: dict[str, str] = {}
+    for (source,) in tuples(
         Lead.select(Lead.source).where(Lead.source != "").distinct().order_by(Lead.source)
-    )
+    ):
+        sources.setdefault(source.lower(), source)
     tags: dict[str, str] = {}
     for (text,) in tuples(Lead.select(Lead.tags).where(Lead.tags != "").distinct()):
         for tag in text.split(","):
@@ -118,7 +121,7 @@ def filter_choices() -> FilterChoices:
     owners = [name for (name,) in tuples(Rep.select(Rep.name).order_by(Rep.name))]
     return FilterChoices(
         statuses=STATUSES,
-        sources=tuple(s for (s,) in sources),
+        sources=tuple(sorted(sources.values(), key=str.lower)),
         tags=tuple(sorted(tags.values(), key=str.lower)),
         owners=(*owners, UNASSIGNED),
     )

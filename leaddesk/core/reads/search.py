@@ -8,6 +8,10 @@ migration 0004 (a few ms per keystroke at 100k leads, see BENCHMARKS.md);
 elsewhere — PostgreSQL until its full-text search is wired in — it falls
 back to LIKE, which scans.
 
+Accents and case do not matter: the query is folded (`text.fold`: "Ångström"
+→ "angstrom"); on SQLite the word index of migration 0009 (diacritics removed)
+finds a folded word's start, on PostgreSQL the LIKE scan folds the column.
+
 Trigrams need three characters: shorter terms narrow the candidates of the
 longer ones, and a query made only of short terms matches the start of a
 word in the name (a scan of the lead table).
@@ -26,6 +30,7 @@ from typing import Any, Protocol
 import peewee as pw
 
 from leaddesk.core.domain.phones import pretty
+from leaddesk.core.domain.text import fold
 from leaddesk.core.store.db import database, is_sqlite, tuples
 from leaddesk.core.store.models import Lead, Phone, Touch
 
@@ -49,7 +54,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Query:
-    text: str  # lower-cased, single-spaced
+    text: str  # folded (no accents, no case), single-spaced
     terms: tuple[str, ...]
     digits: str  # the number's digits when the query is phone-like, else ""
 
@@ -63,7 +68,7 @@ class Query:
 
 
 def parse_query(text: str) -> Query:
-    clean = " ".join((text or "").lower().split())[:200]
+    clean = " ".join(fold(text).split())[:200]
     digits = re.sub(r"\D", "", clean) if _PHONE_LIKE.match(clean or "x") else ""
     terms = tuple(dict.fromkeys(t for t in re.split(r"[\s\"]+", clean) if t))
     return Query(clean, terms, digits if len(digits) >= MIN_TERM else "")
@@ -152,7 +157,7 @@ def _ranked(query: Query, found: dict[int, tuple[str, str]], limit: int) -> list
             field = _field_of(query.long_terms, values)
             excerpt = "" if field == "name" else _excerpt(values[field], query.terms)
         rank = RANK[field]
-        if field == "name" and name.lower().startswith(query.text):
+        if field == "name" and fold(name).startswith(query.text):
             rank = 1
         hits.append(((rank, order), Hit(lead_id, name, company, status, field, excerpt)))
     hits.sort(key=lambda pair: pair[0])
@@ -160,7 +165,7 @@ def _ranked(query: Query, found: dict[int, tuple[str, str]], limit: int) -> list
 
 
 def _holds(value: str, terms: tuple[str, ...]) -> bool:
-    low = (value or "").lower()
+    low = fold(value)
     return all(t in low for t in terms)
 
 
@@ -170,7 +175,7 @@ def _field_of(terms: tuple[str, ...], values: dict[str, str]) -> str:
         if _holds(values[field], terms):
             return field
     for field in _LEAD_FIELDS:
-        if any(t in (values[field] or "").lower() for t in terms):
+        if any(t in fold(values[field]) for t in terms):
             return field
     return "name"
 
@@ -178,7 +183,8 @@ def _field_of(terms: tuple[str, ...], values: dict[str, str]) -> str:
 def _excerpt(text: str, terms: tuple[str, ...]) -> str:
     """About EXCERPT characters of `text` around the first term, on one line."""
     flat = " ".join((text or "").split())
-    low = flat.lower()
+    # (folding keeps a precomposed letter one character, so positions agree)
+    low = fold(flat)
     at = min((low.find(t) for t in terms if t in low), default=0)
     start = max(0, at - EXCERPT // 3)
     if start:
@@ -205,6 +211,7 @@ class Fts5Engine:
 
     def __init__(self, db: pw.Database) -> None:
         self.db = db
+        self.words = _has_table(db, "lead_words")  # migration 0009
 
     def _ids(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(self.db.execute_sql(sql, params).fetchall())
@@ -221,7 +228,13 @@ class Fts5Engine:
         columns = "{" + " ".join(fields) + "}"
         match = " AND ".join(f"{columns} : {_fts_string(t)}" for t in terms)
         sql = "SELECT rowid FROM lead_fts WHERE lead_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
-        return [r[0] for r in self._ids(sql, [match, limit])]
+        ids = {r[0] for r in self._ids(sql, [match, limit])}
+        if self.words:
+            # the start of a word, accents removed: "angstrom" finds "Ångström"
+            match = " AND ".join(f"{columns} : {_fts_string(t)}*" for t in terms)
+            sql = sql.replace("lead_fts", "lead_words")
+            ids.update(r[0] for r in self._ids(sql, [match, limit]))
+        return sorted(ids, reverse=True)[:limit]
 
     def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
         return LikeEngine().name_starts(terms, limit)
@@ -237,6 +250,24 @@ class Fts5Engine:
 
 def _any(conditions: Iterable[pw.Expression]) -> pw.Expression:
     return functools.reduce(operator.or_, conditions)
+
+
+def _accent_table() -> tuple[str, str]:
+    """(accented, plain) letters of Latin-1 and Latin Extended-A/B, for SQL translate()."""
+    pairs = [(c, fold(c)) for c in map(chr, range(0xC0, 0x250))]
+    kept = [(c, f) for c, f in pairs if len(f) == 1 and f.isascii() and f != c]
+    return "".join(c for c, _ in kept), "".join(f for _, f in kept)
+
+
+_ACCENTED, _PLAIN = _accent_table()
+
+
+def _folded(column: pw.Field) -> pw.ColumnBase:
+    """`column` without accents, on PostgreSQL (SQLite has no translate(); its
+    word index does this there). ILIKE then ignores the case."""
+    if is_sqlite():
+        return column
+    return pw.fn.translate(column, _ACCENTED, _PLAIN)
 
 
 class LikeEngine:
@@ -255,7 +286,7 @@ class LikeEngine:
         where: pw.ColumnBase = pw.Value(True)
         for term in terms:
             pattern = f"%{_like_term(term)}%"
-            where &= _any(getattr(Lead, f) ** pattern for f in fields)
+            where &= _any(_folded(getattr(Lead, f)) ** pattern for f in fields)
         query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
         return [r[0] for r in tuples(query)]
 
@@ -263,14 +294,15 @@ class LikeEngine:
         where: pw.ColumnBase = pw.Value(True)
         for term in terms:
             word = _like_term(term)
-            where &= (Lead.name ** f"{word}%") | (Lead.name ** f"% {word}%")
+            name = _folded(Lead.name)
+            where &= (name ** f"{word}%") | (name ** f"% {word}%")
         query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
         return [r[0] for r in tuples(query)]
 
     def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
         where = (Touch.note != "") & (Touch.channel != "system")
         for term in terms:
-            where &= Touch.note ** f"%{_like_term(term)}%"
+            where &= _folded(Touch.note) ** f"%{_like_term(term)}%"
         query = (
             Touch.select(Touch.lead, Touch.note).where(where).order_by(Touch.id.desc()).limit(limit)
         )
@@ -279,10 +311,12 @@ class LikeEngine:
 
 def has_fts(db: pw.Database) -> bool:
     """Whether migration 0004 could build the FTS5 tables here."""
-    if not is_sqlite(db):
-        return False
+    return is_sqlite(db) and _has_table(db, "lead_fts")
+
+
+def _has_table(db: pw.Database, name: str) -> bool:
     row = db.execute_sql(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'lead_fts'"
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
     return bool(row and row[0])
 
@@ -302,6 +336,12 @@ _BULK = (
         "lead_fts_insert",
         "lead",
         "INSERT INTO lead_fts(rowid, name, company, email, notes)"
+        " SELECT id, name, company, email, notes FROM lead WHERE id > ?",
+    ),
+    (
+        "lead_words_insert",
+        "lead",
+        "INSERT INTO lead_words(rowid, name, company, email, notes)"
         " SELECT id, name, company, email, notes FROM lead WHERE id > ?",
     ),
     (

@@ -10,7 +10,7 @@ from datetime import date
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
-from leaddesk.core.domain.text import span_words
+from leaddesk.core.domain.text import percent, span_words
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.reads.stats.call_figures import HourRate
 from leaddesk.core.reads.stats.report import PeriodStats, StatsReport
@@ -19,7 +19,7 @@ SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 
 
 def rate_text(rate: float | None) -> str:
-    return "–" if rate is None else f"{100 * rate:.0f}%"
+    return "–" if rate is None else percent(rate, 1)
 
 
 def _minutes_text(minutes: int | None) -> str:
@@ -27,7 +27,7 @@ def _minutes_text(minutes: int | None) -> str:
 
 
 def _pct_text(pct: float | None) -> str:
-    return "–" if pct is None else f"{pct:.0f}%"
+    return "–" if pct is None else percent(pct, 100)
 
 
 # (label, how to show it) for each row of the periods table.

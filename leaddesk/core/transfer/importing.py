@@ -49,6 +49,7 @@ from leaddesk.core.transfer.mapping import Mapping, parse_overrides, plan_mappin
 from leaddesk.core.transfer.rows import Candidate, RowReader
 from leaddesk.core.transfer.tabular import Table
 from leaddesk.core.writes.leads import new_lead_rows
+from leaddesk.core.writes.spellings import Spellings
 
 # The names callers (CLI, the desk's import screen) use, all here.
 __all__ = [
@@ -203,9 +204,11 @@ class LeadWriter:
         self.settings = settings
         self.batch = BatchWriter((Lead, Phone, Touch), without_ids=(Phone, Touch))
         self.first = self.batch.next[Lead]
+        self.spellings = Spellings()  # sources and tags as first seen, in the file too
 
     def add(self, draft: LeadDraft, phones: list[ParsedPhone], email: str) -> int:
         draft.owner = next(self.owners)
+        draft = self.spellings.draft(draft)
         rows = new_lead_rows(draft, phones, self.now, self.settings, email=email)
         lead_id = self.batch.take(Lead)
         self.batch.add(Lead, rows.lead, id=lead_id)

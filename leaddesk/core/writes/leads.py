@@ -13,20 +13,23 @@ from leaddesk.core.domain.lead_state import LeadState, new_lead_state, priority_
 from leaddesk.core.domain.phones import ParsedPhone, resolve_zone
 from leaddesk.core.domain.rules import plan_edit
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.text import next_contact
+from leaddesk.core.domain.text import field_words, next_contact
 from leaddesk.core.domain.validate import (
     EDITABLE_FIELDS,
     LeadDraft,
     clean_text,
     normalise_tags,
+    one_spaced,
     plain_date,
     validate_draft,
+    zone_override,
 )
 from leaddesk.core.domain.windows import zones_or_rep
 from leaddesk.core.reads.leads import get_lead, schedule_snapshot, state_of
 from leaddesk.core.reads.queue.rows import zone_key
 from leaddesk.core.store.db import atomic_write
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet
+from leaddesk.core.writes.spellings import Spellings
 from leaddesk.core.writes.team import ensure_rep
 
 
@@ -35,7 +38,7 @@ def add_lead(draft: LeadDraft, now: DateTime, settings: Settings) -> int:
     phones = validate_draft(draft, settings)
 
     def write() -> int:
-        return _insert_lead(draft, phones, now, settings)
+        return _insert_lead(Spellings().draft(draft), phones, now, settings)
 
     return atomic_write(write)
 
@@ -66,7 +69,8 @@ def new_lead_rows(
     `email` is the draft's address already normalised, when the caller has it.
     """
     received = draft.received_at or now
-    zone = resolve_zone(draft.tz_override, [p.e164 for p in phones])
+    override = zone_override(draft)
+    zone = resolve_zone(override, [p.e164 for p in phones])
     state = new_lead_state(received, has_phone=bool(phones))
     if email is None:
         email = normalise_email(draft.email)
@@ -77,8 +81,8 @@ def new_lead_rows(
             state = replace(state, next_due_at=None)
     country = draft.country.strip().upper() or (phones[0].region if phones else "")
     lead = dict(
-        name=draft.name.strip() or draft.company.strip(),
-        company=draft.company.strip(),
+        name=one_spaced(draft.name) or one_spaced(draft.company),
+        company=one_spaced(draft.company),
         title=draft.title.strip(),
         email=email,
         address=draft.address.strip(),
@@ -86,11 +90,11 @@ def new_lead_rows(
         region=draft.region.strip(),
         postcode=draft.postcode.strip(),
         country=country,
-        tz_override=draft.tz_override or None,
+        tz_override=override,
         timezone=zone.timezone,
         timezone_source=zone.source,
         call_zones=zone_key(zone.call_zones),
-        source=draft.source.strip(),
+        source=one_spaced(draft.source),
         interest=draft.interest.strip(),
         first_contact_on=plain_date(draft.first_contact_on),
         received_at=received,
@@ -110,7 +114,7 @@ def new_lead_rows(
         dict(position=position, label=label, raw=parsed.raw, e164=parsed.e164)
         for position, (parsed, label) in enumerate(zip(phones, labels, strict=True))
     ]
-    via = f" ({draft.source.strip()})" if draft.source.strip() else ""
+    via = f" ({one_spaced(draft.source)})" if draft.source.strip() else ""
     touch = dict(at=received, channel="system", outcome="received", note=f"received{via}")
     return NewLead(lead, phone_rows, touch)
 
@@ -156,8 +160,8 @@ def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Setting
         old = {f: getattr(lead, f) for f in (*EDITABLE_FIELDS, "call_zones", "next_due_at")}
         new_rows = _replace_phones(lead, old_rows, phones, draft)
         good = [p.e164 for p in new_rows if not p.bad] + [p.e164 for p in new_rows if p.bad]
-        zone = resolve_zone(draft.tz_override or None, good)
-        values = _draft_values(draft)
+        zone = resolve_zone(zone_override(draft), good)
+        values = _draft_values(Spellings(editing=lead_id).draft(draft))
         values["country"] = values["country"] or (phones[0].region if phones else "")
         for name, value in values.items():
             setattr(lead, name, value)
@@ -174,7 +178,7 @@ def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Setting
             changed.append("phones")
         if lead.call_zones != old["call_zones"]:
             changed.append("zone")
-        summary = f"saved {lead.name}: " + (", ".join(changed) or "no changes")
+        summary = f"saved {lead.name}: " + (field_words(changed) or "no changes")
         if lead.next_due_at != old["next_due_at"]:
             changed.append("next contact")
             zone_name = zones_or_rep(zone.call_zones, settings)[0]
@@ -189,8 +193,8 @@ def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Setting
 def _draft_values(draft: LeadDraft) -> dict[str, object]:
     """The draft's fields as stored (trimmed, normalised), `EDITABLE_FIELDS` only."""
     return {
-        "name": draft.name.strip() or draft.company.strip(),
-        "company": draft.company.strip(),
+        "name": one_spaced(draft.name) or one_spaced(draft.company),
+        "company": one_spaced(draft.company),
         "title": draft.title.strip(),
         "email": normalise_email(draft.email),
         "address": draft.address.strip(),
@@ -198,10 +202,10 @@ def _draft_values(draft: LeadDraft) -> dict[str, object]:
         "region": draft.region.strip(),
         "postcode": draft.postcode.strip(),
         "country": draft.country.strip().upper(),
-        "source": draft.source.strip(),
+        "source": one_spaced(draft.source),
         "interest": draft.interest.strip(),
         "first_contact_on": plain_date(draft.first_contact_on),
-        "tz_override": draft.tz_override or None,
+        "tz_override": zone_override(draft),
         "tags": normalise_tags(draft.tags),
         "notes": draft.notes.strip(),
     }

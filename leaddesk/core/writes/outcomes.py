@@ -12,7 +12,7 @@ import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
-from leaddesk.core.domain.hours import check_calling_hours, touch_text
+from leaddesk.core.domain.hours import check_calling_hours, promise_warning, touch_text
 from leaddesk.core.domain.lead_state import LeadState, outcome
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import next_contact
@@ -42,6 +42,8 @@ class LogResult:
     lead_zone: str
     summary: str  # "no answer · next: call Thu 10:00 their time (09:00 yours)"
     outside_hours: bool = False  # logged outside the calling hours, confirmed by the rep
+    channel: str = "call"  # call | email | letter | meeting: the touch's channel
+    warning: str = ""  # a promise set outside the lead's calling window (hours.promise_warning)
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,9 @@ def log_outcome(
         summary = f"{touch_text(spec.label, marked)} · " + next_contact(
             s.next_due_at, s.next_channel, zone, settings.rep_timezone, now
         )
+        warning = promise_warning(decision.promise[1], zones, settings) if decision.promise else ""
+        if warning:
+            summary += f" · {warning}"
         return LogResult(
             touch_id=touch.id,
             lead_id=lead.id,
@@ -157,6 +162,8 @@ def log_outcome(
             lead_zone=zone,
             summary=summary,
             outside_hours=marked,
+            channel=spec.channel,
+            warning=warning,
         )
 
     return atomic_write(write)

@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from leaddesk.core.domain.errors import InvalidDraft
-from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.domain.validate import LeadDraft, one_spaced
 from leaddesk.core.reads.drafts import draft_for
 from leaddesk.core.reads.queue.rows import DUE, LATER
 from leaddesk.core.writes import leads as lead_writes
@@ -95,7 +95,8 @@ class DeskForms:
             DUE: "due now",
             LATER: "in LATER TODAY: their calling window is closed",
         }.get(place.section if place else None, "in no queue: no phone, email or address")
-        screen.status.ok(f"added {draft.name.strip() or draft.company.strip()} — {where}")
+        name = one_spaced(draft.name) or one_spaced(draft.company)  # as saved
+        screen.status.ok(f"added {name} — {where}")
 
     # --- notes ------------------------------------------------------------------------
 
@@ -109,7 +110,7 @@ class DeskForms:
         save: Callable[..., lead_writes.NoteResult]
         if self.writes.note_target is not None:
             touch_id, what = self.writes.note_target
-            title = f"Note on the {what}"
+            title = f"Note on {what}"
             save = partial(lead_writes.set_touch_note, touch_id, now=now)
         else:
             subject = self.loader.subject()
@@ -146,6 +147,10 @@ class DeskForms:
                 return
             self.screen.generation += 1
             self.screen.status.ok(f"{summary.file.rsplit('/', 1)[-1]}: {summary.headline()}")
+            # new leads rank at the top: the rep starts from the first DUE row
+            self.loader.offset = 0
+            self.loader.pinned = None
+            self.screen.queue.park_at_top()
             self.loader.start_reload()
 
         self.screen.app.push_screen(ImportScreen(), done)

@@ -173,6 +173,7 @@ class DeskLoader:
             rep_zone=screen.app.settings.rep_timezone,
             due_count=snap.due_count,
             later_count=extras.later_count if extras else 0,
+            tomorrow_count=extras.tomorrow_count if extras else 0,
             offset=snap.offset,
             due_rows=snap.due,
             later_rows=extras.later if extras else (),
@@ -238,17 +239,23 @@ class DeskLoader:
         self.view = view
         screen.query_one(TouchHistory).show(view, now, zone)
 
+    def _unpin(self) -> None:
+        """A found lead gives way to the queue, and the status line stops talking of it."""
+        if self.pinned is not None and self.pinned.name in self.screen.status.message:
+            self.screen.status.info("")
+        self.pinned = None
+
     def highlighted(self, lead_id: int | None, moved: bool) -> None:
         """The queue's cursor is on `lead_id`: show it (and claim it) in one job."""
         if moved:
-            self.pinned = None  # a found lead gives way to the queue
+            self._unpin()
         detail = self.screen.query_one(LeadDetail).lead_id
         if lead_id != detail or not self.claims.holds(lead_id):
             load = partial(self.load_lead, lead_id)
             self.screen.run_worker(load, group="detail", exclusive=True)
 
     def back_to_queue(self) -> None:
-        self.pinned = None
+        self._unpin()
         load = partial(self.load_lead, self.screen.queue.selected_lead_id)
         self.screen.run_worker(load, group="detail")
 

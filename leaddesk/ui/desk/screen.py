@@ -8,12 +8,15 @@ on screen, the change check), claims, calls, writes, sessions and forms.
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual.actions import parse
-from textual.app import ComposeResult
+from textual.app import ActiveBinding, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
+from leaddesk.core.domain.hours import promise_warning
 from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.ui.actions import BY_ID, DeskState, bindings
 from leaddesk.ui.desk.base import DeskBase
@@ -31,6 +34,9 @@ from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.queue_list import QueueList
 from leaddesk.ui.widgets.status import DeskHeader, StatusLine
 from leaddesk.ui.widgets.touch_history import TouchHistory
+
+FOOTER_FIRST = ("help", "quit")  # action ids
+COMPACT_BELOW = 120  # columns
 
 DEMO_LEADS = 60
 
@@ -69,7 +75,8 @@ class DeskScreen(DeskBase):
                 yield TouchHistory(id="history")
         yield Static(Text(EMPTY_TEXT.format(leaddesk=self.app.command)), id="empty")
         yield StatusLine(id="status")
-        yield Footer()
+        narrow = self.app.size.width < COMPACT_BELOW
+        yield Footer(compact=narrow, show_command_palette=not narrow)
 
     def on_mount(self) -> None:
         self.queue.focus()
@@ -80,6 +87,22 @@ class DeskScreen(DeskBase):
         for warning in self.app.startup_warnings:
             self.status.error(warning)
         self.sessions.close_stale()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer lists these in order: `? help` and `q quit` first, so a
+        narrow terminal (80 columns) cuts outcome keys (all in `?`), not them."""
+        found = super().active_bindings
+        first = {k: b for k, b in found.items() if b.binding.id in FOOTER_FIRST}
+        return {**first, **{k: b for k, b in found.items() if k not in first}}
+
+    def on_resize(self) -> None:
+        # Where columns are few, less space between keys and no `^p palette` (ctrl+p
+        # still opens it; `?` lists it): more keys stay visible, none is cut.
+        footer, narrow = self.query_one(Footer), self.size.width < COMPACT_BELOW
+        if footer.compact != narrow:
+            footer.compact, footer.show_command_palette = narrow, not narrow
+            footer.refresh(recompose=True)  # show_command_palette does not recompose
 
     def _tick(self) -> None:
         self.header.tick(self.app.now())
@@ -152,6 +175,9 @@ class DeskScreen(DeskBase):
             subject.zone,
             settings.rep_timezone,
             settings.rules.morning_hour,
+            warn=partial(promise_warning, zones=(subject.zone,), settings=settings)
+            if spec.needs_time
+            else None,
         )
 
         def chosen(at: object) -> None:

@@ -21,7 +21,7 @@ from pendulum import DateTime
 from leaddesk.core.desk.keystroke import TOGGLE_MAIL, OutcomeKeystroke, Page, outcome_key
 from leaddesk.core.domain.errors import NeedsConfirmation, OutsideHours
 from leaddesk.core.domain.lead_state import OUTCOMES
-from leaddesk.core.domain.text import stopwatch
+from leaddesk.core.domain.text import stopwatch, touch_subject
 from leaddesk.core.writes import outcomes
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.calls import DeskCalls
@@ -155,7 +155,10 @@ class DeskWrites:
         screen.generation += 1
         result = done.logged
         timed = f" · call {stopwatch(duration)}" if duration is not None else ""
-        self.note_target = (result.touch_id, f"{result.label} with {result.name}")
+        self.note_target = (
+            result.touch_id,
+            touch_subject(result.channel, result.label, result.name),
+        )
         screen.status.ok(f"{result.name}: {result.summary}{timed} · u to undo · o add a note")
         snap = done.snapshot
         self.claims.expect(snap.lead.id if snap.lead is not None else None)

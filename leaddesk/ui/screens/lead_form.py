@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
@@ -26,6 +26,7 @@ from leaddesk.core.domain.errors import InvalidDraft, InvalidInput, LeadDeskErro
 from leaddesk.core.domain.phones import NOT_VALID, parse_phone
 from leaddesk.core.domain.validate import LeadDraft, validate_draft
 from leaddesk.core.domain.when import parse_day
+from leaddesk.core.domain.zone_names import zone_choices
 from leaddesk.core.reads.drafts import Duplicate, find_duplicates
 from leaddesk.ui.render import safe
 
@@ -57,7 +58,7 @@ FIELDS_AFTER_PHONES = (
     ("source", "source", "where you met them: web form, trade show, referral …"),
     ("interest", "interest", "what they want"),
     ("first_contact_on", "first contact", "2026-11-20, yesterday, nov 20 (blank: none)"),
-    ("tz_override", "time zone", "blank: from the phone, e.g. America/Chicago"),
+    ("tz_override", "time zone", "blank: from the phone; Eastern, PST, London, America/Chicago"),
     ("tags", "tags", "comma separated: hot, commercial"),
     ("notes", "notes", ""),
 )
@@ -129,6 +130,9 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
             for field, label, placeholder in FIELDS_AFTER_PHONES:
                 yield self._row(field, label, placeholder)
             yield Static("", id="form-duplicates")
+        # Outside the scrolling fields, docked: how to save and what is wrong stay
+        # on screen however short the terminal (80×24 scrolls the fields).
+        with Vertical(id="form-footer"):
             yield Static("", id="form-message")
             yield Static(Text(HINT, style="dim"), id="form-hint")
 
@@ -212,6 +216,8 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
     def show_errors(self, errors: dict[str, str]) -> None:
         for error in self.query(".form-error").results(Static):
             error.update("")
+        if "tz_override" not in errors:
+            self._show_zone(self._value("tz_override"))
         rows = self._phone_rows()
         marked: list[Input] = []
         for key, message in errors.items():
@@ -232,12 +238,32 @@ class LeadForm(ModalScreen[LeadFormResult | None]):
             noun = "field needs" if count == 1 else "fields need"
             self._message(f"✗ {count} {noun} fixing — nothing saved yet", "bold red")
         if first is not None:
+            # At the end of what was typed, nothing selected: the next key goes on
+            # with the text instead of replacing it (a field in error stays so).
+            first.select_on_focus = False
             first.focus()
+            first.action_end()
 
     def _message(self, text: str, style: str = "") -> None:
         self.query_one("#form-message", Static).update(Text(text, style=style))
 
     # --- actions -----------------------------------------------------------------
+
+    @on(Input.Changed, "#f-tz_override")
+    def _zone_typed(self, event: Input.Changed) -> None:
+        self._show_zone(event.value)
+
+    def _show_zone(self, typed: str) -> None:
+        """The zone a typed name stands for, shown before saving ('PST → America/Los_Angeles')."""
+        text = typed.strip()
+        shown = self.query_one("#e-tz_override", Static)
+        choices = zone_choices(text)
+        if len(choices) == 1 and choices[0] != text:
+            shown.update(Text(f"→ {choices[0]}", style="green"))
+        elif len(choices) > 1:
+            shown.update(Text(f"? could be {' or '.join(choices)}", style="yellow"))
+        else:
+            shown.update("")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -1,9 +1,16 @@
 """Pick the next contact: quick keys or free text, echoed as a concrete time.
 
+A quick key (`t`, `1`–`9`, `w`) pressed first applies at once: one key, and the
+desk's status line shows the time chosen with `u` to undo. Free text is echoed
+and applied with enter; text that starts like a quick key ("thu 3pm",
+"2026-12-01") is typed after a space.
+
 Returns the chosen UTC instant, or None when cancelled. It never writes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from pendulum import DateTime
 from rich.text import Text
@@ -20,8 +27,9 @@ from leaddesk.ui.render import safe
 QUICK_KEYS = tuple("123456789tw")
 MAX_WHEN = 100
 HINT = (
-    "t tomorrow morning · 1-9 days · w next week · or type: thu 3pm, in 2 weeks,"
-    " dec 3 10:30, tomorrow morning · enter applies · escape cancels"
+    "at once: t tomorrow morning · 1-9 days · w next week — or type a time and enter:"
+    " in 2 weeks, dec 3 10:30, fri 3pm (space first for thu 3pm, 2026-12-01)"
+    " · escape cancels"
 )
 
 
@@ -35,6 +43,7 @@ class NextContactPicker(ModalScreen[DateTime | None]):
         lead_zone: str,
         rep_zone: str,
         morning_hour: int = 9,
+        warn: Callable[[DateTime], str] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -44,13 +53,15 @@ class NextContactPicker(ModalScreen[DateTime | None]):
         self.morning_hour = morning_hour
         self.candidate: DateTime | None = None
         self.problem = ""  # why the text typed so far gives no time
+        self.warn = warn  # what the core says of a time (a promise outside the window)
+        self._fresh = True  # nothing typed yet: a quick key now applies at once
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label(Text(safe(self.title_text), style="bold"), id="picker-title")
             yield Label(Text(f"times are their local time ({self.lead_zone})", "dim"))
             yield Input(
-                placeholder="when? (t, 1-9, w, thu 3pm, 2026-12-01 10:30)",
+                placeholder="when? t, 1-9, w at once — or type: fri 3pm, dec 3 10:30",
                 id="when",
                 # A paste never carries terminal controls in, nor a novel.
                 restrict=r"[^\x00-\x1f\x7f-\x9f]*",
@@ -60,6 +71,7 @@ class NextContactPicker(ModalScreen[DateTime | None]):
             yield Static(Text(HINT, style="dim"), id="picker-hint")
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        first_key, self._fresh = self._fresh and len(event.value) == 1, False
         text = event.value.strip().lower()
         echo = self.query_one("#picker-echo", Static)
         self.candidate = None
@@ -67,6 +79,11 @@ class NextContactPicker(ModalScreen[DateTime | None]):
         if not text:
             echo.update("")
             return
+        if first_key and text in QUICK_KEYS:
+            at = quick(text, self.now, self.lead_zone, self.morning_hour)
+            if at is not None and at >= self.now:
+                self.dismiss(at)  # one key: the desk says what was set, u undoes it
+                return
         try:
             if text in QUICK_KEYS:
                 self.candidate = quick(text, self.now, self.lead_zone, self.morning_hour)
@@ -81,6 +98,9 @@ class NextContactPicker(ModalScreen[DateTime | None]):
             echo.update(Text(f"✗ {self.problem}", style="red"))
             return
         echo.update(Text(f"→ {self.describe(self.candidate)}", style="green"))
+        warning = self.warn(self.candidate) if self.warn is not None else ""
+        if warning:
+            echo.update(Text(f"→ {self.describe(self.candidate)}\n{warning}", style="yellow"))
 
     def describe(self, at: DateTime) -> str:
         theirs = at.in_timezone(self.lead_zone)

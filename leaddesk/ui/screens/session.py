@@ -78,7 +78,7 @@ def summary_table(session: SessionView, now: DateTime) -> Table:
         ("time", stopwatch(session.elapsed_seconds(now), hours=True)),
         ("dials", f"{t.dials}{goal}"),
         ("connects", f"{t.connects}"),
-        ("contact rate", percent(t.connects, t.dials) or "–"),
+        ("contact rate", percent(t.connects, t.dials)),
         ("voicemails", f"{t.voicemails}"),
         ("appointments", f"{t.appointments}"),
         ("wins", f"{t.wins}"),

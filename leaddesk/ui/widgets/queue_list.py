@@ -47,8 +47,11 @@ class Layout:
     building an object per line on every refresh would cost more than the query.
     """
 
-    def __init__(self, due_count: int, later_count: int, later_loaded: int) -> None:
+    def __init__(
+        self, due_count: int, later_count: int, later_loaded: int, tomorrow: int = 0
+    ) -> None:
         self.due_count, self.later_count, self.later_loaded = due_count, later_count, later_loaded
+        self.tomorrow = tomorrow
         self.due_lines = max(due_count, 1)
         self.later_header = self.due_lines + 2
         more = 1 if later_count > later_loaded else 0
@@ -69,7 +72,8 @@ class Layout:
         if line_no < self.later_header:
             return Line(BLANK)
         if line_no == self.later_header:
-            return Line(HEADER, f"LATER TODAY ({self.later_count})", "later")
+            tomorrow = f" · tomorrow: {self.tomorrow}" if self.tomorrow else ""
+            return Line(HEADER, f"LATER TODAY ({self.later_count}){tomorrow}", "later")
         index = line_no - self.later_header - 1
         if index < self.later_loaded:
             return Line(ROW, section="later", index=index)
@@ -134,6 +138,7 @@ class QueueList(ScrollView, can_focus=True):
         later_rows: tuple[QueueRow, ...],
         avoid_lead: int | None = None,
         select_lead: int | None = None,
+        tomorrow_count: int = 0,
     ) -> None:
         """Replace the data; keep the cursor at the same place.
 
@@ -145,7 +150,7 @@ class QueueList(ScrollView, can_focus=True):
         self.due_count, self.later_count = due_count, later_count
         self.page_offset, self.due_rows, self.later_rows = offset, due_rows, later_rows
         self._requested = None
-        lines = Layout(due_count, later_count, len(later_rows))
+        lines = Layout(due_count, later_count, len(later_rows), tomorrow_count)
         previous = self.lines[self.cursor] if self.cursor < len(self.lines) else None
         self.lines = lines
         if (
@@ -235,6 +240,11 @@ class QueueList(ScrollView, can_focus=True):
         target = max(0, min(target, len(self.lines) - 1))
         self._move_to(self._nearest_row(target))
 
+    def park_at_top(self) -> None:
+        """Before a reload: the cursor goes to the first DUE row once the rows arrive."""
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+
     def action_edge(self, direction: int) -> None:
         self._move_to(self._nearest_row(0 if direction < 0 else len(self.lines) - 1))
 
@@ -279,7 +289,8 @@ class QueueList(ScrollView, can_focus=True):
         # Segments from pre-parsed styles: a Rich Text render cost ~0.35 ms a
         # line, most of a repaint after each keystroke.
         line_no = round(self.scroll_y) + y
-        width = self.size.width
+        # the columns left of the scrollbar: the times at the right edge stay whole
+        width = self.scrollable_content_region.width
         base = self.rich_style
         if not 0 <= line_no < len(self.lines):
             return Strip.blank(width, base)
@@ -343,7 +354,7 @@ class QueueList(ScrollView, can_focus=True):
         than the view), update the scroll metrics only. Textual is pinned
         exactly (8.2.8), so the private `_scroll_update` cannot shift under us.
         """
-        size = Size(self.size.width, height)
+        size = Size(self.scrollable_content_region.width, height)
         if size == self.virtual_size:
             return
         view = max(self.container_size.height, 1)
@@ -354,7 +365,7 @@ class QueueList(ScrollView, can_focus=True):
             self.virtual_size = size
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.lines))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.lines))
 
     def on_focus(self) -> None:
         self.refresh()

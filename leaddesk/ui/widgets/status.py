@@ -47,10 +47,10 @@ class DeskHeader(Static):
         t = session.tally
         elapsed = stopwatch(session.elapsed_seconds(self.now or session.started_at), hours=True)
         goal = f"/{session.goal}" if session.goal else ""
-        rate = percent(t.connects, t.dials)
+        rate = f" ({percent(t.connects, t.dials)})" if t.dials else ""
         return (
             f" ─ session {elapsed} · dials {t.dials}{goal} · connects {t.connects}"
-            + (f" ({rate})" if rate else "")
+            + rate
             + f" · appts {t.appointments}"
         )
 

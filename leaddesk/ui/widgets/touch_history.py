@@ -7,7 +7,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from leaddesk.core.domain.text import when_local
+from leaddesk.core.domain.text import history_stamp, when_local
 from leaddesk.core.reads.leads import LeadView
 from leaddesk.ui.render import safe
 
@@ -29,7 +29,7 @@ class TouchHistory(Static):
         lines = [Text(f"HISTORY ({len(lead.touches)})", style="bold")]
         for touch in lead.touches:
             line = Text(no_wrap=True, overflow="ellipsis")
-            line.append(touch.at.in_timezone(rep_zone).format("MM-DD HH:mm"), style="dim")
+            line.append(history_stamp(touch.at, rep_zone, now), style="dim")
             line.append(f"  {CHANNEL_MARK.get(touch.channel, '·')} ")
             if touch.by:  # a colleague's touch (team mode)
                 line.append(f"{safe(touch.by)}: ", style="cyan")

@@ -13,8 +13,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from leaddesk.core.domain.lead_state import LeadState
-from leaddesk.core.domain.rules import plan_outcome, window_open
+from leaddesk.core.domain.rules import plan_outcome
 from leaddesk.core.domain.settings import Cadence, Rules, Settings, _default_steps
+from leaddesk.core.domain.windows import window_open
 
 SETTINGS = Settings(rep_name="tester", rep_timezone="America/Chicago")
 MON_10AM = local("America/New_York", 2026, 11, 23, 10, 0).in_timezone("UTC")

@@ -296,10 +296,11 @@ def test_callback_sets_a_promise_at_the_given_time():
     assert (s.next_due_at, s.next_channel, s.priority) == (at, "call", TIER_PROMISE)
 
 
-def test_callback_outside_the_window_moves_into_it():
+def test_callback_outside_the_window_keeps_the_time_they_asked_for():
+    # allowed, with a warning (hours.promise_warning; tests/core/writes/test_outcomes.py)
     d = first_touch_with_time("callback", ny(2026, 11, 25, 22, 30))
-    assert d.promise == ("callback", ny(2026, 11, 26, 8, 0))
-    assert d.state.next_due_at == ny(2026, 11, 26, 8, 0)
+    assert d.promise == ("callback", ny(2026, 11, 25, 22, 30))
+    assert d.state.next_due_at == ny(2026, 11, 25, 22, 30)
 
 
 def test_appointment_keeps_the_exact_meeting_time():
@@ -701,11 +702,11 @@ def check_decision(before: LeadState, d, now, next_at, promises, settings, name=
     changed = s.next_due_at != before.next_due_at
     if s.next_channel == "call" and s.next_due_at is not None:
         assert s.has_phone, "no call without a good phone"
-        # Exempt: an appointment keeps the meeting's exact time, and a due time the
-        # touch did not change (a new lead is due the moment it arrives; the queue
-        # holds it under LATER until the window opens).
-        appointment = any(kind == "appointment" and at == s.next_due_at for kind, at in promises)
-        if changed and not appointment:
+        # Exempt: a promise (callback or appointment) keeps the time the lead asked
+        # for, and a due time the touch did not change (a new lead is due the moment
+        # it arrives; the queue holds it under LATER until the window opens).
+        promised = any(at == s.next_due_at for _, at in promises)
+        if changed and not promised:
             assert window_open(s.next_due_at, s.call_zones, settings), (
                 "call outside the window",
                 s.next_due_at.in_timezone(settings.rep_timezone),

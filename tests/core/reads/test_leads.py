@@ -7,7 +7,13 @@ import pytest
 
 from leaddesk.core.domain.clock import FixedClock, ShiftedClock, SystemClock
 from leaddesk.core.domain.errors import NotFound
-from leaddesk.core.domain.text import next_contact, span, span_words, when_local
+from leaddesk.core.domain.text import (
+    history_stamp,
+    next_contact,
+    span,
+    span_words,
+    when_local,
+)
 from leaddesk.core.reads.leads import lead_view
 from leaddesk.core.writes.outcomes import log_outcome
 
@@ -83,12 +89,37 @@ NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
     [
         (NOW.add(hours=1), "15:00"),
         (NOW.add(days=3), "Thu 14:00"),
-        (NOW.subtract(days=2), "Sat 14:00"),
+        (NOW.add(days=6), "Sun 14:00"),  # the last day of this week
+        # a bare weekday would read as upcoming: past days and next week show the date
+        (NOW.subtract(days=2), "2026-11-21 14:00"),
+        (NOW.subtract(hours=20), "2026-11-22 18:00"),
+        (NOW.add(days=7), "2026-11-30 14:00"),
         (NOW.add(days=10), "2026-12-03 14:00"),
     ],
 )
 def test_when_local(at, text):
     assert when_local(at, "America/New_York", NOW) == text
+
+
+@pytest.mark.parametrize(
+    ("at", "text"),
+    [
+        (NOW.subtract(days=3), "11-20 14:00"),
+        (NOW.subtract(days=299), "01-28 14:00"),
+        # a year ago: "11-23 14:00" would read as today; the year shows instead
+        (NOW.subtract(days=365), "2025-11-23 "),
+    ],
+)
+def test_history_stamps_show_the_year_of_old_touches(at, text):
+    assert history_stamp(at, "America/New_York", NOW) == text
+
+
+def test_their_time_and_yours_name_the_day_when_the_days_differ():
+    # 08:00 Tuesday in Sydney is 16:00 Monday in New York
+    sydney_morning = pendulum.datetime(2026, 11, 24, 8, tz="Australia/Sydney")
+    assert next_contact(sydney_morning, "call", "Australia/Sydney", "America/New_York", NOW) == (
+        "next: call Tue 08:00 their time (Mon 16:00 yours)"
+    )
 
 
 def test_next_contact_phrasing():

@@ -7,8 +7,8 @@ from playhouse.test_utils import count_queries
 
 from leaddesk.core.reads.queue.due import due_page
 from leaddesk.core.reads.queue.later import later_rows
-from leaddesk.core.reads.queue.rows import DUE, LATER
-from leaddesk.core.reads.queue.sections import counts, whole_queue
+from leaddesk.core.reads.queue.rows import DUE, LATER, QueueCounts
+from leaddesk.core.reads.queue.sections import counts, locate, whole_queue
 from leaddesk.core.reads.queue.where import open_zone_keys
 from leaddesk.core.store.models import Lead
 from leaddesk.core.writes.outcomes import log_outcome
@@ -142,12 +142,22 @@ def test_after_nine_pm_new_york_leads_wait_for_the_morning(make_lead, settings, 
     la = make_lead("Lou Angeles", phone=LA_PHONE)
     evening = now.add(hours=7, minutes=30)  # 21:30 New York, 18:30 Los Angeles
     assert [r.lead_id for r in due_page(evening, settings)] == [la]
-    (row,) = later_rows(evening, settings)
+    assert "America/New_York" not in open_zone_keys(evening, settings)
+    # New York opens tomorrow: not LATER TODAY (the rep's day), but counted as tomorrow's
+    assert ny not in [r.lead_id for r in later_rows(evening, settings)]
+    assert counts(evening, settings) == QueueCounts(due=1, later=0, tomorrow=1)
+    assert locate(ny, evening, settings).section is None
+
+
+def test_a_window_opening_before_the_reps_midnight_is_later_today(make_lead, settings, now):
+    ny = make_lead("Nia York", phone=NY_PHONE, minutes_ago=60 * 24)  # due since yesterday
+    early = now.in_timezone("America/Chicago").set(hour=6, minute=30)  # 07:30 New York
+    (row,) = later_rows(early, settings)
     assert row.lead_id == ny and not row.callable
     assert row.opens_at.in_timezone("America/New_York").to_datetime_string() == (
-        "2026-11-24 08:00:00"
+        "2026-11-23 08:00:00"
     )
-    assert "America/New_York" not in open_zone_keys(evening, settings)
+    assert counts(early, settings) == QueueCounts(due=0, later=1, tomorrow=0)
 
 
 def test_upcoming_work_today_is_listed_later_but_not_callable(make_lead, settings, now):

@@ -163,10 +163,11 @@ def test_the_demo_indexes_in_bulk_and_puts_the_triggers_back(store, settings, no
     db = database.obj
     triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
     before = db.execute_sql(triggers).fetchall()
-    assert len(before) == 9
+    assert len(before) == 12  # 0004's nine, 0009's three
     fill_demo(40, now, settings, seed=3)
     assert db.execute_sql(triggers).fetchall() == before
     db.execute_sql("INSERT INTO lead_fts(lead_fts, rank) VALUES ('integrity-check', 1)")
+    db.execute_sql("INSERT INTO lead_words(lead_words, rank) VALUES ('integrity-check', 1)")
     for lead_id, name in Lead.select(Lead.id, Lead.name).tuples():
         assert (lead_id, "name") in found(name, limit=50), name
     (e164, lead_id) = db.execute_sql("SELECT e164, lead_id FROM phone LIMIT 1").fetchone()
@@ -179,7 +180,9 @@ def test_the_demo_indexes_in_bulk_and_puts_the_triggers_back(store, settings, no
     assert note_rows == noted > 0
     fill_demo(5, now, settings, seed=4)  # a second fill indexes only its own rows
     db.execute_sql("INSERT INTO lead_fts(lead_fts, rank) VALUES ('integrity-check', 1)")
+    db.execute_sql("INSERT INTO lead_words(lead_words, rank) VALUES ('integrity-check', 1)")
     assert db.execute_sql("SELECT COUNT(*) FROM lead_fts_docsize").fetchone()[0] == 45
+    assert db.execute_sql("SELECT COUNT(*) FROM lead_words_docsize").fetchone()[0] == 45
 
 
 def test_deleting_a_lead_removes_it_from_every_index(leads):
@@ -234,3 +237,34 @@ def test_locate_later_and_nowhere(make_lead, settings, now):
     tomorrow = pendulum.datetime(2026, 11, 24, 15, tz="UTC")
     later_lead = make_lead("Later", phone="(212) 555-0300", at=tomorrow, minutes_ago=0)
     assert locate(later_lead, now, settings).section is None
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("angstrom", "zoe"),
+        ("ÅNGSTRÖM", "zoe"),
+        ("zoe", "zoe"),
+        ("zoë ång", "zoe"),
+        ("alvarez", "jose"),
+        ("jose alvarez", "jose"),
+        ("Álvarez", "jose"),
+        ("jos", "jose"),
+        ("muller", "muller"),
+    ],
+)
+def test_find_ignores_accents_and_case_by_name(make_lead, text, who):
+    ids = {
+        "zoe": make_lead("Zoë Ångström", phones=["(212) 555-0101"]),
+        "jose": make_lead("José Álvarez", phones=["(212) 555-0102"]),
+        "muller": make_lead("Jürgen Müller", phones=["(212) 555-0103"]),
+    }
+    hits = found(text)
+    assert hits and hits[0] == (ids[who], "name"), hits
+
+
+def test_an_accented_name_edited_is_found_by_its_new_name(leads, settings, now):
+    update_lead(
+        leads["ravi"], LeadDraft(name="Raví Pátel", phones=[("(312) 555-0177", "")]), now, settings
+    )
+    assert found("ravi patel") == [(leads["ravi"], "name")]

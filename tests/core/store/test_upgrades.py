@@ -226,3 +226,16 @@ def test_a_newer_database_is_refused_untouched_and_closed(current):
     assert database.obj.is_closed(), "the refused file is not kept open"
     assert digest(current) == before
     assert backups(current.parent) == []
+
+
+def test_a_store_upgraded_to_schema_9_finds_names_without_their_accents(tmp_path):
+    from leaddesk.core.reads.search import search
+
+    path = tmp_path / "leaddesk.db"
+    shutil.copyfile(Path(__file__).parents[2] / "data" / "schema" / "v0008.db", path)
+    open_store(str(path), clock=CLOCK)
+    try:
+        hostile = [h for h in search("zoe") if h.name.startswith("Zoë")]
+        assert hostile and hostile[0].field == "name"  # "Zoë …", indexed by 0009's rebuild
+    finally:
+        close_store()

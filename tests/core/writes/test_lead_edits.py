@@ -285,3 +285,14 @@ def test_a_pendulum_date_is_stored_like_a_plain_date(make_lead, settings, now):
     update_lead(lead_id, LeadDraft(name="Eve", first_contact_on=pendulum.date(2026, 11, 21)),
                 now, settings)  # fmt: skip
     assert Lead.get_by_id(lead_id).first_contact_on == date(2026, 11, 21)
+
+
+def test_the_saved_line_names_fields_as_a_rep_says_them(make_lead, settings, now):
+    lead_id = make_lead("José Álvarez", phone=NY)
+    draft = replace(draft_for(lead_id), tz_override="Europe/London")
+    result = update_lead(lead_id, draft, now, settings)
+    assert {"tz_override", "zone"} <= set(result.changed)  # the API keeps the field names
+    assert result.summary == "saved José Álvarez: time zone"
+    draft = replace(draft, first_contact_on=date(2026, 11, 2), postcode="12207")
+    summary = update_lead(lead_id, draft, now, settings).summary
+    assert summary == "saved José Álvarez: postcode, first contact"

@@ -309,6 +309,20 @@ def test_callback_creates_a_promise_that_leads_the_queue(make_lead, settings, no
     assert (lead.next_due_at, lead.priority) == (at, TIER_PROMISE)
 
 
+@pytest.mark.parametrize("kind", ["callback", "appointment"])
+def test_a_promise_outside_the_window_is_kept_with_a_warning(make_lead, settings, now, kind):
+    lead_id = make_lead()  # New York
+    late = pendulum.datetime(2026, 11, 24, 22, 30, tz="America/New_York")
+    result = log_outcome(lead_id, kind, now, settings, next_at=late)
+    assert Appointment.get(Appointment.lead == lead_id).at == late
+    assert result.warning == (
+        "⚠ Tue 22:30 their time is outside their calling hours (the window opens Wed 08:00)"
+    )
+    assert result.summary.endswith(result.warning)
+    inside = log_outcome(lead_id, kind, now.add(minutes=1), settings, next_at=now.add(days=1))
+    assert inside.warning == "" and "⚠" not in inside.summary
+
+
 def test_a_due_promise_is_closed_by_a_call_and_reopened_by_undo(make_lead, settings, now):
     lead_id = make_lead()
     log_outcome(lead_id, "callback", now.subtract(hours=3), settings, next_at=now)

@@ -1,4 +1,8 @@
-"""The LATER TODAY section: calls whose window is closed and work due later today."""
+"""The LATER TODAY section: calls whose window opens later today and work due later today.
+
+Calls whose window stays closed past the rep's midnight are tomorrow's: counted
+(`tomorrow_count`), not listed.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,14 @@ from pendulum import DateTime
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.reads.queue.rows import LATER, QueueRow, queue_rows
-from leaddesk.core.reads.queue.where import COLUMNS, end_of_rep_day, later_where, open_zone_keys
+from leaddesk.core.reads.queue.where import (
+    COLUMNS,
+    end_of_rep_day,
+    later_where,
+    open_zone_keys,
+    opening_today_keys,
+    tomorrow_where,
+)
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Lead
@@ -20,7 +31,8 @@ def later_rows(
     now: DateTime, settings: Settings, limit: int = 100, open_keys: list[str] | None = None
 ) -> list[QueueRow]:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    where = later_where(now, end_of_rep_day(now, settings), keys, scope_for(settings))
+    opening = opening_today_keys(now, settings, keys)
+    where = later_where(now, end_of_rep_day(now, settings), opening, scope_for(settings))
     # One query per tier walks the index in due order and stops at `limit`;
     # a single query across tiers would sort every later-today row first.
     per_tier = [
@@ -39,5 +51,14 @@ def later_rows(
 
 def later_count(now: DateTime, settings: Settings, open_keys: list[str]) -> int:
     end = end_of_rep_day(now, settings)
-    count: int = Lead.select().where(later_where(now, end, open_keys, scope_for(settings))).count()
+    opening = opening_today_keys(now, settings, open_keys)
+    count: int = Lead.select().where(later_where(now, end, opening, scope_for(settings))).count()
+    return count
+
+
+def tomorrow_count(now: DateTime, settings: Settings, open_keys: list[str]) -> int:
+    """Calls due whose window does not open again before the rep's midnight."""
+    opening = opening_today_keys(now, settings, open_keys)
+    where = tomorrow_where(now, open_keys, opening, scope_for(settings))
+    count: int = Lead.select().where(where).count()
     return count

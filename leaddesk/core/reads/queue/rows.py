@@ -50,6 +50,7 @@ class QueueRow:
 class QueueCounts:
     due: int
     later: int
+    tomorrow: int = 0  # calls due whose window opens only after the rep's midnight
 
 
 def zones_of(key: str) -> tuple[str, ...]:

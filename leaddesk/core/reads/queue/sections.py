@@ -10,7 +10,7 @@ from pendulum import DateTime
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
 from leaddesk.core.reads.queue.due import band_counts, band_params, band_where_sql, due_page
-from leaddesk.core.reads.queue.later import later_count, later_rows
+from leaddesk.core.reads.queue.later import later_count, later_rows, tomorrow_count
 from leaddesk.core.reads.queue.rows import DUE, LATER, QueueCounts, QueueRow
 from leaddesk.core.reads.queue.where import (
     due_where,
@@ -18,6 +18,7 @@ from leaddesk.core.reads.queue.where import (
     later_where,
     new_lead_cut,
     open_zone_keys,
+    opening_today_keys,
 )
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.store.db import database, to_ms
@@ -27,7 +28,7 @@ from leaddesk.core.store.models import Lead
 def counts(now: DateTime, settings: Settings, open_keys: list[str] | None = None) -> QueueCounts:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
     due = sum(band_counts(now, keys, new_lead_cut(now, settings), scope_for(settings)))
-    return QueueCounts(due, later_count(now, settings, keys))
+    return QueueCounts(due, later_count(now, settings, keys), tomorrow_count(now, settings, keys))
 
 
 def whole_queue(now: DateTime, settings: Settings, limit: int) -> list[QueueRow]:
@@ -65,7 +66,10 @@ def locate(lead_id: int, now: DateTime, settings: Settings) -> Place:
     )
     if row is None:
         later = Lead.select(Lead.id).where(
-            (Lead.id == lead_id) & later_where(now, end_of_rep_day(now, settings), keys)
+            (Lead.id == lead_id)
+            & later_where(
+                now, end_of_rep_day(now, settings), opening_today_keys(now, settings, keys)
+            )
         )
         return Place(LATER if later.exists() else None)
     priority, due_at, _ = row

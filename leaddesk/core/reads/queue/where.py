@@ -1,9 +1,11 @@
 """Which leads are in which section, as peewee expressions over the `lead` table.
 
 DUE: queued, due by now, and actionable now (a call whose calling window is
-open, or an email or letter step). LATER: calls due whose window is closed,
-and anything due later in the rep's day. A lead's window is known by its zone
-set (`Lead.call_zones`), so "open now" is one IN over the open zone sets.
+open, or an email or letter step). LATER: calls due whose window is closed but
+opens before the rep's midnight, and anything due later in the rep's day; a
+window that opens tomorrow is tomorrow's work ("tomorrow: N"), not today's.
+A lead's window is known by its zone set (`Lead.call_zones`), so "open now" is
+one IN over the open zone sets.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
-from leaddesk.core.domain.windows import window_open
+from leaddesk.core.domain.windows import next_open, window_open
 from leaddesk.core.reads.queue.rows import zones_of
 from leaddesk.core.reads.scope import Scope, scope_where
 from leaddesk.core.store.db import tuples
@@ -37,10 +39,20 @@ COLUMNS = (
 )
 
 
+def _zone_set_keys() -> list[str]:
+    return [row[0] for row in tuples(ZoneSet.select(ZoneSet.key))]
+
+
 def open_zone_keys(now: DateTime, settings: Settings) -> list[str]:
     """The zone sets whose calling window is open at `now`."""
-    keys: list[str] = [row[0] for row in tuples(ZoneSet.select(ZoneSet.key))]
-    return [k for k in keys if window_open(now, zones_of(k), settings)]
+    return [k for k in _zone_set_keys() if window_open(now, zones_of(k), settings)]
+
+
+def opening_today_keys(now: DateTime, settings: Settings, open_keys: list[str]) -> list[str]:
+    """The closed zone sets whose calling window opens before the rep's midnight."""
+    end = end_of_rep_day(now, settings)
+    closed = [k for k in _zone_set_keys() if k not in set(open_keys)]
+    return [k for k in closed if next_open(now, zones_of(k), settings) < end]
 
 
 def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
@@ -77,12 +89,30 @@ def due_where(now: DateTime, open_keys: list[str]) -> pw.Expression:
     )
 
 
+def _closed_calls(now: DateTime, keys: list[str]) -> pw.Expression:
+    """Calls due by now whose zone set is one of `keys`."""
+    calls = (Lead.next_due_at <= now) & (Lead.next_channel == "call")
+    return calls & Lead.call_zones.in_(keys) if keys else calls & (Lead.id < 0)
+
+
 def later_where(
-    now: DateTime, end_of_day: DateTime, open_keys: list[str], scope: Scope | None = None
+    now: DateTime,
+    end_of_day: DateTime,
+    opening_keys: list[str],
+    scope: Scope | None = None,
 ) -> pw.Expression:
-    closed = (Lead.next_due_at <= now) & (Lead.next_channel == "call")
-    if open_keys:
-        closed &= Lead.call_zones.not_in(open_keys)
+    """LATER TODAY; `opening_keys` are the closed zone sets that open before `end_of_day`."""
+    closed = _closed_calls(now, opening_keys)
     upcoming = (Lead.next_due_at > now) & (Lead.next_due_at < end_of_day)
     where = _queued() & (closed | upcoming)
+    return where & scope_where(scope, now) if scope is not None else where
+
+
+def tomorrow_where(
+    now: DateTime, open_keys: list[str], opening_keys: list[str], scope: Scope | None = None
+) -> pw.Expression:
+    """Calls due by now whose window stays closed until after the rep's midnight."""
+    calls = _queued() & (Lead.next_due_at <= now) & (Lead.next_channel == "call")
+    today = open_keys + opening_keys
+    where = calls & Lead.call_zones.not_in(today) if today else calls
     return where & scope_where(scope, now) if scope is not None else where
