@@ -258,6 +258,7 @@ def test_the_desk_on_a_read_only_file_says_so_and_goes_on(settled):
     try:
         desk = Terminal(["--now", NOW, "--config", str(config)], env, prefix=tuple(unprivileged()))
         desk.wait_for("DUE (")
+        desk.wait_for("why now:")  # the lead is on screen: a key now acts on it
         desk.send("n")
         screen = desk.wait_for("read-only")
         assert "not saved" in screen and "Traceback" not in screen

@@ -121,6 +121,7 @@ def test_a_whole_session_opens_no_network_socket(offline):
         assert done.returncode == 0, (args, done.stderr)
     desk = Terminal(["--now", NOW], env)
     desk.wait_for("DUE (")
+    desk.wait_for("why now:")  # the lead is on screen: a key now acts on it
     desk.send("n")
     desk.wait_for("u to undo")
     desk.send("q")
