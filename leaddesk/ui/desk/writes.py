@@ -136,7 +136,8 @@ class DeskWrites:
         loader.adopt_token(done.token)
         self.claims.adopt(done.claim, now)
         if done.snapshot.extras is not None:
-            loader.apply_extras(done.snapshot.extras)
+            # after the next lead's paint: redrawing LATER and the header must not delay it
+            screen.call_after_refresh(loader.apply_extras, done.snapshot.extras)
         screen.refresh_bindings()
 
     def _logged(
