@@ -51,7 +51,7 @@ class Writer:
             "interest": tpl.shape.interest, "first_contact_on": first_contact,
             "received_at": received, "status": s.status, "owner": None,
             "do_not_call": s.do_not_call, "dnc_at": ms_or_none(s.dnc_at),
-            "do_not_mail": s.do_not_mail,
+            "do_not_mail": s.do_not_mail, "email_bad": False,
             "dnm_at": None, "no_count": s.no_count, "attempts": s.attempts,
             "cadence": s.cadence, "cadence_step": s.cadence_step,
             "cadence_started_at": ms_or_none(s.cadence_started_at),
@@ -71,7 +71,8 @@ class Writer:
             "id": touch0, "lead": lead_id, "at": received, "channel": "system",
             "outcome": "received", "note": f"received{via}", "rep": None, "duration_s": None,
             "phone": "", "lead_local": "", "in_window": None, "outside_hours": None,
-            "counted": False, "scheduled_due_at": None, "scheduled_channel": "", "before": "",
+            "message_id": "", "counted": False, "scheduled_due_at": None, "scheduled_channel": "",
+            "before": "",
         })  # fmt: skip
         for i, t in enumerate(h.touches):
             before = tpl.before_full[i]
@@ -87,7 +88,7 @@ class Writer:
                 "lead_local": t.lead_local, "in_window": t.in_window,
                 # demo calls are placed inside the window: never an override (as log_outcome marks)
                 "outside_hours": False if t.channel == "call" else None,
-                "counted": t.counted,
+                "message_id": "", "counted": t.counted,
                 "scheduled_due_at": t.scheduled_due_at,
                 "scheduled_channel": t.scheduled_channel, "before": before,
             })  # fmt: skip

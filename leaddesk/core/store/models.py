@@ -56,6 +56,7 @@ class Lead(BaseModel):
     do_not_call = pw.BooleanField(default=False)
     dnc_at = UTCTimestamp(null=True)
     do_not_mail = pw.BooleanField(default=False)
+    email_bad = pw.BooleanField(default=False)  # the address bounced (migration 0010)
     dnm_at = UTCTimestamp(null=True)
     no_count = pw.IntegerField(default=0)
     attempts = pw.IntegerField(default=0)
@@ -132,6 +133,8 @@ class Touch(BaseModel):
     # True: a call the rep logged outside that window by confirming it (issue 11);
     # NULL on touches written before migration 0008 and by the batch writers.
     outside_hours = pw.BooleanField(null=True)
+    # An email touch's Message-ID (sent or received), so replies find their lead (0010).
+    message_id = pw.CharField(default="", index=True)
     counted = pw.BooleanField(default=False)  # counted as a cadence attempt
     scheduled_due_at = UTCTimestamp(null=True)
     scheduled_channel = pw.CharField(default="")

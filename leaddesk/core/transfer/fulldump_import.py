@@ -185,7 +185,7 @@ class _JsonlImport:
         return self.batch.take(model)
 
     def _add(self, record: dict[str, Any]) -> None:
-        lead = dict(record["lead"])
+        lead = {"email_bad": False, **record["lead"]}  # dumps from before schema 0010
         old_lead = lead["id"]
         lead["id"] = self._take(Lead, old_lead)
         lead["owner"] = self._rep(lead.get("owner"))
@@ -200,8 +200,9 @@ class _JsonlImport:
             if not self.keep_ids and before:
                 before = _renumber_before(before, phone_ids, appt_ids)
             rep = self._rep(t.get("rep"))
-            # Dumps written before schema 0008 have no outside_hours: unknown, stored NULL.
-            t = {"outside_hours": None, **t}
+            # Dumps written before schema 0008 have no outside_hours: unknown, stored NULL;
+            # before 0010, no message_id.
+            t = {"outside_hours": None, "message_id": "", **t}
             rows[Touch].append(
                 {**t, "id": touch_ids[t["id"]], "lead": lead["id"], "rep": rep, "before": before}
             )
