@@ -37,24 +37,24 @@ def _name(text: str) -> str:
 
 
 def board_table(report: TeamReport, key: str) -> Table:
-    """The leaderboard: one row per rep by connects in period `key`, then the totals."""
-    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
-    table.add_column("#", justify="right", style="dim")
+    """The leaderboard: one row per rep by connects in period `key` (the leader in
+    bold), then the totals. One space between columns: it fits 80 columns."""
+    table = Table(box=None, padding=(0, 1, 0, 0), show_edge=False, header_style="bold")
     table.add_column("rep", no_wrap=True)
     for head, _ in TEAM_COLUMNS:
         table.add_column(head, justify="right", no_wrap=True)
-    table.add_column("owned", justify="right")
-    table.add_column("late", justify="right")
-    for place, row in enumerate([*leaderboard(report, key), report.totals], start=1):
+    table.add_column("owned", justify="right", no_wrap=True)
+    table.add_column("late", justify="right", no_wrap=True)
+    board = leaderboard(report, key)
+    for place, row in enumerate([*board, report.totals], start=1):
         p = row.period(key)
-        total = row is report.totals
+        lead = place == 1 and p.tally.connects > 0
         table.add_row(
-            "" if total else str(place),
-            Text(_name(row.name), style="bold" if total or place == 1 else ""),
+            Text(_name(row.name), style="bold" if lead or row is report.totals else ""),
             *(show(p) for _, show in TEAM_COLUMNS),
             f"{row.leads_owned:,}",
             Text(str(row.overdue_promises), style="bold red" if row.overdue_promises else ""),
-            end_section=row is not report.totals and place == len(report.reps),
+            end_section=place == len(board),
         )
     return table
 
@@ -73,14 +73,14 @@ def chart_text(report: TeamReport, key: str, width: int) -> Text:
         return text
     top = max(r.period(key).tally.dials for r in rows)
     figures = max(len(str(top)), 1)
-    span = max(width - NAME_WIDTH - 2 * figures - 4, 4) // 2  # two bars share the row
+    span = max(width - NAME_WIDTH - 2 * figures - 5, 4) // 2  # two bars share the row
     for row in rows:
         tally = row.period(key).tally
         text.append(f"\n{_name(row.name).ljust(NAME_WIDTH)} ")
-        text.append(bar(tally.dials, top, span).ljust(span), style=DIALS_STYLE)
         text.append(f"{tally.dials:>{figures}} ", style="dim")
-        text.append(bar(tally.connects, top, span).ljust(span), style=CONNECTS_STYLE)
-        text.append(f"{tally.connects:>{figures}}", style="dim")
+        text.append(bar(tally.dials, top, span).ljust(span), style=DIALS_STYLE)
+        text.append(f" {tally.connects:>{figures}} ", style="dim")
+        text.append(bar(tally.connects, top, span), style=CONNECTS_STYLE)
     return text
 
 
