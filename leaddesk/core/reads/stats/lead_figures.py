@@ -78,6 +78,9 @@ def per_period(order: list[int], bands: list[B], total: Callable[[list[B]], R]) 
 # Owner = the lead's owner id (None: the pool). The team view reads the same
 # statements grouped by owner; a rep's own numbers add every owner up.
 Owner = int | None
+# The unary plus keeps SQLite off the index on owner_id: grouping by the bare
+# column made it walk that index and look each lead up (3-4x slower at 100k).
+OWNER_SQL = "+{}owner_id"
 
 
 def speed_histograms(
@@ -94,7 +97,7 @@ def speed_histograms(
     """
     _, edges = latest_first(starts)
     now_ms = to_ms(now)
-    owner = "l.owner_id" if by_owner else "NULL"
+    owner = OWNER_SQL.format("l.") if by_owner else "NULL"
     sql = portable_sql(
         f"""SELECT owner, band, m, COUNT(*) FROM (
           SELECT {owner} AS owner, {band_case("l.received_at", edges)} AS band,
@@ -178,7 +181,7 @@ def abandoned_bands(
     """
     _, edges = latest_first(starts)
     now_ms = to_ms(now)
-    owner = "owner_id" if by_owner else "NULL"
+    owner = OWNER_SQL.format("") if by_owner else "NULL"
     sql = portable_sql(
         f"""SELECT owner, band, COUNT(*) FROM (
           SELECT {owner} AS owner, {band_case("last_touch_at", edges)} AS band FROM lead

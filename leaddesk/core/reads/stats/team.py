@@ -10,8 +10,9 @@ rep's row and their own `stats` agree:
   every lead, the pool's included — which is what a rep's own report shows.
 
 Each figure is one statement for every rep and every period at once, grouped
-by rep (or owner) and by band of time (`lead_figures.band_case`); Python only
-adds up the few rows that come back.
+by rep (or owner) and by band of time (the bands of `lead_figures`: a period
+is its own band plus every later one); Python only adds up the few rows that
+come back.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from leaddesk.core.reads.scope import rep_roster
 from leaddesk.core.reads.stats.lead_figures import (
     Owner,
     abandoned_bands,
-    band_case,
     latest_first,
     per_period,
     speed_histograms,
@@ -65,20 +65,29 @@ class TeamReport:
 
 
 def _tallies(edges: list[int], now: DateTime) -> dict[int, list[Counter[str]]]:
-    """Per rep, per band: calls by outcome. Joining from `rep` lets the index
-    touch(rep, channel, outcome, at, …) be sought once per rep and outcome."""
+    """Per rep, per band: calls by outcome.
+
+    A UNION ALL of one count per band, as `tallies.daily_tallies` does: with
+    `rep` first (CROSS JOIN fixes the order on SQLite) each rep's calls by
+    outcome are a seek of touch(rep, channel, outcome, at, …) that arrives
+    grouped, where grouping one statement by a computed band sorted 200k rows
+    (4x slower at 100k leads).
+    """
     marks = ", ".join("?" * len(CALL_OUTCOMES))
-    sql = portable_sql(
-        f"""SELECT t.rep_id, {band_case('t."at"', edges)} AS band, t.outcome, COUNT(*)
-        FROM rep r JOIN touch t ON t.rep_id = r.id
-        WHERE t.channel = ? AND t.outcome IN ({marks}) AND t."at" >= ? AND t."at" <= ?
-        GROUP BY t.rep_id, band, t.outcome"""
-    )
-    params = [*edges, "call", *CALL_OUTCOMES, edges[-1], to_ms(now)]
+    ends = [to_ms(now), *edges[:-1]]
+    parts, params = [], []
+    for band, (start, end) in enumerate(zip(edges, ends, strict=True)):
+        parts.append(
+            f"""SELECT r.id, {band}, t.outcome, COUNT(*) FROM rep r CROSS JOIN touch t
+            WHERE t.rep_id = r.id AND t.channel = ? AND t.outcome IN ({marks})
+              AND t."at" >= ? AND t."at" {"<=" if band == 0 else "<"} ?
+            GROUP BY r.id, t.outcome"""
+        )
+        params += ["call", *CALL_OUTCOMES, start, end]
+    sql = portable_sql(" UNION ALL ".join(parts))
     found: dict[int, list[Counter[str]]] = {}
     for rep, band, outcome, n in database.obj.execute_sql(sql, params).fetchall():
-        if band < len(edges):
-            found.setdefault(rep, [Counter() for _ in edges])[band][outcome] += n
+        found.setdefault(rep, [Counter() for _ in edges])[band][outcome] += n
     return found
 
 
@@ -114,8 +123,8 @@ def team_report(now: DateTime, settings: Settings) -> TeamReport:
         owned: int,
     ) -> RepRow:
         tallies = per_period(order, days, lambda mine: tally_of(sum(mine, Counter())))
-        dropped = per_period(order, drops, sum)
-        figures = zip(found, tallies, speeds_of(order, speed), dropped, strict=True)
+        gone = per_period(order, drops, sum)
+        figures = zip(found, tallies, speeds_of(order, speed), gone, strict=True)
         return RepRow(name, tuple(PeriodStats(*f) for f in figures), late, owned)
 
     no_calls = [Counter[str]() for _ in edges]
