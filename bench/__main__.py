@@ -888,6 +888,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     )
     row("session header (current_session)", lambda r: r["stats"]["session_header"])
     row("team stats (stats --team, 5 reps, 3 periods)", lambda r: r["team_stats"]["report"])
+    row("  team stats, CPU time", lambda r: r["team_stats"]["report_cpu"])
     row("search, per keystroke (all kinds)", lambda r: r["search"]["per_keystroke"])
     for kind in ("name", "company", "email", "phone", "note"):
         row(f"  search: {kind}", lambda r, k=kind: r["search"]["by_kind"][k])
