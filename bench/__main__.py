@@ -599,6 +599,7 @@ def bench_find_keys(db_path: Path, now: DateTime, size: int) -> dict[str, Any]:
 
 
 def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[str, Any]:
+    from bench import team_stats
     from leaddesk.core.store.schema import close_store, open_store
 
     cached, meta = build_store(size, seed, rebuild)
@@ -612,6 +613,7 @@ def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[s
         result.update(bench_log_outcome(runs))
         result["lead_view"] = bench_lead_view(size, runs)
         result["stats"] = bench_stats(runs)
+        result["team_stats"] = team_stats.bench_team_stats(runs)
         result["search"] = bench_search(size)
         result["change_check"] = bench_change_check(runs)
     finally:
@@ -783,6 +785,11 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         median = report["median_ms"]
         checks.append(("stats report (F, leaddesk stats)", median, f"≤ {TARGET_STATS_MS} ms",
                        median <= TARGET_STATS_MS))  # fmt: skip
+    team = r.get("team_stats", {}).get("report")
+    if team:
+        median = team["median_ms"]
+        checks.append(("team stats (stats --team, 5 reps)", median, f"≤ {TARGET_STATS_MS} ms",
+                       median <= TARGET_STATS_MS))  # fmt: skip
     found = r.get("search", {}).get("per_keystroke")
     if found:
         p95 = found["p95_ms"]
@@ -880,6 +887,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         lambda r: f"{r['stats']['touches_30_days']:,} / {r['stats']['session_dials']:,}",
     )
     row("session header (current_session)", lambda r: r["stats"]["session_header"])
+    row("team stats (stats --team, 5 reps, 3 periods)", lambda r: r["team_stats"]["report"])
+    row("  team stats, CPU time", lambda r: r["team_stats"]["report_cpu"])
     row("search, per keystroke (all kinds)", lambda r: r["search"]["per_keystroke"])
     for kind in ("name", "company", "email", "phone", "note"):
         row(f"  search: {kind}", lambda r, k=kind: r["search"]["by_kind"][k])

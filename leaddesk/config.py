@@ -18,6 +18,7 @@ from typing import Any
 import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
+from leaddesk.config_role import with_role
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.holidays import check_country
 from leaddesk.core.domain.settings import (
@@ -233,7 +234,7 @@ def settings_from_dict(
             raise ConfigError(f"{_where(path, name, text)}: must be a table ([{name}])")
         return value
 
-    rep = table("rep")
+    settings, rep = with_role(table("rep"), settings, lambda k: _where(path, k, text), ConfigError)
     for key, value in rep.items():
         where = _where(path, f"rep.{key}", text)
         if key not in ("name", "timezone", "default_region"):

@@ -30,8 +30,8 @@ FORMS = "In the forms and lists"
 GROUPS = (LOG, MOVE, LEAD, CALLS, FIND, DESK, APP, FORMS)
 
 # When an action is offered (see DeskState.allows).
-ALWAYS, LEADS, EMPTY, CALLING, PINNED, CADENCES = (
-    "always", "leads", "empty", "calling", "pinned", "cadences"
+ALWAYS, LEADS, EMPTY, CALLING, PINNED, CADENCES, MANAGER = (
+    "always", "leads", "empty", "calling", "pinned", "cadences", "manager"
 )  # fmt: skip
 
 
@@ -152,6 +152,11 @@ ACTIONS: tuple[Action, ...] = (
         "session: start/stop",
     ),
     Action("stats", "F", "stats", "stats", CALLS, "your numbers", "stats: your numbers"),
+    Action(
+        "team-stats", "", "team_stats", "team numbers", CALLS,
+        "the team's numbers: every rep side by side ([rep] manager = true)",
+        "stats: the team's numbers (leaderboard, charts)", when=MANAGER,
+    ),
     # find
     Action(
         "find", "slash", "find", "find", FIND, "find a lead as you type", "find: search leads",
@@ -231,6 +236,7 @@ class DeskState:
     calling: bool
     pinned: bool
     cadences: int
+    manager: bool = False
 
     def allows(self, action: Action) -> bool:
         return {
@@ -240,6 +246,7 @@ class DeskState:
             CALLING: self.calling,
             PINNED: self.pinned,
             CADENCES: not self.empty and self.cadences > 1,
+            MANAGER: self.manager,
         }[action.when]
 
 

@@ -86,6 +86,13 @@ class Team:
 
 
 @dataclass(frozen=True)
+class Role:
+    """What a rep sees beyond their own work (`[rep] manager`)."""
+
+    manager: bool = False  # the Team tab of `F`: every rep's numbers side by side
+
+
+@dataclass(frozen=True)
 class Settings:
     rep_name: str = "me"
     rep_timezone: str = "UTC"
@@ -106,6 +113,7 @@ class Settings:
     # business days) for leads in that country; empty = holidays are ignored.
     holidays: tuple[str, ...] = ()
     team: Team = field(default_factory=Team)
+    role: Role = field(default_factory=Role)
 
     def cadence(self, name: str) -> Cadence:
         return self.cadences.get(name) or self.cadences[self.default_cadence]

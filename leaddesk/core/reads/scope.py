@@ -42,16 +42,21 @@ def known_rep(name: str) -> int | None:
     return found
 
 
-def rep_names() -> list[tuple[str, int]]:
-    """Every rep and how many leads they own, by name."""
+def rep_roster() -> list[tuple[int, str, int]]:
+    """Every rep: id, name and how many leads they own, by name."""
     owned = pw.fn.COUNT(Lead.id)
     query = tuples(
-        Rep.select(Rep.name, owned)
+        Rep.select(Rep.id, Rep.name, owned)
         .join(Lead, pw.JOIN.LEFT_OUTER, on=(Lead.owner == Rep.id))
         .group_by(Rep.id, Rep.name)
         .order_by(Rep.name)
     )
-    return [(name, count) for name, count in query]
+    return [(rep, name, count) for rep, name, count in query]
+
+
+def rep_names() -> list[tuple[str, int]]:
+    """Every rep and how many leads they own, by name."""
+    return [(name, count) for _, name, count in rep_roster()]
 
 
 def rep_by_name(name: str) -> int:

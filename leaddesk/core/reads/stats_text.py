@@ -22,32 +22,33 @@ def rate_text(rate: float | None) -> str:
     return "–" if rate is None else percent(rate, 1)
 
 
-def _minutes_text(minutes: int | None) -> str:
+def minutes_text(minutes: int | None) -> str:
     return "–" if minutes is None else span_words(minutes)
 
 
-def _pct_text(pct: float | None) -> str:
+def pct_text(pct: float | None) -> str:
     return "–" if pct is None else percent(pct, 100)
 
 
-# (label, how to show it) for each row of the periods table.
-PERIOD_FIGURES: tuple[tuple[str, Callable[[PeriodStats], str]], ...] = (
-    ("dials", lambda p: str(p.tally.dials)),
-    ("connects", lambda p: str(p.tally.connects)),
-    ("contact rate", lambda p: rate_text(p.tally.contact_rate)),
-    ("voicemails", lambda p: str(p.tally.voicemails)),
-    ("appointments", lambda p: str(p.tally.appointments)),
-    ("wins", lambda p: str(p.tally.wins)),
-    ("new leads", lambda p: str(p.speed.received)),
-    ("speed to lead (median)", lambda p: _minutes_text(p.speed.median_minutes)),
-    ("first attempt within 1 h", lambda p: _pct_text(p.speed.within_hour_pct)),
-    ("abandoned after ≤ 2 attempts", lambda p: str(p.abandoned)),
+# (label, the team table's heading or "" = not there, how to show it) for each
+# row of the periods table; the team's headings are short enough for 80 columns.
+PERIOD_FIGURES: tuple[tuple[str, str, Callable[[PeriodStats], str]], ...] = (
+    ("dials", "dials", lambda p: str(p.tally.dials)),
+    ("connects", "conn", lambda p: str(p.tally.connects)),
+    ("contact rate", "rate", lambda p: rate_text(p.tally.contact_rate)),
+    ("voicemails", "", lambda p: str(p.tally.voicemails)),
+    ("appointments", "appts", lambda p: str(p.tally.appointments)),
+    ("wins", "wins", lambda p: str(p.tally.wins)),
+    ("new leads", "new", lambda p: str(p.speed.received)),
+    ("speed to lead (median)", "to lead", lambda p: minutes_text(p.speed.median_minutes)),
+    ("first attempt within 1 h", "≤1h", lambda p: pct_text(p.speed.within_hour_pct)),
+    ("abandoned after ≤ 2 attempts", "aband", lambda p: str(p.abandoned)),
 )
 
 
 def period_rows(report: StatsReport) -> list[tuple[str, list[str]]]:
     """The periods side by side: one (label, [value per period]) per figure."""
-    return [(label, [show(p) for p in report.periods]) for label, show in PERIOD_FIGURES]
+    return [(label, [show(p) for p in report.periods]) for label, _, show in PERIOD_FIGURES]
 
 
 def spark(values: list[int]) -> str:
@@ -65,13 +66,29 @@ def best_hours(report: StatsReport, minimum_dials: int = 10) -> list[HourRate]:
     return sorted(judged, key=lambda h: (-(h.rate or 0), h.hour))
 
 
+def ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def figures_json(p: PeriodStats) -> dict[str, object]:
+    """One period's figures, as `stats --json` and `stats --team --json` give them."""
+    return {
+        "dials": p.tally.dials,
+        "connects": p.tally.connects,
+        "contact_rate": ratio(p.tally.contact_rate),
+        "voicemails": p.tally.voicemails,
+        "appointments": p.tally.appointments,
+        "wins": p.tally.wins,
+        "new_leads": p.speed.received,
+        "speed_to_lead_median_minutes": p.speed.median_minutes,
+        "within_hour_pct": p.speed.within_hour_pct,
+        "abandoned_after_two_or_fewer": p.abandoned,
+    }
+
+
 def report_json(report: StatsReport) -> dict[str, object]:
     """The stable JSON of `leaddesk stats --json` (README "Your numbers")."""
     zone = tz(report.zone)
-
-    def ratio(value: float | None) -> float | None:
-        return None if value is None else round(value, 4)
-
     out: dict[str, object] = {
         "now": report.now.in_timezone(zone).isoformat(),
         "rep": report.rep,
@@ -82,16 +99,7 @@ def report_json(report: StatsReport) -> dict[str, object]:
             "label": p.period.label,
             "start": p.period.start.in_timezone(zone).isoformat(),
             "end": report.now.in_timezone(zone).isoformat(),
-            "dials": p.tally.dials,
-            "connects": p.tally.connects,
-            "contact_rate": ratio(p.tally.contact_rate),
-            "voicemails": p.tally.voicemails,
-            "appointments": p.tally.appointments,
-            "wins": p.tally.wins,
-            "new_leads": p.speed.received,
-            "speed_to_lead_median_minutes": p.speed.median_minutes,
-            "within_hour_pct": p.speed.within_hour_pct,
-            "abandoned_after_two_or_fewer": p.abandoned,
+            **figures_json(p),
         }
     out["by_hour"] = [
         {"hour": h.hour, "dials": h.dials, "connects": h.connects, "contact_rate": ratio(h.rate)}

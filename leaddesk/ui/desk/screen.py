@@ -122,6 +122,7 @@ class DeskScreen(DeskBase):
             calling=self.calls.call is not None,
             pinned=self.loader.pinned is not None,
             cadences=len(self.app.settings.cadences),
+            manager=self.app.settings.role.manager,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -249,6 +250,11 @@ class DeskScreen(DeskBase):
         from leaddesk.ui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def do_team_stats(self) -> None:
+        from leaddesk.ui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(team=True))
 
     def do_lead_add(self) -> None:
         self.forms.add()

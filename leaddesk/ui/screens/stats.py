@@ -1,8 +1,10 @@
 """`F`: your numbers — the periods side by side, best hour to call, dials before
-a connect, pipeline, overdue promises and a 30-day dials sparkline.
+a connect, pipeline, overdue promises and a 30-day dials sparkline; for a
+manager (`[rep] manager = true`) a Team tab too (ui/screens/team_stats.py).
 
-Read on the database thread in one call (`sessions.your_numbers`); this
-screen only lays the report out. `escape` or `F` closes it, `r` reloads.
+Read on the database thread in one call each (`sessions.your_numbers`,
+`team.team_report`); this screen only lays the reports out. `escape` or `F`
+closes it, `r` reloads, `t` switches tabs and `p` turns the team's period.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Footer, Sparkline, Static, TabbedContent, TabPane
 
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.reads.stats.report import StatsReport
+from leaddesk.core.reads.stats.team import TeamReport, team_report
 from leaddesk.core.reads.stats_text import best_hours, period_rows, rate_text
 from leaddesk.core.writes.sessions import your_numbers
 from leaddesk.ui.render import safe
+from leaddesk.ui.screens.team_stats import TeamChart, board_table
 
 if TYPE_CHECKING:
     from leaddesk.ui.host import DeskHost
@@ -99,20 +103,47 @@ def overdue_text(report: StatsReport) -> Text:
     return text
 
 
+TEAM_PERIODS = (("today", "today"), ("week", "this week"), ("days30", "30 days"))
+
+
 class StatsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,F", "close", "close", id="stats-close"),
         Binding("r", "reload", "refresh", id="stats-refresh"),
+        Binding("t", "switch_tab", "you / team", id="stats-tab"),
+        Binding("p", "next_period", "period", id="stats-period"),
     ]
 
     app: DeskHost
 
-    def __init__(self) -> None:
+    def __init__(self, *, team: bool = False) -> None:
         super().__init__()
         self.report: StatsReport | None = None
+        self.team: TeamReport | None = None
+        self.period = 0  # the team's period: an index of TEAM_PERIODS
+        self.open_on_team = team
+
+    @property
+    def manager(self) -> bool:
+        return self.app.settings.role.manager
 
     def compose(self) -> ComposeResult:
         yield Static(Text("YOUR NUMBERS", style="bold"), id="stats-title")
+        if not self.manager:
+            yield from self._yours()
+        else:
+            start = "team" if self.open_on_team else "you"
+            with TabbedContent(initial=start, id="stats-tabs"):
+                with TabPane("You", id="you"):
+                    yield from self._yours()
+                with TabPane("Team", id="team"), VerticalScroll(id="team-body"):
+                    yield Static(Text("loading…", style="dim"), id="team-heading")
+                    yield Static("", id="team-board")
+                    yield Static(Text("DIALS AND CONNECTS", style="bold"), id="team-chart-title")
+                    yield TeamChart(id="team-chart")
+        yield Footer()
+
+    def _yours(self) -> ComposeResult:
         with VerticalScroll(id="stats-body"):
             yield Static(Text("loading…", style="dim"), id="stats-periods")
             yield Static(Text("DIALS PER DAY, LAST 30 DAYS", style="bold"), id="stats-spark-title")
@@ -122,25 +153,53 @@ class StatsScreen(Screen[None]):
             yield Static("", id="stats-attempts")
             yield Static("", id="stats-pipeline")
             yield Static("", id="stats-overdue")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("switch_tab", "next_period"):
+            return self.manager
+        return True
 
     def action_reload(self) -> None:
         self.run_worker(self._load, group="stats", exclusive=True)
 
     async def _load(self) -> None:
+        now, settings = self.app.now(), self.app.settings
         try:
-            report = await self.app.db.run(your_numbers, self.app.now(), self.app.settings)
+            report = await self.app.db.run(your_numbers, now, settings)
+            team = await self.app.db.run(team_report, now, settings) if self.manager else None
         except LeadDeskError as exc:
             self._failed(str(exc))
             return
-        self.report = report
+        self.report, self.team = report, team
         self._show(report)
+        if team is not None:
+            self._show_team(team)
+
+    def _show_team(self, team: TeamReport) -> None:
+        key, label = TEAM_PERIODS[self.period]
+        heading = Text("THE TEAM", style="bold")
+        heading.append(f"  {label} · {len(team.reps)} reps · by connects · p: period", "dim")
+        self.query_one("#team-heading", Static).update(heading)
+        self.query_one("#team-board", Static).update(board_table(team, key))
+        self.query_one("#team-chart", TeamChart).show(team, key)
+
+    def action_switch_tab(self) -> None:
+        tabs = self.query_one("#stats-tabs", TabbedContent)
+        tabs.active = "you" if tabs.active == "team" else "team"
+
+    def action_next_period(self) -> None:
+        self.period = (self.period + 1) % len(TEAM_PERIODS)
+        if self.team is not None:
+            self._show_team(self.team)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#stats-periods", Static).update(Text("✗ " + safe(message), "bold red"))
+        failed = Text("✗ " + safe(message), "bold red")
+        self.query_one("#stats-periods", Static).update(failed)
+        if self.manager:
+            self.query_one("#team-heading", Static).update(failed)
 
     def _show(self, report: StatsReport) -> None:
         title = Text("YOUR NUMBERS", style="bold")

@@ -55,57 +55,82 @@ class OverduePromise:
 # the sum of its own band and the bands of every later start.
 
 
-def _latest_first(starts: list[DateTime]) -> tuple[list[int], list[int]]:
+def latest_first(starts: list[DateTime]) -> tuple[list[int], list[int]]:
     """The periods' indexes ordered latest start first, and those starts in ms."""
     order = sorted(range(len(starts)), key=lambda i: starts[i], reverse=True)
     return order, [to_ms(starts[i]) for i in order]
 
 
-def _band(column: str, edges: list[int]) -> str:
+def band_case(column: str, edges: list[int]) -> str:
     """CASE mapping `column` to the band of the latest start (`edges`) it is at or after."""
     whens = " ".join(f"WHEN {column} >= ? THEN {i}" for i in range(len(edges)))
     return f"CASE {whens} ELSE {len(edges)} END"
 
 
-def _per_period(order: list[int], bands: list[B], total: Callable[[list[B]], R]) -> list[R]:
+def per_period(order: list[int], bands: list[B], total: Callable[[list[B]], R]) -> list[R]:
+    """One total per period (in the callers' order) from the bands, latest first."""
     found: dict[int, R] = {}
     for rank, index in enumerate(order):
         found[index] = total(bands[: rank + 1])
     return [found[i] for i in range(len(order))]
 
 
-def speed_to_lead(starts: list[DateTime], now: DateTime) -> list[SpeedToLead]:
-    """Speed to lead for leads received since each of `starts` (up to `now`).
+# Owner = the lead's owner id (None: the pool). The team view reads the same
+# statements grouped by owner; a rep's own numbers add every owner up.
+Owner = int | None
+# The unary plus keeps SQLite off the index on owner_id: grouping by the bare
+# column made it walk that index and look each lead up (3-4x slower at 100k).
+OWNER_SQL = "+{}owner_id"
+
+
+def speed_histograms(
+    starts: list[DateTime], now: DateTime, *, by_owner: bool = False
+) -> dict[Owner, list[Counter[int]]]:
+    """Per owner (all under None unless `by_owner`), per band: minutes -> leads.
 
     One statement for every period: each lead received since the earliest start
     is put in the band of the latest start it follows, with its minutes to the
     first attempt (a correlated read of touch(lead, at, channel, outcome) that
     stops at the first call, email or letter) or a sentinel: -1 still young
     (under an hour, not attempted), -2 waited over an hour unattempted. Only
-    the histogram (band, minutes) -> count comes back; medians are read off it.
+    the histogram (owner, band, minutes) -> count comes back.
     """
-    if not starts:
-        return []
-    order, edges = _latest_first(starts)
+    _, edges = latest_first(starts)
     now_ms = to_ms(now)
+    owner = OWNER_SQL.format("l.") if by_owner else "NULL"
     sql = portable_sql(
-        f"""SELECT band, m, COUNT(*) FROM (
-          SELECT {_band("l.received_at", edges)} AS band,
+        f"""SELECT owner, band, m, COUNT(*) FROM (
+          SELECT {owner} AS owner, {band_case("l.received_at", edges)} AS band,
             COALESCE(
               (SELECT (t."at" - l.received_at) / {MINUTE_MS} FROM touch t
                WHERE t.lead_id = l.id AND t."at" <= ? AND t.channel IN (?, ?, ?)
                ORDER BY t."at" LIMIT 1),
               CASE WHEN l.received_at > ? THEN -1 ELSE -2 END) AS m
           FROM lead l WHERE l.received_at >= ? AND l.received_at <= ?
-        ) x GROUP BY band, m"""
+        ) x GROUP BY owner, band, m"""
     )
     params = [*edges, now_ms, *ATTEMPT_CHANNELS, now_ms - HOUR_MS, edges[-1], now_ms]
-    # bands[b][m] = count; band b holds leads received in [edges[b], edges[b-1]).
-    bands: list[Counter[int]] = [Counter() for _ in edges]
-    for band, minutes, n in database.obj.execute_sql(sql, params).fetchall():
+    # found[owner][b][m] = count; band b holds leads received in [edges[b], edges[b-1]).
+    found: dict[Owner, list[Counter[int]]] = {}
+    for who, band, minutes, n in database.obj.execute_sql(sql, params).fetchall():
         if band < len(edges):
-            bands[band][minutes] += n
-    return _per_period(order, bands, lambda mine: _speed(sum(mine, Counter())))
+            found.setdefault(who, [Counter() for _ in edges])[band][minutes] += n
+    return found
+
+
+def speeds_of(order: list[int], bands: list[Counter[int]]) -> list[SpeedToLead]:
+    """Speed to lead per period from one owner's (or everyone's) bands."""
+    return per_period(order, bands, lambda mine: _speed(sum(mine, Counter())))
+
+
+def speed_to_lead(starts: list[DateTime], now: DateTime) -> list[SpeedToLead]:
+    """Speed to lead for leads received since each of `starts` (up to `now`),
+    every lead in the store; medians are read off the histogram."""
+    if not starts:
+        return []
+    order, edges = latest_first(starts)
+    bands = speed_histograms(starts, now).get(None) or [Counter() for _ in edges]
+    return speeds_of(order, bands)
 
 
 def _speed(minutes: Counter[int]) -> SpeedToLead:
@@ -139,8 +164,11 @@ def _median(histogram: list[tuple[int, int]], count: int) -> int | None:
     return (low + high) // 2
 
 
-def abandoned(starts: list[DateTime], now: DateTime) -> list[int]:
-    """Leads abandoned after two or fewer attempts, by when they were last touched.
+def abandoned_bands(
+    starts: list[DateTime], now: DateTime, *, by_owner: bool = False
+) -> dict[Owner, list[int]]:
+    """Per owner (all under None unless `by_owner`): leads abandoned after two or
+    fewer attempts, per band of when they were last touched.
 
     A lead counts when all of these hold (README "Your numbers"):
     - it had 1 or 2 attempts (`Lead.attempts`, the cadence attempts the desk shows);
@@ -151,17 +179,17 @@ def abandoned(starts: list[DateTime], now: DateTime) -> list[int]:
       its next step is more than ABANDON_OVERDUE_DAYS days overdue;
     - its last touch falls in the period.
     """
-    if not starts:
-        return []
-    order, edges = _latest_first(starts)
+    _, edges = latest_first(starts)
     now_ms = to_ms(now)
+    owner = OWNER_SQL.format("") if by_owner else "NULL"
     sql = portable_sql(
-        f"""SELECT {_band("last_touch_at", edges)} AS band, COUNT(*) FROM lead
-        WHERE attempts >= 1 AND attempts <= 2 AND no_count = 0 AND do_not_call = ?
-          AND status NOT IN (?, ?, ?, ?)
-          AND (next_due_at IS NULL OR next_due_at < ?)
-          AND last_touch_at >= ? AND last_touch_at <= ?
-        GROUP BY band"""
+        f"""SELECT owner, band, COUNT(*) FROM (
+          SELECT {owner} AS owner, {band_case("last_touch_at", edges)} AS band FROM lead
+          WHERE attempts >= 1 AND attempts <= 2 AND no_count = 0 AND do_not_call = ?
+            AND status NOT IN (?, ?, ?, ?)
+            AND (next_due_at IS NULL OR next_due_at < ?)
+            AND last_touch_at >= ? AND last_touch_at <= ?
+        ) x GROUP BY owner, band"""
     )
     params = [
         *edges,
@@ -174,10 +202,20 @@ def abandoned(starts: list[DateTime], now: DateTime) -> list[int]:
         edges[-1],
         now_ms,
     ]
-    bands = [0] * (len(edges) + 1)
-    for band, n in database.obj.execute_sql(sql, params).fetchall():
-        bands[band] += n
-    return _per_period(order, bands, sum)
+    found: dict[Owner, list[int]] = {}
+    for who, band, n in database.obj.execute_sql(sql, params).fetchall():
+        found.setdefault(who, [0] * (len(edges) + 1))[band] += n
+    return found
+
+
+def abandoned(starts: list[DateTime], now: DateTime) -> list[int]:
+    """Leads abandoned after two or fewer attempts, by when they were last touched
+    (every lead in the store; see `abandoned_bands`)."""
+    if not starts:
+        return []
+    order, edges = latest_first(starts)
+    bands = abandoned_bands(starts, now).get(None) or [0] * (len(edges) + 1)
+    return per_period(order, bands, sum)
 
 
 def pipeline() -> tuple[tuple[str, int], ...]:
