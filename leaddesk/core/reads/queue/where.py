@@ -36,6 +36,7 @@ COLUMNS = (
     Lead.received_at,
     Lead.last_touch_at,
     Lead.cadence_step,
+    Lead.owner,  # another rep's lead in this rep's queue is a hand-off (its reason says so)
 )
 
 
