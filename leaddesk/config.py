@@ -96,7 +96,7 @@ DEFAULT_CONFIG = """\
 # queue = "mine+pool"     # mine+pool: my leads and unowned ones | mine | all
 # claim_minutes = 5       # a lead selected to call is kept from the others this long
 # new_lead_minutes = 5    # an owner's new lead not called this long after it fell due is
-# promise_minutes = 15    # offered to every rep, as is a promise this overdue (0 = never)
+# promise_minutes = 15    # offered to every rep, as is a promise this overdue
 # reassign_on_handoff = false   # the rep who claims a hand-off becomes its owner
 # away_minutes = 10       # a rep whose desk has been silent this long is away: hand off at once
 """

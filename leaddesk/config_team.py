@@ -9,11 +9,11 @@ from typing import Any
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.domain.settings import TEAM_QUEUES, Team
 
-# Whole minutes a key may hold, inclusive; 0 turns a hand-off off.
+# Whole minutes each key may hold, inclusive.
 _MINUTES = {
     "claim_minutes": (1, 240),
-    "new_lead_minutes": (0, 24 * 60),
-    "promise_minutes": (0, 24 * 60),
+    "new_lead_minutes": (1, 24 * 60),
+    "promise_minutes": (1, 24 * 60),
     "away_minutes": (1, 24 * 60),
 }
 
