@@ -56,6 +56,8 @@ def test_a_new_lead_is_offered_to_the_others_after_new_lead_minutes_with_its_rea
     assert reasons(now.add(minutes=3), ANA)[lead].startswith("new lead, waiting")
     later = now.add(minutes=6)  # waiting 7 min, not attempted by ana
     assert reasons(later, SAM)[lead] == "new 7 min, not yet called by ana"
+    (row,) = [r for r in whole_queue(later, SAM, 100) if r.lead_id == lead]
+    assert (row.name, row.tier) == ("Dana Whitfield", "new")
     assert reasons(later, JOE)[lead] == "new 7 min, not yet called by ana"
     assert reasons(later, ANA)[lead] == "new lead, waiting 7 min"  # her own, as ever
     # the minutes are configuration

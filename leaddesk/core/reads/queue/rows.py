@@ -112,10 +112,10 @@ def queue_rows(
         steps = len(settings.cadence(cadence).steps)
         promise = promises.get(lead_id)
         if owner in names:
-            name, away = names[owner]
+            owner_name, away = names[owner]
             late = minutes_between(due_at, now)
             kind = promise[0] if promise else None
-            reason = handoff_why(priority, name, away, waited or 0, late, kind)
+            reason = handoff_why(priority, owner_name, away, waited or 0, late, kind)
         else:
             reason = why_now(
                 priority, status, channel, step, steps, due_at, now, zone, waited,
