@@ -24,9 +24,9 @@ class Scope:
 
     rep: int
     queue: str
-    new_lead_minutes: int = 5
-    promise_minutes: int = 15
-    away_minutes: int = 10
+    new_lead_minutes: int
+    promise_minutes: int
+    away_minutes: int
 
 
 _rep_ids: weakref.WeakKeyDictionary[pw.Database, dict[str, int]] = weakref.WeakKeyDictionary()
