@@ -922,6 +922,12 @@ def main(argv: list[str] | None = None) -> int:
         "--no-team", action="store_true", help="skip PostgreSQL beside SQLite (team mode)"
     )
     parser.add_argument("--no-import", action="store_true", help="skip the spreadsheet import")
+    parser.add_argument(
+        "--no-desks", action="store_true", help="skip 20 desks at once on PostgreSQL"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=120.0, help="how long the 20 desks run (default 120)"
+    )
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = max(args.runs, 8)
@@ -939,6 +945,10 @@ def main(argv: list[str] | None = None) -> int:
         "targets": targets(results),
         "team": team,
     }
+    if not args.no_desks:
+        from bench.desks import run_desks
+
+        report["desks"] = run_desks(20, args.seconds, args.seed)
     if not args.no_import:
         report["import"], import_targets = run_import(10_000 if args.quick else TARGET_IMPORT_ROWS)
         report["targets"] += import_targets
@@ -947,6 +957,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     if team:
         print(team_table(team["size"], team))
+    if "desks" in report:
+        from bench.desks import table as desks_table
+
+        print(desks_table(report["desks"]))
     if "import" in report:
         from bench.imports import table as import_table
 

@@ -19,17 +19,16 @@ import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
 from leaddesk.config_role import with_role
+from leaddesk.config_team import team_settings
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.holidays import check_country
 from leaddesk.core.domain.settings import (
     DEFAULT_FALLBACK,
-    TEAM_QUEUES,
     WEEKDAYS,
     Cadence,
     CadenceStep,
     Rules,
     Settings,
-    Team,
 )
 from leaddesk.core.store.files import open_private
 
@@ -97,6 +96,10 @@ DEFAULT_CONFIG = """\
 # database = "postgresql://ana@db.example.com/leads"   # one shared database for the team
 # queue = "mine+pool"     # mine+pool: my leads and unowned ones | mine | all
 # claim_minutes = 5       # a lead selected to call is kept from the others this long
+# new_lead_minutes = 5    # an owner's new lead not called this long after it fell due is
+# promise_minutes = 15    # offered to every rep, as is a promise this overdue
+# reassign_on_handoff = false   # the rep who claims a hand-off becomes its owner
+# away_minutes = 10       # a rep whose desk has been silent this long is away: hand off at once
 """
 
 
@@ -323,29 +326,9 @@ def settings_from_dict(
         if not isinstance(dialer["command"], str):
             raise ConfigError(f"{_where(path, 'dialer.command', text)}: must be a string")
         settings = replace(settings, dialer=dialer["command"])
-    settings = replace(settings, team=_team(table("team"), path, settings.team, warnings))
+    team = team_settings(table("team"), path, settings.team, warnings, ConfigError)
+    settings = replace(settings, team=team)
     return settings, warnings
-
-
-def _team(values: dict[str, Any], path: Path, team: Team, warnings: list[str]) -> Team:
-    for key, value in values.items():
-        where = _where(path, f"team.{key}")
-        if key == "database":
-            if not isinstance(value, str):
-                raise ConfigError(f"{where}: must be a string like 'postgresql://host/leads'")
-            team = replace(team, database=value.strip())
-        elif key == "queue":
-            if value not in TEAM_QUEUES:
-                choices = ", ".join(repr(q) for q in TEAM_QUEUES)
-                raise ConfigError(f"{where}: must be one of {choices}, not {value!r}")
-            team = replace(team, queue=value)
-        elif key == "claim_minutes":
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 240:
-                raise ConfigError(f"{where}: must be a whole number of minutes, 1 to 240")
-            team = replace(team, claim_minutes=value)
-        else:
-            warnings.append(f"{where}: unknown key ignored")
-    return team
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ def claim(env: Env, lead, as_json):
     else:
         until = held.until.in_timezone(env.settings.rep_timezone)
         click.echo(f"lead {lead_id} is yours until {until:%H:%M}")
+        if held.handoff:
+            click.echo(f"handed off to you: {held.handoff}")
 
 
 @main.command()
@@ -85,3 +87,26 @@ def rep_add(env: Env, name):
     env.open()
     add_rep(name)
     click.echo(f"rep {name.strip()} added")
+
+
+@rep.command("deactivate")
+@click.argument("name")
+@pass_env
+def rep_deactivate(env: Env, name):
+    """Mark a rep as not working: round-robin skips them, their new leads and promises
+    are handed off at once ([team] new_lead_minutes, promise_minutes)."""
+    from leaddesk.core.writes.team import set_active
+
+    env.open()
+    click.echo(set_active(name, False))
+
+
+@rep.command("activate")
+@click.argument("name")
+@pass_env
+def rep_activate(env: Env, name):
+    """Mark a rep as working again."""
+    from leaddesk.core.writes.team import set_active
+
+    env.open()
+    click.echo(set_active(name, True))

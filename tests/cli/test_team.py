@@ -127,3 +127,29 @@ def test_import_gives_new_leads_to_a_rep_or_round_robin(team, tmp_path):
     assert "no rep named 'zoe'" in failed(team("import", str(more), "--owner", "zoe"))
     assert json.loads(ok(team("import", str(more), "--owner", "bob", "--json")))["imported"] == 1
     assert json.loads(ok(team("show", "4", "--json")))["owner"] == "bob"
+
+
+def test_an_inactive_rep_gets_no_round_robin_leads_and_their_new_lead_is_handed_off(team):
+    for name in ("ana", "bob", "cy"):
+        ok(team("rep", "add", name))
+    assert ok(team("rep", "deactivate", "bob")) == "rep bob inactive\n"
+    assert "no rep named 'zoe'" in failed(team("rep", "deactivate", "zoe"))
+    leads = [add(team, f"Lead {i}", "--owner", "round-robin") for i in range(3)]
+    owners = [json.loads(ok(team("show", str(i), "--json")))["owner"] for i in leads]
+    assert owners == ["ana", "cy", "ana"]
+    assert ok(team("rep", "activate", "bob")) == "rep bob active\n"
+    bobs = add(team, "Bob's", "--owner", "bob")
+    assert bobs not in [row["id"] for row in json.loads(ok(team("due", "--json", rep="cy")))]
+    ok(team("rep", "deactivate", "bob"))
+    due = {row["id"]: row for row in json.loads(ok(team("due", "--json", rep="cy")))}
+    assert due[bobs]["reason"] == "new 0 min, bob is not working"
+    out = ok(team("claim", str(bobs), rep="cy"))
+    assert "handed off to you: new 0 min, bob is not working" in out
+
+
+def test_team_keys_are_checked_with_one_line(team):
+    team.config.write_text('[rep]\ntimezone = "America/Chicago"\n[team]\nnew_lead_minutes = -1\n')
+    message = failed(team("due"))
+    assert "team.new_lead_minutes: must be a whole number of minutes, 1 to 1440" in message
+    team.config.write_text('[team]\nreassign_on_handoff = "yes"\n')
+    assert "team.reassign_on_handoff: must be true or false, not 'yes'" in failed(team("due"))

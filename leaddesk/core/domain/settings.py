@@ -83,6 +83,12 @@ class Team:
     database: str = ""  # a postgresql:// URL; "" = --db, LEADDESK_DB or the local file
     queue: str = "mine+pool"  # whose leads a rep's queue holds: see TEAM_QUEUES
     claim_minutes: int = 5  # how long selecting a lead keeps it from the other reps
+    # Hand-offs: an owner's new lead not attempted this long after it fell due,
+    # or their promise this overdue, is offered to every rep's queue.
+    new_lead_minutes: int = 5
+    promise_minutes: int = 15
+    reassign_on_handoff: bool = False  # the rep who claims a hand-off becomes its owner
+    away_minutes: int = 10  # a desk silent this long: its rep's leads are handed off at once
 
 
 @dataclass(frozen=True)

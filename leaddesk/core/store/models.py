@@ -20,6 +20,8 @@ class Rep(BaseModel):
     name = pw.CharField(unique=True)
     timezone = pw.CharField(null=True)
     created_at = UTCTimestamp()
+    active = pw.BooleanField(default=True)  # round-robin skips an inactive rep (0013)
+    seen_at = UTCTimestamp(null=True)  # the rep's desk last checked in (0013)
 
 
 class Lead(BaseModel):

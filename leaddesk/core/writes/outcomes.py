@@ -24,6 +24,7 @@ from leaddesk.core.reads.leads import get_lead, recent_calls, state_of
 from leaddesk.core.reads.scope import scope_for, scope_where
 from leaddesk.core.store.db import atomic_write, from_ms, lock_row, to_ms, tuples
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
+from leaddesk.core.writes.handoffs import HANDOFF
 from leaddesk.core.writes.team import check_not_claimed, ensure_rep
 
 T = TypeVar("T")
@@ -177,7 +178,8 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
         mine = Touch.rep == ensure_rep(settings.rep_name)
         touch = (
             Touch.select()
-            .where((Touch.outcome != "received") & mine)
+            # A hand-off's touch records who took the lead; it is no change to undo.
+            .where(Touch.outcome.not_in(("received", HANDOFF)) & mine)
             .order_by(Touch.id.desc())
             .first()
         )
@@ -259,7 +261,7 @@ def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
         future = (Lead.priority.is_null(False)) & (Lead.next_due_at > now)
         # Team mode: only the rep's own queue (theirs and, by default, the pool), and
         # not a lead a colleague is calling right now.
-        future &= scope_where(scope_for(settings), now)
+        future &= scope_where(scope_for(settings), now, handoffs=False)
         kept = Lead.select().where(future & Lead.id.in_(promised)).count()
         rows = Lead.select(Lead.id, Lead.next_due_at, Lead.next_channel, Lead.call_zones).where(
             future & (Lead.priority != TIER_PROMISE) & Lead.id.not_in(promised)

@@ -21,6 +21,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.scope import known_rep, rep_by_name
 from leaddesk.core.store.db import atomic_write, database, from_ms, to_ms, tuples
 from leaddesk.core.store.models import Lead, Rep, Touch
+from leaddesk.core.writes.handoffs import take_handoff
 
 ASSIGNED = "assigned"  # the outcome of the history touch a reassignment leaves
 ROUND_ROBIN = "round-robin"
@@ -31,6 +32,7 @@ class Claim:
     lead_id: int
     rep: str
     until: DateTime
+    handoff: str = ""  # the lead was another owner's, offered to this rep: why (its touch's note)
 
 
 class ClaimedElsewhere(InvalidInput):
@@ -86,7 +88,8 @@ def claim(lead_id: int, now: DateTime, settings: Settings) -> Claim:
         for _attempt in range(3):
             cursor = db.execute_sql(sql, [rep, to_ms(until), lead_id, to_ms(now), rep])
             if cursor.rowcount == 1:
-                return Claim(lead_id, settings.rep_name, until)
+                handoff = take_handoff(lead_id, rep, now, settings)
+                return Claim(lead_id, settings.rep_name, until, handoff)
             holder = (
                 Lead.select(Rep.name, Lead.claimed_until)
                 .join(Rep, pw.JOIN.LEFT_OUTER, on=(Lead.claimed_by == Rep.id))
@@ -157,7 +160,7 @@ def check_not_claimed(lead: Lead, now: DateTime, settings: Settings) -> None:
 
 def owner_cycle(spec: str | None) -> Iterator[int | None]:
     """Owners for new leads: None (the pool), one rep by name, or round-robin over
-    every rep by name, continuing after the owner of the newest owned lead."""
+    every active rep by name, continuing after the owner of the newest owned lead."""
     if not spec:
         while True:
             yield None
@@ -165,9 +168,13 @@ def owner_cycle(spec: str | None) -> Iterator[int | None]:
         rep = rep_by_name(spec)
         while True:
             yield rep
-    reps = [r for (r,) in tuples(Rep.select(Rep.id).order_by(Rep.name))]
+    working = Rep.active == True  # noqa: E712
+    reps = [r for (r,) in tuples(Rep.select(Rep.id).where(working).order_by(Rep.name))]
     if not reps:
-        raise InvalidInput("round-robin needs reps: add them with `leaddesk rep add NAME`")
+        raise InvalidInput(
+            "round-robin needs active reps: add them with `leaddesk rep add NAME`"
+            " (or `leaddesk rep activate NAME`)"
+        )
     last = (
         Lead.select(Lead.owner).where(Lead.owner.is_null(False)).order_by(Lead.id.desc()).scalar()
     )
@@ -205,3 +212,28 @@ def assign(lead_id: int, rep_name: str | None, now: DateTime, settings: Settings
         return f"lead {lead_id} ({lead.name}) assigned to {to} (was {was})"
 
     return atomic_write(write)
+
+
+# --- who is working ---------------------------------------------------------------
+
+
+def set_active(name: str, active: bool) -> str:
+    """Mark the rep called `name` working or not (round-robin skips them, their leads
+    are handed off at once); a one-line summary."""
+
+    def write() -> str:
+        rep = rep_by_name(name)
+        Rep.update(active=active).where(Rep.id == rep).execute()
+        return f"rep {name.strip()} {'active' if active else 'inactive'}"
+
+    return atomic_write(write)
+
+
+def seen(now: DateTime, settings: Settings) -> None:
+    """Stamp this rep's desk as checked in at `now` (the heartbeat of `[team] away_minutes`)."""
+
+    def write() -> None:
+        rep = ensure_rep(settings.rep_name)
+        Rep.update(seen_at=now).where(Rep.id == rep).execute()
+
+    atomic_write(write)

@@ -12,6 +12,7 @@ from functools import partial
 
 from pendulum import DateTime
 
+from leaddesk.core.desk.heartbeat import check_in
 from leaddesk.core.desk.keystroke import CursorKeystroke, cursor_key
 from leaddesk.core.desk.snapshot import (
     DeskExtras,
@@ -25,7 +26,6 @@ from leaddesk.core.domain.text import minutes_between
 from leaddesk.core.reads.leads import LeadView, lead_view
 from leaddesk.core.reads.queue.rows import DUE
 from leaddesk.core.reads.queue.sections import Place, locate
-from leaddesk.core.store.schema import change_token
 from leaddesk.core.writes.sessions import SessionView
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.claims import DeskClaims
@@ -64,6 +64,7 @@ class DeskLoader:
         self._announced: set[int] = set()  # appointments already announced
         self._change_token: object = _UNSEEN
         self._fresh = False  # a keystroke's job read the token since the last check
+        self._beat_at: DateTime | None = None  # the change check last stamped the rep as seen
         self._reloaded_at: DateTime | None = None  # when a check last started a reload
 
     # --- the subject ------------------------------------------------------------------
@@ -324,8 +325,12 @@ class DeskLoader:
             self.claims.renew_if_due()
             return False
         seen = self._change_token
+        app = screen.app
+        moved = True
         try:
-            token = await screen.app.db.run(change_token)
+            # The check is also the rep's heartbeat (`[team] away_minutes`): one job.
+            checked = await app.db.run(check_in, seen, self._beat_at, app.now(), app.settings)
+            token, moved, self._beat_at = checked.token, checked.moved, checked.beat_at
             adopted = self._change_token is not seen
         except LeadDeskError as exc:
             if self.claims.lost(exc):
@@ -342,7 +347,7 @@ class DeskLoader:
         if token is None:  # no cheap detection: refresh on a timer
             changed = last is None or (now - last).total_seconds() >= REFRESH_SECONDS
         else:
-            changed = token != self._change_token
+            changed = moved or self._change_token is _UNSEEN
         minute_turned = last is not None and now.int_timestamp // 60 != last.int_timestamp // 60
         self._change_token = token
         if not (changed or minute_turned):

@@ -86,7 +86,8 @@ def test_an_outcome_ends_the_claim_and_a_claimed_lead_cannot_be_logged_by_others
 @pytest.mark.parametrize("queue", ["mine+pool", "mine", "all"])
 def test_a_reps_queue_holds_their_leads_and_the_pool(make_lead, now, queue):
     add_rep("ana"), add_rep("sam")
-    pool, anas, sams = make_lead("Pool"), make_lead("Ana's"), make_lead("Sam's")
+    # received 2 min ago: not yet handed off to other reps ([team] new_lead_minutes = 5)
+    pool, anas, sams = (make_lead(n, minutes_ago=2) for n in ("Pool", "Ana's", "Sam's"))
     assign(anas, "ana", now, ANA)
     assign(sams, "sam", now, ANA)
     expected = {"mine+pool": {pool, anas}, "mine": {anas}, "all": {pool, anas, sams}}[queue]

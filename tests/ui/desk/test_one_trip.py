@@ -71,7 +71,7 @@ async def test_an_outcome_key_is_one_job_and_no_reload_follows(desk):
         assert jobs == ["outcome_key"]
         assert await screen.loader.check_for_changes() is False
         await app.workers.wait_for_complete()
-        assert jobs == ["outcome_key", "change_token"]
+        assert jobs == ["outcome_key", "check_in"]
 
 
 async def test_a_cursor_move_is_one_job_and_no_reload_follows(desk):
@@ -86,7 +86,7 @@ async def test_a_cursor_move_is_one_job_and_no_reload_follows(desk):
         assert await screen.loader.check_for_changes() is False
         assert await screen.loader.check_for_changes() is False
         await app.workers.wait_for_complete()
-        assert jobs == ["cursor_key", "change_token"]
+        assert jobs == ["cursor_key", "check_in"]
 
 
 async def test_another_writer_still_makes_the_check_reload(desk, desk_settings):

@@ -29,7 +29,7 @@ from leaddesk.core.store.models import Lead
 # Each band reads at most offset + limit rows in index order (a subquery with
 # its own LIMIT), and UNION ALL + ORDER BY band, … puts them together: the sort
 # is over at most 4 × (offset + limit) rows, never over all due leads. Rows
-# carry the band as a 14th column.
+# carry the band as a 15th column.
 BANDS = 4
 _ORDER = ("priority", "next_due_at", "id")
 
@@ -91,8 +91,8 @@ _DUE_WHERE = (
 )
 _BAND_PAGE = (
     'SELECT "id", "name", "company", "priority", "next_due_at", "next_channel", "call_zones",'
-    ' "attempts", "status", "cadence", "received_at", "last_touch_at", "cadence_step"'
-    ' FROM "lead"'
+    ' "attempts", "status", "cadence", "received_at", "last_touch_at", "cadence_step",'
+    ' "owner_id" FROM "lead"'
     ' WHERE {where} ORDER BY "priority", "next_due_at", "id" LIMIT {p} OFFSET {p}'
 )
 
@@ -200,8 +200,8 @@ def due_rows(
 
 def _converted(row: tuple[Any, ...]) -> tuple[Any, ...]:
     # Columns 4, 10, 11 of COLUMNS are instants (next_due_at, received_at, last_touch_at);
-    # a band column (the 14th, from `due_query`) is dropped.
-    values = list(row[:13])
+    # a band column (the 15th, from `due_query`) is dropped.
+    values = list(row[: len(COLUMNS)])
     values[4] = from_ms(values[4])
     values[10] = from_ms(values[10])
     if values[11] is not None:

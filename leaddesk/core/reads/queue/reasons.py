@@ -49,3 +49,20 @@ def why_now(
     if opens_at is not None:
         text += f" · window opens {when_local(opens_at, zone, now)} their time"
     return text
+
+
+def handoff_why(
+    priority: int, owner: str, presence: str, waited: int, late: int, kind: str | None
+) -> str:
+    """Why another owner's lead is offered to this rep: "new 7 min, not yet called by ana".
+
+    `presence`: "" (their desk is on), "away" (silent for `[team] away_minutes`) or
+    "inactive" (`leaddesk rep deactivate`); `kind` the open promise's kind.
+    """
+    who = {"": f"not yet called by {owner}", "away": f"{owner} is away"}.get(
+        presence, f"{owner} is not working"
+    )
+    if priority == TIER_NEW:
+        return f"new {span_words(waited)}, {who}"
+    label = "appointment" if kind == "appointment" else "promised callback"
+    return f"{label} {span_words(max(late, 0))} overdue, {who}"

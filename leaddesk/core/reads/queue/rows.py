@@ -18,7 +18,9 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import minutes_between
 from leaddesk.core.domain.tiers import TIER_NAMES, TIER_NEW, TIER_PROMISE
 from leaddesk.core.domain.windows import next_open, zones_or_rep
-from leaddesk.core.reads.queue.reasons import why_now
+from leaddesk.core.reads.handoffs import is_handoff, owners
+from leaddesk.core.reads.queue.reasons import handoff_why, why_now
+from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Appointment
 
@@ -85,12 +87,14 @@ def queue_rows(
     """`rows` (the `where.COLUMNS`, instants as DateTime) as QueueRows of `section`."""
     promise_ids = [r[0] for r in rows if r[3] == TIER_PROMISE]
     promises = _promises(promise_ids)
+    scope = scope_for(settings)
+    names = owners((r[13] for r in rows if is_handoff(r[13], scope)), now, scope)
     open_set = set(open_keys)
     opening: dict[tuple[str, DateTime], DateTime] = {}
     result = []
     for (
         lead_id, name, company, priority, due_at, channel, zones_key,
-        attempts, status, cadence, received_at, last_touch_at, step,
+        attempts, status, cadence, received_at, last_touch_at, step, owner,
     ) in rows:  # fmt: skip
         zones = zones_of(zones_key)
         zone = zones_or_rep(zones, settings)[0]
@@ -106,10 +110,17 @@ def queue_rows(
             opens_at = opening[key] if opening[key] > start else None
         waited = minutes_between(received_at, now) if priority == TIER_NEW else None
         steps = len(settings.cadence(cadence).steps)
-        reason = why_now(
-            priority, status, channel, step, steps, due_at, now, zone, waited,
-            promises.get(lead_id), last_touch_at, opens_at,
-        )  # fmt: skip
+        promise = promises.get(lead_id)
+        if owner in names:
+            owner_name, away = names[owner]
+            late = minutes_between(due_at, now)
+            kind = promise[0] if promise else None
+            reason = handoff_why(priority, owner_name, away, waited or 0, late, kind)
+        else:
+            reason = why_now(
+                priority, status, channel, step, steps, due_at, now, zone, waited,
+                promise, last_touch_at, opens_at,
+            )  # fmt: skip
         result.append(
             QueueRow(
                 lead_id=lead_id,

@@ -36,6 +36,7 @@ COLUMNS = (
     Lead.received_at,
     Lead.last_touch_at,
     Lead.cadence_step,
+    Lead.owner,  # another rep's lead in this rep's queue is a hand-off (its reason says so)
 )
 
 
@@ -105,7 +106,8 @@ def later_where(
     closed = _closed_calls(now, opening_keys)
     upcoming = (Lead.next_due_at > now) & (Lead.next_due_at < end_of_day)
     where = _queued() & (closed | upcoming)
-    return where & scope_where(scope, now) if scope is not None else where
+    # Hand-offs are offered where they can be called now (DUE), not as later work.
+    return where & scope_where(scope, now, handoffs=False) if scope is not None else where
 
 
 def tomorrow_where(
@@ -115,4 +117,4 @@ def tomorrow_where(
     calls = _queued() & (Lead.next_due_at <= now) & (Lead.next_channel == "call")
     today = open_keys + opening_keys
     where = calls & Lead.call_zones.not_in(today) if today else calls
-    return where & scope_where(scope, now) if scope is not None else where
+    return where & scope_where(scope, now, handoffs=False) if scope is not None else where
