@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from pendulum import DateTime
-
-from leaddesk.core.domain.tz import tz
+if TYPE_CHECKING:
+    from pendulum import DateTime
+    from pendulum.tz.timezone import Timezone
 
 # Letters that are not a base letter plus a mark, so NFKD leaves them whole.
 _LETTERS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"})
@@ -47,6 +48,14 @@ def span_words(minutes: int) -> str:
     return f"{days} day" + ("s" if days != 1 else "")
 
 
+def _zone(name: str) -> Timezone:
+    # pendulum loads on first use, not with this module: everything the CLI
+    # prints passes `printable`, `leaddesk --version` included.
+    from leaddesk.core.domain.tz import tz
+
+    return tz(name)
+
+
 def when_local(at: DateTime, zone: str, now: DateTime, *, day: bool = False) -> str:
     """'14:30' today, 'Thu 10:00' later this week, '2026-12-03 10:00' otherwise.
 
@@ -54,8 +63,8 @@ def when_local(at: DateTime, zone: str, now: DateTime, *, day: bool = False) -> 
     current week (Monday to Sunday); past days and next week show the date.
     With `day`, today shows its weekday too ('Mon 14:30').
     """
-    local = at.in_timezone(tz(zone))
-    today = now.in_timezone(tz(zone)).date()
+    local = at.in_timezone(_zone(zone))
+    today = now.in_timezone(_zone(zone)).date()
     days = (local.date() - today).days
     if days == 0 and not day:
         return local.format("HH:mm")
@@ -71,7 +80,7 @@ def history_stamp(at: DateTime, zone: str, now: DateTime) -> str:
     today), so older touches show the year, and the time gives way to keep the
     column 11 wide.
     """
-    local = at.in_timezone(tz(zone))
+    local = at.in_timezone(_zone(zone))
     if now.timestamp() - at.timestamp() < 300 * 86400:
         return local.format("MM-DD HH:mm")
     return local.format("YYYY-MM-DD").ljust(11)
@@ -88,7 +97,7 @@ def next_contact(
     if due is None:
         return "no next contact (out of the queue)"
     differ = lead_zone != rep_zone and (
-        due.in_timezone(tz(lead_zone)).date() != due.in_timezone(tz(rep_zone)).date()
+        due.in_timezone(_zone(lead_zone)).date() != due.in_timezone(_zone(rep_zone)).date()
     )
     theirs = when_local(due, lead_zone, now, day=differ)
     text = f"{'due since' if due <= now else 'next:'} {channel} {theirs}"
