@@ -7,6 +7,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from leaddesk.core.domain.errors import InvalidInput
+
 if TYPE_CHECKING:
     from pendulum import DateTime
     from pendulum.tz.timezone import Timezone
@@ -193,3 +195,26 @@ def one_line(value: object) -> str:
     line breaks shown as ⏎, tabs as a space, emoji in their plain form."""
     text = _BREAKS.sub(" ⏎ ", str(value or "")).replace("\t", " ")
     return printable(_UNSTABLE_WIDTH.sub("", text))
+
+
+MAX_FIELD = 2000  # characters in one typed field
+
+
+def clean_text(value: str, what: str, limit: int = MAX_FIELD) -> str:
+    """`value` trimmed; InvalidInput naming `what` if too long, with NUL or not UTF-8.
+
+    Here rather than in `validate`: logging an outcome cleans its note and
+    must not load the phone parser that validation needs.
+    """
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit})")
+    if "\x00" in text:
+        # PostgreSQL refuses NUL in text outright (a raw ValueError from the driver).
+        raise InvalidInput(f"{what} holds a NUL character (\\x00), which is not text")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8, e.g. from a shell
+            raise InvalidInput(f"{what} holds bytes that are not text (UTF-8)") from None
+    return text
