@@ -928,6 +928,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--seconds", type=float, default=120.0, help="how long the 20 desks run (default 120)"
     )
+    parser.add_argument(
+        "--no-startup", action="store_true", help="skip start-up (bench/startup.py)"
+    )
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = max(args.runs, 8)
@@ -952,6 +955,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_import:
         report["import"], import_targets = run_import(10_000 if args.quick else TARGET_IMPORT_ROWS)
         report["targets"] += import_targets
+    if not args.no_startup:
+        from bench import startup
+
+        # the desk's launch at every size from 100k up (the targets' sizes), else the largest
+        desk_sizes = [s for s in sizes if s >= TARGET_SIZE] or [max(sizes)]
+        report["startup"] = startup.run(
+            desk_sizes, 20, lambda size: build_store(size, args.seed, args.rebuild)[0]
+        )
+        report["targets"] += report["startup"]["targets"]
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(table(results))
@@ -965,6 +977,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.imports import table as import_table
 
         print("\n" + import_table(report["import"]))
+    if "startup" in report:
+        from bench.startup import table as startup_table
+
+        print("\n" + startup_table(report["startup"]))
     if not report["targets"]:
         print(f"\n(targets apply at {TARGET_SIZE:,} leads: run without --quick)")
     else:

@@ -13,8 +13,6 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from leaddesk import paths
-from leaddesk.core.store.db import mask_secrets
-from leaddesk.core.store.files import create_private
 
 LOG_NAME = "leaddesk.log"
 MAX_BYTES = 1_000_000
@@ -30,12 +28,18 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
     """Every file it opens, the first and each rotated-in one, is 0600."""
 
     def _open(self):
+        # here, not at the top: the log file opens on the first error only, and
+        # every command's start-up imports this module
+        from leaddesk.core.store.files import create_private
+
         create_private(self.baseFilename)
         return super()._open()
 
 
 class MaskingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        from leaddesk.core.store.db import mask_secrets
+
         return mask_secrets(super().format(record))
 
 

@@ -6,24 +6,37 @@ Commands live beside this module, by concern, and register on `main` here.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from leaddesk import __version__, paths
-from leaddesk.config import ConfigError, load_settings
-from leaddesk.core.domain.clock import Clock, FixedClock, ShiftedClock, SystemClock
-from leaddesk.core.domain.errors import InvalidInput, LeadDeskError, StoreError
-from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.text import one_line
-from leaddesk.core.domain.when import parse_instant
-from leaddesk.core.store.db import mask_secrets, translate_error
-from leaddesk.logs import log_file, logger, setup_logging
-from leaddesk.output import guarded, json_text, plain
+from leaddesk import __version__
+
+if TYPE_CHECKING:
+    from leaddesk.core.domain.clock import Clock
+    from leaddesk.core.domain.settings import Settings
+
+# Start-up is most of a short command's time, so nothing heavy is imported
+# here: each command's module is imported when that command runs (click's
+# "Lazily Loading Subcommands", https://click.palletsprojects.com/en/stable/complex/),
+# and each module imports the core it needs inside the command. `--version`
+# loads click alone; `due` never loads the desk, the importer or psycopg2.
+# A command missing here still works (every module is then imported);
+# tests/cli/test_startup.py fails until it is listed.
+COMMANDS = {
+    "log": "calls", "cadence": "calls", "undo": "calls", "shift": "calls", "due": "calls",
+    "add": "leads", "show": "leads", "find": "leads",
+    "stats": "numbers", "doctor": "numbers",
+    "claim": "team", "release": "team", "assign": "team", "rep": "team",
+    "demo": "transfer", "import": "transfer", "export": "transfer", "letters": "transfer",
+    "backup": "transfer", "restore": "transfer",
+}  # fmt: skip
+MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 @dataclass
@@ -36,6 +49,9 @@ class Env:
     config_error: str | None = None  # only `doctor` runs with a broken config
 
     def clock(self, *, running: bool = False) -> Clock:
+        from leaddesk.core.domain.clock import FixedClock, ShiftedClock, SystemClock
+        from leaddesk.core.domain.when import parse_instant
+
         if self.now_text is None:
             return SystemClock()
         at = parse_instant(self.now_text, self.settings.rep_timezone)
@@ -56,9 +72,24 @@ class LeadDeskGroup(click.Group):
     """
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        setup_logging()
+        from leaddesk.output import guarded
+
+        # The log is set up where a command runs or fails (`invoke`, `fail`):
+        # `--version` and `--help` need no logging module.
         with guarded():
             return super().main(*args, **kwargs)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            module = COMMANDS.get(cmd_name)
+            for name in (module,) if module else MODULES:
+                importlib.import_module(f"leaddesk.cli.{name}")  # registers its commands
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for name in MODULES:
+            importlib.import_module(f"leaddesk.cli.{name}")
+        return super().list_commands(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -68,6 +99,11 @@ class LeadDeskGroup(click.Group):
             raise  # pragma: no cover (_usage exits)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from leaddesk.core.domain.errors import LeadDeskError, StoreError
+        from leaddesk.core.store.db import translate_error
+        from leaddesk.logs import log_file, setup_logging
+
+        setup_logging()
         target = ctx.params.get("db") or ""
         try:
             return super().invoke(ctx)
@@ -104,6 +140,11 @@ def usage(exc: click.UsageError) -> None:
 
 
 def fail(message: str, exc: BaseException | None = None, code: int = 1) -> None:
+    from leaddesk.core.domain.text import one_line
+    from leaddesk.core.store.db import mask_secrets
+    from leaddesk.logs import logger, setup_logging
+
+    setup_logging()
     # One line, whatever the input quoted in it held.
     message = one_line(mask_secrets(message))
     if exc is None:
@@ -116,6 +157,8 @@ def fail(message: str, exc: BaseException | None = None, code: int = 1) -> None:
 
 def echo_json(data: Any) -> None:
     """Print core values as JSON: dataclasses as objects, times as ISO 8601."""
+    from leaddesk.output import json_text, plain
+
     click.echo(json_text(plain(data)))
 
 
@@ -153,6 +196,11 @@ def main(
 
     Without a command, opens the desk.
     """
+    from leaddesk import paths
+    from leaddesk.config import ConfigError, load_settings
+    from leaddesk.core.domain.errors import InvalidInput
+    from leaddesk.core.domain.settings import Settings
+
     asked = config_path is not None
     if config_path is not None and not config_path.is_file():
         # A path typed by hand that is not there is a typo, not "use the defaults".
@@ -188,6 +236,8 @@ pass_env = click.make_pass_decorator(Env)
 
 
 def parse_lead_id(text: str) -> int:
+    from leaddesk.core.domain.errors import InvalidInput
+
     try:
         value = int(text.lstrip("#"))
     except ValueError:

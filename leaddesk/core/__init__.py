@@ -1,0 +1,9 @@
+"""The domain core: no terminal, no UI toolkit (see ARCHITECTURE.md).
+
+Before any core module imports peewee, its import is told to skip the server
+drivers (psycopg2 is loaded when a PostgreSQL URL is opened: store/drivers.py).
+"""
+
+from leaddesk.core.store.drivers import defer_drivers
+
+defer_drivers()

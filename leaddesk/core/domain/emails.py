@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from email_validator import EmailNotValidError, validate_email
-
 from leaddesk.core.domain.errors import InvalidInput
+
+# email-validator (with idna, ~50 ms to import) loads when an address is first
+# checked: the desk's first screen and the quick commands check none.
 
 # A plain ASCII address (dot-atom local part, LDH domain labels): the shape of
 # nearly every address in a lead list. Its normal form is itself in lower case
@@ -37,6 +38,8 @@ def normalise_email(text: str) -> str:
 
 
 def _validated(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -46,6 +49,8 @@ def _validated(value: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _normal_domain(domain: str) -> str | None:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(f"a@{domain}", check_deliverability=False).domain
     except EmailNotValidError:

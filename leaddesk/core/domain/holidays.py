@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from importlib import resources
-
-import holidays as holiday_calendars
+from typing import TYPE_CHECKING
 
 from leaddesk.core.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 _ALIASES = (
     ("US/Eastern", "America/New_York"),
@@ -50,13 +52,21 @@ def zone_country(zone: str) -> str | None:
     return _zone_countries().get(zone)
 
 
+# The holidays package is imported only when a country is observed or checked
+# (~20 ms of start-up that `leaddesk due` without holidays does not need).
+
+
 @cache
-def _calendar(country: str) -> holiday_calendars.HolidayBase:
+def _calendar(country: str) -> HolidayBase:
+    import holidays as holiday_calendars
+
     return holiday_calendars.country_holidays(country)
 
 
 def check_country(code: str) -> str:
     """`code` upper-cased if the holidays package knows it, else InvalidInput."""
+    import holidays as holiday_calendars
+
     upper = code.strip().upper()
     if upper not in holiday_calendars.list_supported_countries():
         raise InvalidInput(f"{code!r} is not a country with known public holidays")

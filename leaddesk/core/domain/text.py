@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-from pendulum import DateTime
+from leaddesk.core.domain.errors import InvalidInput
 
-from leaddesk.core.domain.tz import tz
+if TYPE_CHECKING:
+    from pendulum import DateTime
+    from pendulum.tz.timezone import Timezone
 
 # Letters that are not a base letter plus a mark, so NFKD leaves them whole.
 _LETTERS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe"})
@@ -47,6 +50,14 @@ def span_words(minutes: int) -> str:
     return f"{days} day" + ("s" if days != 1 else "")
 
 
+def _zone(name: str) -> Timezone:
+    # pendulum loads on first use, not with this module: everything the CLI
+    # prints passes `printable`, `leaddesk --version` included.
+    from leaddesk.core.domain.tz import tz
+
+    return tz(name)
+
+
 def when_local(at: DateTime, zone: str, now: DateTime, *, day: bool = False) -> str:
     """'14:30' today, 'Thu 10:00' later this week, '2026-12-03 10:00' otherwise.
 
@@ -54,8 +65,8 @@ def when_local(at: DateTime, zone: str, now: DateTime, *, day: bool = False) -> 
     current week (Monday to Sunday); past days and next week show the date.
     With `day`, today shows its weekday too ('Mon 14:30').
     """
-    local = at.in_timezone(tz(zone))
-    today = now.in_timezone(tz(zone)).date()
+    local = at.in_timezone(_zone(zone))
+    today = now.in_timezone(_zone(zone)).date()
     days = (local.date() - today).days
     if days == 0 and not day:
         return local.format("HH:mm")
@@ -71,7 +82,7 @@ def history_stamp(at: DateTime, zone: str, now: DateTime) -> str:
     today), so older touches show the year, and the time gives way to keep the
     column 11 wide.
     """
-    local = at.in_timezone(tz(zone))
+    local = at.in_timezone(_zone(zone))
     if now.timestamp() - at.timestamp() < 300 * 86400:
         return local.format("MM-DD HH:mm")
     return local.format("YYYY-MM-DD").ljust(11)
@@ -88,7 +99,7 @@ def next_contact(
     if due is None:
         return "no next contact (out of the queue)"
     differ = lead_zone != rep_zone and (
-        due.in_timezone(tz(lead_zone)).date() != due.in_timezone(tz(rep_zone)).date()
+        due.in_timezone(_zone(lead_zone)).date() != due.in_timezone(_zone(rep_zone)).date()
     )
     theirs = when_local(due, lead_zone, now, day=differ)
     text = f"{'due since' if due <= now else 'next:'} {channel} {theirs}"
@@ -184,3 +195,26 @@ def one_line(value: object) -> str:
     line breaks shown as ⏎, tabs as a space, emoji in their plain form."""
     text = _BREAKS.sub(" ⏎ ", str(value or "")).replace("\t", " ")
     return printable(_UNSTABLE_WIDTH.sub("", text))
+
+
+MAX_FIELD = 2000  # characters in one typed field
+
+
+def clean_text(value: str, what: str, limit: int = MAX_FIELD) -> str:
+    """`value` trimmed; InvalidInput naming `what` if too long, with NUL or not UTF-8.
+
+    Here rather than in `validate`: logging an outcome cleans its note and
+    must not load the phone parser that validation needs.
+    """
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit})")
+    if "\x00" in text:
+        # PostgreSQL refuses NUL in text outright (a raw ValueError from the driver).
+        raise InvalidInput(f"{what} holds a NUL character (\\x00), which is not text")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that were not UTF-8, e.g. from a shell
+            raise InvalidInput(f"{what} holds bytes that are not text (UTF-8)") from None
+    return text

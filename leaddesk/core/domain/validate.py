@@ -15,9 +15,12 @@ from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
 from leaddesk.core.domain.phones import NOT_VALID, ParsedPhone, parse_phone
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.zone_names import read_zone
 
-MAX_FIELD = 2000
+# clean_text lives in text.py (logging an outcome must not load the phone parser);
+# re-exported for callers that import it from here.
+from leaddesk.core.domain.text import MAX_FIELD as MAX_FIELD
+from leaddesk.core.domain.text import clean_text as clean_text
+from leaddesk.core.domain.zone_names import read_zone
 
 T = TypeVar("T")
 
@@ -44,21 +47,6 @@ class LeadDraft:
     tags: str = ""
     notes: str = ""
     owner: int | None = None  # a rep's id; None = the team's pool (core/team.py)
-
-
-def clean_text(value: str, what: str, limit: int = MAX_FIELD) -> str:
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise InvalidInput(f"{what} is too long ({len(text)} characters; at most {limit})")
-    if "\x00" in text:
-        # PostgreSQL refuses NUL in text outright (a raw ValueError from the driver).
-        raise InvalidInput(f"{what} holds a NUL character (\\x00), which is not text")
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # bytes that were not UTF-8, e.g. from a shell
-            raise InvalidInput(f"{what} holds bytes that are not text (UTF-8)") from None
-    return text
 
 
 # Short text fields (at most 200 characters each); name and company are checked first.

@@ -12,7 +12,6 @@ from pendulum import DateTime
 from leaddesk.core.domain.errors import NotFound
 from leaddesk.core.domain.hours import touch_text
 from leaddesk.core.domain.lead_state import DAY_MS, NOT_A_CALL_TO_THE_LEAD, LeadState
-from leaddesk.core.domain.phones import extension_of, is_valid_e164, shown_phone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.domain.touches import schedule_values
@@ -30,17 +29,26 @@ class PhoneView:
     label: str
     bad: bool
 
+    # phonenumbers (~40 ms to import) loads when a number is shown, not with
+    # this module: `leaddesk log` reads leads but shows no number.
+
     @property
     def display(self) -> str:
         """`+1 212-555-0142 ext. 3`; `555-0104 (not a valid number)`."""
+        from leaddesk.core.domain.phones import shown_phone
+
         return shown_phone(self.e164, self.raw)
 
     @property
     def valid(self) -> bool:
+        from leaddesk.core.domain.phones import is_valid_e164
+
         return is_valid_e164(self.e164) if self.e164 else False
 
     @property
     def extension(self) -> str:
+        from leaddesk.core.domain.phones import extension_of
+
         return extension_of(self.raw, self.e164)
 
 

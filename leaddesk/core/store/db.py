@@ -21,7 +21,6 @@ from typing import Any, TypeVar, cast
 import peewee
 import pendulum
 from pendulum import DateTime
-from playhouse.db_url import connect as connect_url
 
 database = peewee.DatabaseProxy()
 
@@ -140,6 +139,13 @@ def make_database(target: str) -> peewee.Database:
     # A server that is down should fail a call in seconds, not the OS's minutes
     # (the desk's database thread would wait behind it).
     extra = {} if "connect_timeout" in target else {"connect_timeout": CONNECT_TIMEOUT_S}
+    # Here, not at the top: playhouse.db_url imports every dialect's module, and
+    # psycopg2 is loaded only for a server URL (store/drivers.py).
+    from playhouse.db_url import connect as connect_url
+
+    from leaddesk.core.store.drivers import enable_psycopg2
+
+    enable_psycopg2()
     try:
         db: peewee.Database = connect_url(target, autoconnect=True, **extra)
         return db

@@ -13,11 +13,10 @@ from leaddesk.core.domain.lead_state import LeadState, new_lead_state, priority_
 from leaddesk.core.domain.phones import ParsedPhone, resolve_zone
 from leaddesk.core.domain.rules import plan_edit
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.text import field_words, next_contact
+from leaddesk.core.domain.text import clean_text, field_words, next_contact
 from leaddesk.core.domain.validate import (
     EDITABLE_FIELDS,
     LeadDraft,
-    clean_text,
     normalise_tags,
     one_spaced,
     plain_date,

@@ -15,10 +15,9 @@ from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
 from leaddesk.core.domain.hours import check_calling_hours, promise_warning, touch_text
 from leaddesk.core.domain.lead_state import LeadState, outcome
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.text import next_contact
+from leaddesk.core.domain.text import clean_text, next_contact
 from leaddesk.core.domain.tiers import TIER_PROMISE
 from leaddesk.core.domain.touches import plan_touch
-from leaddesk.core.domain.validate import clean_text
 from leaddesk.core.domain.windows import add_business_days, next_open, zones_or_rep
 from leaddesk.core.reads.leads import get_lead, recent_calls, state_of
 from leaddesk.core.reads.scope import scope_for, scope_where

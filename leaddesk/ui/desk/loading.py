@@ -99,6 +99,9 @@ class DeskLoader:
         if avoid_lead is None and select_lead is None:
             select_lead = screen.queue.selected_lead_id
         generation = screen.generation
+        focus = screen.queue.cursor_due_index
+        if focus is None and self.snapshot is None:
+            focus = 0  # the desk's first page: its first lead is read in the same trip
         snap = await screen.db(
             desk_snapshot,
             screen.app.now(),
@@ -106,7 +109,7 @@ class DeskLoader:
             self.offset,
             screen.page_limit(),
             full=full,
-            focus=screen.queue.cursor_due_index,
+            focus=focus,
             avoid_lead=avoid_lead,
             lead_id=select_lead,
         )

@@ -26,9 +26,6 @@ from leaddesk.ui.desk.forms import DeskForms
 from leaddesk.ui.desk.loading import CHANGE_CHECK_SECONDS, DeskLoader, Subject
 from leaddesk.ui.desk.sessions import DeskSessions
 from leaddesk.ui.desk.writes import DeskWrites
-from leaddesk.ui.screens.choices import CadenceChooser, ShiftPrompt
-from leaddesk.ui.screens.find import FindScreen
-from leaddesk.ui.screens.lead_list import LeadListScreen
 from leaddesk.ui.screens.picker import NextContactPicker
 from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.queue_list import QueueList
@@ -65,6 +62,7 @@ class DeskScreen(DeskBase):
         self.writes = DeskWrites(self, self.loader, self.claims, self.calls)
         self.sessions = DeskSessions(self, self.loader, self.writes)
         self.forms = DeskForms(self, self.loader, self.writes)
+        self._footer_state: DeskState | None = None  # the state the footer's keys follow
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.app.settings.rep_timezone, id="header")
@@ -79,11 +77,14 @@ class DeskScreen(DeskBase):
         yield Footer(compact=narrow, show_command_palette=not narrow)
 
     def on_mount(self) -> None:
+        self._footer_state = self.state()  # what compose's footer shows
         self.queue.focus()
         self.header.tick(self.app.now())
         self.set_interval(1.0, self._tick)
         self.set_interval(CHANGE_CHECK_SECONDS, self._periodic_check)
-        self.run_worker(self.loader.reload, group="read")
+        # The first page and its first lead only: LATER, the header's counts and
+        # the totals are read after that paint (DeskLoader.show), not before it.
+        self.run_worker(partial(self.loader.reload, full=False), group="read")
         for warning in self.app.startup_warnings:
             self.status.error(warning)
         self.sessions.close_stale()
@@ -199,6 +200,8 @@ class DeskScreen(DeskBase):
         self.writes.clear_dnc(self._lead())
 
     def do_move_cadence(self) -> None:
+        from leaddesk.ui.screens.choices import CadenceChooser
+
         subject = self.subject()
         assert subject is not None
         view = self.loader.view
@@ -214,6 +217,8 @@ class DeskScreen(DeskBase):
         self.app.push_screen(chooser, chosen)
 
     def do_shift(self) -> None:
+        from leaddesk.ui.screens.choices import ShiftPrompt
+
         def chosen(days: int | None) -> None:
             if days is None:
                 self.status.info("cancelled — schedule unchanged")
@@ -268,10 +273,17 @@ class DeskScreen(DeskBase):
     def do_import_file(self) -> None:
         self.forms.import_file()
 
+    # The modal screens below load on first use (their reads and widgets are not
+    # needed for the desk's first screen; each costs its import once, ~10 ms).
+
     def do_find(self) -> None:
+        from leaddesk.ui.screens.find import FindScreen
+
         self.app.push_screen(FindScreen(), self.loader.open)
 
     def do_lead_list(self) -> None:
+        from leaddesk.ui.screens.lead_list import LeadListScreen
+
         self.app.push_screen(LeadListScreen(), self.loader.open)
 
     def do_back_to_queue(self) -> None:
@@ -289,7 +301,16 @@ class DeskScreen(DeskBase):
             self.writes.note_target = None
         self.loader.highlighted(message.lead_id, message.moved)
         self.calls.subject_changed()
-        self.refresh_bindings()
+        if self.state() != self._footer_state:
+            self.refresh_bindings()
+
+    def refresh_bindings(self) -> None:
+        # The footer rebuilds all its keys (~50 widgets restyled) on every refresh,
+        # and which keys it shows depends only on `state()`: a cursor move that
+        # leaves the state alone (nearly all, and the desk's first highlight)
+        # skips it. Every refresh, Textual's own included, records the state.
+        self._footer_state = self.state()
+        super().refresh_bindings()
 
     def on_queue_list_need_page(self, message: QueueList.NeedPage) -> None:
         self.loader.need_page(message.index)

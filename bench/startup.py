@@ -1,0 +1,317 @@
+"""Start-up, measured as the rep meets it: whole processes and a real terminal.
+
+- `leaddesk --version`, and `python -c pass` beside it (the interpreter's own floor);
+- `leaddesk due --limit 50 --json` at 10k leads beside Taskwarrior's
+  `task next limit:50` at 10k tasks, run alternately in the same run
+  (Taskwarrior is installed with apt-get when absent and we are root);
+- launch → the desk's first screen with a lead selected (the queue's cursor
+  and the lead's "why now" line drawn) in a pseudo-terminal (pexpect + pyte,
+  as tests/test_terminal.py), beside a minimal Textual app (one Static) in
+  the same terminal, at each size asked for.
+
+Medians of N runs of each, as whole processes. `python -m bench.startup
+--sizes 100000 --runs 20`; `python -m bench` runs it too (unless --no-startup).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+BIN = Path(sys.executable).with_name("leaddesk")
+COLS, ROWS = 120, 35
+TASKS = 10_000
+TARGET_VERSION_MS = 60.0
+TARGET_DUE_RATIO = 0.6  # leaddesk due / task next
+TARGET_DESK_RATIO = 2.0  # desk / minimal Textual app
+
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Minimal(App):
+    BINDINGS = [("q", "quit", "quit")]
+
+    def compose(self):
+        yield Static("minimal app ready")
+
+Minimal().run()
+"""
+
+
+def environment(home: Path) -> dict[str, str]:
+    """The user's environment with private folders; bytecode cached as an install has it."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS=str(COLS),
+        LINES=str(ROWS),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_STATE_HOME=str(home / "state"),
+        XDG_CACHE_HOME=str(home / "cache"),
+    )
+    env.pop("LEADDESK_DB", None)
+    return env
+
+
+def whole_process(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def side_by_side(
+    commands: dict[str, list[str]], env: dict[str, str], runs: int
+) -> dict[str, list[float]]:
+    """Each command `runs` times, in turn, so a busy moment of the machine hits all alike."""
+    for argv in commands.values():
+        whole_process(argv, env)  # warm-up: bytecode written, files in the page cache
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            samples[name].append(whole_process(argv, env))
+    return samples
+
+
+# --- Taskwarrior ------------------------------------------------------------------------
+
+
+def ensure_taskwarrior() -> str:
+    found = shutil.which("task")
+    if found is None and os.geteuid() == 0:
+        print("installing taskwarrior (apt-get) …", file=sys.stderr, flush=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-q", "taskwarrior"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        found = shutil.which("task")
+    if found is None:
+        raise SystemExit("Taskwarrior is not installed (apt-get install taskwarrior, as root)")
+    return found
+
+
+def taskwarrior_store(folder: Path, count: int, seed: int = 1) -> dict[str, str]:
+    """A throwaway TASKDATA with `count` pending tasks (one `task import`); the env to use it."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    data = folder / "data"
+    data.mkdir(parents=True)
+    rc = folder / "taskrc"
+    rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\nnews.version=2.6.2\n")
+    rng = random.Random(seed)
+    base = 1_795_000_000  # 2026-11-19, near the bench's "now"
+    tasks = [
+        {
+            "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "status": "pending",
+            "description": f"call lead {n} about the {rng.choice(('roof', 'quote', 'visit'))}",
+            "entry": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(base - rng.randrange(90 * 86400))),
+            "due": time.strftime(
+                "%Y%m%dT%H%M%SZ", time.gmtime(base + rng.randrange(-20, 40) * 86400)
+            ),
+            "project": "sales",
+            "tags": [rng.choice(("call", "email", "letter"))],
+        }
+        for n in range(count)
+    ]
+    source = folder / "tasks.json"
+    source.write_text("\n".join(json.dumps(t) for t in tasks) + "\n")
+    env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(data)}
+    subprocess.run(["task", "import", str(source)], env=env, check=True, capture_output=True)
+    return env
+
+
+# --- the terminal -----------------------------------------------------------------------
+
+
+def first_screen(argv: list[str], env: dict[str, str], ready: Callable[[str], bool]) -> float:
+    """Seconds from spawning `argv` in a pty until `ready(screen text)`; then it is closed."""
+    import pexpect
+    import pyte
+
+    screen = pyte.Screen(COLS, ROWS)
+    stream = pyte.ByteStream(screen)
+    start = time.perf_counter()
+    child = pexpect.spawn(argv[0], argv[1:], dimensions=(ROWS, COLS), env=env, encoding=None)
+    try:
+        while not ready("\n".join(screen.display)):
+            if time.perf_counter() - start > 60:
+                raise RuntimeError(f"never ready: {argv[0]}\n" + "\n".join(screen.display))
+            try:
+                stream.feed(child.read_nonblocking(65536, timeout=0.05))
+            except pexpect.TIMEOUT:
+                continue
+        elapsed = time.perf_counter() - start
+        child.send("q")
+        child.expect(pexpect.EOF, timeout=20)
+    finally:
+        child.close(force=True)
+    return elapsed
+
+
+def desk_ready(text: str) -> bool:
+    return "▶" in text and "why now:" in text
+
+
+def bench_desk(db: Path, config: Path, now: str, env: dict[str, str], runs: int) -> dict[str, Any]:
+    from bench.__main__ import summary
+
+    desk = [str(BIN), "--db", str(db), "--config", str(config), "--now", now]
+    minimal = [sys.executable, "-c", MINIMAL_APP]
+    first_screen(desk, env, desk_ready)  # warm-up: bytecode, page cache
+    first_screen(minimal, env, lambda text: "minimal app ready" in text)
+    desk_s: list[float] = []
+    minimal_s: list[float] = []
+    for _ in range(runs):
+        desk_s.append(first_screen(desk, env, desk_ready))
+        minimal_s.append(first_screen(minimal, env, lambda text: "minimal app ready" in text))
+    d, m = summary(desk_s), summary(minimal_s)
+    return {"desk": d, "minimal_app": m, "ratio": round(d["median_ms"] / m["median_ms"], 2)}
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def run(sizes: list[int], runs: int, store: Callable[[int], Path]) -> dict[str, Any]:
+    """Every start-up figure; `store(size)` gives a cached demo store of that many leads."""
+    from bench.__main__ import NOW, SETTINGS, summary
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="startup-", dir=OUT))
+    try:
+        env = environment(work)
+        config = work / "config.toml"
+        config.write_text(
+            f'[rep]\nname = "{SETTINGS.rep_name}"\ntimezone = "{SETTINGS.rep_timezone}"\n'
+        )
+        now = NOW.isoformat()
+
+        def copy(size: int) -> Path:
+            target = work / f"leads-{size}.db"
+            shutil.copyfile(store(size), target)
+            return target
+
+        report: dict[str, Any] = {"runs": runs}
+        version = side_by_side(
+            {"leaddesk": [str(BIN), "--version"], "python": [sys.executable, "-c", "pass"]},
+            env,
+            max(runs, 20),
+        )
+        report["version"] = {name: summary(s) for name, s in version.items()}
+
+        ensure_taskwarrior()
+        task_env = taskwarrior_store(work / "taskwarrior", TASKS)
+        db = copy(TASKS)
+        due = [str(BIN), "--db", str(db), "--config", str(config), "--now", now]
+        due += ["due", "--limit", "50", "--json"]
+        mixed = {**env, "TASKRC": task_env["TASKRC"], "TASKDATA": task_env["TASKDATA"]}
+        pair = side_by_side(
+            {"leaddesk": due, "taskwarrior": ["task", "next", "limit:50"]}, mixed, max(runs, 20)
+        )
+        lead, task = summary(pair["leaddesk"]), summary(pair["taskwarrior"])
+        report["due"] = {
+            "leads": TASKS,
+            "leaddesk": lead,
+            "taskwarrior": task,
+            "ratio": round(lead["median_ms"] / task["median_ms"], 2),
+        }
+
+        report["desk"] = {}
+        for size in sizes:
+            print(f"desk start-up at {size:,} leads …", file=sys.stderr, flush=True)
+            report["desk"][str(size)] = bench_desk(copy(size), config, now, env, runs)
+        report["targets"] = targets(report)
+        return report
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    version = report["version"]["leaddesk"]["median_ms"]
+    found = [
+        {
+            "what": "leaddesk --version (whole process)",
+            "value": f"{version:.1f} ms",
+            "target": f"≤ {TARGET_VERSION_MS:.0f} ms",
+            "pass": version <= TARGET_VERSION_MS,
+        },
+        {
+            "what": "leaddesk due --limit 50 --json / task next limit:50 (10k each)",
+            "value": f"{report['due']['ratio']:.2f}×",
+            "target": f"≤ {TARGET_DUE_RATIO}×",
+            "pass": report["due"]["ratio"] <= TARGET_DUE_RATIO,
+        },
+    ]
+    for size, desk in report["desk"].items():
+        found.append(
+            {
+                "what": f"desk first screen / minimal Textual app ({int(size):,} leads)",
+                "value": f"{desk['ratio']:.2f}×",
+                "target": f"≤ {TARGET_DESK_RATIO}×",
+                "pass": desk["ratio"] <= TARGET_DESK_RATIO,
+            }
+        )
+    return found
+
+
+def table(report: dict[str, Any]) -> str:
+    def cell(s: dict[str, float]) -> str:
+        return f"{s['median_ms']:.1f} / {s['p95_ms']:.1f} (min {s['min_ms']:.1f})"
+
+    lines = ["start-up (ms: median / p95, whole processes)"]
+    lines.append(f"  leaddesk --version                 {cell(report['version']['leaddesk'])}")
+    lines.append(f"  python -c pass (floor)             {cell(report['version']['python'])}")
+    due = report["due"]
+    lines.append(f"  leaddesk due --limit 50 --json 10k {cell(due['leaddesk'])}")
+    lines.append(f"  task next limit:50, 10k tasks      {cell(due['taskwarrior'])}")
+    lines.append(f"  ratio leaddesk / taskwarrior       {due['ratio']:.2f}×")
+    for size, desk in report["desk"].items():
+        lines.append(f"  desk first screen, {int(size):>9,} leads {cell(desk['desk'])}")
+        lines.append(f"  minimal Textual app (same run)     {cell(desk['minimal_app'])}")
+        lines.append(f"  ratio desk / minimal app           {desk['ratio']:.2f}×")
+    for t in report["targets"]:
+        lines.append(
+            f"  {'PASS' if t['pass'] else 'FAIL'}  {t['what']}: {t['value']} ({t['target']})"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.__main__ import SEED, build_store
+
+    parser = argparse.ArgumentParser(prog="python -m bench.startup", description=__doc__)
+    parser.add_argument("--sizes", default="100000", help="lead counts for the desk figure")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rebuild", action="store_true", help="refill cached stores")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    def store(size: int) -> Path:
+        return build_store(size, SEED, args.rebuild)[0]
+
+    report = run(sizes, args.runs, store)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "startup.json").write_text(json.dumps(report, indent=2))
+    print(table(report))
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

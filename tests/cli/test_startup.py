@@ -1,0 +1,134 @@
+"""What the quick commands import: only what they need (issue 15).
+
+Each probe runs the real command in a fresh interpreter and reports the
+modules it loaded, so an eager import added anywhere on the path (a module
+top, a package `__init__`) fails here. The times are in `make bench`, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leaddesk.cli import base
+
+NOW = "2026-11-23T14:00:00-05:00"
+
+PROBE = """
+import json, sys
+from leaddesk.cli import main
+out, sys.argv = sys.argv[1], ["leaddesk", *sys.argv[2:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code or 0
+else:
+    code = 0
+with open(out, "w") as handle:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
+"""
+
+# Never on a quick command: the desk, a server driver, the holiday calendars
+# (unless configured), the migration runner (the schema is current).
+NEVER = ("textual", "rich", "psycopg2", "holidays", "playhouse.migrate", "leaddesk.ui")
+
+
+def probe(tmp_path: Path, *args: str, config: str = "") -> set[str]:
+    """The modules `leaddesk ARGS` loaded (in a fresh interpreter); it must succeed."""
+    settings = tmp_path / "config.toml"
+    settings.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n' + config)
+    out = tmp_path / "modules.json"
+    argv = ["--db", str(tmp_path / "cli.db"), "--config", str(settings), "--now", NOW]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROBE,
+            str(out),
+            *(args if args == ("--version",) else [*argv, *args]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    report = json.loads(out.read_text())
+    assert report["code"] == 0, done.stderr
+    return set(report["modules"])
+
+
+@pytest.fixture
+def one_lead(tmp_path, cli) -> Path:
+    """tmp_path/cli.db with lead 1, written through the CLI (as `cli` does)."""
+    result = cli("add", "--name", "Dana Whitfield", "--phone", "(212) 555-0142")
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+def loaded(modules: set[str], name: str) -> bool:
+    return any(m == name or m.startswith(f"{name}.") for m in modules)
+
+
+def test_version_loads_click_alone(tmp_path):
+    modules = probe(tmp_path, "--version")
+    for name in (*NEVER, "peewee", "pendulum", "phonenumbers", "leaddesk.core.store.db"):
+        assert not loaded(modules, name), name
+    assert "click" in modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("due", "--limit", "50", "--json"), ("due",), ("log", "1", "no-answer"), ("show", "1")],
+    ids=["due --json", "due", "log", "show"],
+)
+def test_hot_commands_load_no_ui_driver_or_calendar(one_lead, args):
+    modules = probe(one_lead, *args)
+    assert "peewee" in modules and "leaddesk.core.store.models" in modules  # the probe works
+    for name in NEVER:
+        assert not loaded(modules, name), name
+    if args[0] != "show":  # `show` formats numbers, the others parse none
+        assert not loaded(modules, "phonenumbers")
+
+
+def test_the_probe_sees_an_eager_import(one_lead):
+    """Observed holidays are loaded: the same probe catches a module that is."""
+    modules = probe(one_lead, "due", config='[calling_hours]\nholidays = ["US"]\n')
+    assert loaded(modules, "holidays")
+
+
+def test_every_command_is_listed_with_its_module():
+    """`COMMANDS` names each command's module; an unlisted one would load them all."""
+    for name in base.MODULES:
+        __import__(f"leaddesk.cli.{name}")
+    registered = base.main.commands
+    assert set(registered) == set(base.COMMANDS)
+    for name, command in registered.items():
+        assert command.callback is not None
+        assert command.callback.__module__ == f"leaddesk.cli.{base.COMMANDS[name]}", name
+
+
+def test_a_postgresql_url_loads_its_driver(tmp_path, pg_url):
+    """psycopg2 is handed to peewee when a server URL is opened (core/store/drivers.py)."""
+    out = tmp_path / "modules.json"
+    config = tmp_path / "config.toml"
+    config.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
+    for args in (
+        ("add", "--name", "Dana Whitfield", "--phone", "(212) 555-0142"),
+        ("log", "1", "no-answer"),
+        ("due", "--json"),
+    ):
+        argv = ["--db", pg_url, "--config", str(config), "--now", NOW, *args]
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, str(out), *argv],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        report = json.loads(out.read_text())
+        assert report["code"] == 0, done.stderr
+        assert "psycopg2" in report["modules"]
+    rows = json.loads(done.stdout)
+    assert [r["id"] for r in rows] == [1] and rows[0]["attempts"] == 1

@@ -1,0 +1,72 @@
+"""The desk opens at once (issue 15): its first job reads the first DUE page and
+the lead on it, nothing more; LATER and the header follow the paint. A cursor
+move that changes nothing the footer shows does not rebuild the footer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from desk_helpers import DESK_NOW, lead, settle
+from textual.screen import Screen
+
+from leaddesk.core.domain.clock import FixedClock
+from leaddesk.ui.app import make_app
+from leaddesk.ui.desk.screen import DeskScreen
+from leaddesk.ui.widgets.lead_detail import LeadDetail
+
+SIZE = (120, 35)
+
+
+@pytest.fixture
+def desk(tmp_path, desk_settings):
+    from leaddesk.core.store.schema import close_store, open_store
+
+    target = str(tmp_path / "desk.db")
+    open_store(target)
+    first = lead(desk_settings, "Dana Whitfield", "(212) 555-0142", minutes_ago=30)
+    second = lead(desk_settings, "Ravi Patel", "(312) 555-0177", minutes_ago=20)
+    close_store()
+    yield make_app(desk_settings, FixedClock(DESK_NOW), target), first, second
+
+
+async def test_the_first_job_brings_the_first_lead_and_the_rest_follows(desk):
+    app, first, _ = desk
+    jobs: list[tuple[str, dict[str, Any], Any]] = []
+    run = app.db.run
+
+    async def recorded(fn, *args: Any, **kwargs: Any):
+        result = await run(fn, *args, **kwargs)
+        jobs.append((getattr(fn, "__name__", repr(fn)), kwargs, result))
+        return result
+
+    app.db.run = recorded
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, DeskScreen), "the desk")
+        detail = app.screen.query_one(LeadDetail)
+        names = lambda: [name for name, _, _ in jobs]  # noqa: E731
+        await settle(pilot, lambda: detail.lead_id == first and "desk_extras" in names(), "all")
+        _, kwargs, snap = next(job for job in jobs if job[0] == "desk_snapshot")
+        assert kwargs["full"] is False and snap.extras is None
+        assert snap.lead is not None and snap.lead.id == first  # read in the same trip
+        assert names().index("desk_snapshot") < names().index("desk_extras")
+
+
+async def test_a_cursor_move_leaves_the_footer_alone(desk, monkeypatch):
+    app, first, second = desk
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, DeskScreen), "the desk")
+        screen = app.screen
+        detail = screen.query_one(LeadDetail)
+        await settle(pilot, lambda: detail.lead_id == first and not screen.workers, "ready")
+        refreshed: list[Screen[Any]] = []
+        plain = Screen.refresh_bindings
+        monkeypatch.setattr(
+            Screen, "refresh_bindings", lambda self: (refreshed.append(self), plain(self))[1]
+        )
+        await pilot.press("j")
+        await settle(pilot, lambda: detail.lead_id == second, "the lead below")
+        assert refreshed == []
+        screen.loader.pinned = screen.loader.view  # a state the footer shows: keys change
+        screen.on_queue_list_highlighted(type(screen.queue).Highlighted(second, moved=False))
+        assert refreshed == [screen]
