@@ -36,13 +36,16 @@ _SEEN: dict[int, _Seen] = {}  # by connection (a reconnect starts again)
 
 
 def note_own_write(db: peewee.Database) -> None:
-    """Inside a PostgreSQL write transaction: remember its id as ours."""
+    """Inside a PostgreSQL write transaction: remember its id as ours.
+
+    Only on a connection that watches for changes (a desk's): the CLI and
+    imports pay no extra query."""
+    seen = _SEEN.get(id(db.connection()))
+    if seen is None:
+        return
     row = db.execute_sql("SELECT pg_current_xact_id_if_assigned()::text").fetchone()
     if row and row[0] is not None:
-        key = id(db.connection())
-        seen = _SEEN.get(key)
-        if seen is not None:
-            seen.own.add(int(row[0]))
+        seen.own.add(int(row[0]))
 
 
 def _snapshot(db: peewee.Database) -> tuple[int, frozenset[int]]:
