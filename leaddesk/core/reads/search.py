@@ -205,7 +205,7 @@ def default_engine() -> Engine:
     db = database.obj
     if has_fts(db):
         return Fts5Engine(db)
-    return TrigramEngine() if has_trigram_index(db) else LikeEngine()
+    return TrigramEngine(db) if has_trigram_index(db) else LikeEngine()
 
 
 # --- bulk writes ----------------------------------------------------------------------

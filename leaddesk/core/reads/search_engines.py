@@ -102,24 +102,12 @@ def _folded(column: pw.Field) -> pw.ColumnBase:
 
 
 class LikeEngine:
-    """Any database: LIKE (ILIKE on PostgreSQL) scans — correct, not fast.
-
-    Each condition may be narrowed by an index (`_hint`): a subclass that
-    knows one says which rows can hold the text; the LIKE still decides.
-    """
-
-    def _hint(self, text: pw.ColumnBase, pattern: str) -> pw.ColumnBase | None:
-        return None
-
-    def _where(self, column: pw.ColumnBase, pattern: str, indexed: pw.ColumnBase) -> pw.ColumnBase:
-        hint = self._hint(indexed, pattern)
-        like = column**pattern
-        return like if hint is None else hint & like
+    """Any database: LIKE (ILIKE on PostgreSQL) scans — correct, not fast."""
 
     def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
         query = (
             Phone.select(Phone.lead, Phone.e164, Phone.label)
-            .where(_any(self._where(Phone.e164, f"%{d}%", Phone.e164) for d in digits))
+            .where(_any(Phone.e164 ** f"%{d}%" for d in digits))
             .order_by(Phone.id.desc())
             .limit(limit)
         )
@@ -129,9 +117,7 @@ class LikeEngine:
         where: pw.ColumnBase = pw.Value(True)
         for term in terms:
             pattern = f"%{_like_term(term)}%"
-            any_field = _any(_folded(getattr(Lead, f)) ** pattern for f in fields)
-            hint = self._hint(_lead_text(fields), pattern)
-            where &= any_field if hint is None else hint & any_field
+            where &= _any(_folded(getattr(Lead, f)) ** pattern for f in fields)
         query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
         return [r[0] for r in tuples(query)]
 
@@ -140,73 +126,213 @@ class LikeEngine:
         for term in terms:
             word = _like_term(term)
             name = _folded(Lead.name)
-            starts = (name ** f"{word}%") | (name ** f"% {word}%")
-            # a word's start is the word after a space (the index pads the name with one)
-            hint = self._hint(_lead_text(("name",)), f"% {word}%")
-            where &= starts if hint is None else hint & starts
+            where &= (name ** f"{word}%") | (name ** f"% {word}%")
         query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
         return [r[0] for r in tuples(query)]
 
     def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
         where = (Touch.note != "") & (Touch.channel != "system")
         for term in terms:
-            where &= self._where(_folded(Touch.note), f"%{_like_term(term)}%", Touch.note)
+            where &= _folded(Touch.note) ** f"%{_like_term(term)}%"
         query = (
             Touch.select(Touch.lead, Touch.note).where(where).order_by(Touch.id.desc()).limit(limit)
         )
         return list(tuples(query))
 
 
-def _lead_text(fields: tuple[str, ...]) -> pw.ColumnBase:
-    """The text an index of migration 0014 holds for these lead fields: the name
-    alone (padded with a space, so word starts are trigrams too), or all four."""
-    if fields == ("name",):
-        return pw.Value(" ").concat(Lead.name)
-    return _joined(*(getattr(Lead, f) for f in ("name", "company", "email", "notes")))
+# The texts migration 0014 indexes, exactly as it writes them (else no index is used).
+_INDEXED = {
+    "lead_name_trigrams": "' ' || name",  # padded: a word's start (" da") is a trigram too
+    "lead_text_trigrams": "name || ' ' || company || ' ' || email || ' ' || notes",
+    "phone_e164_trigrams": "e164",
+    "touch_note_trigrams": "note",
+}
 
 
-def _joined(*columns: pw.ColumnBase) -> pw.ColumnBase:
-    out: pw.ColumnBase = columns[0]
-    for column in columns[1:]:
-        out = out.concat(" ").concat(column)
-    return out
+def _judge(column: str, pattern: str) -> tuple[str, list[Any]]:
+    """`translate(column) ILIKE pattern`, as `_folded` asks it — but translate()
+    with our 256-letter table costs ~10 µs a field, so a row of plain ASCII
+    (where it changes nothing) is judged by the ILIKE alone. The same answer:
+    the pattern is folded, so it holds none of the letters translate() maps."""
+    sql = (
+        f"({column} ILIKE %s OR (octet_length({column}) <> char_length({column})"
+        f" AND translate({column}, %s, %s) ILIKE %s))"
+    )
+    return sql, [pattern, _ACCENTED, _PLAIN, pattern]
+
+
+def _judged(checks: list[tuple[str, str]], joiner: str) -> tuple[str, list[Any]]:
+    parts = [_judge(column, pattern) for column, pattern in checks]
+    return "(" + joiner.join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]
+
+
+_STATS: dict[tuple[int, str], tuple[dict[str, float], float, float, float]] = {}
+
+
+def _trigrams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(len(text) - 2)}
 
 
 class TrigramEngine(LikeEngine):
-    """PostgreSQL with migration 0014's indexes: every LIKE of three characters or
-    more is narrowed by the GIN index of the same text's trigrams.
+    """PostgreSQL with migration 0014's indexes.
 
-    The index holds `leaddesk_trigrams(translate(lower(text), accented, plain))`;
-    a pattern's trigrams are a subset of those of every text it matches, so the
-    index never drops a row the ILIKE would keep. A shorter pattern has no
-    trigram and scans, as it does on SQLite.
+    A GIN index cannot hand back rows newest first, as FTS5 does: it gives
+    every candidate, which must then be read and sorted. So:
+    - a term that the index's statistics say is common (it would hand back
+      more rows than reading the table newest first until the page is full
+      costs) reads the table newest first, stopping after `limit` hits (the
+      planner, misled by its guess of an ILIKE's selectivity, would scan it all);
+    - otherwise the index gives the candidates (`trigrams(text) @>
+      trigrams(term)`: a term's trigrams are in every text that holds it),
+      they are sorted by id, and only then does the ILIKE judge them — behind
+      `OFFSET 0`, so PostgreSQL does not run the costly folding ILIKE on every
+      candidate before the sort, only until the page is full.
+    Either way the ILIKE decides, so the hits are exactly the scan's.
     """
 
-    def _hint(self, text: pw.ColumnBase, pattern: str) -> pw.ColumnBase | None:
-        plain = pattern.strip("%")
-        if len(plain) < 3:
+    def __init__(self, db: pw.Database) -> None:
+        self.db = db
+
+    def _stats(self, index: str) -> tuple[dict[str, float], float, float, float]:
+        """(trigram → share of rows holding it, share of any other, index rows, table
+        rows), as the last ANALYZE saw them."""
+        key = (id(self.db.connection()), index)
+        if key not in _STATS:
+            row = self.db.execute_sql(
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs,"
+                " i.reltuples, t.reltuples FROM pg_class i"
+                " JOIN pg_index x ON x.indexrelid = i.oid JOIN pg_class t ON t.oid = x.indrelid"
+                " LEFT JOIN pg_stats s ON s.tablename = i.relname"
+                " AND s.schemaname = current_schema()"
+                " WHERE i.relname = %s AND i.relnamespace = current_schema()::regnamespace",
+                (index,),
+            ).fetchone()
+            elems, freqs, rows, table = row if row else (None, None, 0.0, 0.0)
+            if elems and freqs:
+                # (after the elements' shares comes their minimum: the share of any other)
+                floor = freqs[len(elems)]
+                _STATS[key] = (dict(zip(elems, freqs, strict=False)), floor, rows, table)
+            else:
+                _STATS[key] = ({}, 0.0, 0.0, 0.0)  # never analyzed: trust the index
+        return _STATS[key]
+
+    def _window(self, index: str, texts: list[str], limit: int) -> int | None:
+        """How many of the newest rows to read first when the texts (all must be
+        held) are common; None when the index's candidates cost less to sort."""
+        freqs, floor, rows, table = self._stats(index)
+        share = 1.0
+        for text in texts:
+            share *= min((freqs.get(t, floor) for t in _trigrams(text)), default=1.0)
+        candidates = share * max(rows, 0.0)
+        # newest first reads about limit × table / candidates rows, the index about
+        # `candidates` (each dearer: random reads, a sort): even at candidates² ≈ 4 ×
+        if candidates * candidates <= 4 * limit * max(table, 1.0):
             return None
-        wanted = getattr(pw.fn, TRIGRAMS)(pw.fn.lower(plain))
-        return pw.Expression(trigram_key(text), "@>", wanted)
+        return int(max(500, 4 * limit * table / candidates))
 
+    def _hint(self, index: str, text: str) -> tuple[str, list[Any]]:
+        expr = _INDEXED[index]
+        sql = f"{TRIGRAMS}(translate(lower({expr}), %s, %s)) @> {TRIGRAMS}(lower(%s))"
+        return sql, [_ACCENTED, _PLAIN, text]
 
-def trigram_key(text: pw.ColumnBase) -> pw.ColumnBase:
-    """The indexed expression, exactly as migration 0014 writes it (else no index)."""
-    key: pw.ColumnBase = getattr(pw.fn, TRIGRAMS)(
-        pw.fn.translate(pw.fn.lower(text), _ACCENTED, _PLAIN)
-    )
-    return key
+    def _hints(self, index: str, texts: list[str], joiner: str = " AND ") -> tuple[str, list[Any]]:
+        parts = [self._hint(index, text) for text in texts]
+        return joiner.join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+
+    def _run(
+        self,
+        base: str,
+        hints: tuple[str, list[Any]],
+        judge: tuple[str, str, list[Any]],
+        limit: int,
+        window: int | None,
+    ) -> list[tuple[Any, ...]]:
+        """The rows of `base` (a SELECT … WHERE) that pass the `judge` (columns,
+        condition, parameters), newest first, at most `limit`.
+
+        A common text reads the newest `window` rows first, which usually fills
+        the page; otherwise (or if it did not) the index gives the candidates,
+        sorted before they are judged (`OFFSET 0` keeps PostgreSQL from judging
+        every candidate first)."""
+        columns, condition, params = judge
+        outer = f"SELECT {columns} FROM ({{}}) AS c WHERE {condition} LIMIT %s"
+        if window is not None:
+            newest = f"{base} ORDER BY id DESC LIMIT %s"
+            found = self.db.execute_sql(outer.format(newest), [window, *params, limit]).fetchall()
+            if len(found) >= limit:
+                return [tuple(r) for r in found]
+        indexed = f"{base} AND ({hints[0]}) ORDER BY id DESC OFFSET 0"
+        found = self.db.execute_sql(outer.format(indexed), [*hints[1], *params, limit]).fetchall()
+        return [tuple(r) for r in found]
+
+    def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
+        index = "lead_name_trigrams" if fields == ("name",) else "lead_text_trigrams"
+        words = [_like_term(t) for t in terms]
+        long = [w for w in words if len(w) >= 3]
+        if not long:
+            return super().leads(terms, fields, limit)
+        checks = [_judged([(f"c.{f}", f"%{w}%") for f in fields], " OR ") for w in words]
+        judge = ("c.id", " AND ".join(c for c, _ in checks), [p for _, ps in checks for p in ps])
+        base = "SELECT id, name, company, email, notes FROM lead WHERE TRUE"
+        window = self._window(index, long, limit)
+        return [r[0] for r in self._run(base, self._hints(index, long), judge, limit, window)]
+
+    def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
+        index = "lead_name_trigrams"
+        words = [_like_term(t) for t in terms]
+        starts = [f" {w}" for w in words if len(w) >= 2]
+        if not starts:
+            return super().name_starts(terms, limit)
+        checks = [_judged([("c.name", f"{w}%"), ("c.name", f"% {w}%")], " OR ") for w in words]
+        judge = ("c.id", " AND ".join(c for c, _ in checks), [p for _, ps in checks for p in ps])
+        base = "SELECT id, name FROM lead WHERE TRUE"
+        window = self._window(index, starts, limit)
+        return [r[0] for r in self._run(base, self._hints(index, starts), judge, limit, window)]
+
+    def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
+        index = "phone_e164_trigrams"
+        checks = " OR ".join("c.e164 ILIKE %s" for _ in digits)
+        judge = ("c.lead_id, c.e164, c.label", checks, [f"%{d}%" for d in digits])
+        base = "SELECT id, lead_id, e164, label FROM phone WHERE TRUE"
+        windows = [self._window(index, [d], limit) for d in digits]
+        window = max((w for w in windows if w is not None), default=None)
+        rows = self._run(base, self._hints(index, list(digits), " OR "), judge, limit, window)
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
+        index = "touch_note_trigrams"
+        words = [_like_term(t) for t in terms]
+        long = [w for w in words if len(w) >= 3]
+        if not long:
+            return super().notes(terms, limit)
+        condition, params = _judged([("c.note", f"%{w}%") for w in words], " AND ")
+        # (the conditions of the partial index, so that it may be used)
+        base = "SELECT id, lead_id, note FROM touch WHERE note <> '' AND channel <> 'system'"
+        window = self._window(index, long, limit)
+        hints = self._hints(index, long)
+        rows = self._run(base, hints, ("c.lead_id, c.note", condition, params), limit, window)
+        return [(r[0], r[1]) for r in rows]
 
 
 def has_trigram_index(db: pw.Database) -> bool:
-    """Whether migration 0014 could make the trigram indexes here (PostgreSQL)."""
+    """Whether migration 0014 could make the trigram indexes here (PostgreSQL).
+
+    Asked once per connection (the catalog query costs a few ms a keystroke);
+    a wrong answer would only cost speed: both engines find the same rows."""
     if is_sqlite(db):
         return False
-    row = db.execute_sql(
-        "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s",
-        (NAME_INDEX,),
-    ).fetchone()
-    return bool(row and row[0])
+    key = id(db.connection())
+    if key not in _INDEXED_HERE:
+        row = db.execute_sql(
+            "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND indexname = %s",
+            (NAME_INDEX,),
+        ).fetchone()
+        _INDEXED_HERE[key] = bool(row and row[0])
+    return _INDEXED_HERE[key]
+
+
+_INDEXED_HERE: dict[int, bool] = {}
 
 
 def has_fts(db: pw.Database) -> bool:

@@ -97,7 +97,7 @@ def test_the_indexed_engine_agrees_with_the_scan(corpus):
 )
 def test_postgresql_reads_the_trigram_indexes(corpus, kind, index):
     """The search's expressions are exactly the indexed ones (a difference means a scan)."""
-    engine = TrigramEngine()
+    engine = TrigramEngine(database.obj)
     select = {
         "name": lambda: engine.leads(("whit",), ("name",), 5),
         "name start": lambda: engine.name_starts(("wh",), 5),
