@@ -33,6 +33,7 @@ class DatabaseReport:
         ""  # up to date | needs upgrade | newer than this program | not created yet | error
     )
     integrity: str | None = None  # "ok" or what SQLite found
+    search: str | None = None  # how search finds text: from an index, or by scanning
     error: str | None = None
 
 
@@ -113,6 +114,10 @@ def inspect_database(target: str) -> DatabaseReport:
                 report.state = "needs upgrade"
             else:
                 report.state = "up to date"
+            if version == program:
+                from leaddesk.core.reads.search_engines import search_method
+
+                report.search = search_method(db)
             if isinstance(db, peewee.SqliteDatabase):
                 found = [row[0] for row in db.execute_sql("PRAGMA integrity_check")]
                 report.integrity = "; ".join(found[:5])
@@ -138,6 +143,8 @@ def as_text(report: Report) -> list[str]:
     lines.append(f"{'schema':<9} {schema}")
     if db.integrity is not None:
         lines.append(f"{'integrity':<9} {db.integrity}")
+    if db.search is not None:
+        lines.append(f"{'search':<9} {db.search}")
     if db.error:
         lines.append(f"{'problem':<9} {db.error}")
     if report.config_error:

@@ -211,12 +211,16 @@ def letters(env: Env, output, until_text, mark_sent, bom):
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
 def backup(env: Env, file, as_json):
-    """A consistent copy of the database in FILE (safe while the desk runs)."""
-    from leaddesk.core.transfer.backup import backup_store, check_sqlite_target
+    """A consistent copy of the database in FILE (safe while the desk runs).
 
-    check_sqlite_target(env.target)
+    SQLite: a copy of the file. PostgreSQL: every row as JSONL, which `restore`
+    (and `import`) read back."""
+    from leaddesk.core.store.db import sqlite_path
+    from leaddesk.core.transfer.backup import backup_store
+    from leaddesk.core.transfer.backup_pg import backup_pg
+
     env.open()
-    made = backup_store(file)
+    made = backup_store(file) if sqlite_path(env.target) else backup_pg(file, env.clock().now())
     if as_json:
         echo_json(pick(made, "file=path leads touches bytes schema"))
     else:
@@ -229,11 +233,18 @@ def backup(env: Env, file, as_json):
 @pass_env
 def restore(env: Env, file, yes):
     """Replace the database with the backup FILE (a copy of the current one is kept)."""
-    from leaddesk.core.transfer.backup import check_sqlite_target, inspect_store_file, restore_store
+    from leaddesk import paths
+    from leaddesk.core.store.db import sqlite_path
+    from leaddesk.core.transfer.backup import inspect_store_file, restore_store
+    from leaddesk.core.transfer.backup_pg import inspect_backup, restore_pg
 
     now = env.clock().now()
-    check_sqlite_target(env.target)  # PostgreSQL: pg_dump's job, whatever the file is
-    inspect_store_file(file)  # refuse a bad file before creating anything
+    sqlite = sqlite_path(env.target) is not None
+    # refuse a bad file before creating anything
+    if sqlite:
+        inspect_store_file(file)
+    else:
+        inspect_backup(file)
     env.open()
 
     def confirm(incoming, current, aside) -> bool:
@@ -244,7 +255,11 @@ def restore(env: Env, file, yes):
         click.echo(f"(the current database is copied to {aside} first)")
         return click.confirm("replace it?", default=False, err=True)
 
-    result = restore_store(file, now, confirm)
+    if sqlite:
+        result = restore_store(file, now, confirm)
+    else:
+        folder = paths.data_dir() / "backups"
+        result = restore_pg(file, now, env.settings, folder, confirm, mask_url(env.target))
     if result is None:
         fail("restore cancelled: nothing changed")
         return

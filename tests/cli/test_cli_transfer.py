@@ -164,15 +164,20 @@ def test_restore_prompt_shows_both_sides(cli, tmp_path):
     con.close()
 
 
-def test_backup_and_restore_on_postgresql_are_one_line_naming_pg_dump(cli, pg_url, tmp_path):
-    copy = tmp_path / "copy.db"
-    for args in (("backup", str(copy)), ("restore", str(copy), "--yes")):
-        result = cli(*args, db_path=pg_url)
-        assert result.exit_code == 1
-        assert result.stderr == (
-            "leaddesk: backup and restore copy a SQLite file; for PostgreSQL use pg_dump\n"
-        )
-    assert not copy.exists()
+def test_backup_and_restore_on_postgresql_through_jsonl(cli, pg_url, tmp_path):
+    ok(cli("add", "--name", "Dana Whitfield", "--phone", "(212) 555-0142", db_path=pg_url))
+    copy = tmp_path / "team.jsonl"
+    out = ok(cli("backup", str(copy), db_path=pg_url))
+    assert out == f"backed up 1 leads, 1 touches to {copy}\n"
+    ok(cli("add", "--name", "Ravi Patel", "--phone", "(312) 555-0177", db_path=pg_url))
+    refused = cli("restore", str(copy), db_path=pg_url, input="n\n")
+    assert refused.exit_code == 1 and "restore cancelled: nothing changed" in refused.stderr
+    assert "replacing postgresql://" in refused.stdout and ": 2 leads" in refused.stdout
+    done = ok(cli("restore", str(copy), "--yes", db_path=pg_url))
+    assert done.startswith(f"restored 1 leads from {copy}; the previous database (2 leads) is at ")
+    names = [d["name"] for d in as_json(cli("due", "--json", db_path=pg_url))]
+    assert names == ["Dana Whitfield"]
+    fails(cli("restore", str(DATA / "duplicates.csv"), "--yes", db_path=pg_url), "not a leaddesk")
 
 
 def test_backup_into_a_missing_folder_is_an_error_not_a_new_tree(cli, tmp_path):

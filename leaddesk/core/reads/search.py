@@ -4,13 +4,15 @@ and phone digits in any formatting ("2125550142", "555-0142", "(212) 555").
 `search(text, limit)` is engine-neutral: it asks an engine for matching ids in
 four passes (phones, names, any lead field, touch notes) and ranks and labels
 the hits itself. On SQLite the engine reads the FTS5 trigram indexes of
-migration 0004 (a few ms per keystroke at 100k leads, see BENCHMARKS.md);
-elsewhere — PostgreSQL until its full-text search is wired in — it falls
-back to LIKE, which scans.
+migration 0004; on PostgreSQL the GIN trigram indexes of migration 0014 (a
+few ms per keystroke at 100k leads on either, see BENCHMARKS.md); elsewhere
+(or where those indexes could not be made) it falls back to LIKE, which
+scans. The engines live in `search_engines.py`.
 
 Accents and case do not matter: the query is folded (`text.fold`: "Ångström"
 → "angstrom"); on SQLite the word index of migration 0009 (diacritics removed)
-finds a folded word's start, on PostgreSQL the LIKE scan folds the column.
+finds a folded word's start, on PostgreSQL the ILIKE folds the column (and
+the index holds the same folded text).
 
 Trigrams need three characters: shorter terms narrow the candidates of the
 longer ones, and a query made only of short terms matches the start of a
@@ -19,20 +21,25 @@ word in the name (a scan of the lead table).
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import peewee as pw
 
 from leaddesk.core.domain.phones import pretty
 from leaddesk.core.domain.text import fold
-from leaddesk.core.store.db import database, is_sqlite, tuples
-from leaddesk.core.store.models import Lead, Phone, Touch
+from leaddesk.core.reads.search_engines import (
+    Fts5Engine,
+    LikeEngine,
+    TrigramEngine,
+    has_fts,
+    has_trigram_index,
+)
+from leaddesk.core.store.db import database, tuples
+from leaddesk.core.store.models import Lead
 
 MIN_TERM = 3  # the trigram tokenizer matches substrings of three characters or more
 MAX_LIMIT = 200
@@ -194,136 +201,11 @@ def _excerpt(text: str, terms: tuple[str, ...]) -> str:
     return ("…" if start else "") + piece + ("…" if start + EXCERPT < len(flat) else "")
 
 
-# --- engines ----------------------------------------------------------------------
-
-
-def _fts_string(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def _like_term(term: str) -> str:
-    # LIKE's wildcards mean nothing to a rep: search for the other characters.
-    return re.sub(r"[%_\\]", "", term)
-
-
-class Fts5Engine:
-    """SQLite: the trigram FTS5 tables of migration 0004, newest rows first."""
-
-    def __init__(self, db: pw.Database) -> None:
-        self.db = db
-        self.words = _has_table(db, "lead_words")  # migration 0009
-
-    def _ids(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        return list(self.db.execute_sql(sql, params).fetchall())
-
-    def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
-        sql = (
-            "SELECT p.lead_id, p.e164, p.label FROM phone_fts f JOIN phone p ON p.id = f.rowid"
-            " WHERE phone_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?"
-        )
-        match = " OR ".join(_fts_string(d) for d in digits)
-        return [tuple(r) for r in self._ids(sql, [match, limit])]
-
-    def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
-        columns = "{" + " ".join(fields) + "}"
-        match = " AND ".join(f"{columns} : {_fts_string(t)}" for t in terms)
-        sql = "SELECT rowid FROM lead_fts WHERE lead_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
-        ids = {r[0] for r in self._ids(sql, [match, limit])}
-        if self.words:
-            # the start of a word, accents removed: "angstrom" finds "Ångström"
-            match = " AND ".join(f"{columns} : {_fts_string(t)}*" for t in terms)
-            sql = sql.replace("lead_fts", "lead_words")
-            ids.update(r[0] for r in self._ids(sql, [match, limit]))
-        return sorted(ids, reverse=True)[:limit]
-
-    def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
-        return LikeEngine().name_starts(terms, limit)
-
-    def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
-        match = " AND ".join(_fts_string(t) for t in terms)
-        sql = (
-            "SELECT t.lead_id, t.note FROM note_fts f JOIN touch t ON t.id = f.rowid"
-            " WHERE note_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?"
-        )
-        return [tuple(r) for r in self._ids(sql, [match, limit])]
-
-
-def _any(conditions: Iterable[pw.Expression]) -> pw.Expression:
-    return functools.reduce(operator.or_, conditions)
-
-
-def _accent_table() -> tuple[str, str]:
-    """(accented, plain) letters of Latin-1 and Latin Extended-A/B, for SQL translate()."""
-    pairs = [(c, fold(c)) for c in map(chr, range(0xC0, 0x250))]
-    kept = [(c, f) for c, f in pairs if len(f) == 1 and f.isascii() and f != c]
-    return "".join(c for c, _ in kept), "".join(f for _, f in kept)
-
-
-_ACCENTED, _PLAIN = _accent_table()
-
-
-def _folded(column: pw.Field) -> pw.ColumnBase:
-    """`column` without accents, on PostgreSQL (SQLite has no translate(); its
-    word index does this there). ILIKE then ignores the case."""
-    if is_sqlite():
-        return column
-    return pw.fn.translate(column, _ACCENTED, _PLAIN)
-
-
-class LikeEngine:
-    """Any database: LIKE (ILIKE on PostgreSQL) scans — correct, not fast."""
-
-    def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
-        query = (
-            Phone.select(Phone.lead, Phone.e164, Phone.label)
-            .where(_any(Phone.e164 ** f"%{d}%" for d in digits))
-            .order_by(Phone.id.desc())
-            .limit(limit)
-        )
-        return list(tuples(query))
-
-    def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
-        where: pw.ColumnBase = pw.Value(True)
-        for term in terms:
-            pattern = f"%{_like_term(term)}%"
-            where &= _any(_folded(getattr(Lead, f)) ** pattern for f in fields)
-        query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
-        return [r[0] for r in tuples(query)]
-
-    def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
-        where: pw.ColumnBase = pw.Value(True)
-        for term in terms:
-            word = _like_term(term)
-            name = _folded(Lead.name)
-            where &= (name ** f"{word}%") | (name ** f"% {word}%")
-        query = Lead.select(Lead.id).where(where).order_by(Lead.id.desc()).limit(limit)
-        return [r[0] for r in tuples(query)]
-
-    def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
-        where = (Touch.note != "") & (Touch.channel != "system")
-        for term in terms:
-            where &= _folded(Touch.note) ** f"%{_like_term(term)}%"
-        query = (
-            Touch.select(Touch.lead, Touch.note).where(where).order_by(Touch.id.desc()).limit(limit)
-        )
-        return list(tuples(query))
-
-
-def has_fts(db: pw.Database) -> bool:
-    """Whether migration 0004 could build the FTS5 tables here."""
-    return is_sqlite(db) and _has_table(db, "lead_fts")
-
-
-def _has_table(db: pw.Database, name: str) -> bool:
-    row = db.execute_sql(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone()
-    return bool(row and row[0])
-
-
 def default_engine() -> Engine:
     db = database.obj
-    return Fts5Engine(db) if has_fts(db) else LikeEngine()
+    if has_fts(db):
+        return Fts5Engine(db)
+    return TrigramEngine(db) if has_trigram_index(db) else LikeEngine()
 
 
 # --- bulk writes ----------------------------------------------------------------------

@@ -22,6 +22,8 @@ import peewee
 import pendulum
 from pendulum import DateTime
 
+from leaddesk.core.store.changes import note_own_write
+
 database = peewee.DatabaseProxy()
 
 SQLITE_PRAGMAS = {
@@ -200,7 +202,10 @@ def atomic_write(fn: Callable[[], T]) -> T:
     db = database.obj
     if not isinstance(db, peewee.SqliteDatabase):
         with db.atomic():
-            return fn()
+            result = fn()
+            if isinstance(db, peewee.PostgresqlDatabase):
+                note_own_write(db)  # so our own change check does not reload for it
+            return result
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             with db.atomic("IMMEDIATE"):

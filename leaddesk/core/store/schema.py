@@ -12,6 +12,7 @@ from leaddesk.core.domain.clock import Clock, SystemClock
 from leaddesk.core.domain.errors import StoreError
 from leaddesk.core.store import db as db_module
 from leaddesk.core.store import migrations
+from leaddesk.core.store.changes import pg_token
 from leaddesk.core.store.db import (
     database,
     is_busy,
@@ -160,21 +161,20 @@ def program_schema_version() -> int:
 def change_token() -> object:
     """A value that changes when another connection has committed to the store.
 
-    SQLite: `PRAGMA data_version` costs one call on this connection and no
-    read of the data; it ignores this connection's own commits (the caller
-    knows about those). A reconnect restarts the counter, so the connection is
-    part of the token. PostgreSQL: the current snapshot (`xmin:xmax:in-progress`)
-    moves when a writing transaction starts and when it ends; readers never
-    move it (our own writes do: the caller reloads once more). Returns None
-    where changes cannot be detected cheaply: the caller then refreshes on
-    its own schedule.
+    Our own commits do not move it (the caller knows about those). SQLite:
+    `PRAGMA data_version` costs one call on this connection and no read of
+    the data. PostgreSQL: a counter this module keeps from the server's
+    snapshots, ignoring the ids of our own write transactions (`changes.py`).
+    A reconnect restarts either counter, so the connection is part of the
+    token. Returns None where changes cannot be detected cheaply: the caller
+    then refreshes on its own schedule.
     """
     db = database.obj
     if isinstance(db, peewee.SqliteDatabase):
         (version,) = db.execute_sql("PRAGMA data_version").fetchone()
         return (id(db.connection()), version)
     if isinstance(db, peewee.PostgresqlDatabase):
-        return str(db.execute_sql("SELECT pg_current_snapshot()::text").fetchone()[0])
+        return pg_token(db)
     return None
 
 

@@ -1,4 +1,4 @@
-"""Backups and restores of the SQLite store.
+"""Backups and restores of the SQLite store (PostgreSQL: `backup_pg.py`).
 
 A backup is SQLite's online backup of the open connection: a consistent
 snapshot even while a desk is writing. A restore checks the file is a
@@ -23,7 +23,7 @@ from playhouse.migrations import Migration, Runner
 
 from leaddesk.core.domain.errors import InvalidInput, StoreError
 from leaddesk.core.store import migrations
-from leaddesk.core.store.db import SQLITE_PRAGMAS, database, is_sqlite, sqlite_path
+from leaddesk.core.store.db import SQLITE_PRAGMAS, database, is_sqlite
 from leaddesk.core.store.files import backup_sqlite, create_private
 from leaddesk.core.store.schema import HISTORY_TABLE
 
@@ -46,13 +46,7 @@ class StoreFile:
     bytes: int
 
 
-NOT_SQLITE = "backup and restore copy a SQLite file; for PostgreSQL use pg_dump"
-
-
-def check_sqlite_target(target: str) -> None:
-    """Refuse a PostgreSQL target in one line, before anything is read or created."""
-    if sqlite_path(target) is None:
-        raise StoreError(NOT_SQLITE)
+NOT_SQLITE = "this copies a SQLite file; a PostgreSQL store is backed up as JSONL (backup_pg)"
 
 
 def _live_path() -> Path:
@@ -62,15 +56,21 @@ def _live_path() -> Path:
     return Path(db.database).expanduser().resolve()
 
 
-def backup_store(dest: str | Path) -> StoreFile:
-    """A consistent, owner-only copy of the open database at `dest`."""
-    live = _live_path()
+def check_backup_target(dest: str | Path) -> Path:
+    """Where a backup may be written: a file name in a folder that exists."""
     target = Path(dest).expanduser()
     if target.is_dir():
         raise InvalidInput(f"{target} is a folder; give the backup a file name")
     if not target.parent.is_dir():
         # A mistyped folder should not silently become a new tree of folders.
         raise InvalidInput(f"no folder {target.parent} to back up into; create it first")
+    return target
+
+
+def backup_store(dest: str | Path) -> StoreFile:
+    """A consistent, owner-only copy of the open database at `dest`."""
+    live = _live_path()
+    target = check_backup_target(dest)
     if target.resolve() == live:
         raise InvalidInput(f"{target} is the database itself; back it up to another file")
     backup_sqlite(database.obj.connection(), target)

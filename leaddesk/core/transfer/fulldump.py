@@ -127,7 +127,7 @@ def row_of(model: type[BaseModel], data: Any, where: str) -> dict[str, Any]:
 # --- export ----------------------------------------------------------------------
 
 
-def _select_raw(
+def select_raw(
     model: type[BaseModel], where: peewee.Expression | None, order: Sequence[Any]
 ) -> Iterator[dict[str, Any]]:
     fields = model._meta.sorted_fields
@@ -140,8 +140,11 @@ def _select_raw(
         yield {f.name: _dump(f, v) for f, v in zip(fields, raw, strict=True)}
 
 
-def export_jsonl(out: IO[str], now: DateTime, statuses: Sequence[str] = ()) -> int:
-    """Write the export to `out`; returns how many leads it holds."""
+def export_jsonl(
+    out: IO[str], now: DateTime, statuses: Sequence[str] = (), extra: dict[str, Any] | None = None
+) -> int:
+    """Write the export to `out`; returns how many leads it holds. `extra` adds keys
+    to the header (a backup's counts and call sessions: `backup_pg`)."""
     from leaddesk.core.store.schema import schema_version
 
     header = {
@@ -149,8 +152,9 @@ def export_jsonl(out: IO[str], now: DateTime, statuses: Sequence[str] = ()) -> i
         "version": VERSION,
         "schema": schema_version(),
         "exported_at": iso_ms(to_ms(now)),
-        "reps": list(_select_raw(Rep, None, [Rep.id])),
+        "reps": list(select_raw(Rep, None, [Rep.id])),
         "zone_sets": [k for (k,) in tuples(ZoneSet.select(ZoneSet.key).order_by(ZoneSet.key))],
+        **(extra or {}),
     }
     out.write(json.dumps(header, ensure_ascii=False) + "\n")
     count = 0
@@ -170,13 +174,13 @@ def _lead_chunks(statuses: Sequence[str]) -> Iterator[list[dict[str, Any]]]:
     from leaddesk.core.transfer.exporting import lead_id_chunks
 
     for ids in lead_id_chunks(statuses, CHUNK):
-        yield list(_select_raw(Lead, Lead.id.in_(ids), [Lead.id]))
+        yield list(select_raw(Lead, Lead.id.in_(ids), [Lead.id]))
 
 
 def _by_lead(model: type[BaseModel], ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     grouped: dict[int, list[dict[str, Any]]] = {}
     lead_field = model._meta.fields["lead"]
-    for row in _select_raw(model, lead_field.in_(ids), [lead_field, model._meta.primary_key]):
+    for row in select_raw(model, lead_field.in_(ids), [lead_field, model._meta.primary_key]):
         grouped.setdefault(row["lead"], []).append(row)
     return grouped
 
@@ -233,5 +237,5 @@ def table_rows(
     out: dict[str, list[Row]] = {}
     for model in models:
         order = model._meta.primary_key
-        out[model._meta.table_name] = [tuple(r.values()) for r in _select_raw(model, None, [order])]
+        out[model._meta.table_name] = [tuple(r.values()) for r in select_raw(model, None, [order])]
     return out

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import peewee
 import pytest
+from core_helpers import schema_drift
 from playhouse.schema_diff import diff_models
 
 from leaddesk.core.domain.errors import StoreError
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.store.db import BaseModel
-from leaddesk.core.store.models import MODELS, Lead
+from leaddesk.core.store.models import Lead
 from leaddesk.core.store.schema import (
     HISTORY_TABLE,
     close_store,
@@ -47,7 +48,7 @@ def test_a_fresh_database_is_at_the_newest_schema_version(store):
 
 
 def test_migrations_and_models_do_not_drift(store):
-    diff = diff_models(store, MODELS)
+    diff = schema_drift(store)
     assert not diff, f"models and migrations differ:\n{diff}"
 
 
@@ -75,7 +76,7 @@ def test_reopening_is_idempotent_and_keeps_rows(tmp_path, settings, now):
         assert applied(db) == ALL
         assert schema_version(db) == NEWEST
         assert Lead.get_by_id(lead_id).name == "Kept"
-        assert not diff_models(db, MODELS)
+        assert not schema_drift(db)
     finally:
         close_store()
 
@@ -118,6 +119,6 @@ def test_a_store_from_before_call_sessions_upgrades_and_keeps_its_rows(tmp_path)
         assert "0003_sessions" in applied(db)
         assert Lead.get_by_id(lead_id).name == name
         assert CallSession.select().count() == 0
-        assert not diff_models(db, MODELS)
+        assert not schema_drift(db)
     finally:
         close_store()

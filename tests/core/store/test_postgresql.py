@@ -4,7 +4,7 @@ after bulk inserts, passwords never shown. (Every `store` test also runs here.)"
 from __future__ import annotations
 
 import pytest
-from playhouse.schema_diff import diff_models
+from core_helpers import schema_drift
 
 from leaddesk.core.domain.errors import StoreError
 from leaddesk.core.domain.validate import LeadDraft
@@ -12,7 +12,7 @@ from leaddesk.core.reads.queue.due import band_counts, due_statements
 from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.store.db import is_sqlite, mask_url
-from leaddesk.core.store.models import MODELS, Lead
+from leaddesk.core.store.models import Lead
 from leaddesk.core.store.schema import HISTORY_TABLE, close_store, open_store, schema_version
 from leaddesk.core.writes.leads import add_lead
 
@@ -27,7 +27,7 @@ def test_an_empty_schema_is_created_then_reopened_unchanged(pg_url, settings, no
     db = open_store(pg_url)
     assert schema_version(db) == version
     assert Lead.get_by_id(lead_id).name == "Kept"
-    assert not diff_models(db, MODELS)
+    assert not schema_drift(db)
 
 
 def test_a_schema_from_a_newer_leaddesk_is_refused(pg_url):

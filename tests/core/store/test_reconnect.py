@@ -54,6 +54,6 @@ async def test_a_read_after_a_drop_reports_then_recovers(store, make_lead, pg):
         kill_other_backends(pg)
         with pytest.raises(ConnectionLost):
             await db.run(change_token)
-        assert isinstance(await db.run(change_token), str) and first
+        assert isinstance(await db.run(change_token), tuple) and first
     finally:
         db.close()

@@ -10,7 +10,7 @@ import threading
 import peewee
 import pytest
 
-from leaddesk.core.domain.errors import InvalidInput, StoreError
+from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.store.db import SQLITE_PRAGMAS
 from leaddesk.core.store.models import Lead
@@ -18,7 +18,7 @@ from leaddesk.core.store.schema import HISTORY_TABLE, close_store, open_store
 from leaddesk.core.transfer.backup import backup_store, inspect_store_file, restore_store
 from leaddesk.core.writes.leads import add_lead
 
-# The SQLite online backup API and a file swap: PostgreSQL has pg_dump (tested below).
+# The SQLite online backup API and a file swap (PostgreSQL: test_backup_pg.py).
 sqlite_only = pytest.mark.sqlite_only
 
 
@@ -162,17 +162,4 @@ def test_restore_refuses_a_bad_file_before_touching_anything(tmp_path, store, ma
     assert Lead.select().count() == 1
     close_store()
     open_store(str(tmp_path / "t.db"))
-    assert Lead.select().count() == 1
-
-
-@pytest.mark.postgresql_only
-def test_backup_and_restore_on_postgresql_say_use_pg_dump_in_one_line(
-    tmp_path, store, make_lead, now
-):
-    make_lead("Kept")
-    with pytest.raises(StoreError, match=r"^backup and restore copy a SQLite file; .*pg_dump$"):
-        backup_store(tmp_path / "copy.db")
-    assert not (tmp_path / "copy.db").exists()
-    with pytest.raises(StoreError, match="pg_dump"):
-        restore_store(tmp_path / "copy.db", now, lambda *a: True)
     assert Lead.select().count() == 1

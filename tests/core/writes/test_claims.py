@@ -7,6 +7,7 @@ import threading
 from dataclasses import replace
 
 import pytest
+from core_helpers import schema_drift
 
 from leaddesk.core.domain.errors import NotFound, NothingToUndo
 from leaddesk.core.domain.settings import Settings, Team
@@ -176,6 +177,23 @@ def test_the_change_token_moves_when_another_connection_writes(make_lead, now):
     assert change_token() != before
 
 
+def test_the_change_token_ignores_our_own_claims_renewals_and_writes(make_lead, now):
+    lead, other = make_lead(), make_lead()
+    before = change_token()
+    claim(lead, now, ANA)
+    claim(lead, now.add(minutes=2), ANA)  # a renewal
+    release(lead, ANA)
+    log_outcome(other, "no-answer", now, ANA)
+    assert change_token() == before
+    worker = threading.Thread(target=lambda: claim(lead, now, SAM))
+    worker.start()
+    worker.join()
+    assert change_token() != before
+    after = change_token()
+    claim(other, now, ANA)
+    assert change_token() == after
+
+
 def test_scope_of_a_rep_never_seen_holds_only_the_pool(make_lead, now):
     lead = make_lead()
     assert queue_ids(now, as_rep("newcomer")) == [lead]
@@ -185,10 +203,8 @@ def test_scope_of_a_rep_never_seen_holds_only_the_pool(make_lead, now):
 def test_a_schema_at_0001_with_leads_upgrades_to_team_mode(store_target, settings, now):
     """The upgrade path on each engine: rows written before 0007 survive it, in the pool."""
     from playhouse.migrations import Runner
-    from playhouse.schema_diff import diff_models
 
     from leaddesk.core.store.db import database, make_database
-    from leaddesk.core.store.models import MODELS
     from leaddesk.core.store.schema import HISTORY_TABLE, close_store, migrations, open_store
 
     if "://" not in store_target:
@@ -211,7 +227,7 @@ def test_a_schema_at_0001_with_leads_upgrades_to_team_mode(store_target, setting
     db.close()
     db = open_store(store_target)
     try:
-        assert not diff_models(db, MODELS)
+        assert not schema_drift(db)
         old = Lead.get(Lead.name == "Old lead")
         assert old.owner is None and old.claimed_by is None  # in the pool, unclaimed
         assert claim(old.id, now, ANA).rep == "ana"

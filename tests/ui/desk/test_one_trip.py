@@ -34,6 +34,13 @@ def record_jobs(app) -> list[str]:
     return jobs
 
 
+@pytest.fixture(autouse=True)
+def no_timer_checks(monkeypatch):
+    """The tests call the change check as its timer would; the timer itself (1.5 s)
+    would add jobs of its own on a slow machine."""
+    monkeypatch.setattr("leaddesk.ui.desk.screen.CHANGE_CHECK_SECONDS", 3600)
+
+
 @pytest.fixture
 def desk(store_target, store, desk_settings):
     first = lead(desk_settings, "Dana Whitfield", "(212) 555-0142", minutes_ago=30)
@@ -105,3 +112,24 @@ async def test_another_writer_still_makes_the_check_reload(desk, desk_settings):
         assert await screen.loader.check_for_changes() is True
         await settle(pilot, lambda: not screen.workers, "the reload")
         assert "desk_snapshot" in jobs
+
+
+async def test_renewing_the_claim_is_no_change_to_reload(store_target, store, desk_settings):
+    """The change check renews the claim of a long call; that write of the desk's own
+    (a transaction like any other on PostgreSQL) must not make the next check reload."""
+    first = lead(desk_settings, "Dana Whitfield", "(212) 555-0142", minutes_ago=30)
+    clock = FixedClock(DESK_NOW)
+    app = make_app(desk_settings, clock, store_target)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await opened(pilot)
+        assert screen.claims.claimed == first
+        jobs = record_jobs(app)
+        clock.advance(minutes=desk_settings.team.claim_minutes)  # the claim is due for renewal
+        await screen.loader.check_for_changes()  # (the minute turned: this one reloads)
+        await app.workers.wait_for_complete()
+        assert "move_claim" in jobs, jobs
+        jobs.clear()
+        assert await screen.loader.check_for_changes() is False
+        await app.workers.wait_for_complete()
+        assert jobs == ["change_token"]
+        assert screen.claims.claimed == first
