@@ -13,6 +13,7 @@ from typing import Any
 
 from pendulum import DateTime
 
+from leaddesk.core.domain.jurisdictions import split_key, window_key
 from leaddesk.core.domain.rules import waiting_heat
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import minutes_between
@@ -54,11 +55,17 @@ class QueueCounts:
 
 
 def zones_of(key: str) -> tuple[str, ...]:
-    return tuple(key.split()) if key else ()
+    """The zones of a window key ("America/New_York|US US-FL" -> the zone)."""
+    return split_key(key)[0] if key else ()
 
 
-def zone_key(zones: Sequence[str]) -> str:
-    return " ".join(zones)
+def places_of(key: str) -> tuple[str, ...]:
+    """The jurisdictions of a window key ("America/New_York|US US-FL" -> US, US-FL)."""
+    return split_key(key)[1] if key else ()
+
+
+def zone_key(zones: Sequence[str], places: tuple[str, ...] = ()) -> str:
+    return window_key(list(zones), places)
 
 
 def _promises(lead_ids: list[int]) -> dict[int, tuple[str, DateTime]]:
