@@ -10,7 +10,8 @@ from pendulum import DateTime
 
 from leaddesk.core.demo.calls import act, attempts_only, natural, round_up, work_until
 from leaddesk.core.demo.history import DAY, HOUR, MINUTE, History, before_json
-from leaddesk.core.demo.identities import Identity, Shape
+from leaddesk.core.demo.identities import Identity, Shape, region_of
+from leaddesk.core.domain.jurisdictions import place_codes
 from leaddesk.core.domain.phones import resolve_zone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
@@ -199,7 +200,10 @@ def make_template(
 ) -> Template:
     zone = resolve_zone(shape.tz_override, [e164 for _, e164, _ in who.phones])
     h = Scenarios(now, settings).build(scenario, shape, zone.call_zones, rng)
-    tpl = Template(shape, h, (zone.timezone, zone.source, zone_key(zone.call_zones)))
+    e164s = [e164 for _, e164, _ in who.phones]
+    country = who.country or (region_of(e164s[0]) if e164s else "")
+    key = zone_key(zone.call_zones, place_codes(e164s, country, who.region))
+    tpl = Template(shape, h, (zone.timezone, zone.source, key))
     tpl.before_full = [
         None if (t.closed or t.bad_phone is not None) else before_json(t.before_lead, [], None)
         for t in h.touches

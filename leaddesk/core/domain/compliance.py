@@ -67,7 +67,7 @@ class Rule:
         return self.hours.get(WEEKDAYS[day.weekday()], ())
 
     def hours_text(self, day: date) -> str:
-        """"08:00–20:00" for the rule's window on `day` ("closed" when none)."""
+        """ "08:00–20:00" for the rule's window on `day` ("closed" when none)."""
         found = self.windows(day) or ()
         return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in found) or "closed"
 
@@ -134,7 +134,7 @@ def _rule(raw: Any, pack: str, origin: str) -> Rule:
         raise InvalidInput(f"{origin}: each [[rule]] must be a table")
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not re.fullmatch(r"[A-Z0-9][A-Z0-9-]*", rule_id):
-        raise InvalidInput(f"{_where(origin, '', 'id')}: must be a code like \"US-FL\"")
+        raise InvalidInput(f'{_where(origin, "", "id")}: must be a code like "US-FL"')
     where = lambda key: _where(origin, rule_id, key)  # noqa: E731
     unknown = sorted(set(raw) - _RULE_KEYS)
     if unknown:

@@ -78,7 +78,7 @@ def place_codes(e164s: list[str], country: str, region: str) -> tuple[str, ...]:
 
 
 def window_key(zones: tuple[str, ...] | list[str], places: tuple[str, ...] = ()) -> str:
-    """"America/New_York|US US-FL": the zones then the places; no places, no "|"."""
+    """ "America/New_York|US US-FL": the zones then the places; no places, no "|"."""
     key = " ".join(zones)
     return f"{key}{SEPARATOR}{' '.join(sorted(places))}" if places else key
 
@@ -89,7 +89,7 @@ def split_key(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def shown(places: tuple[Place, ...]) -> str:
-    """"US-FL from phone, US-NY from address": the most specific places only (a
+    """ "US-FL from phone, US-NY from address": the most specific places only (a
     state's country goes without saying)."""
     codes = {p.code for p in places}
     kept = [p for p in places if not any(c.startswith(p.code + "-") for c in codes)]

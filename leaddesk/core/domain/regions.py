@@ -44,7 +44,7 @@ _LOOKUP.update({"washington state": ("US", "WA"), "washington d c": ("US", "DC")
 
 
 def region_code(country: str, region: str) -> str:
-    """"US-FL" for ("US", "Florida") or ("", "fl"); "" when not a known state or province.
+    """ "US-FL" for ("US", "Florida") or ("", "fl"); "" when not a known state or province.
 
     With no country, a region that names a US state or a Canadian province
     says its country (the two lists share no code or name).

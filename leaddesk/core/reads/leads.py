@@ -18,7 +18,7 @@ from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.domain.touches import schedule_values
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import closing_holiday, next_open, window_open, zones_or_rep
-from leaddesk.core.reads.queue.rows import zones_of
+from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.store.db import from_ms, to_ms, tuples
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
 
@@ -253,7 +253,8 @@ def state_of(
     return LeadState(
         **values,
         received_at=lead.received_at,
-        call_zones=tuple(lead.call_zones.split()) if lead.call_zones else (),
+        call_zones=zones_of(lead.call_zones),
+        places=places_of(lead.call_zones),
         has_phone=bool(good),
         has_email=bool(lead.email),
         has_address=bool(lead.address),

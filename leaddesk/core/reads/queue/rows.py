@@ -109,7 +109,8 @@ def queue_rows(
             # Overdue rows share `start == now`: one window search per zone set.
             key = (zones_key, start)
             if key not in opening:
-                opening[key] = next_open(start, zones, settings)
+                rules = settings.compliance.book.for_places(places_of(zones_key))
+                opening[key] = next_open(start, zones, settings, rules=rules)
             opens_at = opening[key] if opening[key] > start else None
         waited = minutes_between(received_at, now) if priority == TIER_NEW else None
         steps = len(settings.cadence(cadence).steps)

@@ -16,7 +16,7 @@ from pendulum import DateTime
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import next_open, window_open
-from leaddesk.core.reads.queue.rows import zones_of
+from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.reads.scope import Scope, scope_where
 from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Lead, ZoneSet
@@ -43,16 +43,29 @@ def _zone_set_keys() -> list[str]:
     return [row[0] for row in tuples(ZoneSet.select(ZoneSet.key))]
 
 
+def key_open(now: DateTime, key: str, settings: Settings) -> bool:
+    """Whether a window key's calling window is open at `now`: the company's own
+    and every rule of its jurisdictions."""
+    rules = settings.compliance.book.for_places(places_of(key))
+    return window_open(now, zones_of(key), settings, rules=rules)
+
+
+def key_opens(now: DateTime, key: str, settings: Settings) -> DateTime:
+    """When a window key's calling window opens next (now, when open)."""
+    rules = settings.compliance.book.for_places(places_of(key))
+    return next_open(now, zones_of(key), settings, rules=rules)
+
+
 def open_zone_keys(now: DateTime, settings: Settings) -> list[str]:
-    """The zone sets whose calling window is open at `now`."""
-    return [k for k in _zone_set_keys() if window_open(now, zones_of(k), settings)]
+    """The window keys (zones and jurisdictions) whose calling window is open at `now`."""
+    return [k for k in _zone_set_keys() if key_open(now, k, settings)]
 
 
 def opening_today_keys(now: DateTime, settings: Settings, open_keys: list[str]) -> list[str]:
-    """The closed zone sets whose calling window opens before the rep's midnight."""
+    """The closed window keys whose calling window opens before the rep's midnight."""
     end = end_of_rep_day(now, settings)
     closed = [k for k in _zone_set_keys() if k not in set(open_keys)]
-    return [k for k in closed if next_open(now, zones_of(k), settings) < end]
+    return [k for k in closed if key_opens(now, k, settings) < end]
 
 
 def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
