@@ -135,7 +135,10 @@ def _rule(raw: Any, pack: str, origin: str) -> Rule:
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not re.fullmatch(r"[A-Z0-9][A-Z0-9-]*", rule_id):
         raise InvalidInput(f'{_where(origin, "", "id")}: must be a code like "US-FL"')
-    where = lambda key: _where(origin, rule_id, key)  # noqa: E731
+
+    def where(key: str) -> str:
+        return _where(origin, rule_id, key)
+
     unknown = sorted(set(raw) - _RULE_KEYS)
     if unknown:
         raise InvalidInput(f"{where(unknown[0])}: unknown key")

@@ -104,15 +104,12 @@ def refusal(
     opens = next_open(at, zones, settings, rules=rules).in_timezone(tz(zone))
     local = at.in_timezone(tz(zone))
     rule = blocking_rule(at, zones, places, settings)
-    if rule is not None:
-        return (
-            f"{lead_name}: {rule.id}: calls {rule.hours_text(local.date())} their time"
-            f"{' (dialled at ' + format(local, '%H:%M') + ')' if dialled else ''}; "
-            f"opens {opens:%a %H:%M}"
-        )
     when = f"{local:%H:%M} their time"
     if dialled:
         when = f"dialled at {when}"
+    if rule is not None:
+        hours = rule.hours_text(local.date())
+        return f"{lead_name}: {rule.id}: calls {hours} their time — {when}, opens {opens:%a %H:%M}"
     return f"{lead_name}: outside calling hours — {when}, opens {opens:%a %H:%M}"
 
 
