@@ -135,7 +135,7 @@ def test_rows_inserted_raw_by_any_code_are_indexed_by_the_triggers(store, make_l
             "title, address, city, region, postcode, country, timezone, timezone_source,"
             " call_zones, source, interest, received_at, status, do_not_call, do_not_mail,"
             " no_count, attempts, cadence, cadence_step, next_channel, closed_early, tags,"
-            " notes, created_at, updated_at"
+            " notes, created_at, updated_at, email_bad"
         )
         cursor.executemany(
             f"INSERT INTO lead (name, company, email, {copied})"
