@@ -149,7 +149,8 @@ def test_rows_inserted_raw_by_any_code_are_indexed_by_the_triggers(store, make_l
         )
         cursor.executemany(
             "INSERT INTO touch (lead_id, at, channel, outcome, note, phone, lead_local, counted,"
-            " scheduled_channel, before) VALUES (?, 0, 'call', 'no-answer', ?, '', '', 0, '', '')",
+            " scheduled_channel, before, message_id)"
+            " VALUES (?, 0, 'call', 'no-answer', ?, '', '', 0, '', '', '')",
             [(last, "asked about the warranty")],
         )
     assert found("bulk 49") == [(last, "name")]
