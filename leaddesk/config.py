@@ -1,7 +1,6 @@
 """Load `Settings` from config.toml. Every key is optional; see DEFAULT_CONFIG.
 
-A broken file gives one ConfigError naming the file, line and key; unknown
-keys are returned as warnings rather than failing the start.
+A broken file gives one ConfigError naming the file, line and key; unknown keys are warnings.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from typing import Any
 import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
+from leaddesk.config_compliance import compliance
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.holidays import check_country
 from leaddesk.core.domain.settings import (
@@ -222,7 +222,7 @@ def settings_from_dict(
     """Settings from parsed TOML; `text` (the file's source) lets errors name lines."""
     settings = base or Settings()
     warnings: list[str] = []
-    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team"}
+    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team", "compliance"}
     for key in data:
         if key not in known:
             warnings.append(f"{_where(path, key, text)}: unknown section [{key}] ignored")
@@ -323,6 +323,7 @@ def settings_from_dict(
             raise ConfigError(f"{_where(path, 'dialer.command', text)}: must be a string")
         settings = replace(settings, dialer=dialer["command"])
     settings = replace(settings, team=_team(table("team"), path, settings.team, warnings))
+    settings = compliance(settings, data, path, text, warnings, _where, ConfigError)
     return settings, warnings
 
 
