@@ -261,3 +261,39 @@ def load_book(packs: tuple[str, ...], extra: Path | None = None) -> RuleBook:
                     loosened.append(why)
             rules[rule.id] = rule
     return RuleBook(tuple(rules.values()), tuple(versions), tuple(loosened))
+
+
+def describe(rule: Rule, today: date) -> dict[str, Any]:
+    """A rule as plain values, for `leaddesk rules` (text and JSON)."""
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "applies_to": rule.jurisdiction,
+        "hours": {day: [f"{a:%H:%M}-{b:%H:%M}" for a, b in rule.hours.get(day, ())]
+                  for day in WEEKDAYS},
+        "cap": rule.cap or None,
+        "per": rule.per if rule.cap else None,
+        "blackouts": [[start.isoformat(), end.isoformat()] for start, end in rule.blackouts],
+        "from": rule.starts.isoformat() if rule.starts else None,
+        "until": rule.ends.isoformat() if rule.ends else None,
+        "in_force": rule.in_force(today),
+        "source": rule.source,
+        "link": rule.link,
+        "pack": rule.pack,
+    }  # fmt: skip
+
+
+def hours_summary(rule: Rule) -> str:
+    """ "08:00–20:00 every day", "09:00–21:00 mon–sat, 12:00–21:00 sun"."""
+    runs: list[tuple[list[str], str]] = []
+    for day in WEEKDAYS:
+        text = ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in rule.hours.get(day, ())) or "closed"
+        if runs and runs[-1][1] == text:
+            runs[-1][0].append(day)
+        else:
+            runs.append(([day], text))
+    if len(runs) == 1:
+        return f"{runs[0][1]} every day"
+    return ", ".join(
+        f"{text} {days[0]}" + (f"–{days[-1]}" if len(days) > 1 else "") for days, text in runs
+    )
