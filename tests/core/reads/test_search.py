@@ -135,7 +135,7 @@ def test_rows_inserted_raw_by_any_code_are_indexed_by_the_triggers(store, make_l
             "title, address, city, region, postcode, country, timezone, timezone_source,"
             " call_zones, source, interest, received_at, status, do_not_call, do_not_mail,"
             " no_count, attempts, cadence, cadence_step, next_channel, closed_early, tags,"
-            " notes, created_at, updated_at, email_bad"
+            " notes, created_at, updated_at"
         )
         cursor.executemany(
             f"INSERT INTO lead (name, company, email, {copied})"
@@ -149,8 +149,7 @@ def test_rows_inserted_raw_by_any_code_are_indexed_by_the_triggers(store, make_l
         )
         cursor.executemany(
             "INSERT INTO touch (lead_id, at, channel, outcome, note, phone, lead_local, counted,"
-            " scheduled_channel, before, message_id)"
-            " VALUES (?, 0, 'call', 'no-answer', ?, '', '', 0, '', '', '')",
+            " scheduled_channel, before) VALUES (?, 0, 'call', 'no-answer', ?, '', '', 0, '', '')",
             [(last, "asked about the warranty")],
         )
     assert found("bulk 49") == [(last, "name")]
