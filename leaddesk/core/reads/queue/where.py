@@ -43,13 +43,6 @@ def _zone_set_keys() -> list[str]:
     return [row[0] for row in tuples(ZoneSet.select(ZoneSet.key))]
 
 
-def key_open(now: DateTime, key: str, settings: Settings) -> bool:
-    """Whether a window key's calling window is open at `now`: the company's own
-    and every rule of its jurisdictions."""
-    rules = settings.compliance.book.for_places(places_of(key))
-    return window_open(now, zones_of(key), settings, rules=rules)
-
-
 def key_opens(now: DateTime, key: str, settings: Settings) -> DateTime:
     """When a window key's calling window opens next (now, when open)."""
     rules = settings.compliance.book.for_places(places_of(key))
@@ -57,8 +50,20 @@ def key_opens(now: DateTime, key: str, settings: Settings) -> DateTime:
 
 
 def open_zone_keys(now: DateTime, settings: Settings) -> list[str]:
-    """The window keys (zones and jurisdictions) whose calling window is open at `now`."""
-    return [k for k in _zone_set_keys() if key_open(now, k, settings)]
+    """The window keys (zones and jurisdictions) whose calling window is open at `now`.
+
+    Most places have no rule of their own (New York and Pennsylvania share the
+    federal one), so the window is decided once per zones and rules in force.
+    """
+    book, decided, found = settings.compliance.book, {}, []
+    for key in _zone_set_keys():
+        zones, rules = zones_of(key), book.for_places(places_of(key))
+        what = (zones, tuple(r.id for r in rules))
+        if what not in decided:
+            decided[what] = window_open(now, zones, settings, rules=rules)
+        if decided[what]:
+            found.append(key)
+    return found
 
 
 def opening_today_keys(now: DateTime, settings: Settings, open_keys: list[str]) -> list[str]:
