@@ -1,7 +1,6 @@
 """Load `Settings` from config.toml. Every key is optional; see DEFAULT_CONFIG.
 
-A broken file gives one ConfigError naming the file, line and key; unknown
-keys are returned as warnings rather than failing the start.
+A broken file gives one ConfigError naming the file, line and key; unknown keys are warnings.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from typing import Any
 import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
+from leaddesk.config_compliance import compliance
 from leaddesk.config_role import with_role
 from leaddesk.config_team import team_settings
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
@@ -226,7 +226,7 @@ def settings_from_dict(
     """Settings from parsed TOML; `text` (the file's source) lets errors name lines."""
     settings = base or Settings()
     warnings: list[str] = []
-    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team"}
+    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team", "compliance"}
     for key in data:
         if key not in known:
             warnings.append(f"{_where(path, key, text)}: unknown section [{key}] ignored")
@@ -328,6 +328,7 @@ def settings_from_dict(
         settings = replace(settings, dialer=dialer["command"])
     team = team_settings(table("team"), path, settings.team, warnings, ConfigError)
     settings = replace(settings, team=team)
+    settings = compliance(settings, data, path, text, warnings, _where, ConfigError)
     return settings, warnings
 
 

@@ -35,6 +35,7 @@ COMMANDS = {
     "claim": "team", "release": "team", "assign": "team", "rep": "team",
     "demo": "transfer", "import": "transfer", "export": "transfer", "letters": "transfer",
     "backup": "transfer", "restore": "transfer",
+    "rules": "rules",
 }  # fmt: skip
 MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

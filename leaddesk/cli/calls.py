@@ -197,7 +197,7 @@ def due(env: Env, limit: int, as_json: bool) -> None:
     if as_json:
         keys = (
             "id=lead_id name company tier section reason due_at due_local timezone=zone channel "
-            "callable opens_at attempts step steps status"
+            "callable blocked_by opens_at attempts step steps status"
         )
         echo_json(
             [

@@ -103,7 +103,8 @@ def show(env: Env, lead, as_json):
         keys = (
             "id name company title phone phones email address city region postcode country "
             "timezone timezone_source "
-            "call_zones local_time=local_now window_open window_opens_at holiday source interest "
+            "call_zones jurisdictions blocked_by local_time=local_now window_open window_opens_at "
+            "holiday source interest "
             "first_contact_on received_at tags notes status owner claimed_by tier attempts "
             "no_count do_not_call dnc_at "
             "do_not_mail dnm_at closed_early cadence cadence_step cadence_steps=steps "
@@ -135,6 +136,8 @@ def show(env: Env, lead, as_json):
         window += f" ({view.holiday})"
     click.echo(f"  zone   {zone} ({view.timezone_source}), local {view.local_now:%a %H:%M}"
                f", {window}")  # fmt: skip
+    if view.rules_text:
+        click.echo(f"  rules  {view.rules_text}")
     step = f"{view.cadence} {min(view.cadence_step + 1, view.steps)}/{view.steps}"
     flags = (" · DO NOT CALL" if view.do_not_call else "") + (
         " · DO NOT MAIL" if view.do_not_mail else ""

@@ -16,8 +16,9 @@ def test_a_call_outside_the_window_is_refused_in_one_line(cli):
     result = cli("log", str(lead_id), "no-answer", now=NIGHT)
     assert result.exit_code == 1
     assert result.stderr == (
-        "leaddesk: Dana Whitfield: outside calling hours — 21:30 their time, opens Tue 08:00;"
-        " add --outside-hours to log it anyway\n"
+        # the federal rule shuts at 21:00 too, and a jurisdiction is named first (issue 13)
+        "leaddesk: Dana Whitfield: US: calls 08:00–21:00 their time — 21:30 their time,"
+        " opens Tue 08:00; add --outside-hours to log it anyway\n"
     )
     assert result.stdout == ""
     shown = as_json(cli("show", str(lead_id), "--json", now=NIGHT))

@@ -53,7 +53,7 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
     db = database.obj
 
     def write() -> int:
-        writer = Writer(ensure_rep(settings.rep_name))
+        writer = Writer(ensure_rep(settings.rep_name), settings)
         pool: list[Template] = []
         with bulk_indexing(db):  # the search index, once at the end (search.py)
             for index, scenario in enumerate(scenarios):
@@ -64,7 +64,7 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
                     pool.append(tpl)
                 else:
                     tpl = rng.choice(pool)
-                    who = make_identity(tpl.shape, rng)
+                    who = make_identity(tpl.shape, rng, like=tpl.who)
                 writer.add(tpl, who, rng)
                 if writer.made % BATCH == 0:
                     writer.batch.flush()

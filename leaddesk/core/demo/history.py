@@ -66,10 +66,12 @@ class History:
         phones: int,
         has_email: bool,
         has_address: bool,
+        places: tuple[str, ...] = (),
     ) -> None:
         self.settings = settings
         self.received = received
         self.zones = zones
+        self.rules = settings.compliance.book.for_places(places)
         self.zone = zones_or_rep(zones, settings)[0]
         self.bad = [False] * phones
         self.has_email = has_email
@@ -84,6 +86,7 @@ class History:
         state = replace(
             state,
             call_zones=zones,
+            places=places,
             received_at=received,
             has_email=has_email,
             has_address=has_address,
@@ -174,11 +177,15 @@ class History:
             else:
                 delay = rng.randint(DAY, 4 * DAY)
         at = s.next_due_at.add(seconds=delay)
-        if s.next_channel == "call" and not window_open(at, self.zones, self.settings):
-            opened = next_open(at, self.zones, self.settings)
+        if s.next_channel == "call" and not window_open(
+            at, self.zones, self.settings, rules=self.rules
+        ):
+            opened = next_open(at, self.zones, self.settings, rules=self.rules)
             # Nobody dials at 08:00:00 sharp.
             later = opened.add(seconds=rng.randint(60, 90 * MINUTE))
-            at = later if window_open(later, self.zones, self.settings) else opened
+            at = (
+                later if window_open(later, self.zones, self.settings, rules=self.rules) else opened
+            )
         return max(at, self.last_at.add(seconds=30))
 
 

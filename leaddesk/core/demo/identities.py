@@ -128,6 +128,7 @@ class Identity:
     tags: str
     notes: str
     phones: tuple[tuple[str, str, str], ...]  # (raw, e164, label)
+    areas: tuple[Area | None, ...] = ()  # each phone's area, then the address's
 
 
 _SOURCE_NAMES = tuple(s for s, _ in SOURCES)
@@ -138,12 +139,17 @@ def _slug(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
-def make_identity(shape: Shape, rng: random.Random) -> Identity:
+def make_identity(shape: Shape, rng: random.Random, like: Identity | None = None) -> Identity:
+    """A random person of `shape`; `like` another one's areas (phones, address), so a
+    reused history keeps the jurisdictions — and calling windows — it was planned in."""
     groups = area_groups()
     phones = []
     home: Area | None = None
-    for group, label in shape.phones:
-        area = rng.choice(groups[group][2])
+    used: list[Area | None] = []
+    for n, (group, label) in enumerate(shape.phones):
+        kept = like.areas[n] if like is not None else None
+        area = kept or rng.choice(groups[group][2])
+        used.append(area)
         raw = fill_digits(rng.choice(area.numbers), rng)
         phones.append((raw, e164_of(raw), label))
         if home is None and area.city:
@@ -170,7 +176,9 @@ def make_identity(shape: Shape, rng: random.Random) -> Identity:
     # Without an address, the writer takes the country from the first phone (as services does).
     address = city = region = postcode = country = ""
     if shape.address:
-        area = home or rng.choice([a for a in AREAS if a.country == "US"])
+        kept = like.areas[-1] if like is not None and like.areas else None
+        area = home or kept or rng.choice([a for a in AREAS if a.country == "US"])
+        used.append(area)
         number = rng.randint(12, 9800)
         address = f"{number} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}"
         if rng.random() < 0.15:
@@ -197,6 +205,7 @@ def make_identity(shape: Shape, rng: random.Random) -> Identity:
         tags=rng.choice(TAGS),
         notes=notes,
         phones=tuple(phones),
+        areas=tuple(used),
     )
 
 

@@ -10,7 +10,8 @@ from pendulum import DateTime
 
 from leaddesk.core.demo.calls import act, attempts_only, natural, round_up, work_until
 from leaddesk.core.demo.history import DAY, HOUR, MINUTE, History, before_json
-from leaddesk.core.demo.identities import Identity, Shape
+from leaddesk.core.demo.identities import Identity, Shape, region_of
+from leaddesk.core.domain.jurisdictions import place_codes
 from leaddesk.core.domain.phones import resolve_zone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
@@ -24,6 +25,7 @@ class Template:
     h: History
     zone: tuple[str, str, str]  # timezone, timezone_source, call_zones key
     before_full: list[str | None] = field(default_factory=list)  # touches with no ids in JSON
+    who: Identity | None = None  # the first identity: later ones live in its areas
 
 
 def days_span(rng: random.Random, lo: float, hi: float) -> int:
@@ -35,9 +37,11 @@ Rng = random.Random
 
 
 class Scenarios:
-    def __init__(self, now: DateTime, settings: Settings) -> None:
+    def __init__(self, now: DateTime, settings: Settings, places: tuple[str, ...] = ()) -> None:
         self.now = now
         self.settings = settings
+        self.places = places  # the lead's jurisdictions: their windows shape its calls
+        self.rules = settings.compliance.book.for_places(places)
 
     def build(
         self, scenario: str, shape: Shape, zones: tuple[str, ...], rng: random.Random
@@ -51,8 +55,9 @@ class Scenarios:
 
     def _new(self, shape: Shape, zones: Zones, received: DateTime) -> History:
         return History(
-            self.settings, received, zones, len(shape.phones), shape.email, shape.address
-        )
+            self.settings, received, zones, len(shape.phones), shape.email, shape.address,
+            self.places,
+        )  # fmt: skip
 
     def _fresh(self, shape: Shape, zones: Zones, rng: Rng, attempt: int = 0) -> History:
         return self._new(shape, zones, self.now.subtract(seconds=rng.randint(60, 55 * MINUTE)))
@@ -97,7 +102,9 @@ class Scenarios:
         # Promised for the last few hours (further back when the window was shut).
         ago = rng.randint(10 * MINUTE, 4 * HOUR if attempt < 10 else 40 * HOUR)
         asked = round_up(self.now.subtract(seconds=ago), zones_or_rep(zones, self.settings)[0], 15)
-        if asked > self.now.subtract(minutes=5) or not window_open(asked, zones, self.settings):
+        if asked > self.now.subtract(minutes=5) or not window_open(
+            asked, zones, self.settings, rules=self.rules
+        ):
             return None
         received = asked.subtract(seconds=rng.randint(2 * HOUR, 6 * DAY))
         h = self._new(shape, zones, received)
@@ -118,7 +125,7 @@ class Scenarios:
         if at is None:
             return None
         start = round_up(self.now.add(seconds=rng.randint(HOUR, 4 * HOUR)), h.zone, 30)
-        slot = next_open(start, zones, self.settings)
+        slot = next_open(start, zones, self.settings, rules=self.rules)
         if slot >= end_of_rep_day(self.now, self.settings):
             slot = start  # late in the rep's day: the earliest slot, even outside the window
         act(h, "appointment", at, slot, rng, shape.interest)
@@ -198,8 +205,13 @@ def make_template(
     rng: random.Random,
 ) -> Template:
     zone = resolve_zone(shape.tz_override, [e164 for _, e164, _ in who.phones])
-    h = Scenarios(now, settings).build(scenario, shape, zone.call_zones, rng)
-    tpl = Template(shape, h, (zone.timezone, zone.source, zone_key(zone.call_zones)))
+    e164s = [e164 for _, e164, _ in who.phones]
+    country = who.country or (region_of(e164s[0]) if e164s else "")
+    places = place_codes(e164s, country, who.region)
+    key = zone_key(zone.call_zones, places)
+    h = Scenarios(now, settings, places).build(scenario, shape, zone.call_zones, rng)
+    tpl = Template(shape, h, (zone.timezone, zone.source, key))
+    tpl.who = who
     tpl.before_full = [
         None if (t.closed or t.bad_phone is not None) else before_json(t.before_lead, [], None)
         for t in h.touches

@@ -11,6 +11,7 @@ from leaddesk.core.demo.identities import Identity, area_groups, region_of
 from leaddesk.core.demo.places import OVERRIDE_ZONES
 from leaddesk.core.demo.scenarios import Template
 from leaddesk.core.domain.settings import Settings
+from leaddesk.core.reads.queue.rows import places_of
 from leaddesk.core.store.batch import BatchWriter
 from leaddesk.core.store.db import to_ms
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
@@ -21,8 +22,9 @@ from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 class Writer:
     """Turns templates and identities into rows, with ids assigned here."""
 
-    def __init__(self, rep: int) -> None:
+    def __init__(self, rep: int, settings: Settings | None = None) -> None:
         self.rep = rep
+        self.book = (settings or Settings()).compliance.book
         self.batch = BatchWriter((Lead, Phone, Touch, Appointment))
         self.made = 0
 
@@ -41,6 +43,8 @@ class Writer:
         timezone, tz_source, zones = tpl.zone
         country = who.country or (region_of(who.phones[0][1]) if who.phones else "")
         self.batch.zone_keys.add(zones)
+        # the audit's record on each call, as log_outcome writes it
+        rules = ",".join(sorted(r.id for r in self.book.for_places(places_of(zones))))
         add = self.batch.add_raw
         add(Lead, {
             "id": lead_id, "name": who.name, "company": who.company, "title": who.title,
@@ -72,7 +76,7 @@ class Writer:
             "outcome": "received", "note": f"received{via}", "rep": None, "duration_s": None,
             "phone": "", "lead_local": "", "in_window": None, "outside_hours": None,
             "message_id": "", "counted": False, "scheduled_due_at": None, "scheduled_channel": "",
-            "before": "",
+            "before": "", "rules": "", "rules_version": "",
         })  # fmt: skip
         for i, t in enumerate(h.touches):
             before = tpl.before_full[i]
@@ -91,6 +95,8 @@ class Writer:
                 "message_id": "", "counted": t.counted,
                 "scheduled_due_at": t.scheduled_due_at,
                 "scheduled_channel": t.scheduled_channel, "before": before,
+                "rules": rules if t.channel == "call" else "",
+                "rules_version": self.book.version if t.channel == "call" else "",
             })  # fmt: skip
         for j, p in enumerate(h.promises):
             add(Appointment, {

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError, NeedsConfirmation
+from leaddesk.core.domain.hours import blocking_rule, refusal
 from leaddesk.core.domain.phones import NOT_VALID, extension_of, is_valid_e164, shown_phone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
 from leaddesk.core.reads.leads import get_lead
-from leaddesk.core.reads.queue.rows import zones_of
+from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.store.models import Lead, Phone
 
 # `[dialer] command = "copy"`: never start a program, copy the number instead.
@@ -79,8 +80,10 @@ def dial_target(
     )
     if phone is None:
         raise InvalidInput(f"{lead.name} has no good phone number — not dialled")
-    zones = zones_of(lead.call_zones)
+    zones, places = zones_of(lead.call_zones), places_of(lead.call_zones)
     zone = zones_or_rep(zones, settings)[0]
+    if blocking_rule(now, zones, places, settings) is not None:
+        raise InvalidInput(f"{refusal(lead.name, now, zones, places, settings)} — not dialled")
     if not window_open(now, zones, settings):
         opens = next_open(now, zones, settings).in_timezone(tz(zone))
         raise InvalidInput(

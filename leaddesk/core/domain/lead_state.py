@@ -82,6 +82,7 @@ class LeadState:
     # Read-only facts about the lead:
     received_at: DateTime | None = None
     call_zones: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()  # jurisdictions ("US", "US-FL"): their rules' windows apply
     has_phone: bool = True  # a good number is left to dial
     has_email: bool = False
     has_address: bool = False

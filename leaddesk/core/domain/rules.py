@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from pendulum import DateTime
 
+from leaddesk.core.domain.compliance import Rule
 from leaddesk.core.domain.errors import InvalidInput, NeedsConfirmation
 from leaddesk.core.domain.lead_state import (
     ATTEMPT_OUTCOMES,
@@ -51,7 +52,7 @@ def place(at: DateTime, channel: str, state: LeadState, settings: Settings) -> D
         if state.calls_free_at is not None:
             at = max(at, state.calls_free_at)
         margin = settings.rules.window_end_margin_minutes
-        return next_open(at, state.call_zones, settings, margin)
+        return next_open(at, state.call_zones, settings, margin, rules=_rules(state, settings))
     return at
 
 
@@ -90,9 +91,15 @@ def step_time(
     return local.set(hour=hour, minute=0, second=0, microsecond=0).in_timezone("UTC")
 
 
+def _rules(state: LeadState, settings: Settings) -> tuple[Rule, ...]:
+    return settings.compliance.book.for_places(state.places)
+
+
 def place_given(at: DateTime, channel: str, state: LeadState, settings: Settings) -> DateTime:
     """A time the rep chose: into the calling window, but not held back by the caps."""
-    return next_open(at, state.call_zones, settings) if channel == "call" else at
+    if channel != "call":
+        return at
+    return next_open(at, state.call_zones, settings, rules=_rules(state, settings))
 
 
 def _advance_cadence(state: LeadState, now: DateTime, settings: Settings) -> LeadState:
@@ -360,10 +367,11 @@ def plan_edit(before: LeadState, after: LeadState, now: DateTime, settings: Sett
     elif (
         s.next_due_at is not None
         and s.next_channel == "call"
-        and s.call_zones != before.call_zones
+        and (s.call_zones, s.places) != (before.call_zones, before.places)
         and s.priority != TIER_PROMISE
     ):
-        s = replace(s, next_due_at=next_open(s.next_due_at, s.call_zones, settings))
+        opens = next_open(s.next_due_at, s.call_zones, settings, rules=_rules(s, settings))
+        s = replace(s, next_due_at=opens)
     elif s.next_due_at is None and s.status in (*OPEN_STATUSES, "bad"):
         channel = next((c for c in ("call", "email", "letter") if channel_allowed(s, c)), "")
         if channel:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from leaddesk.core.domain.compliance import WEEKDAYS, Compliance
+
+__all__ = ["WEEKDAYS", "Compliance"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class Settings:
     holidays: tuple[str, ...] = ()
     team: Team = field(default_factory=Team)
     role: Role = field(default_factory=Role)
+    compliance: Compliance = field(default_factory=Compliance)  # [compliance]: rule packs
 
     def cadence(self, name: str) -> Cadence:
         return self.cadences.get(name) or self.cadences[self.default_cadence]

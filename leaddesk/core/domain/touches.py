@@ -89,6 +89,7 @@ def plan_touch(
         facts, name, now, settings, next_at=next_at, confirmed=confirmed, cadence=cadence
     )
     zones = state.call_zones
+    rules = settings.compliance.book.for_places(state.places)
     zone = zones_or_rep(zones, settings)[0]
     return TouchPlan(
         decision=decision,
@@ -97,7 +98,7 @@ def plan_touch(
         phone=current if is_call else None,
         zone=zone,
         lead_local=now.in_timezone(tz(zone)).isoformat(),
-        in_window=window_open(now, zones, settings) if is_call else None,
+        in_window=window_open(now, zones, settings, rules=rules) if is_call else None,
         closed=closing,
         bad_phone=current if decision.phone_bad else None,
         before=schedule_values(state),

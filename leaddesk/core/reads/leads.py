@@ -10,14 +10,16 @@ import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import NotFound
-from leaddesk.core.domain.hours import touch_text
+from leaddesk.core.domain.hours import blocked_by, touch_text
+from leaddesk.core.domain.jurisdictions import lead_places
+from leaddesk.core.domain.jurisdictions import shown as shown_places
 from leaddesk.core.domain.lead_state import DAY_MS, NOT_A_CALL_TO_THE_LEAD, LeadState
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.domain.touches import schedule_values
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import closing_holiday, next_open, window_open, zones_or_rep
-from leaddesk.core.reads.queue.rows import zones_of
+from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.store.db import from_ms, to_ms, tuples
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
 
@@ -94,6 +96,9 @@ class LeadView:
     timezone: str  # IANA zone used for this lead (the rep's if unknown)
     timezone_source: str  # manual | phone | rep
     call_zones: tuple[str, ...]
+    jurisdictions: tuple[str, ...]  # "US", "US-FL": the places whose calling rules apply
+    rules_text: str  # "US-FL from phone, US-NY from address"
+    blocked_by: str | None  # the window closed now: a rule id, "company-hours", or None
     local_now: DateTime
     window_open: bool
     window_opens_at: DateTime | None
@@ -135,9 +140,12 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
     phones = tuple(
         PhoneView(p.e164, p.raw, p.label, p.bad) for p in lead.phones.order_by(Phone.position)
     )
-    zones = zones_of(lead.call_zones)
+    zones, places = zones_of(lead.call_zones), places_of(lead.call_zones)
     zone = zones_or_rep(zones, settings)[0]
-    is_open = window_open(now, zones, settings)
+    rules = settings.compliance.book.for_places(places)
+    is_open = window_open(now, zones, settings, rules=rules)
+    numbers = [p.e164 for p in phones]
+    found = lead_places(numbers, lead.country, lead.region)
     history = (
         Touch.select()
         .where(Touch.lead == lead)
@@ -173,9 +181,12 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
         timezone=zone,
         timezone_source=lead.timezone_source,
         call_zones=zones,
+        jurisdictions=places,
+        rules_text=shown_places(found),
+        blocked_by=blocked_by(now, zones, places, settings),
         local_now=now.in_timezone(tz(zone)),
         window_open=is_open,
-        window_opens_at=None if is_open else next_open(now, zones, settings),
+        window_opens_at=None if is_open else next_open(now, zones, settings, rules=rules),
         holiday=None if is_open else closing_holiday(now, zones, settings),
         source=lead.source,
         interest=lead.interest,
@@ -261,7 +272,8 @@ def state_of(
     return LeadState(
         **values,
         received_at=lead.received_at,
-        call_zones=tuple(lead.call_zones.split()) if lead.call_zones else (),
+        call_zones=zones_of(lead.call_zones),
+        places=places_of(lead.call_zones),
         has_phone=bool(good),
         has_email=bool(lead.email),
         has_address=bool(lead.address),

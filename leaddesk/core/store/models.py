@@ -137,6 +137,9 @@ class Touch(BaseModel):
     outside_hours = pw.BooleanField(null=True)
     # An email touch's Message-ID (sent or received), so replies find their lead (0010).
     message_id = pw.CharField(default="", index=True)
+    # The rules that allowed a call ("US,US-FL") and the packs' version (0011), for the audit.
+    rules = pw.CharField(default="")
+    rules_version = pw.CharField(default="")
     counted = pw.BooleanField(default=False)  # counted as a cadence attempt
     scheduled_due_at = UTCTimestamp(null=True)
     scheduled_channel = pw.CharField(default="")

@@ -8,9 +8,10 @@ from collections.abc import Iterable, Sequence
 import peewee
 from pendulum import DateTime
 
+from leaddesk.core.domain.jurisdictions import place_codes
 from leaddesk.core.domain.phones import ParsedPhone, resolve_zone
 from leaddesk.core.domain.validate import LeadDraft
-from leaddesk.core.reads.queue.rows import zone_key
+from leaddesk.core.reads.queue.rows import zone_key, zones_of
 from leaddesk.core.store.db import BaseModel, database
 from leaddesk.core.store.models import Lead, Phone, ZoneSet
 
@@ -145,13 +146,11 @@ def _fill(lead: Lead, draft: LeadDraft, parsed: list[ParsedPhone], existing: lis
             Phone(lead=lead.id, position=position + offset, label=labels[phone.e164],
                   raw=phone.raw, e164=phone.e164)
         )  # fmt: skip
+    zones = zones_of(lead.call_zones)
     if added and lead.timezone_source != "manual":
         zone = resolve_zone(lead.tz_override, [p.e164 for p in existing if not p.bad])
-        key = zone_key(zone.call_zones)
-        if (zone.timezone, zone.source, key) != (
-            lead.timezone,
-            lead.timezone_source,
-            lead.call_zones,
-        ):
-            lead.timezone, lead.timezone_source, lead.call_zones = zone.timezone, zone.source, key
+        lead.timezone, lead.timezone_source, zones = zone.timezone, zone.source, zone.call_zones
+    # the address may have gained a region, the phones a state: the rules follow
+    places = place_codes([p.e164 for p in existing], lead.country, lead.region)
+    lead.call_zones = zone_key(zones, places)
     return changed or bool(added)

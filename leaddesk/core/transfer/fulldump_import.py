@@ -18,9 +18,11 @@ from typing import Any
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.jurisdictions import place_codes
 from leaddesk.core.domain.phones import ParsedPhone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads.queue.rows import zone_key, zones_of
 from leaddesk.core.store.batch import BatchWriter, sync_sequences
 from leaddesk.core.store.db import BaseModel
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch, ZoneSet
@@ -189,6 +191,10 @@ class _JsonlImport:
         old_lead = lead["id"]
         lead["id"] = self._take(Lead, old_lead)
         lead["owner"] = self._rep(lead.get("owner"))
+        # a dump from before schema 0011 has no jurisdictions in its window key
+        numbers = [p.get("e164", "") for p in record["phones"]]
+        places = place_codes(numbers, lead.get("country", ""), lead.get("region", ""))
+        lead["call_zones"] = zone_key(zones_of(lead.get("call_zones", "")), places)
         phone_ids = {p["id"]: self._take(Phone, p["id"]) for p in record["phones"]}
         touch_ids = {t["id"]: self._take(Touch, t["id"]) for t in record["touches"]}
         appt_ids = {a["id"]: self._take(Appointment, a["id"]) for a in record["appointments"]}
@@ -202,7 +208,8 @@ class _JsonlImport:
             rep = self._rep(t.get("rep"))
             # Dumps written before schema 0008 have no outside_hours: unknown, stored NULL;
             # before 0010, no message_id.
-            t = {"outside_hours": None, "message_id": "", **t}
+            # before 0011, no rules.
+            t = {"outside_hours": None, "message_id": "", "rules": "", "rules_version": "", **t}
             rows[Touch].append(
                 {**t, "id": touch_ids[t["id"]], "lead": lead["id"], "rep": rep, "before": before}
             )

@@ -9,6 +9,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidInput, NotFound
+from leaddesk.core.domain.jurisdictions import place_codes
 from leaddesk.core.domain.lead_state import LeadState, new_lead_state, priority_for
 from leaddesk.core.domain.phones import ParsedPhone, resolve_zone
 from leaddesk.core.domain.rules import plan_edit
@@ -79,6 +80,7 @@ def new_lead_rows(
         if not channel:
             state = replace(state, next_due_at=None)
     country = draft.country.strip().upper() or (phones[0].region if phones else "")
+    places = place_codes([p.e164 for p in phones], country, draft.region)
     lead = dict(
         name=one_spaced(draft.name) or one_spaced(draft.company),
         company=one_spaced(draft.company),
@@ -92,7 +94,7 @@ def new_lead_rows(
         tz_override=override,
         timezone=zone.timezone,
         timezone_source=zone.source,
-        call_zones=zone_key(zone.call_zones),
+        call_zones=zone_key(zone.call_zones, places),
         source=one_spaced(draft.source),
         interest=draft.interest.strip(),
         first_contact_on=plain_date(draft.first_contact_on),
@@ -165,7 +167,7 @@ def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Setting
         for name, value in values.items():
             setattr(lead, name, value)
         lead.timezone, lead.timezone_source = zone.timezone, zone.source
-        lead.call_zones = zone_key(zone.call_zones)
+        lead.call_zones = zone_key(zone.call_zones, place_codes(good, lead.country, lead.region))
         after = plan_edit(before, state_of(lead, new_rows, open_promises), now, settings)
         for name in LeadState.SCHEDULE_FIELDS:
             setattr(lead, name, getattr(after, name))

@@ -20,6 +20,7 @@ from leaddesk.core.domain.tiers import TIER_PROMISE
 from leaddesk.core.domain.touches import plan_touch
 from leaddesk.core.domain.windows import add_business_days, next_open, zones_or_rep
 from leaddesk.core.reads.leads import get_lead, recent_calls, state_of
+from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.reads.scope import scope_for, scope_where
 from leaddesk.core.store.db import atomic_write, from_ms, lock_row, to_ms, tuples
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
@@ -107,10 +108,13 @@ def log_outcome(
             who=f"lead {lead_id} ({lead.name})",
         )
         # After the plan (its refusals — do-not-call, no phone — come first), before any write.
-        zones = tuple(lead.call_zones.split()) if lead.call_zones else ()
+        zones, places = zones_of(lead.call_zones), places_of(lead.call_zones)
         marked = check_calling_hours(
-            name, lead.name, zones, now, settings, dialled_at=dialled_at, confirmed=outside_hours
-        )
+            name, lead.name, zones, now, settings,
+            places=places, dialled_at=dialled_at, confirmed=outside_hours,
+        )  # fmt: skip
+        # The audit's record: which rules (and pack versions) allowed this call.
+        allowed = settings.compliance.book.for_places(places) if spec.channel == "call" else ()
         decision = plan.decision
         closing = [open_promises[i].id for i in plan.closed]
         bad_phone = phones[plan.bad_phone].id if plan.bad_phone is not None else None
@@ -126,6 +130,8 @@ def log_outcome(
             lead_local=plan.lead_local,
             in_window=plan.in_window,
             outside_hours=marked if spec.channel == "call" else None,
+            rules=",".join(sorted(r.id for r in allowed)),
+            rules_version=settings.compliance.book.version if spec.channel == "call" else "",
             counted=decision.counted,
             scheduled_due_at=decision.state.next_due_at,
             scheduled_channel=decision.state.next_channel,
@@ -269,11 +275,12 @@ def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
         rep = ensure_rep(settings.rep_name)
         history = []
         for lead_id, due_at, channel, zones_key in list(tuples(rows)):
-            zones = tuple(zones_key.split()) if zones_key else ()
+            zones = zones_of(zones_key)
             zone = zones_or_rep(zones, settings)[0]
             later = add_business_days(due_at, days, zone, settings.holidays)
             if channel == "call":
-                later = next_open(later, zones, settings)
+                rules = settings.compliance.book.for_places(places_of(zones_key))
+                later = next_open(later, zones, settings, rules=rules)
             Lead.update(next_due_at=later, updated_at=now).where(Lead.id == lead_id).execute()
             history.append(
                 {

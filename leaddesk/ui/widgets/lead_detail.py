@@ -7,6 +7,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from leaddesk.core.domain.compliance import COMPANY
 from leaddesk.core.domain.text import minutes_between, next_contact, span
 from leaddesk.core.reads.leads import LeadView
 from leaddesk.core.reads.queue.rows import QueueRow
@@ -74,10 +75,14 @@ class LeadDetail(Static):
         else:
             opens = lead.window_opens_at.in_timezone(zone) if lead.window_opens_at else None
             closed = f" · closed ({lead.holiday})" if lead.holiday else " · closed"
+            if lead.blocked_by and lead.blocked_by != COMPANY:
+                closed = f" · closed by {lead.blocked_by}"
             closed += f", opens {opens:%a %H:%M}" if opens else ""
             clock.append(closed, style="yellow")
         clock.append(f" · {zone} ({SOURCE_WORDS.get(lead.timezone_source, '')})", style="dim")
         lines.append(clock)
+        if lead.rules_text:
+            lines.append(Text(f"rules: {lead.rules_text}", style="dim", no_wrap=True))
 
         if lead.email:
             mail = Text(safe(lead.email), no_wrap=True, overflow="ellipsis")

@@ -27,6 +27,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.domain.windows import window_open
+from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.reads.queue.sections import whole_queue
 from leaddesk.core.store.db import database, from_ms
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet
@@ -152,8 +153,9 @@ def test_calls_are_logged_inside_calling_hours(demo_db):
     inside = sum(bool(t.in_window) for t in calls)
     assert inside / len(calls) > 0.97
     for t in calls[:200]:
-        zones = tuple(t.lead.call_zones.split())
-        assert t.in_window == window_open(t.at, zones, DEMO_SETTINGS)
+        key = t.lead.call_zones
+        rules = DEMO_SETTINGS.compliance.book.for_places(places_of(key))
+        assert t.in_window == window_open(t.at, zones_of(key), DEMO_SETTINGS, rules=rules)
         assert t.phone.startswith("+")
 
 

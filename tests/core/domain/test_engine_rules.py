@@ -14,6 +14,7 @@ from core_helpers import NY, fresh, local, world
 
 from leaddesk.core.domain.errors import InvalidInput, NeedsConfirmation, NothingToUndo
 from leaddesk.core.domain.holidays import holiday_name, zone_country
+from leaddesk.core.domain.hours import blocked_by
 from leaddesk.core.domain.rules import plan_outcome
 from leaddesk.core.domain.settings import Cadence, CadenceStep, Settings
 from leaddesk.core.domain.tiers import TIER_CADENCE, TIER_NEW, TIER_NURTURE
@@ -23,6 +24,7 @@ from leaddesk.core.domain.windows import (
     next_open,
     window_open,
 )
+from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.store.models import Appointment, Lead, Touch
 from leaddesk.core.writes.outcomes import log_outcome, shift_schedule, undo_last
 
@@ -441,6 +443,8 @@ def test_the_queue_always_follows_the_tiers(tmp_path_factory, leads, hour):
                 check_in = row.tier == "nurture" and row.reason.startswith("customer check-in")
                 assert check_in or row.tier == "promise"
             if row.callable:
-                assert window_open(now, tuple(lead.call_zones.split()), settings)
+                # every applicable window: the company's and each jurisdiction's (issue 13)
+                key = lead.call_zones
+                assert blocked_by(now, zones_of(key), places_of(key), settings) is None
     finally:
         close_store()

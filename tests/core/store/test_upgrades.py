@@ -19,6 +19,7 @@ from core_helpers import schema_drift
 
 from leaddesk.core.domain.clock import FixedClock
 from leaddesk.core.domain.errors import StoreError
+from leaddesk.core.domain.jurisdictions import split_key
 from leaddesk.core.store.db import database
 from leaddesk.core.store.schema import (
     HISTORY_TABLE,
@@ -66,20 +67,39 @@ def rows(path: Path) -> Rows:
         con.close()
 
 
+FTS_SHADOWS = ("_fts_data", "_fts_idx", "_fts_docsize", "_words_data", "_words_idx")
+FTS_SHADOWS += ("_words_docsize",)
+
+
+def _key_gained_places(table: str, column: str, old: object, new: object) -> bool:
+    """A lead's window key that kept its zones and gained jurisdictions (0011)."""
+    if (table, column) != ("lead", "call_zones") or not isinstance(new, str):
+        return False
+    return isinstance(old, str) and split_key(new)[0] == split_key(old)[0] and "|" not in old
+
+
 def lost_or_changed(before: Rows, after: Rows) -> list[str]:
     """What an upgrade may not do: drop a table, lose or add a row to an existing
     table (the migration history aside), or change a value in an existing column."""
     problems = []
     for table, old in before.items():
+        if table.endswith(FTS_SHADOWS):
+            continue  # a search index's own storage: 0011 rebuilds what 0010 left unindexed
         new = after.get(table)
         if new is None:
             problems.append(f"table {table} is gone")
             continue
-        if table != HISTORY_TABLE and set(new) != set(old):
+        # 0011 adds each lead's jurisdictions to its window key: new zone sets appear
+        grows = table in (HISTORY_TABLE, "zone_set")
+        if (set(new) < set(old)) if grows else (set(new) != set(old)):
             problems.append(f"{table}: rows {sorted(set(old) ^ set(new))[:5]} lost or added")
         for key, values in old.items():
             kept = new.get(key, {})
-            changed = {c: (v, kept.get(c, "<gone>")) for c, v in values.items() if kept.get(c) != v}
+            changed = {
+                c: (v, kept.get(c, "<gone>"))
+                for c, v in values.items()
+                if kept.get(c) != v and not _key_gained_places(table, c, v, kept.get(c))
+            }
             if key in new and changed:
                 problems.append(f"{table} {key}: {changed}")
     return problems

@@ -111,7 +111,7 @@ def test_a_new_phone_moves_the_zone_and_the_due_call_into_its_window(make_lead, 
     result = update_lead(lead_id, draft, now, settings)
     lead = Lead.get_by_id(lead_id)
     assert (lead.timezone, lead.timezone_source) == ("Australia/Sydney", "phone")
-    assert lead.call_zones == "Australia/Sydney"
+    assert lead.call_zones == "Australia/Sydney|AU US"  # the address is still in the US
     # 12:30 Sydney on Tuesday is inside their window: the call stays put.
     assert lead.next_due_at == evening
     assert {"phones", "zone"} <= set(result.changed)
@@ -159,7 +159,7 @@ def test_removing_every_number_falls_back_to_email(make_lead, settings, now):
     update_lead(lead_id, replace(draft_for(lead_id), phones=[]), now, settings)
     lead = Lead.get_by_id(lead_id)
     assert lead.next_channel == "email" and lead.next_due_at is not None
-    assert lead.call_zones == "" and lead.timezone_source == "rep"
+    assert lead.call_zones == "|US" and lead.timezone_source == "rep"  # US address
 
 
 def test_an_edit_is_not_a_touch_and_undo_skips_it(make_lead, settings, now):

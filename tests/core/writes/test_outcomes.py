@@ -20,6 +20,7 @@ from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.reads.queue.due import due_page
 from leaddesk.core.reads.queue.later import later_rows
+from leaddesk.core.reads.queue.rows import zones_of
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch, ZoneSet
 from leaddesk.core.writes.leads import add_lead
 from leaddesk.core.writes.outcomes import log_outcome, undo_last
@@ -54,7 +55,7 @@ def test_add_lead_normalises_and_is_due_at_once(store, settings, now):
     assert (lead.timezone, lead.timezone_source, lead.call_zones) == (
         "America/New_York",
         "phone",
-        "America/New_York",
+        "America/New_York|US US-NY",  # the zone, then the jurisdictions (issue 13)
     )
     assert lead.country == "US"
     assert (lead.status, lead.attempts, lead.no_count) == ("new", 0, 0)
@@ -75,7 +76,7 @@ def test_add_lead_normalises_and_is_due_at_once(store, settings, now):
         "received (trade show)",
         now,
     )
-    assert ZoneSet.get_or_none(ZoneSet.key == "America/New_York") is not None
+    assert ZoneSet.get_or_none(ZoneSet.key == "America/New_York|US US-NY") is not None
 
 
 def test_add_lead_keeps_the_received_time(store, settings, now):
@@ -100,7 +101,7 @@ def test_a_zone_set_by_hand_wins_over_the_phone(store, settings, now):
     assert (lead.timezone, lead.timezone_source, lead.call_zones) == (
         "Europe/London",
         "manual",
-        "Europe/London",
+        "Europe/London|US US-NY",  # a zone set by hand leaves the phone's rules in force
     )
 
 
@@ -108,7 +109,7 @@ def test_a_multi_zone_number_keeps_every_zone(store, settings, now):
     lead = Lead.get_by_id(
         add_lead(LeadDraft(name="Al", phones=[("907 555 0100", "")]), now, settings)
     )
-    assert set(lead.call_zones.split()) == {"America/Adak", "America/Anchorage"}
+    assert set(zones_of(lead.call_zones)) == {"America/Adak", "America/Anchorage"}
 
 
 def test_without_a_phone_the_lead_starts_by_email_then_letter(store, settings, now):

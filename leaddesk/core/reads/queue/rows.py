@@ -13,6 +13,8 @@ from typing import Any
 
 from pendulum import DateTime
 
+from leaddesk.core.domain.hours import blocked_by
+from leaddesk.core.domain.jurisdictions import split_key, window_key
 from leaddesk.core.domain.rules import waiting_heat
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import minutes_between
@@ -46,6 +48,9 @@ class QueueRow:
     waited_minutes: int | None  # new leads: time since received
     heat: str  # hot | warm | cold for new leads, "" otherwise
     zone: str  # the lead's zone (or the rep's)
+    # Why a call may not be placed now: a jurisdiction's rule id ("US-FL"), or
+    # "company-hours"; None when nothing blocks it (domain/hours.blocked_by).
+    blocked_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,17 @@ class QueueCounts:
 
 
 def zones_of(key: str) -> tuple[str, ...]:
-    return tuple(key.split()) if key else ()
+    """The zones of a window key ("America/New_York|US US-FL" -> the zone)."""
+    return split_key(key)[0] if key else ()
 
 
-def zone_key(zones: Sequence[str]) -> str:
-    return " ".join(zones)
+def places_of(key: str) -> tuple[str, ...]:
+    """The jurisdictions of a window key ("America/New_York|US US-FL" -> US, US-FL)."""
+    return split_key(key)[1] if key else ()
+
+
+def zone_key(zones: Sequence[str], places: tuple[str, ...] = ()) -> str:
+    return window_key(list(zones), places)
 
 
 def _promises(lead_ids: list[int]) -> dict[int, tuple[str, DateTime]]:
@@ -91,6 +102,7 @@ def queue_rows(
     names = owners((r[13] for r in rows if is_handoff(r[13], scope)), now, scope)
     open_set = set(open_keys)
     opening: dict[tuple[str, DateTime], DateTime] = {}
+    blocking: dict[tuple[str, DateTime, str], str | None] = {}
     result = []
     for (
         lead_id, name, company, priority, due_at, channel, zones_key,
@@ -100,14 +112,19 @@ def queue_rows(
         zone = zones_or_rep(zones, settings)[0]
         is_call = channel == "call"
         can_call = is_call and zones_key in open_set and due_at <= now
-        opens_at = None
+        opens_at = blocked = None
         if is_call and not can_call:
             start = max(due_at, now)
             # Overdue rows share `start == now`: one window search per zone set.
             key = (zones_key, start)
             if key not in opening:
-                opening[key] = next_open(start, zones, settings)
+                rules = settings.compliance.book.for_places(places_of(zones_key))
+                opening[key] = next_open(start, zones, settings, rules=rules)
             opens_at = opening[key] if opening[key] > start else None
+            if (zones_key, start, "why") not in blocking:
+                why = blocked_by(start, zones, places_of(zones_key), settings)
+                blocking[(zones_key, start, "why")] = why
+            blocked = blocking[(zones_key, start, "why")]
         waited = minutes_between(received_at, now) if priority == TIER_NEW else None
         steps = len(settings.cadence(cadence).steps)
         promise = promises.get(lead_id)
@@ -140,6 +157,7 @@ def queue_rows(
                 waited_minutes=waited,
                 heat=waiting_heat(waited, settings) if waited is not None else "",
                 zone=zone,
+                blocked_by=blocked,
             )
         )
     return result

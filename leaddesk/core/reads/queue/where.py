@@ -16,7 +16,7 @@ from pendulum import DateTime
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import next_open, window_open
-from leaddesk.core.reads.queue.rows import zones_of
+from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.reads.scope import Scope, scope_where
 from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Lead, ZoneSet
@@ -44,16 +44,34 @@ def _zone_set_keys() -> list[str]:
     return [row[0] for row in tuples(ZoneSet.select(ZoneSet.key))]
 
 
+def key_opens(now: DateTime, key: str, settings: Settings) -> DateTime:
+    """When a window key's calling window opens next (now, when open)."""
+    rules = settings.compliance.book.for_places(places_of(key))
+    return next_open(now, zones_of(key), settings, rules=rules)
+
+
 def open_zone_keys(now: DateTime, settings: Settings) -> list[str]:
-    """The zone sets whose calling window is open at `now`."""
-    return [k for k in _zone_set_keys() if window_open(now, zones_of(k), settings)]
+    """The window keys (zones and jurisdictions) whose calling window is open at `now`.
+
+    Most places have no rule of their own (New York and Pennsylvania share the
+    federal one), so the window is decided once per zones and rules in force.
+    """
+    book, decided, found = settings.compliance.book, {}, []
+    for key in _zone_set_keys():
+        zones, rules = zones_of(key), book.for_places(places_of(key))
+        what = (zones, tuple(r.id for r in rules))
+        if what not in decided:
+            decided[what] = window_open(now, zones, settings, rules=rules)
+        if decided[what]:
+            found.append(key)
+    return found
 
 
 def opening_today_keys(now: DateTime, settings: Settings, open_keys: list[str]) -> list[str]:
-    """The closed zone sets whose calling window opens before the rep's midnight."""
+    """The closed window keys whose calling window opens before the rep's midnight."""
     end = end_of_rep_day(now, settings)
     closed = [k for k in _zone_set_keys() if k not in set(open_keys)]
-    return [k for k in closed if next_open(now, zones_of(k), settings) < end]
+    return [k for k in closed if key_opens(now, k, settings) < end]
 
 
 def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
