@@ -131,5 +131,5 @@ async def test_renewing_the_claim_is_no_change_to_reload(store_target, store, de
         jobs.clear()
         assert await screen.loader.check_for_changes() is False
         await app.workers.wait_for_complete()
-        assert jobs == ["change_token"]
+        assert jobs == ["check_in"]
         assert screen.claims.claimed == first
