@@ -1,0 +1,52 @@
+"""Holding back the other leads that share a number at its cap.
+
+A call that takes a number to its cap (the company's, or a jurisdiction's per
+number) moves every other queued lead whose next call would dial that number
+to the instant it frees (inside the lead's calling window), in the same
+transaction as the call. The queue then needs no per-number check: it stays
+the one indexed range scan it was. The call's touch keeps what it moved
+(`before["held"]`), so undo puts each lead back unless it has moved since.
+"""
+
+from __future__ import annotations
+
+from pendulum import DateTime
+
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.windows import next_open
+from leaddesk.core.reads.queue.blocked import current_numbers
+from leaddesk.core.reads.queue.rows import zones_of
+from leaddesk.core.store.db import to_ms, tuples
+from leaddesk.core.store.models import Lead, Phone
+
+Held = list[list[int]]  # [lead id, next_due_at before (ms), after (ms)]
+
+
+def hold_carriers(
+    number: str, free: DateTime, skip: int, now: DateTime, settings: Settings
+) -> Held:
+    """Inside a write: the leads (but `skip`) about to dial `number` wait until `free`."""
+    ids = {i for (i,) in tuples(Phone.select(Phone.lead).where(Phone.e164 == number))} - {skip}
+    dialling = [i for i, n in current_numbers(sorted(ids)).items() if n == number]
+    if not dialling:
+        return []
+    rows = Lead.select(Lead.id, Lead.next_due_at, Lead.call_zones).where(
+        Lead.id.in_(dialling)
+        & Lead.priority.is_null(False)
+        & (Lead.next_channel == "call")
+        & (Lead.next_due_at < free)
+    )
+    held: Held = []
+    for lead_id, due_at, zones in tuples(rows):
+        later = next_open(free, zones_of(zones), settings)
+        Lead.update(next_due_at=later, updated_at=now).where(Lead.id == lead_id).execute()
+        held.append([lead_id, to_ms(due_at), to_ms(later)])
+    return held
+
+
+def release(held: Held) -> None:
+    """Undo `hold_carriers`: each lead back to its time, unless it has moved since."""
+    for lead_id, before, after in held:
+        Lead.update(next_due_at=before).where(
+            (Lead.id == lead_id) & (Lead.next_due_at == after)
+        ).execute()
