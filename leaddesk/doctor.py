@@ -14,12 +14,14 @@ from importlib import metadata
 from pathlib import Path
 
 import peewee
+from pendulum import DateTime
 
 from leaddesk import __version__, paths
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.store.db import is_url, mask_url, sqlite_error_message
 from leaddesk.logs import log_file
 
+SUPPRESSION_SCHEMA = 12  # the migration that made the do-not-call lists
 PACKAGES = ("textual", "peewee", "pendulum", "click", "phonenumbers", "platformdirs")
 
 
@@ -33,6 +35,7 @@ class DatabaseReport:
         ""  # up to date | needs upgrade | newer than this program | not created yet | error
     )
     integrity: str | None = None  # "ok" or what SQLite found
+    scrub: str = ""  # "registry scrub 40 days old (over 31)": a do-not-call scrub gone stale
     error: str | None = None
 
 
@@ -71,7 +74,11 @@ def versions() -> dict[str, str]:
 
 
 def diagnose(
-    target: str, config_path: Path, config_error: str | None, warnings: list[str]
+    target: str,
+    config_path: Path,
+    config_error: str | None,
+    warnings: list[str],
+    now: DateTime | None = None,
 ) -> Report:
     return Report(
         versions=versions(),
@@ -81,14 +88,14 @@ def diagnose(
             "log": str(log_file()),
             "database": mask_url(target),
         },
-        database=inspect_database(target),
+        database=inspect_database(target, now),
         config_path=str(config_path),
         config_error=config_error,
         config_warnings=list(warnings),
     )
 
 
-def inspect_database(target: str) -> DatabaseReport:
+def inspect_database(target: str, now: DateTime | None = None) -> DatabaseReport:
     from leaddesk.core.store.schema import (
         close_store,
         open_store,
@@ -113,6 +120,10 @@ def inspect_database(target: str) -> DatabaseReport:
                 report.state = "needs upgrade"
             else:
                 report.state = "up to date"
+            if now is not None and version >= SUPPRESSION_SCHEMA:
+                from leaddesk.core.reads.suppressions import scrub_warning
+
+                report.scrub = scrub_warning(now)
             if isinstance(db, peewee.SqliteDatabase):
                 found = [row[0] for row in db.execute_sql("PRAGMA integrity_check")]
                 report.integrity = "; ".join(found[:5])
@@ -138,6 +149,8 @@ def as_text(report: Report) -> list[str]:
     lines.append(f"{'schema':<9} {schema}")
     if db.integrity is not None:
         lines.append(f"{'integrity':<9} {db.integrity}")
+    if db.scrub:
+        lines.append(f"{'dnc':<9} warning: {db.scrub}; import a fresh one (leaddesk dnc import)")
     if db.error:
         lines.append(f"{'problem':<9} {db.error}")
     if report.config_error:

@@ -11,10 +11,10 @@ from pendulum import DateTime
 from leaddesk.core.domain.caps import list_warning
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.reads.queue.blocked import exempt_leads
+from leaddesk.core.reads.queue.blocked import exempt_leads, listed
 from leaddesk.core.store.batch import execute_many, insert_sql
 from leaddesk.core.store.db import atomic_write, database, to_ms, tuples
-from leaddesk.core.store.models import Phone, Suppression
+from leaddesk.core.store.models import Lead, Phone, Suppression
 from leaddesk.core.writes.outcomes import put_on_list
 from leaddesk.core.writes.suppressions import SuppressResult, normalise_value, suppress
 
@@ -72,3 +72,38 @@ def import_registry(
         return len(rows), len(put_on_list(leads, "phone", warning, now, settings))
 
     return atomic_write(write)
+
+
+def apply_lists(lead_ids: Sequence[int], now: DateTime, settings: Settings) -> list[str]:
+    """Inside a write: new leads (added, imported) whose number or address is already
+    on a list go off that channel at once. The warnings, one per lead put on a list
+    ("lead 12: on the do-not-call list since 2026-11-02 (request by lead 412)")."""
+    ids = list(lead_ids)
+    phones: dict[int, list[str]] = {}
+    emails: dict[int, str] = {}
+    for chunk in pw.chunked(ids, 500):
+        query = Phone.select(Phone.lead, Phone.e164).where(
+            Phone.lead.in_(chunk) & (Phone.bad == False) & (Phone.e164 != "")  # noqa: E712
+        )
+        for lead_id, e164 in tuples(query):
+            phones.setdefault(lead_id, []).append(e164)
+        rows = Lead.select(Lead.id, Lead.email).where(Lead.id.in_(chunk) & (Lead.email != ""))
+        emails.update((i, e.lower()) for i, e in tuples(rows))
+    lists = listed([n for ns in phones.values() for n in ns] + list(emails.values()))
+    if not lists:
+        return []
+    registry = [i for i, ns in phones.items() if any(n in lists for n in ns)]
+    exempt = exempt_leads(registry, now)
+    warnings = []
+    for lead_id in ids:
+        hits = [e for n in phones.get(lead_id, []) for e in lists.get(n, [])]
+        hits = [e for e in hits if e.source != "registry" or lead_id not in exempt]
+        mail = lists.get(emails.get(lead_id, ""), [])
+        for kind, entries in (("phone", hits), ("email", mail)):
+            if entries:
+                e = entries[0]
+                zone = settings.rep_timezone
+                warning = list_warning(e.source, e.added_at, e.lead_id, e.added_by, zone)
+                if put_on_list([lead_id], kind, warning, now, settings):
+                    warnings.append(f"lead {lead_id}: {e.value} {warning}")
+    return warnings
