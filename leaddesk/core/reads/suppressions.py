@@ -57,7 +57,9 @@ def last_scrub() -> DateTime | None:
         .where(Suppression.source == "registry")
         .scalar()
     )
-    return from_ms(int(ms)) if ms is not None else None
+    if ms is None or isinstance(ms, DateTime):  # peewee converts MAX(field) as the field
+        return ms
+    return from_ms(int(ms))
 
 
 def scrub_warning(now: DateTime) -> str:
