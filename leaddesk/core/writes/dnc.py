@@ -15,6 +15,7 @@ from leaddesk.core.reads.queue.blocked import exempt_leads, listed
 from leaddesk.core.store.batch import execute_many, insert_sql
 from leaddesk.core.store.db import atomic_write, database, to_ms, tuples
 from leaddesk.core.store.models import Lead, Phone, Suppression
+from leaddesk.core.writes.holds import hold_new_leads
 from leaddesk.core.writes.outcomes import put_on_list
 from leaddesk.core.writes.suppressions import SuppressResult, normalise_value, suppress
 
@@ -75,10 +76,12 @@ def import_registry(
 
 
 def apply_lists(lead_ids: Sequence[int], now: DateTime, settings: Settings) -> list[str]:
-    """Inside a write: new leads (added, imported) whose number or address is already
-    on a list go off that channel at once. The warnings, one per lead put on a list
-    ("lead 12: on the do-not-call list since 2026-11-02 (request by lead 412)")."""
+    """Inside a write: new leads (added, imported) whose number is at its cap wait for it
+    to free; those whose number or address is already on a list go off that channel.
+    The warnings, one per lead put on a list ("lead 12: +13055550142 on the do-not-call
+    list since 2026-11-02 (request by lead 412)")."""
     ids = list(lead_ids)
+    hold_new_leads(ids, now, settings)
     phones: dict[int, list[str]] = {}
     emails: dict[int, str] = {}
     for chunk in pw.chunked(ids, 500):

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from pendulum import DateTime
 
+from leaddesk.core.domain.caps import cap_blocks, company_caps, free_at
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.windows import next_open
-from leaddesk.core.reads.queue.blocked import current_numbers
+from leaddesk.core.reads.queue.blocked import current_numbers, number_calls
 from leaddesk.core.reads.queue.rows import zones_of
 from leaddesk.core.store.db import to_ms, tuples
 from leaddesk.core.store.models import Lead, Phone
@@ -50,3 +51,21 @@ def release(held: Held) -> None:
         Lead.update(next_due_at=before).where(
             (Lead.id == lead_id) & (Lead.next_due_at == after)
         ).execute()
+
+
+def hold_new_leads(lead_ids: list[int], now: DateTime, settings: Settings) -> None:
+    """Inside a write: new leads (added, imported) whose number is already at its cap wait
+    until it frees, as the leads already carrying it do."""
+    numbers = current_numbers(lead_ids)
+    caps = [c for c in company_caps(settings) if c.per_number]
+    if not numbers or not caps:
+        return
+    calls = number_calls(numbers.values(), now)
+    for lead_id, number in numbers.items():
+        free = free_at(cap_blocks(number, calls.get(number, []), [], caps, now, "UTC"))
+        if free is None:
+            continue
+        lead = Lead.get_by_id(lead_id)
+        if lead.priority is not None and lead.next_channel == "call" and lead.next_due_at < free:
+            later = next_open(free, zones_of(lead.call_zones), settings)
+            Lead.update(next_due_at=later).where(Lead.id == lead_id).execute()

@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.domain.caps import Block, cap_blocks, company_caps, free_at
-from leaddesk.core.domain.errors import InvalidInput, LeadDeskError, NothingToUndo
+from leaddesk.core.domain.caps import cap_blocks, company_caps, free_at
+from leaddesk.core.domain.errors import CallBlocked, InvalidInput, LeadDeskError, NothingToUndo
 from leaddesk.core.domain.hours import check_calling_hours, promise_warning, touch_text
-from leaddesk.core.domain.lead_state import NOT_A_CALL_TO_THE_LEAD, LeadState, outcome
+from leaddesk.core.domain.lead_state import LIST_OUTCOMES, LeadState, outcome
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import next_contact
 from leaddesk.core.domain.tiers import TIER_PROMISE
@@ -66,14 +66,6 @@ class UndoResult:
 
 
 _TIME_FIELDS = {f.name for f in fields(LeadState) if f.name.endswith("_at")}
-
-
-class CallBlocked(InvalidInput):
-    """A call refused for its number: suppressed, or at a cap (`block` says which, until when)."""
-
-    def __init__(self, message: str, block: Block) -> None:
-        super().__init__(message)
-        self.block = block
 
 
 def log_outcome(
@@ -146,7 +138,7 @@ def log_outcome(
         decision = plan.decision
         held: list[list[int]] = []
         free = None
-        if number and name not in NOT_A_CALL_TO_THE_LEAD:
+        if number:  # any call rang the number, a wrong number too
             caps = [
                 c for c in (*jurisdiction_caps(number), *company_caps(settings)) if c.per_number
             ]
@@ -315,6 +307,12 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
             raise NothingToUndo(
                 f"{later[1] or 'someone'} has logged on this lead since your last change; "
                 "it cannot be undone"
+            )
+        if touch.outcome in LIST_OUTCOMES:
+            # The list still holds the number: the lead would be offered a call it forbids.
+            raise NothingToUndo(
+                "the last change put this lead on a do-not-call (-mail) list; "
+                "lift the entry with: leaddesk dnc remove NUMBER|EMAIL"
             )
         if touch.outcome == SHIFTED:
             # Undoing an older touch now would restore a due time from before the

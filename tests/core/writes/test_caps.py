@@ -11,11 +11,11 @@ import pytest
 
 from leaddesk.core.desk.dialer import dial_target
 from leaddesk.core.domain.caps import Cap, cap_blocks, first_block
-from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.errors import CallBlocked, InvalidInput
 from leaddesk.core.reads.queue.blocked import blocked_by
 from leaddesk.core.reads.queue.due import due_page
 from leaddesk.core.store.models import Lead, Touch
-from leaddesk.core.writes.outcomes import CallBlocked, log_outcome, undo_last
+from leaddesk.core.writes.outcomes import log_outcome, undo_last
 
 FL = "+1 305 555 0142"  # Miami: a Florida-like number (its rule pack caps 3 per 24 h)
 MON_10 = pendulum.datetime(2026, 11, 23, 10, 0, tz="America/New_York")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
 from leaddesk.core.reads.queue.blocked import blocked_by, listed
 from leaddesk.core.reads.queue.due import due_page
 from leaddesk.core.reads.suppressions import scrub_warning
@@ -114,3 +114,10 @@ def test_a_scrub_older_than_31_days_is_flagged(store, settings, now, tmp_path):
     import_scrub(scrub, now.subtract(days=31), now, settings)
     assert scrub_warning(now) == ""
     assert scrub_warning(now.add(days=1)) == "registry scrub 32 days old (over 31)"
+
+
+def test_undo_stops_at_a_list_entry(make_lead, settings, now):
+    make_lead("Ana Alvarez", phone=FL)
+    add_suppression(FL, now, settings)
+    with pytest.raises(NothingToUndo, match="dnc remove"):
+        undo_last(now.add(minutes=1), settings)
