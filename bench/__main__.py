@@ -31,6 +31,7 @@ from typing import Any
 import pendulum
 from pendulum import DateTime
 
+from bench.compliance import bench_blocked, bench_scrub
 from leaddesk.core.domain.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -614,6 +615,8 @@ def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[s
         result["stats"] = bench_stats(runs)
         result["search"] = bench_search(size)
         result["change_check"] = bench_change_check(runs)
+        result["blocked_by"] = bench_blocked(NOW, SETTINGS, PAGE, runs, timed, summary)
+        result["dnc_scrub"] = bench_scrub(NOW, SETTINGS, OUT)
     finally:
         close_store()
     if ui:

@@ -120,7 +120,7 @@ def inspect_database(target: str, now: DateTime | None = None) -> DatabaseReport
                 report.state = "needs upgrade"
             else:
                 report.state = "up to date"
-            if now is not None and version >= SUPPRESSION_SCHEMA:
+            if now is not None and SUPPRESSION_SCHEMA <= version <= program:
                 from leaddesk.core.reads.suppressions import scrub_warning
 
                 report.scrub = scrub_warning(now)
