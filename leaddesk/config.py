@@ -17,10 +17,11 @@ from typing import Any
 import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
+from leaddesk.config_caps import ConfigError, with_cap_scope
 from leaddesk.config_compliance import compliance
 from leaddesk.config_role import with_role
 from leaddesk.config_team import team_settings
-from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
+from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.holidays import check_country
 from leaddesk.core.domain.settings import (
     DEFAULT_FALLBACK,
@@ -55,7 +56,8 @@ DEFAULT_CONFIG = """\
 [rules]
 # busy_retry_minutes = 30
 # min_call_gap_minutes = 30     # between two calls to a lead, busy retry included
-# max_calls_per_24h = 3         # calls to a lead in any rolling 24 hours; 0 = no cap
+# max_calls_per_24h = 3         # calls in any rolling 24 hours; 0 = no cap
+# cap_scope = "number"          # count them per called number (every lead, every rep) or "lead"
 # connected_followup_business_days = 2
 # not_interested_nurture_days = 90
 # nurture_every_days = 30
@@ -101,10 +103,6 @@ DEFAULT_CONFIG = """\
 # reassign_on_handoff = false   # the rep who claims a hand-off becomes its owner
 # away_minutes = 10       # a rep whose desk has been silent this long is away: hand off at once
 """
-
-
-class ConfigError(LeadDeskError):
-    pass
 
 
 _DURATION = re.compile(r"^(\d+)\s*(m|min|h|d|w)?$")
@@ -273,8 +271,8 @@ def settings_from_dict(
         raise ConfigError(f"{where}: closes every day; no call could be placed")
     settings = replace(settings, calling_hours=hours)
 
-    rules = settings.rules
-    for key, value in table("rules").items():
+    rules, rest = with_cap_scope(table("rules"), settings.rules, lambda k: _where(path, k, text))
+    for key, value in rest.items():
         where = _where(path, f"rules.{key}", text)
         if not hasattr(Rules, key):
             warnings.append(f"{where}: unknown key ignored")

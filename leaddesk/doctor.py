@@ -14,12 +14,14 @@ from importlib import metadata
 from pathlib import Path
 
 import peewee
+from pendulum import DateTime
 
 from leaddesk import __version__, paths
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.store.db import is_url, mask_url, sqlite_error_message
 from leaddesk.logs import log_file
 
+SUPPRESSION_SCHEMA = 12  # the migration that made the do-not-call lists
 PACKAGES = ("textual", "peewee", "pendulum", "click", "phonenumbers", "platformdirs")
 
 
@@ -34,6 +36,7 @@ class DatabaseReport:
     )
     integrity: str | None = None  # "ok" or what SQLite found
     search: str | None = None  # how search finds text: from an index, or by scanning
+    scrub: str = ""  # "registry scrub 40 days old (over 31)": a do-not-call scrub gone stale
     error: str | None = None
 
 
@@ -72,7 +75,11 @@ def versions() -> dict[str, str]:
 
 
 def diagnose(
-    target: str, config_path: Path, config_error: str | None, warnings: list[str]
+    target: str,
+    config_path: Path,
+    config_error: str | None,
+    warnings: list[str],
+    now: DateTime | None = None,
 ) -> Report:
     return Report(
         versions=versions(),
@@ -82,14 +89,14 @@ def diagnose(
             "log": str(log_file()),
             "database": mask_url(target),
         },
-        database=inspect_database(target),
+        database=inspect_database(target, now),
         config_path=str(config_path),
         config_error=config_error,
         config_warnings=list(warnings),
     )
 
 
-def inspect_database(target: str) -> DatabaseReport:
+def inspect_database(target: str, now: DateTime | None = None) -> DatabaseReport:
     from leaddesk.core.store.schema import (
         close_store,
         open_store,
@@ -118,6 +125,10 @@ def inspect_database(target: str) -> DatabaseReport:
                 from leaddesk.core.reads.search_engines import search_method
 
                 report.search = search_method(db)
+            if now is not None and SUPPRESSION_SCHEMA <= version <= program:
+                from leaddesk.core.reads.suppressions import scrub_warning
+
+                report.scrub = scrub_warning(now)
             if isinstance(db, peewee.SqliteDatabase):
                 found = [row[0] for row in db.execute_sql("PRAGMA integrity_check")]
                 report.integrity = "; ".join(found[:5])
@@ -145,6 +156,8 @@ def as_text(report: Report) -> list[str]:
         lines.append(f"{'integrity':<9} {db.integrity}")
     if db.search is not None:
         lines.append(f"{'search':<9} {db.search}")
+    if db.scrub:
+        lines.append(f"{'dnc':<9} warning: {db.scrub}; import a fresh one (leaddesk dnc import)")
     if db.error:
         lines.append(f"{'problem':<9} {db.error}")
     if report.config_error:

@@ -201,6 +201,8 @@ def make_lead(store, settings, now) -> Callable[..., int]:
     from leaddesk.core.domain.validate import LeadDraft
     from leaddesk.core.writes.leads import add_lead
 
+    made = [0]
+
     def make(
         name: str = "Dana Whitfield",
         phone: str | None = NY_PHONE,
@@ -210,6 +212,11 @@ def make_lead(store, settings, now) -> Callable[..., int]:
         at: DateTime | None = None,
         **extra,
     ) -> int:
+        if phone is NY_PHONE and phones is None and made[0]:
+            # Leads of one test have numbers of their own, as real leads do: caps and
+            # do-not-call count per number (issue 13). The first keeps NY_PHONE.
+            phone = f"+1 212 555 {143 + (made[0] - 1) % 57:04d}"
+        made[0] += 1
         numbers = phones if phones is not None else ([phone] if phone else [])
         received = (at or now).subtract(minutes=minutes_ago)
         draft = LeadDraft(

@@ -42,6 +42,7 @@ def test_every_rule_is_documented_with_its_default():
 
     for f in dataclasses.fields(Rules):
         default = list(f.default) if isinstance(f.default, tuple) else f.default  # TOML list
+        default = f'"{default}"' if isinstance(default, str) else default  # a TOML string
         assert f"# {f.name} = {default}" in DEFAULT_CONFIG, f.name
 
 
@@ -49,6 +50,14 @@ def test_the_attempt_cap_is_configurable(tmp_path):
     settings, warnings = load_settings(write(tmp_path, "[rules]\nmax_calls_per_24h = 5\n"))
     assert warnings == [] and settings.rules.max_calls_per_24h == 5
     assert Rules().max_calls_per_24h == 3
+
+
+def test_the_cap_counts_per_number_unless_the_config_says_per_lead(tmp_path):
+    assert Rules().cap_scope == "number"
+    settings, warnings = load_settings(write(tmp_path, '[rules]\ncap_scope = "lead"\n'))
+    assert warnings == [] and settings.rules.cap_scope == "lead"
+    with pytest.raises(ConfigError, match=r'line 2: rules.cap_scope: must be "number" or "lead"'):
+        load_settings(write(tmp_path, '[rules]\ncap_scope = "team"\n'))
 
 
 def test_default_calling_hours_and_cadence():

@@ -35,7 +35,7 @@ COMMANDS = {
     "claim": "team", "release": "team", "assign": "team", "rep": "team",
     "demo": "transfer", "import": "transfer", "export": "transfer", "letters": "transfer",
     "backup": "transfer", "restore": "transfer",
-    "rules": "rules",
+    "rules": "rules", "dnc": "dnc",
 }  # fmt: skip
 MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

@@ -189,6 +189,7 @@ def shift(env: Env, days: int, as_json: bool) -> None:
 def due(env: Env, limit: int, as_json: bool) -> None:
     """The queue in order: who to call next, and why."""
     from leaddesk.core.domain.text import when_local
+    from leaddesk.core.reads.queue.blocked import blocked_by, first_reason
     from leaddesk.core.reads.queue.sections import whole_queue
 
     now = env.clock().now()
@@ -199,12 +200,17 @@ def due(env: Env, limit: int, as_json: bool) -> None:
             "id=lead_id name company tier section reason due_at due_local timezone=zone channel "
             "callable blocked_by opens_at attempts step steps status"
         )
+        blocks = blocked_by([r.lead_id for r in rows if r.channel == "call"], now, env.settings)
         echo_json(
             [
-                pick(r, keys, due_local=r.due_at.in_timezone(r.zone), step=min(r.step + 1, r.steps))
+                pick(
+                    r, keys, due_local=r.due_at.in_timezone(r.zone),
+                    step=min(r.step + 1, r.steps),
+                    blocked_by=first_reason(r.blocked_by, blocks.get(r.lead_id)),
+                )
                 for r in rows
             ]
-        )
+        )  # fmt: skip
         return
     if not rows:
         from leaddesk.cli.desk import this_command

@@ -68,7 +68,7 @@ def doctor(env: Env, as_json):
     from leaddesk.doctor import as_text, diagnose
 
     report = diagnose(env.target, env.config_path or paths.config_file(), env.config_error,
-                      env.warnings)  # fmt: skip
+                      env.warnings, env.clock().now())  # fmt: skip
     if as_json:
         echo_json(report.as_dict())
     else:

@@ -43,6 +43,7 @@ class DemoTouch:
     before_lead: str  # JSON of the lead's schedule before the touch
     closed: tuple[int, ...]  # indexes of promises this touch kept
     bad_phone: int | None  # position marked bad
+    calls_24h: int | None = None  # calls: earlier calls to that number in the 24 h before
 
 
 @dataclass
@@ -128,6 +129,7 @@ class History:
                 before_lead=json.dumps(plan.before),
                 closed=tuple(live[i] for i in plan.closed),
                 bad_phone=plan.bad_phone,
+                calls_24h=self.calls_to(plan.phone, at) if plan.channel == "call" else None,
             )
         )
         self.talks = self.talks + 1 if self.state.status in ("engaged", "appointment") else 0
@@ -151,6 +153,16 @@ class History:
             if t.channel == "call" and t.outcome not in NOT_A_CALL_TO_THE_LEAD and t.at <= end:
                 calls.append(from_ms(t.at))
         return tuple(reversed(calls))
+
+    def calls_to(self, phone: int | None, at: DateTime) -> int:
+        """Calls to the number at `phone` in (at - 24 h, at], as log_outcome records them
+        (a demo number belongs to one lead)."""
+        end = to_ms(at)
+        return sum(
+            1
+            for t in self.touches
+            if t.channel == "call" and t.phone == phone and end - DAY_MS < t.at <= end
+        )
 
     def can_call(self) -> bool:
         return not self.state.do_not_call and not all(self.bad)

@@ -76,7 +76,7 @@ class Writer:
             "outcome": "received", "note": f"received{via}", "rep": None, "duration_s": None,
             "phone": "", "lead_local": "", "in_window": None, "outside_hours": None,
             "message_id": "", "counted": False, "scheduled_due_at": None, "scheduled_channel": "",
-            "before": "", "rules": "", "rules_version": "",
+            "before": "", "rules": "", "rules_version": "", "calls_24h": None,
         })  # fmt: skip
         for i, t in enumerate(h.touches):
             before = tpl.before_full[i]
@@ -92,7 +92,7 @@ class Writer:
                 "lead_local": t.lead_local, "in_window": t.in_window,
                 # demo calls are placed inside the window: never an override (as log_outcome marks)
                 "outside_hours": False if t.channel == "call" else None,
-                "message_id": "", "counted": t.counted,
+                "message_id": "", "counted": t.counted, "calls_24h": t.calls_24h,
                 "scheduled_due_at": t.scheduled_due_at,
                 "scheduled_channel": t.scheduled_channel, "before": before,
                 "rules": rules if t.channel == "call" else "",

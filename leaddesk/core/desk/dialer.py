@@ -24,6 +24,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
 from leaddesk.core.reads.leads import get_lead
+from leaddesk.core.reads.queue.blocked import blocked_by
 from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.store.models import Lead, Phone
 
@@ -89,6 +90,9 @@ def dial_target(
         raise InvalidInput(
             f"{lead.name}: outside calling hours (opens {opens:%a %H:%M} their time) — not dialled"
         )
+    block = blocked_by([lead.id], now, settings).get(lead.id)
+    if block is not None:
+        raise InvalidInput(f"{lead.name}: {block.message} — not dialled")
     if not confirmed and not is_valid_e164(phone.e164):
         raise DoubtfulNumber(f"{phone.raw} is {NOT_VALID}")
     shown = shown_phone(phone.e164, phone.raw)

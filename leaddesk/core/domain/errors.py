@@ -39,6 +39,15 @@ class OutsideHours(NeedsConfirmation):
         self.zone = zone
 
 
+class CallBlocked(InvalidInput):
+    """A call refused for its number: suppressed, or at a cap. `block` is the
+    `domain.caps.Block` saying which rule and until when."""
+
+    def __init__(self, message: str, block: object) -> None:
+        super().__init__(message)
+        self.block = block
+
+
 class ConnectionLost(StoreError):
     """The database server went away mid-call; the next call reconnects."""
 

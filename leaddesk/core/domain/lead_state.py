@@ -43,12 +43,17 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("dnm", "do not mail", "system"),
         Outcome("dnm-clear", "do-not-mail cleared", "system"),
         Outcome("cadence", "moved to cadence", "system"),
+        # Another lead's request or a list put this lead's number (address) on the
+        # do-not-call (do-not-mail) list: written by the core, never typed (LIST_OUTCOMES).
+        Outcome("dnc-list", "number on the do-not-call list", "system"),
+        Outcome("dnm-list", "address on the do-not-mail list", "system"),
     )
 }
 ATTEMPT_OUTCOMES = {"no-answer", "voicemail", "busy", "gatekeeper"}
 # A wrong number rang somebody else: it is no call to the lead, so the attempt
 # caps do not count it (the lead's spare phone may be tried at once).
 NOT_A_CALL_TO_THE_LEAD = ("wrong-number",)
+LIST_OUTCOMES = ("dnc-list", "dnm-list")
 OPEN_STATUSES = ("new", "working")  # still on the first-contact cadence
 
 

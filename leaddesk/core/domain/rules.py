@@ -171,8 +171,10 @@ def _check_allowed(
             raise NeedsConfirmation(f"only {state.attempts} of {floor} attempts so far")
     elif name == "dnc-clear" and not state.do_not_call:
         raise InvalidInput("the lead is not on do-not-call")
-    elif name == "dnm" and state.do_not_mail:
+    elif name in ("dnm", "dnm-list") and state.do_not_mail:
         raise InvalidInput("the lead is already on do-not-mail")
+    elif name == "dnc-list" and state.do_not_call:
+        raise InvalidInput("the lead is already on do-not-call")
     elif name == "dnm-clear" and not state.do_not_mail:
         raise InvalidInput("the lead is not on do-not-mail")
     elif name == "cadence":
@@ -250,9 +252,10 @@ def plan_outcome(
     elif name == "not-interested":
         s = replace(s, no_count=s.no_count + 1, status="nurture")
         s = _nurture(s, now, rules.not_interested_nurture_days, settings)
-    elif name == "dnc":
-        # They were reached: the lead is no longer a never-touched new lead.
-        s = replace(s, do_not_call=True, dnc_at=now, status=_touched(s.status))
+    elif name in ("dnc", "dnc-list"):
+        s = replace(s, do_not_call=True, dnc_at=now)
+        if name == "dnc":  # they were reached: no longer a never-touched new lead
+            s = replace(s, status=_touched(s.status))
         if s.next_channel == "call" or s.next_due_at is None:
             if s.status in OPEN_STATUSES:
                 s = _advance_cadence(s, now, settings)
@@ -284,7 +287,7 @@ def plan_outcome(
         s = replace(s, do_not_call=False, dnc_at=None)
         if s.next_due_at is None and s.status not in ("lost", "bad") and s.has_phone:
             s = _retry(s, now, settings)
-    elif name == "dnm":
+    elif name in ("dnm", "dnm-list"):
         s = replace(s, do_not_mail=True, dnm_at=now)
         if s.next_channel in ("email", "letter"):
             if s.status in OPEN_STATUSES:

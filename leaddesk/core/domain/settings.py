@@ -58,7 +58,9 @@ def _default_windows() -> dict[str, tuple[tuple[time, time], ...]]:
 class Rules:
     busy_retry_minutes: int = 30
     min_call_gap_minutes: int = 30  # between two call attempts (0 = no gap)
-    max_calls_per_24h: int = 3  # call attempts per lead in any rolling 24 h (0 = no cap)
+    max_calls_per_24h: int = 3  # call attempts in any rolling 24 h (0 = no cap) …
+    # … counted per called number, across every lead and rep ("number"), or per lead ("lead")
+    cap_scope: str = "number"
     connected_followup_business_days: int = 2
     not_interested_nurture_days: int = 90
     nurture_every_days: int = 30

@@ -140,6 +140,9 @@ class Touch(BaseModel):
     # The rules that allowed a call ("US,US-FL") and the packs' version (0011), for the audit.
     rules = pw.CharField(default="")
     rules_version = pw.CharField(default="")
+    # Calls to `phone` in the 24 h before this call, by any lead and rep (0012): the
+    # audit's proof that no number was called over its cap. NULL before 0012.
+    calls_24h = pw.IntegerField(null=True)
     counted = pw.BooleanField(default=False)  # counted as a cadence attempt
     scheduled_due_at = UTCTimestamp(null=True)
     scheduled_channel = pw.CharField(default="")
@@ -183,6 +186,32 @@ class ZoneSet(BaseModel):
 Touch.add_index(Touch.lead, Touch.at, Touch.channel, Touch.outcome)
 Touch.add_index(Touch.rep, Touch.channel, Touch.outcome, Touch.at, Touch.lead_local, Touch.lead)
 Lead.add_index(Lead.status)
+# Caps count calls per dialled number across leads and reps (migration 0012).
+Touch.add_index(Touch.phone, Touch.at)
+
+
+class Suppression(BaseModel):
+    """A do-not-call number or do-not-mail address (migration 0012).
+
+    Never deleted: `dnc remove` records who lifted it and when. `source` says
+    whose word it is: a lead's own request, a rep's manual entry, or a registry
+    scrub (whose `added_at` is the scrub's as-of date). Only registry entries
+    yield to the exemptions (domain/exemptions.py).
+    """
+
+    id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
+    value = pw.CharField()  # E.164, or a lowercased email address
+    kind = pw.CharField()  # phone | email
+    source = pw.CharField()  # lead | manual | registry
+    reason = pw.TextField(default="")
+    added_at = UTCTimestamp()
+    added_by = pw.CharField(default="")  # the rep's name
+    removed_at = UTCTimestamp(null=True)
+    removed_by = pw.CharField(default="")
+    lead_id = pw.IntegerField(null=True)  # the lead whose request it was (kept if it goes)
+
+    class Meta:
+        indexes = ((("value", "removed_at"), False), (("source", "added_at"), False))
 
 
 class CallSession(BaseModel):
@@ -209,4 +238,4 @@ class CallSession(BaseModel):
 
 
 MODELS: tuple[type[BaseModel], ...] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)
-MODELS += (CallSession,)
+MODELS += (CallSession, Suppression)

@@ -207,9 +207,11 @@ class _JsonlImport:
                 before = _renumber_before(before, phone_ids, appt_ids)
             rep = self._rep(t.get("rep"))
             # Dumps written before schema 0008 have no outside_hours: unknown, stored NULL;
-            # before 0010, no message_id.
-            # before 0011, no rules.
-            t = {"outside_hours": None, "message_id": "", "rules": "", "rules_version": "", **t}
+            # before 0010, no message_id; before 0011, no rules; before 0012, no calls_24h.
+            t = {
+                "outside_hours": None, "message_id": "", "rules": "", "rules_version": "",
+                "calls_24h": None, **t,
+            }  # fmt: skip
             rows[Touch].append(
                 {**t, "id": touch_ids[t["id"]], "lead": lead["id"], "rep": rep, "before": before}
             )

@@ -48,6 +48,7 @@ from leaddesk.core.transfer.import_report import (
 from leaddesk.core.transfer.mapping import Mapping, parse_overrides, plan_mapping
 from leaddesk.core.transfer.rows import Candidate, RowReader
 from leaddesk.core.transfer.tabular import Table
+from leaddesk.core.writes.dnc import apply_lists
 from leaddesk.core.writes.leads import new_lead_rows
 from leaddesk.core.writes.spellings import Spellings
 
@@ -223,6 +224,8 @@ class LeadWriter:
 
     def finish(self) -> None:
         self.batch.finish()
+        # New leads whose number or address is on a do-not-call (-mail) list go off it.
+        apply_lists(range(self.first, self.batch.next[Lead]), self.now, self.settings)
 
 
 class _CsvImport:

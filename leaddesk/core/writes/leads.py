@@ -29,6 +29,7 @@ from leaddesk.core.reads.leads import get_lead, schedule_snapshot, state_of
 from leaddesk.core.reads.queue.rows import zone_key
 from leaddesk.core.store.db import atomic_write
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet
+from leaddesk.core.writes.dnc import apply_lists
 from leaddesk.core.writes.spellings import Spellings
 from leaddesk.core.writes.team import ensure_rep
 
@@ -38,7 +39,9 @@ def add_lead(draft: LeadDraft, now: DateTime, settings: Settings) -> int:
     phones = validate_draft(draft, settings)
 
     def write() -> int:
-        return _insert_lead(Spellings().draft(draft), phones, now, settings)
+        lead_id = _insert_lead(Spellings().draft(draft), phones, now, settings)
+        apply_lists([lead_id], now, settings)  # a number already on do-not-call stays off
+        return lead_id
 
     return atomic_write(write)
 

@@ -5,26 +5,36 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
-from typing import TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any, TypeVar
 
 import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
+from leaddesk.core.domain.caps import cap_blocks, company_caps, free_at, rule_caps
+from leaddesk.core.domain.errors import CallBlocked, InvalidInput, LeadDeskError, NothingToUndo
 from leaddesk.core.domain.hours import check_calling_hours, promise_warning, touch_text
-from leaddesk.core.domain.lead_state import LeadState, outcome
+from leaddesk.core.domain.lead_state import LIST_OUTCOMES, LeadState, outcome
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import clean_text, next_contact
 from leaddesk.core.domain.tiers import TIER_PROMISE
 from leaddesk.core.domain.touches import plan_touch
 from leaddesk.core.domain.windows import add_business_days, next_open, zones_or_rep
 from leaddesk.core.reads.leads import get_lead, recent_calls, state_of
+from leaddesk.core.reads.queue.blocked import (
+    JurisdictionCaps,
+    blocked_by,
+    no_jurisdiction_caps,
+    number_calls,
+)
 from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.reads.scope import scope_for, scope_where
 from leaddesk.core.store.db import atomic_write, from_ms, lock_row, to_ms, tuples
-from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch
+from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Suppression, Touch
 from leaddesk.core.writes.handoffs import HANDOFF
+from leaddesk.core.writes.holds import hold_carriers, release
+from leaddesk.core.writes.suppressions import suppress
 from leaddesk.core.writes.team import check_not_claimed, ensure_rep
 
 T = TypeVar("T")
@@ -72,6 +82,7 @@ def log_outcome(
     cadence: str | None = None,
     dialled_at: DateTime | None = None,
     outside_hours: bool = False,
+    jurisdiction_caps: JurisdictionCaps = no_jurisdiction_caps,
 ) -> LogResult:
     """Log one touch, apply the scheduling rule and save — one transaction.
 
@@ -80,6 +91,9 @@ def log_outcome(
     `now` is when the touch happened. A call outside the lead's calling hours
     (judged at `dialled_at` when the desk timed the dial, else at `now`) raises
     OutsideHours unless `outside_hours` confirms it; then the touch is marked.
+    A call to a suppressed number, or one at its cap, raises CallBlocked (a
+    do-not-call request itself is always recorded). `d` and `dnm` put the
+    number (address) on the list for every lead carrying it.
     """
     spec = outcome(name)
     note = clean_text(note, "note", 20_000)
@@ -89,13 +103,19 @@ def log_outcome(
         lead = get_lead(lead_id)
         check_not_claimed(lead, now, settings)
         phones = list(lead.phones.order_by(Phone.position))
+        is_call = spec.channel == "call"
+        number = next((p.e164 for p in phones if not p.bad), "") if is_call else ""
+        to_number = sorted(number_calls([number], now).get(number, [])) if number else []
+        by_number = settings.rules.cap_scope == "number" and number
         open_promises = list(
             Appointment.select()
             .where((Appointment.lead == lead) & (Appointment.done == False))  # noqa: E712
             .order_by(Appointment.at)
         )
         plan = plan_touch(
-            state_of(lead, phones, [], recent_calls(lead.id, now)),
+            state_of(
+                lead, phones, [], tuple(to_number) if by_number else recent_calls(lead.id, now)
+            ),
             [p.bad for p in phones],
             [p.at for p in open_promises],
             name,
@@ -108,6 +128,10 @@ def log_outcome(
             who=f"lead {lead_id} ({lead.name})",
         )
         # After the plan (its refusals — do-not-call, no phone — come first), before any write.
+        if is_call and name != "dnc":
+            block = blocked_by([lead.id], now, settings, jurisdiction_caps).get(lead.id)
+            if block is not None:
+                raise CallBlocked(f"{lead.name}: {block.message} — not logged", block)
         zones, places = zones_of(lead.call_zones), places_of(lead.call_zones)
         marked = check_calling_hours(
             name, lead.name, zones, now, settings,
@@ -116,6 +140,28 @@ def log_outcome(
         # The audit's record: which rules (and pack versions) allowed this call.
         allowed = settings.compliance.book.for_places(places) if spec.channel == "call" else ()
         decision = plan.decision
+        held: list[list[int]] = []
+        free = None
+        if number:  # any call rang the number, a wrong number too
+            caps = [
+                c
+                for c in (
+                    *rule_caps(places, settings, now.date()),
+                    *jurisdiction_caps(number),
+                    *company_caps(settings),
+                )
+                if c.per_number
+            ]
+            free = free_at(cap_blocks(number, [*to_number, now], [], caps, now, plan.zone))
+        if free is not None:
+            # This call takes the number to its cap: this lead and every other one
+            # about to dial it wait until it frees (writes/holds.py).
+            s = decision.state
+            if s.next_channel == "call" and s.next_due_at is not None and s.next_due_at < free:
+                later = next_open(free, zones, settings)
+                decision = replace(decision, state=replace(s, next_due_at=later))
+            held = hold_carriers(number, free, lead.id, now, settings)
+        listed = _put_number_on_list(lead, name, number, now, settings)
         closing = [open_promises[i].id for i in plan.closed]
         bad_phone = phones[plan.bad_phone].id if plan.bad_phone is not None else None
         touch = Touch.create(
@@ -132,10 +178,14 @@ def log_outcome(
             outside_hours=marked if spec.channel == "call" else None,
             rules=",".join(sorted(r.id for r in allowed)),
             rules_version=settings.compliance.book.version if spec.channel == "call" else "",
+            calls_24h=len(to_number) if is_call else None,
             counted=decision.counted,
             scheduled_due_at=decision.state.next_due_at,
             scheduled_channel=decision.state.next_channel,
-            before=json.dumps({"lead": plan.before, "closed": closing, "bad_phone": bad_phone}),
+            before=json.dumps(
+                {"lead": plan.before, "closed": closing, "bad_phone": bad_phone, **listed}
+                | ({"held": held} if held else {})
+            ),
         )
         for field_name in LeadState.SCHEDULE_FIELDS:
             setattr(lead, field_name, getattr(decision.state, field_name))
@@ -156,6 +206,10 @@ def log_outcome(
         warning = promise_warning(decision.promise[1], zones, settings) if decision.promise else ""
         if warning:
             summary += f" · {warning}"
+        if listed.get("listed"):
+            others = len(listed["listed"])
+            what = "number" if name == "dnc" else "address"
+            summary += f" · on the list for {others} more lead{'s' * (others > 1)} with this {what}"
         return LogResult(
             touch_id=touch.id,
             lead_id=lead.id,
@@ -173,6 +227,70 @@ def log_outcome(
         )
 
     return atomic_write(write)
+
+
+def _put_number_on_list(
+    lead: Lead, name: str, number: str, now: DateTime, settings: Settings
+) -> dict[str, Any]:
+    """`d` (`dnm`): the number (address) on the list, and every other lead carrying it off
+    the phone (mail). What undo needs: the suppression row and the other leads' touches."""
+    kind, value = ("phone", number) if name == "dnc" else ("email", lead.email.lower())
+    if name not in ("dnc", "dnm") or not value:
+        return {}
+    row, warning, others = suppress(value, kind, "lead", now, settings, lead_id=lead.id)
+    return {"suppression": row, "listed": put_on_list(others, kind, warning, now, settings)}
+
+
+def put_on_list(
+    lead_ids: Sequence[int], kind: str, warning: str, now: DateTime, settings: Settings
+) -> list[int]:
+    """Inside a write: each lead off the phone (kind "phone") or mail, with a history line
+    naming the list. The touches written (a lead already off that channel gets none)."""
+    name = "dnc-list" if kind == "phone" else "dnm-list"
+    flag = Lead.do_not_call if kind == "phone" else Lead.do_not_mail
+    touches = []
+    for lead_id in lead_ids:
+        if Lead.select().where((Lead.id == lead_id) & (flag == True)).exists():  # noqa: E712
+            continue
+        try:
+            touches.append(log_outcome(lead_id, name, now, settings, note=warning).touch_id)
+        except LeadDeskError:
+            # A colleague holds it right now: its next dial and log still refuse (blocked_by).
+            continue
+    return touches
+
+
+def _restore(touch: Touch, now: DateTime) -> Lead:
+    """Put the touch's lead back as it was before it, and delete what the touch made."""
+    lock_row(Lead, touch.lead_id)
+    lead = touch.lead
+    before = json.loads(touch.before) if touch.before else {"lead": {}}
+    for name, value in before["lead"].items():
+        if name in _TIME_FIELDS and value is not None:
+            value = from_ms(value)
+        setattr(lead, name, value)
+    lead.updated_at = now
+    lead.save()
+    if before.get("closed"):
+        Appointment.update(done=False, done_at=None).where(
+            Appointment.id.in_(before["closed"])
+        ).execute()
+    if before.get("bad_phone"):
+        Phone.update(bad=False).where(Phone.id == before["bad_phone"]).execute()
+    release(before.get("held", []))
+    if before.get("suppression"):
+        Suppression.delete().where(Suppression.id == before["suppression"]).execute()
+    for listed in Touch.select().where(Touch.id.in_(before.get("listed", []))):
+        # Only where nothing was logged on that lead since.
+        if (
+            not Touch.select()
+            .where((Touch.lead == listed.lead_id) & (Touch.id > listed.id))
+            .exists()
+        ):
+            _restore(listed, now)
+    Appointment.delete().where(Appointment.touch == touch).execute()
+    touch.delete_instance()
+    return lead
 
 
 def undo_last(now: DateTime, settings: Settings) -> UndoResult:
@@ -203,6 +321,12 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
                 f"{later[1] or 'someone'} has logged on this lead since your last change; "
                 "it cannot be undone"
             )
+        if touch.outcome in LIST_OUTCOMES:
+            # The list still holds the number: the lead would be offered a call it forbids.
+            raise NothingToUndo(
+                "the last change put this lead on a do-not-call (-mail) list; "
+                "lift the entry with: leaddesk dnc remove NUMBER|EMAIL"
+            )
         if touch.outcome == SHIFTED:
             # Undoing an older touch now would restore a due time from before the
             # shift and silently drop the shift for that lead.
@@ -210,25 +334,9 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
                 "the last change was a schedule shift; it cannot be undone "
                 "(shift again, or log the next outcome)"
             )
-        lock_row(Lead, touch.lead_id)
-        lead = touch.lead
-        before = json.loads(touch.before) if touch.before else {"lead": {}}
-        for name, value in before["lead"].items():
-            if name in _TIME_FIELDS and value is not None:
-                value = from_ms(value)
-            setattr(lead, name, value)
-        lead.updated_at = now
-        lead.save()
-        if before.get("closed"):
-            Appointment.update(done=False, done_at=None).where(
-                Appointment.id.in_(before["closed"])
-            ).execute()
-        if before.get("bad_phone"):
-            Phone.update(bad=False).where(Phone.id == before["bad_phone"]).execute()
-        Appointment.delete().where(Appointment.touch == touch).execute()
         label = touch.outcome.replace("-", " ")
         touch_id = touch.id
-        touch.delete_instance()
+        lead = _restore(touch, now)
         summary = f"undone: {label} on {lead.name}"
         return UndoResult(lead.id, lead.name, touch.outcome, summary, touch_id)
 

@@ -14,7 +14,7 @@ import pendulum
 import pytest
 from playhouse.test_utils import count_queries
 
-from leaddesk.core.domain.settings import Settings
+from leaddesk.core.domain.settings import Rules, Settings
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.reads.stats.periods import day_starts, periods
 from leaddesk.core.reads.stats.report import stats_report
@@ -28,7 +28,8 @@ CHICAGO = "America/Chicago"
 NY = "+1 212 555 0142"
 # Wednesday 2026-11-25 19:00 UTC = 13:00 in Chicago, 14:00 in New York.
 NOW = pendulum.datetime(2026, 11, 25, 19, 0, tz="UTC")
-ME = Settings(rep_name="tester", rep_timezone=CHICAGO)
+# Its leads share one number: the caps count per lead here (per number: test_caps.py).
+ME = Settings(rep_name="tester", rep_timezone=CHICAGO, rules=Rules(cap_scope="lead"))
 OTHER = Settings(rep_name="other", rep_timezone=CHICAGO)
 
 
