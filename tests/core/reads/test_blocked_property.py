@@ -73,7 +73,7 @@ def test_no_callable_row_is_over_a_cap_or_suppressed(make_lead, settings, leads,
 
 
 def test_the_checker_catches_a_callable_row_over_its_cap(make_lead, settings, now):
-    # Calls written around the write path (no hold): the queue offers a capped number.
+    # Calls written around the write path (no hold): the queue offers a capped (Florida) number.
     lead = make_lead("Ana Alvarez", phone=NUMBERS[0])
     other = make_lead("Ben Brook", phone=NUMBERS[0])
     for minutes in (10, 20, 30):
@@ -81,4 +81,4 @@ def test_the_checker_catches_a_callable_row_over_its_cap(make_lead, settings, no
             lead=other, at=to_ms(now.subtract(minutes=minutes)), channel="call",
             outcome="no-answer", phone=E164[0],
         ).execute()  # fmt: skip
-    assert (lead, "cap") in offered_but_blocked(now, settings)
+    assert (lead, "US-FL") in offered_but_blocked(now, settings)
