@@ -18,6 +18,7 @@ from typing import Any
 import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
+from leaddesk.config_mail import parse_mail
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.holidays import check_country
 from leaddesk.core.domain.settings import (
@@ -222,7 +223,7 @@ def settings_from_dict(
     """Settings from parsed TOML; `text` (the file's source) lets errors name lines."""
     settings = base or Settings()
     warnings: list[str] = []
-    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team"}
+    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team", "mail"}
     for key in data:
         if key not in known:
             warnings.append(f"{_where(path, key, text)}: unknown section [{key}] ignored")
@@ -323,7 +324,7 @@ def settings_from_dict(
             raise ConfigError(f"{_where(path, 'dialer.command', text)}: must be a string")
         settings = replace(settings, dialer=dialer["command"])
     settings = replace(settings, team=_team(table("team"), path, settings.team, warnings))
-    return settings, warnings
+    return replace(settings, mail=parse_mail(table("mail"), path, warnings, ConfigError)), warnings
 
 
 def _team(values: dict[str, Any], path: Path, team: Team, warnings: list[str]) -> Team:

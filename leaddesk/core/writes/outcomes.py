@@ -71,6 +71,7 @@ def log_outcome(
     cadence: str | None = None,
     dialled_at: DateTime | None = None,
     outside_hours: bool = False,
+    message_id: str = "",
 ) -> LogResult:
     """Log one touch, apply the scheduling rule and save — one transaction.
 
@@ -79,6 +80,7 @@ def log_outcome(
     `now` is when the touch happened. A call outside the lead's calling hours
     (judged at `dialled_at` when the desk timed the dial, else at `now`) raises
     OutsideHours unless `outside_hours` confirms it; then the touch is marked.
+    `message_id` is a sent email's Message-ID (core.transfer.mailing).
     """
     spec = outcome(name)
     note = clean_text(note, "note", 20_000)
@@ -126,6 +128,7 @@ def log_outcome(
             lead_local=plan.lead_local,
             in_window=plan.in_window,
             outside_hours=marked if spec.channel == "call" else None,
+            message_id=message_id,
             counted=decision.counted,
             scheduled_due_at=decision.state.next_due_at,
             scheduled_channel=decision.state.next_channel,
