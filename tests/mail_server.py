@@ -33,7 +33,7 @@ class SmtpServer:
     recipients: list[list[str]] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope) -> str:
         if self.answer:
             return self.answer
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -49,7 +49,7 @@ def mail():
     """Send email steps through the [mail] account of the config."""
 
 
-def _loaded(env: Env):
+def loaded_templates(env: Env):
     from leaddesk.core.domain.templates import load_templates
 
     return load_templates(templates_dir(env))
@@ -76,7 +76,7 @@ def mail_due(env: Env, until_text, send, yes, as_json):
         until = parse_when(
             until_text, now, env.settings.rep_timezone, env.settings.rules.morning_hour
         )
-    templates = _loaded(env)
+    templates = loaded_templates(env)
     transport = transport_for(env.settings.mail) if send else None
     env.open()
     due = email_due(until, now, env.settings, templates)
@@ -132,7 +132,7 @@ def mail_send(env: Env, lead, template_name, yes, resend, as_json):
 
     lead_id = parse_lead_id(lead)
     now = env.clock().now()
-    templates = _loaded(env)
+    templates = loaded_templates(env)
     transport = transport_for(env.settings.mail)
     env.open()
     draft = draft_for(lead_id, templates, env.settings, now, template_name)

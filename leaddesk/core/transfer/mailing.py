@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import IO
 
 from pendulum import DateTime
 
@@ -282,3 +283,30 @@ def send_batch(
             skipped.append(f"lead {draft.lead_id}: {exc}")
             progress(draft, "refused")
     return BatchResult(sent, skipped)
+
+
+# Between letters: a cut line (a form feed would be neutralised on a terminal,
+# as every control character leaddesk prints is).
+LETTER_BREAK = "\n" + "-" * 72 + "\n\n"
+
+
+def write_letter_texts(
+    out: IO[str],
+    lead_ids: Sequence[int],
+    templates: dict[str, Template],
+    settings: Settings,
+    now: DateTime,
+) -> int:
+    """The letters due as printable text, one rendered letter per lead (the
+    lead's letter template), separated by a cut line. Every letter is rendered
+    before any is written: one that cannot be (an empty field) refuses the lot,
+    so `--mark-sent` never logs a letter that was not printed."""
+    leads = {lead.id: lead for lead in Lead.select().where(Lead.id.in_(list(lead_ids)))}
+    texts = []
+    for lead_id in lead_ids:
+        lead = leads[lead_id]
+        template = template_of(lead, templates, "letter")
+        done = render(template, lead_values(lead, settings, now), who(lead))
+        texts.append(done.body)
+    out.write(LETTER_BREAK.join(texts))
+    return len(texts)
