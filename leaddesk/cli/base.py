@@ -169,6 +169,9 @@ def main(
         if not rep_name.strip():
             raise InvalidInput("--rep needs a name")
         settings = replace(settings, rep_name=rep_name.strip())
+    if not settings.mail.templates_dir:  # no config file yet: its folder's templates/
+        mail = replace(settings.mail, templates_dir=str(config_path.parent / "templates"))
+        settings = replace(settings, mail=mail)
     target = db or settings.team.database or paths.default_database()
     env = Env(target, now_text, settings, warnings, config_path, config_error)
     ctx.obj = env

@@ -14,10 +14,8 @@ from leaddesk.output import pick
 
 
 def templates_dir(env: Env) -> Path | None:
-    folder = env.settings.mail.templates_dir
-    if folder:
-        return Path(folder)
-    return env.config_path.parent / "templates" if env.config_path else None
+    folder = env.settings.mail.templates_dir  # set by `main`: the config folder's templates/
+    return Path(folder) if folder else None
 
 
 @main.command("templates")
