@@ -37,7 +37,8 @@ class MailSettings:
 
     @property
     def port_or_default(self) -> int:
-        # RFC 8314 §3.3 (implicit TLS submission on 465); RFC 6409 §3.1 (submission on 587).
+        # RFC 8314 §3.3: implicit TLS submission, default port 465; RFC 6409 (abstract):
+        # submission normally over port 587 (STARTTLS); 25: plain SMTP relay.
         return self.port or {"tls": 465, "starttls": 587}.get(self.security, 25)
 
 
