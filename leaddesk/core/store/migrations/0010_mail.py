@@ -1,24 +1,17 @@
 """Mail steps (issue 16): a sent or received email touch keeps its Message-ID, so
 a reply's In-Reply-To/References finds the lead and the step it answers; a
-bounced address is marked bad on the lead, as a bad phone number is."""
+bounced address is marked bad on the lead, as a bad phone number is.
 
-import peewee as pw
+Plain `ADD COLUMN … NOT NULL DEFAULT` on both engines: peewee's SQLite migrator
+would rebuild `lead` and `touch` to add a NOT NULL column, and a rebuilt table
+loses the search triggers of migrations 0004 and 0009.
+"""
 
 
 def up(migrator, db):
-    class Base(pw.Model):
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Touch(Base):
-        message_id = pw.CharField(default="")
-
-    class Lead(Base):
-        email_bad = pw.BooleanField(default=False)
-
-    migrator.migrate(
-        migrator.add_column("touch", "message_id", Touch.message_id),
-        migrator.add_index("touch", ("message_id",), False),
-        migrator.add_column("lead", "email_bad", Lead.email_bad),
-    )
+    for sql in (
+        "ALTER TABLE touch ADD COLUMN message_id VARCHAR(255) NOT NULL DEFAULT ''",
+        "CREATE INDEX touch_message_id ON touch (message_id)",
+        "ALTER TABLE lead ADD COLUMN email_bad BOOLEAN NOT NULL DEFAULT FALSE",
+    ):
+        db.execute_sql(sql)
