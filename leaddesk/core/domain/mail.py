@@ -76,3 +76,14 @@ def new_message_id(sender: str) -> str:
 
 def address_of(name: str, email: str) -> str:
     return formataddr((name, email)) if name else email
+
+
+def build_invitation(
+    draft: Draft, calendar: str, method: str, sender: str, now: DateTime
+) -> EmailMessage:
+    """An iMIP message (RFC 6047 §2.4): the text for a person, then the same event
+    as text/calendar whose `method` parameter repeats the calendar's METHOD, as
+    multipart/alternative so a mail client shows its accept/decline buttons."""
+    msg = build_message(draft, sender, now)
+    msg.add_alternative(calendar, subtype="calendar", params={"method": method})
+    return msg

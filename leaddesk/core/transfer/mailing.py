@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO
+from email.message import EmailMessage
+from typing import IO, TypeVar
 
 from pendulum import DateTime
 
@@ -31,6 +32,7 @@ from leaddesk.core.transfer.transport import MailError, MailUnavailable, Send
 from leaddesk.core.writes.outcomes import log_outcome
 
 CLOSED = ("lost", "bad")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -182,11 +184,8 @@ def send_draft(
     outbox row of this lead first (the rep checked it did not go out).
     """
     msg = build_message(draft, settings.mail.sender, now)
-    message_id = str(msg["Message-ID"])
 
-    def hold() -> None:
-        lock_row(Lead, draft.lead_id)
-        lead = get_lead(draft.lead_id)
+    def check(lead: Lead) -> None:
         check_mailable(lead)  # asked not to be mailed since the draft was made: not sent
         if lead.email != draft.to:
             raise InvalidInput(f"not sent: {who(lead)}'s address changed; render it again")
@@ -197,6 +196,45 @@ def send_draft(
             and lead.priority is not None
         ):
             raise InvalidInput(f"not sent: {who(lead)}'s email step is no longer due")
+
+    def logged(message_id: str) -> Sent:
+        touch_id = log_email(draft.lead_id, draft.subject, message_id, now, settings)
+        return Sent(draft.lead_id, message_id, draft.subject, touch_id, draft.to)
+
+    return through_outbox(msg, draft, now, send, check, logged, resend=resend)
+
+
+def log_email(
+    lead_id: int, subject: str, message_id: str, now: DateTime, settings: Settings
+) -> int:
+    """The email touch of a message the server accepted; its touch id."""
+    logged = log_outcome(lead_id, "email", now, settings, note=subject, message_id=message_id)
+    MailOutbox.update(sent_at=now, touch=logged.touch_id).where(
+        MailOutbox.message_id == message_id
+    ).execute()
+    return logged.touch_id
+
+
+def through_outbox(
+    msg: EmailMessage,
+    draft: Draft,
+    now: DateTime,
+    send: Send,
+    check: Callable[[Lead], None],
+    logged: Callable[[str], T],
+    *,
+    kind: str = "email",
+    resend: bool = False,
+) -> T:
+    """Hand `msg` to the server between two commits: the outbox row before (after
+    `check` passed on the locked lead), `logged(message_id)` right after the
+    server accepted it. A refusal deletes the row and re-raises: nothing logged."""
+    message_id = str(msg["Message-ID"])
+
+    def hold() -> None:
+        lock_row(Lead, draft.lead_id)
+        lead = get_lead(draft.lead_id)
+        check(lead)
         open_rows = MailOutbox.select().where(
             (MailOutbox.lead == lead.id) & MailOutbox.sent_at.is_null()
         )
@@ -213,6 +251,7 @@ def send_draft(
         MailOutbox.create(
             lead=lead.id,
             message_id=message_id,
+            kind=kind,
             recipient=draft.to,
             subject=draft.subject,
             created_at=now,
@@ -226,17 +265,7 @@ def send_draft(
         # interrupt (ctrl+c) or a kill leaves the row: whether it went out is unknown.
         atomic_write(MailOutbox.delete().where(MailOutbox.message_id == message_id).execute)
         raise
-
-    def confirm() -> Sent:
-        logged = log_outcome(
-            draft.lead_id, "email", now, settings, note=draft.subject, message_id=message_id
-        )
-        MailOutbox.update(sent_at=now, touch=logged.touch_id).where(
-            MailOutbox.message_id == message_id
-        ).execute()
-        return Sent(draft.lead_id, message_id, draft.subject, logged.touch_id, draft.to)
-
-    return atomic_write(confirm)
+    return atomic_write(lambda: logged(message_id))
 
 
 @dataclass(frozen=True)
