@@ -153,6 +153,8 @@ def send_invitations(env: Env, result: LogResult, send: Send) -> tuple[list[Invi
     try:
         if result.outcome == "appointment":
             offer = invitations.invitation_for(result.touch_id)
+            if offer is None:
+                raise InvalidInput(f"not sent: lead {result.lead_id} has no email address")
             done.append(invitations.send_invitation(offer.appointment_id, now, env.settings, send))
         else:
             for appointment_id in invitations.cancelled_by(result.touch_id):

@@ -14,6 +14,7 @@ def modal_bindings() -> list[Binding]:
     from leaddesk.ui.screens.compose import ComposeScreen
     from leaddesk.ui.screens.find import FindScreen
     from leaddesk.ui.screens.help import HelpScreen
+    from leaddesk.ui.screens.invite import InviteScreen
     from leaddesk.ui.screens.lead_form import LeadForm
     from leaddesk.ui.screens.lead_list import LeadListScreen
     from leaddesk.ui.screens.note import NoteScreen
@@ -22,6 +23,6 @@ def modal_bindings() -> list[Binding]:
 
     owners = (
         LeadForm, FindScreen, LeadListScreen, LeadTable, NoteScreen, NextContactPicker, HelpScreen,
-        ComposeScreen,
+        ComposeScreen, InviteScreen,
     )  # fmt: skip
     return [b for owner in owners for b in owner.BINDINGS if isinstance(b, Binding)]

@@ -88,9 +88,10 @@ def _earlier(a: Appointment) -> Appointment | None:
     return found
 
 
-def invitation_for(touch_id: int) -> Invitation:
-    """The appointment an `appointment` touch created, if its lead may be invited;
-    InvalidInput (one line, naming the lead) when not."""
+def invitation_for(touch_id: int) -> Invitation | None:
+    """The appointment an `appointment` touch created, if its lead may be invited:
+    None for a lead without an email address (nothing to ask), InvalidInput (one
+    line, naming the lead) for one who may not be mailed."""
     found = Appointment.select(Appointment.id).where(
         (Appointment.touch == touch_id) & (Appointment.kind == "appointment")
     )
@@ -98,6 +99,8 @@ def invitation_for(touch_id: int) -> Invitation:
     if not ids:
         raise InvalidInput(f"touch {touch_id} set no appointment")
     a = _appointment(ids[0])
+    if not a.lead.email:
+        return None
     check_mailable(a.lead)
     return Invitation(a.id, a.lead_id, a.lead.email, update=_earlier(a) is not None)
 

@@ -67,6 +67,7 @@ class DeskScreen(DeskBase):
         self.sessions = DeskSessions(self, self.loader, self.writes)
         self.forms = DeskForms(self, self.loader, self.writes)
         self.mailing = DeskMailing(self, self.loader, self.writes)
+        self.writes.after_logged = self.mailing.offer_invitation
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.app.settings.rep_timezone, id="header")

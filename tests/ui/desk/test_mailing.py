@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from desk_helpers import DESK_NOW, lead, screen_text, settle
+from desk_helpers import DESK_NOW, lead, mailing, screen_text, settle
 
-from leaddesk.core.domain.mail import MailSettings
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.writes.leads import add_lead
 from leaddesk.core.writes.outcomes import log_outcome
@@ -28,12 +27,6 @@ async def on_screen(pilot, desk, lead_id: int) -> None:
         await pilot.press(key)
         await settle(pilot, lambda: desk.subject() is not None, "a lead")
     assert desk.subject().lead_id == lead_id
-
-
-def mailing(settings, port: int):
-    mail = MailSettings(sender="Tester <t@example.com>", host="127.0.0.1", port=port,
-                        security="none")  # fmt: skip
-    return replace(settings, mail=mail)
 
 
 async def test_e_shows_the_email_and_enter_sends_it(new_app, desk_settings, smtp_server):
