@@ -10,7 +10,7 @@ from test_cli_mail import add, ok, with_mail
 PHONE = "+1 212 555 0142"
 
 
-def test_invite_sends_a_request_and_a_move_updates_it(cli, tmp_path, smtp_server):
+def test_invite_sends_a_request_a_move_updates_it_and_lost_cancels_it(cli, tmp_path, smtp_server):
     with_mail(tmp_path, smtp_server.port)
     lead = add(cli, "Dana Whitfield", "dana@example.com", "--phone", PHONE)
     first = json.loads(
@@ -26,7 +26,10 @@ def test_invite_sends_a_request_and_a_move_updates_it(cli, tmp_path, smtp_server
     [update] = moved["invitations"]
     assert (update["uid"], update["sequence"]) == (invited["uid"], 1)
     assert update["subject"].startswith("Moved: our appointment Friday")
-    assert [m.get_content_type() for m in smtp_server.messages] == ["multipart/alternative"] * 2
+    closed = json.loads(ok(cli("log", str(lead), "lost", "--yes", "--invite", "--json")))
+    [cancel] = closed["invitations"]  # one event: the moved time is not cancelled again
+    assert (cancel["method"], cancel["uid"], cancel["sequence"]) == ("CANCEL", invited["uid"], 2)
+    assert [m.get_content_type() for m in smtp_server.messages] == ["multipart/alternative"] * 3
 
 
 def test_a_refused_invitation_keeps_the_appointment(cli, tmp_path, smtp_server):

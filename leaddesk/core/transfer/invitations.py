@@ -18,6 +18,7 @@ after the server accepted the message; a refusal changes nothing.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -214,20 +215,22 @@ def cancelled_by(touch_id: int) -> list[int]:
     """The invited appointments a touch closed without them being held (closing
     the lead as lost ends every open promise): each gets a CANCEL if the rep says so."""
     touch = Touch.get_or_none(Touch.id == touch_id)
-    if touch is None or touch.outcome != "lost":
+    if touch is None or touch.outcome != "lost" or not touch.before:
         return []
+    closed = json.loads(touch.before).get("closed", [])  # what undo would reopen: exact
     query = Appointment.select(Appointment.id).where(
-        (Appointment.lead == touch.lead_id)
-        & (Appointment.done == True)  # noqa: E712
-        & (Appointment.done_at == touch.at)
-        & (Appointment.ical_uid != "")
+        Appointment.id.in_(closed) & (Appointment.ical_uid != "")
     )
-    return [i for (i,) in tuples(query)]
+    return [i for (i,) in tuples(query.order_by(Appointment.id))]
 
 
 def _close_moved(earlier: Appointment, moved_to: Appointment, now: DateTime) -> None:
-    """The earlier time is replaced, not held: closed, and the lead's promise moves with it."""
-    Appointment.update(done=True, done_at=now).where(Appointment.id == earlier.id).execute()
+    """The earlier time is replaced, not held: closed, its event handed on (the UID
+    now belongs to the new time, so a later cancel names it once), and the lead's
+    promise moves with it."""
+    Appointment.update(done=True, done_at=now, ical_uid="").where(
+        Appointment.id == earlier.id
+    ).execute()
     lead = Lead.get_by_id(moved_to.lead_id)
     if lead.next_due_at == earlier.at:
         Lead.update(next_due_at=moved_to.at).where(Lead.id == lead.id).execute()
