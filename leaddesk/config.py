@@ -19,6 +19,7 @@ from pendulum.tz.local_timezone import get_local_timezone
 
 from leaddesk.config_caps import ConfigError, with_cap_scope
 from leaddesk.config_compliance import compliance
+from leaddesk.config_mail import parse_mail
 from leaddesk.config_role import with_role
 from leaddesk.config_team import team_settings
 from leaddesk.core.domain.errors import InvalidInput
@@ -224,7 +225,8 @@ def settings_from_dict(
     """Settings from parsed TOML; `text` (the file's source) lets errors name lines."""
     settings = base or Settings()
     warnings: list[str] = []
-    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team", "compliance"}
+    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team"}
+    known |= {"compliance", "mail"}
     for key in data:
         if key not in known:
             warnings.append(f"{_where(path, key, text)}: unknown section [{key}] ignored")
@@ -327,6 +329,7 @@ def settings_from_dict(
     team = team_settings(table("team"), path, settings.team, warnings, ConfigError)
     settings = replace(settings, team=team)
     settings = compliance(settings, data, path, text, warnings, _where, ConfigError)
+    settings = replace(settings, mail=parse_mail(table("mail"), path, warnings, ConfigError))
     return settings, warnings
 
 

@@ -225,3 +225,26 @@ def make_lead(store, settings, now) -> Callable[..., int]:
         return add_lead(draft, received, settings)
 
     return make
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (aiosmtpd in a thread) that keeps what it
+    receives in `.messages`; stopped after the test."""
+    from mail_server import SmtpServer, start
+
+    server = SmtpServer()
+    controller = start(server)
+    yield server
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_auth_server():
+    """The same, with AUTH: user "dana", password "s3cret-Pa55"."""
+    from mail_server import SmtpServer, start
+
+    server = SmtpServer(user="dana", password="s3cret-Pa55")
+    controller = start(server)
+    yield server
+    controller.stop()

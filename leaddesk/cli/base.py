@@ -35,7 +35,7 @@ COMMANDS = {
     "claim": "team", "release": "team", "assign": "team", "rep": "team",
     "demo": "transfer", "import": "transfer", "export": "transfer", "letters": "transfer",
     "backup": "transfer", "restore": "transfer",
-    "rules": "rules", "dnc": "dnc",
+    "rules": "rules", "dnc": "dnc", "templates": "mail", "mail": "mail",
 }  # fmt: skip
 MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
@@ -218,6 +218,9 @@ def main(
         if not rep_name.strip():
             raise InvalidInput("--rep needs a name")
         settings = replace(settings, rep_name=rep_name.strip())
+    if not settings.mail.templates_dir:  # no config file yet: its folder's templates/
+        mail = replace(settings.mail, templates_dir=str(config_path.parent / "templates"))
+        settings = replace(settings, mail=mail)
     target = db or settings.team.database or paths.default_database()
     env = Env(target, now_text, settings, warnings, config_path, config_error)
     ctx.obj = env

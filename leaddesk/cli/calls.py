@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 import click
 from pendulum import DateTime
 
-from leaddesk.cli.base import Env, echo_json, main, parse_lead_id, pass_env
+from leaddesk.cli.base import Env, echo_json, fail, main, parse_lead_id, pass_env
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.when import parse_past, parse_when
 from leaddesk.output import pick
 
 if TYPE_CHECKING:
+    from leaddesk.core.transfer.invitations import Invited
+    from leaddesk.core.transfer.transport import Send
     from leaddesk.core.writes.outcomes import LogResult
 
 
@@ -33,11 +35,16 @@ if TYPE_CHECKING:
     "--duration", type=click.IntRange(min=0, max=86_400), default=None, help="Call seconds."
 )
 @click.option("--yes", "confirmed", is_flag=True, help="Close as lost even before 8 attempts.")
+@click.option(
+    "--invite", is_flag=True,
+    help="appointment: email the lead a calendar invitation (an update if one went out); "
+    "lost: cancel the invited appointments it closes. Needs [mail].",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
 def log(env: Env, lead: str, outcome: str, next_text: str | None, at_text: str | None,
         outside_hours: bool, note: str, duration: int | None, confirmed: bool,
-        as_json: bool) -> None:  # fmt: skip
+        invite: bool, as_json: bool) -> None:  # fmt: skip
     """Log OUTCOME for LEAD and schedule the next contact.
 
     OUTCOME: no-answer voicemail busy gatekeeper connected callback appointment
@@ -48,6 +55,8 @@ def log(env: Env, lead: str, outcome: str, next_text: str | None, at_text: str |
     --at and --next are read in the lead's time zone, like the desk's picker.
     A call outside the lead's calling hours (at --at, else now) is refused
     unless --outside-hours, and then marked in the history.
+    With --invite the appointment is saved first; an invitation the server
+    refuses is one line ("appointment set; invitation not sent: …"), exit 1.
     """
     from leaddesk.core.domain.lead_state import outcome as outcome_spec
 
@@ -55,6 +64,9 @@ def log(env: Env, lead: str, outcome: str, next_text: str | None, at_text: str |
     outcome_spec(outcome)
     if outcome == "cadence":
         raise InvalidInput("move a lead to a cadence with: leaddesk cadence LEAD NAME")
+    if invite and outcome not in ("appointment", "lost"):
+        raise InvalidInput("--invite goes with appointment (invite) or lost (cancel)")
+    transport = invitation_transport(env) if invite else None
     now = env.clock().now()
     env.open()
     zone = _lead_zone(env, lead_id, now) if next_text or at_text else ""
@@ -66,7 +78,13 @@ def log(env: Env, lead: str, outcome: str, next_text: str | None, at_text: str |
         env, lead_id, outcome, at, confirmed, next_at=next_at, note=note, duration_s=duration,
         outside_hours=outside_hours,
     )  # fmt: skip
-    _print_logged(result, as_json)
+    if transport is None:
+        _print_logged(result, as_json)
+        return
+    invited, problem = send_invitations(env, result, transport)
+    _print_logged(result, as_json, invited)
+    if problem:
+        fail(problem)
 
 
 def _lead_zone(env: Env, lead_id: int, now: DateTime) -> str:
@@ -100,12 +118,53 @@ def _log_confirming(
         return log_outcome(lead_id, outcome, now, env.settings, confirmed=True, **kwargs)
 
 
-def _print_logged(result: LogResult, as_json: bool) -> None:
+def _print_logged(result: LogResult, as_json: bool, invited: list[Invited] | None = None) -> None:
     if as_json:
         keys = "touch_id lead_id name outcome status next_due_at next_channel summary outside_hours"
-        echo_json(pick(result, keys, next_channel=result.next_channel or None))
+        extra = {} if invited is None else {"invitations": [pick(i, INVITED) for i in invited]}
+        echo_json(pick(result, keys, next_channel=result.next_channel or None, **extra))
     else:
         click.echo(f"#{result.lead_id} {result.name}: {result.summary}")
+        for i in invited or []:
+            verb = "cancellation" if i.method == "CANCEL" else "invitation"
+            click.echo(f"{verb} sent to {i.to}: {i.subject} (sequence {i.sequence})")
+
+
+INVITED = "method uid sequence to subject message_id touch_id appointment_id"
+
+
+def invitation_transport(env: Env) -> Send:
+    """The [mail] account, checked before anything is logged."""
+    from leaddesk.core.transfer.transport import transport_for
+
+    if not env.settings.mail.configured:
+        raise InvalidInput("--invite needs [mail] from and host (or sendmail_command) set")
+    return transport_for(env.settings.mail)
+
+
+def send_invitations(env: Env, result: LogResult, send: Send) -> tuple[list[Invited], str]:
+    """After the outcome is committed: the invitation (appointment) or the
+    cancellations (lost); a refusal is one line, what is logged stays logged."""
+    from leaddesk.core.transfer import invitations
+    from leaddesk.core.transfer.transport import MailError
+
+    now, done = env.clock().now(), []
+    what = "appointment set" if result.outcome == "appointment" else "closed"
+    try:
+        if result.outcome == "appointment":
+            offer = invitations.invitation_for(result.touch_id)
+            if offer is None:
+                raise InvalidInput(f"not sent: lead {result.lead_id} has no email address")
+            done.append(invitations.send_invitation(offer.appointment_id, now, env.settings, send))
+        else:
+            for appointment_id in invitations.cancelled_by(result.touch_id):
+                done.append(invitations.send_cancel(appointment_id, now, env.settings, send))
+    except (InvalidInput, MailError) as exc:
+        return (
+            done,
+            f"{what}; {'invitation' if what == 'appointment set' else 'cancellation'} {exc}",
+        )
+    return done, ""
 
 
 @main.command()

@@ -181,10 +181,29 @@ def export(env: Env, fmt, output, statuses, bom):
     "--mark-sent", is_flag=True, help="Log every letter listed as sent (one transaction)."
 )
 @click.option("--bom", is_flag=True, help="Start with a UTF-8 BOM (for Excel / Word mail merge).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "text"]),
+    default="csv",
+    show_default=True,
+    help="text: each letter rendered from its template, one per page.",
+)
 @pass_env
-def letters(env: Env, output, until_text, mark_sent, bom):
+def letters(env: Env, output, until_text, mark_sent, bom, fmt):
     """Letters due: a mail-merge CSV of leads whose next step is a letter."""
     from leaddesk.core.transfer.exporting import take_letters, write_letters, write_output
+
+    write = write_letters
+    if fmt == "text":
+        from leaddesk.cli.mail import loaded_templates
+        from leaddesk.core.transfer.mailing import write_letter_texts
+
+        templates = loaded_templates(env)
+
+        def write(out, ls):
+            ids = [letter.lead_id for letter in ls]
+            return write_letter_texts(out, ids, templates, env.settings, now)
 
     now = env.clock().now()
     until = now
@@ -196,7 +215,7 @@ def letters(env: Env, output, until_text, mark_sent, bom):
 
     def produce(out) -> int:
         done = take_letters(
-            until, now, env.settings, mark_sent=mark_sent, write=lambda ls: write_letters(out, ls)
+            until, now, env.settings, mark_sent=mark_sent, write=lambda ls: write(out, ls)
         )
         return len(done)
 

@@ -123,6 +123,11 @@ ACTIONS: tuple[Action, ...] = (
         "lead: do not mail (on / off)", on_lead=True, when=LEADS,
     ),
     Action(
+        "mail-compose", "", "compose_mail", "write email", LEAD,
+        "the lead's next email, rendered from its template: enter sends it ([mail] set)",
+        "lead: write and send the next email", on_lead=True, when=LEADS,
+    ),
+    Action(
         "lead-clear-dnc", "", "clear_dnc", "clear DNC", LEAD,
         title="lead: clear do-not-call (they asked to be called)", on_lead=True, when=LEADS,
     ),

@@ -11,8 +11,10 @@ from textual.binding import Binding
 
 def modal_bindings() -> list[Binding]:
     """The bindings of the desk's modal screens (remappable by id like the desk's)."""
+    from leaddesk.ui.screens.compose import ComposeScreen
     from leaddesk.ui.screens.find import FindScreen
     from leaddesk.ui.screens.help import HelpScreen
+    from leaddesk.ui.screens.invite import InviteScreen
     from leaddesk.ui.screens.lead_form import LeadForm
     from leaddesk.ui.screens.lead_list import LeadListScreen
     from leaddesk.ui.screens.note import NoteScreen
@@ -20,6 +22,7 @@ def modal_bindings() -> list[Binding]:
     from leaddesk.ui.widgets.lead_table import LeadTable
 
     owners = (
-        LeadForm, FindScreen, LeadListScreen, LeadTable, NoteScreen, NextContactPicker, HelpScreen
+        LeadForm, FindScreen, LeadListScreen, LeadTable, NoteScreen, NextContactPicker, HelpScreen,
+        ComposeScreen, InviteScreen,
     )  # fmt: skip
     return [b for owner in owners for b in owner.BINDINGS if isinstance(b, Binding)]

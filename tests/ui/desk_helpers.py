@@ -56,3 +56,14 @@ def drawn(app) -> list[tuple[str, int]]:
 def screen_text(app) -> str:
     """The text the rep sees on the top screen (see `drawn`)."""
     return "\n".join(line for line, _ in drawn(app))
+
+
+def mailing(settings: Settings, port: int) -> Settings:
+    """`settings` with [mail] sending through the loopback SMTP server on `port`."""
+    from dataclasses import replace
+
+    from leaddesk.core.domain.mail import MailSettings
+
+    mail = MailSettings(sender="Tester <t@example.com>", host="127.0.0.1", port=port,
+                        security="none")  # fmt: skip
+    return replace(settings, mail=mail)

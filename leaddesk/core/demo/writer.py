@@ -103,6 +103,7 @@ class Writer:
                 "id": promise0 + j, "lead": lead_id, "at": to_ms(p.at), "kind": p.kind,
                 "note": p.note, "done": p.done_at is not None, "done_at": ms_or_none(p.done_at),
                 "touch": touch0 + 1 + p.touch, "created_at": to_ms(p.created_at),
+                "ical_uid": "", "ical_sequence": 0,
             })  # fmt: skip
         self.made += 1
 

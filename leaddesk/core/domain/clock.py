@@ -54,3 +54,13 @@ class ShiftedClock:
 
     def now(self) -> DateTime:
         return self._start.add(seconds=time.monotonic() - self._origin)
+
+
+def monotonic() -> float:
+    """Seconds on a clock that never jumps: spacing sends in a mail batch."""
+    return time.monotonic()
+
+
+def pause(seconds: float) -> None:
+    """Wait (a mail batch's rate limit); tests pass their own instead."""
+    time.sleep(seconds)

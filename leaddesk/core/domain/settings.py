@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from leaddesk.core.domain.compliance import WEEKDAYS, Compliance
+from leaddesk.core.domain.mail import MailSettings
 
 __all__ = ["WEEKDAYS", "Compliance"]
 
@@ -125,6 +126,7 @@ class Settings:
     team: Team = field(default_factory=Team)
     role: Role = field(default_factory=Role)
     compliance: Compliance = field(default_factory=Compliance)  # [compliance]: rule packs
+    mail: MailSettings = field(default_factory=MailSettings)  # [mail] (issue 16)
 
     def cadence(self, name: str) -> Cadence:
         return self.cadences.get(name) or self.cadences[self.default_cadence]

@@ -165,6 +165,9 @@ class Appointment(BaseModel):
     done_at = UTCTimestamp(null=True)
     touch = pw.ForeignKeyField(Touch, null=True, backref="appointments", on_delete="SET NULL")
     created_at = UTCTimestamp()
+    # The calendar invitation sent for it (migration 0015): same UID for every update.
+    ical_uid = pw.CharField(default="")
+    ical_sequence = pw.IntegerField(default=0)
 
     class Meta:
         indexes = ((("done", "at"), False), (("lead", "done"), False))
@@ -237,5 +240,25 @@ class CallSession(BaseModel):
         indexes = ((("rep", "ended_at", "started_at"), False),)
 
 
+class MailOutbox(BaseModel):
+    """A message handed to the mail server (migration 0015): written before the
+    hand-off, marked sent with its touch right after. A row never marked sent is a
+    message whose fate a crash hid — never resent blindly."""
+
+    id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
+    lead = pw.ForeignKeyField(Lead, on_delete="CASCADE")
+    lead_id: int  # peewee's accessor for the foreign key
+    message_id = pw.CharField(unique=True)
+    kind = pw.CharField(default="email")  # email | invitation
+    recipient = pw.CharField(default="")
+    subject = pw.TextField(default="")
+    created_at = UTCTimestamp()
+    sent_at = UTCTimestamp(null=True)
+    touch = pw.ForeignKeyField(Touch, null=True, on_delete="SET NULL")
+
+    class Meta:
+        indexes = ((("sent_at", "lead"), False),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)
-MODELS += (CallSession, Suppression)
+MODELS += (CallSession, Suppression, MailOutbox)

@@ -15,15 +15,14 @@ import csv
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 import peewee
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.ical import Meeting, calendar_text
 from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.phones import shown_phone, with_extension
 from leaddesk.core.domain.settings import Settings
@@ -202,14 +201,7 @@ def export_csv(out: IO[str], settings: Settings, statuses: Sequence[str] = ()) -
 
 def export_ics(out: IO[str], now: DateTime, settings: Settings) -> int:
     """Open appointments and promised callbacks from `now` on, as VEVENTs in
-    the lead's zone; returns how many."""
-    from icalendar import Calendar, Event
-
-    cal = Calendar()
-    cal.add("prodid", "-//leaddesk//leaddesk//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "leaddesk")
+    the lead's zone (through the one iCalendar writer); returns how many."""
     query = (
         Appointment.select(Appointment, Lead)
         .join(Lead)
@@ -218,20 +210,13 @@ def export_ics(out: IO[str], now: DateTime, settings: Settings) -> int:
     )
     appointments = list(query)
     phones = _phones([a.lead_id for a in appointments]) if appointments else {}
-    stamp = datetime.fromtimestamp(now.timestamp(), ZoneInfo("UTC"))
+    meetings = []
     for a in appointments:
         lead = a.lead
         zone = lead.timezone or settings.rep_timezone
-        start = datetime.fromtimestamp(a.at.timestamp(), ZoneInfo(zone))
-        event = Event()
-        event.add("uid", f"appointment-{a.id}-lead-{lead.id}@leaddesk")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", start)
-        event.add("dtend", start + timedelta(minutes=APPOINTMENT_MINUTES.get(a.kind, 30)))
         who = lead.name + (
             f" ({lead.company})" if lead.company and lead.company != lead.name else ""
         )
-        event.add("summary", f"Call back {who}" if a.kind == "callback" else f"Appointment: {who}")
         lines = []
         for e164, label, bad, raw in phones.get(lead.id, []):
             if not bad:
@@ -243,14 +228,18 @@ def export_ics(out: IO[str], now: DateTime, settings: Settings) -> int:
         if lead.notes:
             lines.append(f"about them: {lead.notes}")
         lines.append(f"leaddesk lead #{lead.id} · their zone {zone}")
-        event.add("description", "\n".join(lines))
-        event.add("categories", [a.kind])
-        cal.add_component(event)
-    if appointments:
-        # VTIMEZONE rules only for the years the events span (not 1970-2038)
-        last = appointments[-1].at.year
-        cal.add_missing_timezones(first_date=date(now.year, 1, 1), last_date=date(last + 2, 1, 1))
-    out.write(cal.to_ical().decode("utf-8"))
+        meetings.append(
+            Meeting(
+                uid=f"appointment-{a.id}-lead-{lead.id}@leaddesk",
+                start=a.at,
+                minutes=APPOINTMENT_MINUTES.get(a.kind, 30),
+                zone=zone,
+                summary=f"Call back {who}" if a.kind == "callback" else f"Appointment: {who}",
+                description="\n".join(lines),
+                categories=(a.kind,),
+            )
+        )
+    out.write(calendar_text(meetings, now, name="leaddesk"))
     return len(appointments)
 
 

@@ -83,6 +83,7 @@ def log_outcome(
     dialled_at: DateTime | None = None,
     outside_hours: bool = False,
     jurisdiction_caps: JurisdictionCaps = no_jurisdiction_caps,
+    message_id: str = "",
 ) -> LogResult:
     """Log one touch, apply the scheduling rule and save — one transaction.
 
@@ -94,6 +95,7 @@ def log_outcome(
     A call to a suppressed number, or one at its cap, raises CallBlocked (a
     do-not-call request itself is always recorded). `d` and `dnm` put the
     number (address) on the list for every lead carrying it.
+    `message_id` is a sent email's Message-ID (core.transfer.mailing).
     """
     spec = outcome(name)
     note = clean_text(note, "note", 20_000)
@@ -179,6 +181,7 @@ def log_outcome(
             rules=",".join(sorted(r.id for r in allowed)),
             rules_version=settings.compliance.book.version if spec.channel == "call" else "",
             calls_24h=len(to_number) if is_call else None,
+            message_id=message_id,
             counted=decision.counted,
             scheduled_due_at=decision.state.next_due_at,
             scheduled_channel=decision.state.next_channel,

@@ -24,6 +24,7 @@ from leaddesk.ui.desk.calls import DeskCalls
 from leaddesk.ui.desk.claims import DeskClaims
 from leaddesk.ui.desk.forms import DeskForms
 from leaddesk.ui.desk.loading import CHANGE_CHECK_SECONDS, DeskLoader, Subject
+from leaddesk.ui.desk.mailing import DeskMailing
 from leaddesk.ui.desk.sessions import DeskSessions
 from leaddesk.ui.desk.writes import DeskWrites
 from leaddesk.ui.screens.picker import NextContactPicker
@@ -63,6 +64,8 @@ class DeskScreen(DeskBase):
         self.sessions = DeskSessions(self, self.loader, self.writes)
         self.forms = DeskForms(self, self.loader, self.writes)
         self._footer_state: DeskState | None = None  # the state the footer's keys follow
+        self.mailing = DeskMailing(self, self.loader, self.writes)
+        self.writes.after_logged = self.mailing.offer_invitation
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.app.settings.rep_timezone, id="header")
@@ -162,6 +165,9 @@ class DeskScreen(DeskBase):
     def do_outcome(self, name: str, pick: bool = False) -> None:
         action_id = f"outcome-{name}" + ("-pick" if pick else "")
         spec = OUTCOMES[name]
+        if name == "email" and not pick and self.app.settings.mail.configured:
+            self.do_compose_mail()  # [mail] is set: the email itself, sent with enter
+            return
         if not (pick or spec.needs_time):
             self.writes.log(action_id, name)  # on the lead on screen when its turn comes
             return
@@ -189,6 +195,11 @@ class DeskScreen(DeskBase):
                 self.writes.log(action_id, name, subject.lead_id, next_at=at)
 
         self.app.push_screen(picker, chosen)
+
+    def do_compose_mail(self) -> None:
+        subject = self.subject()
+        assert subject is not None
+        self.mailing.compose(subject.lead_id, subject.name)
 
     def do_close_lost(self) -> None:
         self.writes.close_lost(self._lead())

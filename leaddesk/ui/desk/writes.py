@@ -51,6 +51,8 @@ class DeskWrites:
         self.calls = calls
         self.pending: Pending | None = None
         self.note_target: tuple[int, str] | None = None  # (touch id, what) just logged
+        # Called once an outcome is committed and shown (the invitation question)
+        self.after_logged: Callable[[outcomes.LogResult, str], None] | None = None
 
     async def written(
         self,
@@ -139,6 +141,8 @@ class DeskWrites:
             # after the next lead's paint: redrawing LATER and the header must not delay it
             screen.call_after_refresh(loader.apply_extras, done.snapshot.extras)
         screen.refresh_bindings()
+        if self.after_logged is not None:
+            self.after_logged(done.logged, who)
 
     def _logged(
         self,

@@ -36,6 +36,7 @@ CORE_CALL = {
     "dial": "dial_target",
     "lead_edit": "draft_for",
     "note": "add_note",
+    "compose_mail": "rendered",
 }
 
 
