@@ -18,7 +18,9 @@ from typing import Any
 import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
-from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
+from leaddesk.config_errors import ConfigError
+from leaddesk.config_mail_in import read_mail_in
+from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.holidays import check_country
 from leaddesk.core.domain.settings import (
     DEFAULT_FALLBACK,
@@ -97,10 +99,6 @@ DEFAULT_CONFIG = """\
 # queue = "mine+pool"     # mine+pool: my leads and unowned ones | mine | all
 # claim_minutes = 5       # a lead selected to call is kept from the others this long
 """
-
-
-class ConfigError(LeadDeskError):
-    pass
 
 
 _DURATION = re.compile(r"^(\d+)\s*(m|min|h|d|w)?$")
@@ -222,7 +220,7 @@ def settings_from_dict(
     """Settings from parsed TOML; `text` (the file's source) lets errors name lines."""
     settings = base or Settings()
     warnings: list[str] = []
-    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team"}
+    known = {"rep", "calling_hours", "rules", "cadences", "keys", "dialer", "team", "mail"}
     for key in data:
         if key not in known:
             warnings.append(f"{_where(path, key, text)}: unknown section [{key}] ignored")
@@ -323,6 +321,7 @@ def settings_from_dict(
             raise ConfigError(f"{_where(path, 'dialer.command', text)}: must be a string")
         settings = replace(settings, dialer=dialer["command"])
     settings = replace(settings, team=_team(table("team"), path, settings.team, warnings))
+    settings = replace(settings, mail_in=read_mail_in(table("mail"), path, text, _where))
     return settings, warnings
 
 

@@ -6,7 +6,7 @@ when imported; Textual is imported only when the desk opens, so `leaddesk due`
 stays quick.
 """
 
-from leaddesk.cli import calls, leads, numbers, team, transfer
+from leaddesk.cli import calls, inbox, leads, numbers, team, transfer
 from leaddesk.cli.base import main
 
-__all__ = ["calls", "leads", "main", "numbers", "team", "transfer"]
+__all__ = ["calls", "inbox", "leads", "main", "numbers", "team", "transfer"]

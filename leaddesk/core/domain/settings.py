@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 
+from leaddesk.core.domain.mail_in import MailIn
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -106,6 +108,7 @@ class Settings:
     # business days) for leads in that country; empty = holidays are ignored.
     holidays: tuple[str, ...] = ()
     team: Team = field(default_factory=Team)
+    mail_in: MailIn = field(default_factory=MailIn)  # where replies are read from
 
     def cadence(self, name: str) -> Cadence:
         return self.cadences.get(name) or self.cadences[self.default_cadence]

@@ -255,7 +255,7 @@ def state_of(
         received_at=lead.received_at,
         call_zones=tuple(lead.call_zones.split()) if lead.call_zones else (),
         has_phone=bool(good),
-        has_email=bool(lead.email),
+        has_email=bool(lead.email) and not lead.email_bad,
         has_address=bool(lead.address),
         spare_phones=max(len(good) - 1, 0),
         open_promise_at=open_promises[0].at if open_promises else None,

@@ -108,7 +108,7 @@ def queue_rows(
         steps = len(settings.cadence(cadence).steps)
         reason = why_now(
             priority, status, channel, step, steps, due_at, now, zone, waited,
-            promises.get(lead_id), last_touch_at, opens_at,
+            promises.get(lead_id), last_touch_at, opens_at, name,
         )  # fmt: skip
         result.append(
             QueueRow(
