@@ -97,6 +97,8 @@ auth_mechanisms = plain login
 default_internal_user = {internal}
 default_internal_group = {group}
 default_login_user = {login}
+first_valid_uid = {uid}
+first_valid_gid = {gid}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {home}/users
