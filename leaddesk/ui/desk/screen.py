@@ -23,6 +23,7 @@ from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.calls import DeskCalls
 from leaddesk.ui.desk.claims import DeskClaims
 from leaddesk.ui.desk.forms import DeskForms
+from leaddesk.ui.desk.inbox import DeskInbox
 from leaddesk.ui.desk.loading import CHANGE_CHECK_SECONDS, DeskLoader, Subject
 from leaddesk.ui.desk.sessions import DeskSessions
 from leaddesk.ui.desk.writes import DeskWrites
@@ -65,6 +66,7 @@ class DeskScreen(DeskBase):
         self.writes = DeskWrites(self, self.loader, self.claims, self.calls)
         self.sessions = DeskSessions(self, self.loader, self.writes)
         self.forms = DeskForms(self, self.loader, self.writes)
+        self.inbox = DeskInbox(self, self.writes)
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.app.settings.rep_timezone, id="header")
@@ -87,6 +89,7 @@ class DeskScreen(DeskBase):
         for warning in self.app.startup_warnings:
             self.status.error(warning)
         self.sessions.close_stale()
+        self.inbox.start()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
