@@ -178,3 +178,18 @@ def test_undo_takes_a_bounce_back_exactly(tmp_path, leads, settings, now):
     assert (after.email_bad, after.next_channel, after.next_due_at) == (
         False, before.next_channel, before.next_due_at,
     )  # fmt: skip
+
+
+def test_a_new_address_for_a_bounced_lead_may_be_mailed_again(tmp_path, leads, settings, now):
+    from leaddesk.core.reads.drafts import draft_for
+    from leaddesk.core.writes.leads import update_lead
+
+    box = mailbox.Maildir(tmp_path / "Maildir")
+    box.add(mail.dsn_bounce("sam@example.com", "<b@mx>", "<sent-sam@leaddesk>"))
+    check_mail(now, replace(settings, mail_in=MailIn(maildir=str(tmp_path / "Maildir"))))
+    assert Lead.get_by_id(leads["sam"]).email_bad
+    update_lead(leads["sam"], replace(draft_for(leads["sam"]), notes="met at expo"), now, settings)
+    assert Lead.get_by_id(leads["sam"]).email_bad, "an edit that keeps the address keeps the mark"
+    draft = replace(draft_for(leads["sam"]), email="sam.ito@example.com")
+    update_lead(leads["sam"], draft, now, settings)
+    assert not Lead.get_by_id(leads["sam"]).email_bad
