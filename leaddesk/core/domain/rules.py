@@ -296,7 +296,9 @@ def plan_outcome(
         status = s.status if s.status in ("appointment", "won") else "engaged"
         channel = "call" if call_allowed(s) else "email"
         promise = ("reply", now)
-        s = replace(s, status=status, next_due_at=now, next_channel=channel, open_promise_at=now)
+        earliest = min(now, s.open_promise_at) if s.open_promise_at is not None else now
+        s = replace(s, status=status, next_channel=channel)
+        s = replace(s, next_due_at=earliest, open_promise_at=earliest)
     elif name == "dnm-clear":
         s = replace(s, do_not_mail=False, dnm_at=None)
         if s.next_due_at is None and s.status not in ("lost", "bad"):

@@ -809,6 +809,9 @@ def test_all_outcomes_are_known():
         "dnm",
         "dnm-clear",
         "cadence",
+        "replied",
+        "bounced",
+        "unsubscribed",
     }
     assert all(OUTCOMES[n].needs_time for n in ("callback", "appointment"))
     assert {OUTCOMES[n].channel for n in ("email", "letter")} == {"email", "letter"}
