@@ -17,9 +17,11 @@ from typing import Any
 import pendulum
 from pendulum.tz.local_timezone import get_local_timezone
 
-from leaddesk.config_caps import ConfigError, with_cap_scope
+from leaddesk.config_caps import with_cap_scope
 from leaddesk.config_compliance import compliance
+from leaddesk.config_errors import ConfigError
 from leaddesk.config_mail import parse_mail
+from leaddesk.config_mail_in import read_mail_in
 from leaddesk.config_role import with_role
 from leaddesk.config_team import team_settings
 from leaddesk.core.domain.errors import InvalidInput
@@ -330,6 +332,7 @@ def settings_from_dict(
     settings = replace(settings, team=team)
     settings = compliance(settings, data, path, text, warnings, _where, ConfigError)
     settings = replace(settings, mail=parse_mail(table("mail"), path, warnings, ConfigError))
+    settings = replace(settings, mail_in=read_mail_in(table("mail"), path, text, _where))
     return settings, warnings
 
 

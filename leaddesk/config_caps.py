@@ -7,15 +7,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from leaddesk.core.domain.errors import LeadDeskError
+from leaddesk.config_errors import ConfigError
 from leaddesk.core.domain.settings import Rules
 
 CAP_SCOPES = ("number", "lead")
-
-
-class ConfigError(LeadDeskError):
-    """A config file that cannot be used (defined here so the section parsers can raise it;
-    `leaddesk.config` re-exports it)."""
 
 
 def with_cap_scope(

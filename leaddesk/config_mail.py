@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from leaddesk.config_mail_in import MAIL_IN_KEYS
 from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.mail import SECURITIES, MailSettings
@@ -22,8 +23,8 @@ _TEXT_KEYS = {
     "password_command": "password_command",
     "sendmail_command": "sendmail_command",
 }
-# Read by the mail check (the other half of issue 16): accepted here, not warned about.
-_INBOX_KEYS = {"maildir", "imap_host", "imap_port", "imap_user", "imap_folder", "imap_security"}
+# Read by the mail check (config_mail_in.py): accepted here, not warned about.
+_INBOX_KEYS = MAIL_IN_KEYS
 
 
 def parse_mail(

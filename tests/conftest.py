@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -248,3 +249,27 @@ def smtp_auth_server():
     controller = start(server)
     yield server
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_server():
+    """A real IMAP server (Dovecot) for the session; skipped, with the reason, without one."""
+    from dovecot_server import Dovecot, ensure_dovecot
+
+    binary = ensure_dovecot()
+    if not binary:
+        pytest.skip("Dovecot is not installed and cannot be (apt-get dovecot-imapd needs root)")
+    try:
+        server = Dovecot(binary)
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"Dovecot would not start here: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dovecot(dovecot_server, monkeypatch):
+    """The IMAP server with an empty INBOX; its test certificate trusted (SSL_CERT_FILE)."""
+    dovecot_server.empty()
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot_server.cert))
+    return dovecot_server

@@ -44,7 +44,7 @@ def templates_command(env: Env, check, as_json):
 
 @main.group()
 def mail():
-    """Send email steps through the [mail] account of the config."""
+    """Email: send steps through the [mail] account; read replies back (check)."""
 
 
 def loaded_templates(env: Env):
@@ -143,3 +143,22 @@ def mail_send(env: Env, lead, template_name, yes, resend, as_json):
         echo_json(pick(sent, "lead_id message_id subject touch_id"))
     else:
         click.echo(f"sent to {sent.to}: {sent.subject} (touch {sent.touch_id})")
+
+
+@mail.command()
+@click.option("--json", "as_json", is_flag=True, help="counts as JSON")
+@pass_env
+def check(env: Env, as_json):
+    """Read the inbox once: log replies (the lead goes on top of the queue), mark
+    bounces, set do-not-mail for unsubscribes; a message is handled only once."""
+    from leaddesk.core.transfer.mail_check import check_mail, summary
+
+    now = env.clock().now()
+    env.open()
+    result = check_mail(now, env.settings)
+    if as_json:
+        echo_json(result.counts())
+        return
+    click.echo(summary(result))
+    for line in result.skipped:
+        click.echo(f"  left for the next check: {line}")

@@ -36,6 +36,10 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("won", "sold / won", "call"),
         Outcome("email", "email sent", "email"),
         Outcome("letter", "letter sent", "letter"),
+        # Read from the inbox (`mail check`): inbound email touches, never counted as attempts.
+        Outcome("replied", "replied by email", "email"),
+        Outcome("bounced", "email bounced", "email"),
+        Outcome("unsubscribed", "asked to stop emails", "email"),
         # Decisions about the lead rather than contacts with it: touches of the
         # "system" channel, in the history and undoable like any other.
         Outcome("lost", "closed as lost", "system"),
@@ -76,6 +80,7 @@ class LeadState:
     dnc_at: DateTime | None = None
     do_not_mail: bool = False
     dnm_at: DateTime | None = None
+    email_bad: bool = False  # the address bounced: no email step until it is changed
     closed_early: bool = False
     cadence: str = "new-lead"
     cadence_step: int = 0
@@ -108,6 +113,7 @@ class LeadState:
         "dnc_at",
         "do_not_mail",
         "dnm_at",
+        "email_bad",
         "closed_early",
         "cadence",
         "cadence_step",

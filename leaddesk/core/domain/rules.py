@@ -139,6 +139,16 @@ def _nurture(state: LeadState, now: DateTime, days: int, settings: Settings) -> 
     return replace(state, next_due_at=None, next_channel="")
 
 
+def _mail_refused(state: LeadState, now: DateTime, settings: Settings) -> LeadState:
+    """After do-not-mail or a bounce: a due mail step the lead can no longer take
+    gives way to the next step (cadence) or the next nurture touch."""
+    if state.next_channel not in ("email", "letter") or channel_allowed(state, state.next_channel):
+        return state
+    if state.status in OPEN_STATUSES:
+        return _advance_cadence(state, now, settings)
+    return _nurture(state, now, settings.rules.nurture_every_days, settings)
+
+
 def _touched(status: str) -> str:
     return "working" if status == "new" else status
 
@@ -287,13 +297,18 @@ def plan_outcome(
         s = replace(s, do_not_call=False, dnc_at=None)
         if s.next_due_at is None and s.status not in ("lost", "bad") and s.has_phone:
             s = _retry(s, now, settings)
-    elif name in ("dnm", "dnm-list"):
-        s = replace(s, do_not_mail=True, dnm_at=now)
-        if s.next_channel in ("email", "letter"):
-            if s.status in OPEN_STATUSES:
-                s = _advance_cadence(s, now, settings)
-            else:
-                s = _nurture(s, now, rules.nurture_every_days, settings)
+    elif name in ("dnm", "dnm-list", "unsubscribed"):
+        s = _mail_refused(replace(s, do_not_mail=True, dnm_at=s.dnm_at or now), now, settings)
+    elif name == "bounced":
+        s = _mail_refused(replace(s, email_bad=True, has_email=False), now, settings)
+    elif name == "replied":
+        # The lead wrote back: answering them is a promise due now, above every step.
+        status = s.status if s.status in ("appointment", "won") else "engaged"
+        channel = "call" if call_allowed(s) else "email"
+        promise = ("reply", now)
+        earliest = min(now, s.open_promise_at) if s.open_promise_at is not None else now
+        s = replace(s, status=status, next_channel=channel)
+        s = replace(s, next_due_at=earliest, open_promise_at=earliest)
     elif name == "dnm-clear":
         s = replace(s, do_not_mail=False, dnm_at=None)
         if s.next_due_at is None and s.status not in ("lost", "bad"):

@@ -10,6 +10,7 @@ from datetime import time
 
 from leaddesk.core.domain.compliance import WEEKDAYS, Compliance
 from leaddesk.core.domain.mail import MailSettings
+from leaddesk.core.domain.mail_in import MailIn
 
 __all__ = ["WEEKDAYS", "Compliance"]
 
@@ -127,6 +128,7 @@ class Settings:
     role: Role = field(default_factory=Role)
     compliance: Compliance = field(default_factory=Compliance)  # [compliance]: rule packs
     mail: MailSettings = field(default_factory=MailSettings)  # [mail] (issue 16)
+    mail_in: MailIn = field(default_factory=MailIn)  # where replies are read from
 
     def cadence(self, name: str) -> Cadence:
         return self.cadences.get(name) or self.cadences[self.default_cadence]

@@ -275,7 +275,7 @@ def state_of(
         call_zones=zones_of(lead.call_zones),
         places=places_of(lead.call_zones),
         has_phone=bool(good),
-        has_email=bool(lead.email),
+        has_email=bool(lead.email) and not lead.email_bad,
         has_address=bool(lead.address),
         spare_phones=max(len(good) - 1, 0),
         open_promise_at=open_promises[0].at if open_promises else None,

@@ -260,5 +260,16 @@ class MailOutbox(BaseModel):
         indexes = ((("sent_at", "lead"), False),)
 
 
+class InboxMessage(BaseModel):
+    """A message `mail check` has handled (migration 0016): never handled twice."""
+
+    id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
+    message_id = pw.CharField(unique=True)
+    kind = pw.CharField()  # reply | auto_reply | bounce | unsubscribe | unmatched
+    lead = pw.ForeignKeyField(Lead, null=True, on_delete="SET NULL")
+    lead_id: int | None  # peewee's accessor for the foreign key
+    seen_at = UTCTimestamp()
+
+
 MODELS: tuple[type[BaseModel], ...] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)
-MODELS += (CallSession, Suppression, MailOutbox)
+MODELS += (CallSession, Suppression, MailOutbox, InboxMessage)

@@ -171,6 +171,8 @@ def update_lead(lead_id: int, draft: LeadDraft, now: DateTime, settings: Setting
             setattr(lead, name, value)
         lead.timezone, lead.timezone_source = zone.timezone, zone.source
         lead.call_zones = zone_key(zone.call_zones, place_codes(good, lead.country, lead.region))
+        if lead.email != old["email"]:
+            lead.email_bad = False  # a new address has not bounced (issue 16)
         after = plan_edit(before, state_of(lead, new_rows, open_promises), now, settings)
         for name in LeadState.SCHEDULE_FIELDS:
             setattr(lead, name, getattr(after, name))

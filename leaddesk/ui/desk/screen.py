@@ -23,6 +23,7 @@ from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.calls import DeskCalls
 from leaddesk.ui.desk.claims import DeskClaims
 from leaddesk.ui.desk.forms import DeskForms
+from leaddesk.ui.desk.inbox import DeskInbox
 from leaddesk.ui.desk.loading import CHANGE_CHECK_SECONDS, DeskLoader, Subject
 from leaddesk.ui.desk.mailing import DeskMailing
 from leaddesk.ui.desk.sessions import DeskSessions
@@ -66,6 +67,7 @@ class DeskScreen(DeskBase):
         self._footer_state: DeskState | None = None  # the state the footer's keys follow
         self.mailing = DeskMailing(self, self.loader, self.writes)
         self.writes.after_logged = self.mailing.offer_invitation
+        self.inbox = DeskInbox(self, self.writes)
 
     def compose(self) -> ComposeResult:
         yield DeskHeader(self.app.settings.rep_timezone, id="header")
@@ -91,6 +93,7 @@ class DeskScreen(DeskBase):
         for warning in self.app.startup_warnings:
             self.status.error(warning)
         self.sessions.close_stale()
+        self.inbox.start()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -119,12 +119,10 @@ class LeadDetail(Static):
             why.append(safe(row.reason))
             lines.append(why)
         for promise in lead.promises:
-            label = "callback" if promise.kind == "callback" else "appointment"
+            label = {"callback": "callback promised", "reply": "email reply to answer, since"}
+            at = f"{promise.at.in_timezone(zone):%a %d %b %H:%M} their time"
             lines.append(
-                Text(
-                    f"{label} promised: {promise.at.in_timezone(zone):%a %d %b %H:%M} their time",
-                    style="yellow",
-                )
+                Text(f"{label.get(promise.kind, 'appointment promised')}: {at}", style="yellow")
             )
         lines.append(
             Text(next_contact(lead.next_due_at, lead.next_channel, zone, rep_zone, now), "dim")

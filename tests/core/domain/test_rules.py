@@ -817,6 +817,9 @@ def test_all_outcomes_are_known():
         "cadence",
         "dnc-list",  # another lead's request or a list put the number on do-not-call
         "dnm-list",
+        "replied",
+        "bounced",
+        "unsubscribed",
     }
     assert all(OUTCOMES[n].needs_time for n in ("callback", "appointment"))
     assert {OUTCOMES[n].channel for n in ("email", "letter")} == {"email", "letter"}

@@ -262,3 +262,22 @@ def test_a_store_upgraded_to_schema_9_finds_names_without_their_accents(tmp_path
         assert hostile and hostile[0].field == "name"  # "Zoë …", indexed by 0009's rebuild
     finally:
         close_store()
+
+
+def test_an_upgrade_from_schema_10_keeps_the_search_triggers(tmp_path):
+    """No later migration copies `lead` or `touch` (which would drop their search
+    triggers): a store from schema 10 still finds its leads after the upgrade."""
+    from leaddesk.core.reads.search import search
+    from leaddesk.core.store.models import Lead
+
+    path = tmp_path / "leaddesk.db"
+    shutil.copyfile(next(f for f in FIXTURES if f.stem == "v0010"), path)
+    db = open_store(str(path), clock=CLOCK)
+    try:
+        rows = db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {name for (name,) in rows.fetchall()}
+        assert {"lead_fts_insert", "lead_words_update", "note_fts_delete"} <= triggers
+        lead = Lead.select().order_by(Lead.id).first()
+        assert lead.id in [hit.lead_id for hit in search(lead.name.split()[0], limit=100)]
+    finally:
+        close_store()

@@ -21,6 +21,7 @@ def why_now(
     promise: tuple[str, DateTime] | None,
     last_touch_at: DateTime | None,
     opens_at: DateTime | None,
+    name: str = "",
 ) -> str:
     """One line: why this lead is in the queue now."""
     late = minutes_between(due_at, now)
@@ -30,6 +31,8 @@ def why_now(
         label = "promised callback" if kind == "callback" else "appointment"
         text = f"{label} {when}"
         text += f", {span_words(late)} overdue" if late > 0 else (", now" if late == 0 else "")
+        if kind == "reply":
+            text = f"reply from {(name.split() or ['the lead'])[0]} — answer"
     elif priority == TIER_NEW:
         text = f"new lead, waiting {span_words(waited or 0)}"
     elif priority == TIER_NURTURE:

@@ -136,7 +136,7 @@ def queue_rows(
         else:
             reason = why_now(
                 priority, status, channel, step, steps, due_at, now, zone, waited,
-                promise, last_touch_at, opens_at,
+                promise, last_touch_at, opens_at, name,
             )  # fmt: skip
         result.append(
             QueueRow(
