@@ -43,5 +43,6 @@ def test_a_bad_value_is_one_line_naming_file_and_key(values, said):
 
 
 def test_an_unknown_key_warns_and_the_inbox_keys_are_known():
-    _, warnings = mail({"hots": "x", "imap_host": "imap.example.com", "imap_user": "dana", "maildir": "~/Mail"})
+    inbox = {"imap_host": "imap.example.com", "imap_user": "dana", "maildir": "~/Mail"}
+    _, warnings = mail({"hots": "x", **inbox})
     assert warnings == [f"{PATH}: mail.hots: unknown key ignored"]
