@@ -181,7 +181,8 @@ class StatsScreen(Screen[None]):
     def _show_team(self, team: TeamReport) -> None:
         key, label = TEAM_PERIODS[self.period]
         heading = Text("THE TEAM", style="bold")
-        heading.append(f"  {label} · {len(team.reps)} reps · by connects · p: period", "dim")
+        reps = f"{len(team.reps)} rep{'' if len(team.reps) == 1 else 's'}"
+        heading.append(f"  {label} · {reps} · by connects · p: period", "dim")
         self.query_one("#team-heading", Static).update(heading)
         self.query_one("#team-board", Static).update(board_table(team, key))
         self.query_one("#team-chart", TeamChart).show(team, key)
