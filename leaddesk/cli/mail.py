@@ -44,7 +44,16 @@ def templates_command(env: Env, check, as_json):
 
 @main.group()
 def mail():
-    """Email: send steps through the [mail] account; read replies back (check)."""
+    """Email: send steps through the [mail] account; read replies back (check).
+
+    \b
+    [mail] keys in config.toml (see the README):
+      sending: from, host, port, security (none|starttls|tls), user,
+               password_command, sendmail_command, per_minute
+      inbox:   maildir, or imap_host, imap_port, imap_user, imap_folder,
+               imap_security (tls|starttls|none)
+    No password is kept in the file: password_command, else the keyring.
+    """
 
 
 def loaded_templates(env: Env):

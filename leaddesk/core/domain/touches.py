@@ -56,6 +56,7 @@ def plan_touch(
     confirmed: bool = False,
     cadence: str | None = None,
     who: str = "the lead",
+    replies: Sequence[bool] = (),
 ) -> TouchPlan:
     """Plan outcome `name` at `now` for a lead.
 
@@ -74,9 +75,13 @@ def plan_touch(
     if is_call and current is None:
         raise InvalidInput(f"{who} has no good phone number to call")
     slack = now.add(minutes=settings.rules.promise_slack_minutes)
-    # A call keeps the promises it was due for; closing the lead ends them all.
+    # A call keeps the promises it was due for; closing the lead ends them all; an
+    # email answers a lead who wrote (`replies`: per promise, whether it is a reply's).
+    answered = {i for i, reply in enumerate(replies) if reply and name == "email"}
     closing = tuple(
-        i for i, at in enumerate(open_promises) if (is_call and at <= slack) or name == "lost"
+        i
+        for i, at in enumerate(open_promises)
+        if (is_call and at <= slack) or name == "lost" or i in answered
     )
     remaining = [at for i, at in enumerate(open_promises) if i not in closing]
     facts = replace(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import IO, TypeVar
 
+import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
@@ -27,7 +28,7 @@ from leaddesk.core.domain.templates import Template, pick, render, template_for
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.reads.leads import get_lead
 from leaddesk.core.store.db import atomic_write, lock_row
-from leaddesk.core.store.models import Lead, MailOutbox
+from leaddesk.core.store.models import Appointment, Lead, MailOutbox
 from leaddesk.core.transfer.transport import MailError, MailUnavailable, Send
 from leaddesk.core.writes.outcomes import log_outcome
 
@@ -137,6 +138,14 @@ def unconfirmed() -> list[Unconfirmed]:
     return [Unconfirmed(r.lead_id, r.message_id, r.subject, r.created_at) for r in rows]
 
 
+def awaiting_answer() -> pw.Select:
+    """The leads who wrote back and wait for the rep's own answer (an open reply
+    promise): a batch's template step must not answer them."""
+    return Appointment.select(Appointment.lead).where(
+        (Appointment.kind == "reply") & (Appointment.done == False)  # noqa: E712
+    )
+
+
 def email_due(
     until: DateTime, now: DateTime, settings: Settings, templates: dict[str, Template]
 ) -> DueMail:
@@ -154,6 +163,7 @@ def email_due(
             & (Lead.email_bad == False)  # noqa: E712
             & (Lead.email != "")
             & Lead.status.not_in(CLOSED)
+            & Lead.id.not_in(awaiting_answer())
         )
         .order_by(Lead.next_due_at, Lead.id)
     )
@@ -196,6 +206,8 @@ def send_draft(
             and lead.priority is not None
         ):
             raise InvalidInput(f"not sent: {who(lead)}'s email step is no longer due")
+        if due_by is not None and awaiting_answer().where(Appointment.lead == lead.id).exists():
+            raise InvalidInput(f"not sent: {who(lead)} wrote back; answer them yourself")
 
     def logged(message_id: str) -> Sent:
         touch_id = log_email(draft.lead_id, draft.subject, message_id, now, settings)

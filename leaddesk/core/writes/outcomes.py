@@ -128,6 +128,7 @@ def log_outcome(
             confirmed=confirmed,
             cadence=cadence,
             who=f"lead {lead_id} ({lead.name})",
+            replies=[p.kind == "reply" for p in open_promises],
         )
         # After the plan (its refusals — do-not-call, no phone — come first), before any write.
         if is_call and name != "dnc":
@@ -329,6 +330,12 @@ def undo_last(now: DateTime, settings: Settings) -> UndoResult:
             raise NothingToUndo(
                 "the last change put this lead on a do-not-call (-mail) list; "
                 "lift the entry with: leaddesk dnc remove NUMBER|EMAIL"
+            )
+        if touch.outcome == "email" and touch.message_id:
+            # The server accepted it: undoing the touch would let the step go out twice.
+            raise NothingToUndo(
+                f"sent mail cannot be unsent — {touch.note or 'the message'} went out; "
+                "log what happens next instead"
             )
         if touch.outcome == SHIFTED:
             # Undoing an older touch now would restore a due time from before the

@@ -7,13 +7,13 @@ from dataclasses import replace
 
 import pytest
 
-from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
 from leaddesk.core.domain.mail import MailSettings
 from leaddesk.core.domain.templates import load_templates
-from leaddesk.core.store.models import Lead, MailOutbox, Touch
+from leaddesk.core.store.models import Appointment, Lead, MailOutbox, Touch
 from leaddesk.core.transfer.mailing import draft_for, email_due, send_batch, send_draft
 from leaddesk.core.transfer.transport import MailError, MailUnavailable, transport_for
-from leaddesk.core.writes.outcomes import log_outcome
+from leaddesk.core.writes.outcomes import log_outcome, undo_last
 
 TEMPLATES = load_templates(None)
 
@@ -193,3 +193,65 @@ def test_a_crash_between_accepted_and_committed_is_never_resent_blindly(
     send_draft(draft_for(lead_id, TEMPLATES, mailing, now), now, mailing, send, resend=True)
     assert len(smtp_server.messages) == 2
     assert MailOutbox.select().where(MailOutbox.sent_at.is_null()).count() == 0
+
+
+# Issue 16's loose ends: a sent email cannot be undone; an email answers a reply.
+
+
+def test_undo_refuses_a_sent_email_and_keeps_it(store, make_lead, mailing, now, smtp_server):
+    lead_id = make_lead("Dana Whitfield", phone=None, email="dana@example.com")
+    draft = draft_for(lead_id, TEMPLATES, mailing, now)
+    sent = send_draft(draft, now, mailing, transport_for(mailing.mail))
+    with pytest.raises(NothingToUndo, match=r"^sent mail cannot be unsent — Following up, Dana"):
+        undo_last(now.add(minutes=1), mailing)
+    assert Touch.get_by_id(sent.touch_id).outcome == "email"
+
+
+def test_undo_still_takes_back_an_email_logged_by_hand(store, make_lead, settings, now):
+    lead_id = make_lead("Dana Whitfield", phone=None, email="dana@example.com")
+    log_outcome(lead_id, "email", now, settings)
+    assert undo_last(now, settings).outcome == "email"
+
+
+def open_replies(lead_id: int) -> int:
+    return (
+        Appointment.select()
+        .where((Appointment.lead == lead_id) & (Appointment.kind == "reply") & ~Appointment.done)
+        .count()
+    )
+
+
+@pytest.mark.parametrize("sent_by", ["server", "hand"])
+def test_an_email_answers_a_reply(store, make_lead, mailing, now, sent_by):
+    lead_id = make_lead("Dana Whitfield", phone=None, email="dana@example.com")
+    log_outcome(lead_id, "replied", now, mailing, note="Re: roof")
+    assert open_replies(lead_id) == 1
+    later = now.add(minutes=5)
+    if sent_by == "server":  # `mail send ID`: the rep's explicit answer
+        draft = draft_for(lead_id, TEMPLATES, mailing, later)
+        send_draft(draft, later, mailing, transport_for(mailing.mail))
+    else:  # the desk's `e` without [mail]
+        log_outcome(lead_id, "email", later, mailing)
+    assert open_replies(lead_id) == 0
+    undo = undo_last(later, mailing) if sent_by == "hand" else None
+    if undo is not None:  # undo puts the promise back, exactly
+        assert open_replies(lead_id) == 1
+
+
+def test_a_letter_leaves_the_reply_promise_open(store, make_lead, settings, now):
+    lead_id = make_lead("Dana Whitfield", phone=None, email="dana@example.com")
+    log_outcome(lead_id, "replied", now, settings)
+    log_outcome(lead_id, "letter", now.add(minutes=5), settings)
+    assert open_replies(lead_id) == 1
+
+
+def test_a_batch_leaves_a_lead_who_wrote_back_to_the_rep(store, make_lead, mailing, now):
+    # No phone: after the reply the lead's next step is an email due now.
+    lead_id = make_lead("Dana Whitfield", phone=None, email="dana@example.com")
+    log_outcome(lead_id, "replied", now, mailing)
+    assert Lead.get_by_id(lead_id).next_channel == "email"
+    due = email_due(now.add(days=1), now, mailing, TEMPLATES)
+    assert lead_id not in [d.lead_id for d in due.drafts]
+    draft = draft_for(lead_id, TEMPLATES, mailing, now)
+    with pytest.raises(InvalidInput, match="wrote back; answer them yourself"):
+        send_draft(draft, now, mailing, transport_for(mailing.mail), due_by=now.add(days=1))
