@@ -341,7 +341,7 @@ def test_the_checks_catch_a_touch_without_its_lead_update(logged):
 def test_the_checks_follow_a_schedule_shift_and_catch_one_lost(logged):
     """A shift's touch records only the due time it moved (issue 3): the chain goes
     through it, and a lead left at its old due time is reported."""
-    from leaddesk.core.writes.outcomes import shift_schedule
+    from leaddesk.core.writes.shift import shift_schedule
 
     log, con = logged
     log("Crash Lead 04", "no-answer")

@@ -227,7 +227,7 @@ def shift(env: Env, days: int, as_json: bool) -> None:
     Calls land inside the calling window; promised callbacks and appointments
     keep their time.
     """
-    from leaddesk.core.writes.outcomes import shift_schedule
+    from leaddesk.core.writes.shift import shift_schedule
 
     now = env.clock().now()
     env.open()

@@ -30,12 +30,7 @@ from leaddesk.core.domain.lead_state import (
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_PROMISE
 from leaddesk.core.domain.tz import tz
-from leaddesk.core.domain.windows import (
-    add_business_days,
-    add_local,
-    next_open,
-    zones_or_rep,
-)
+from leaddesk.core.domain.windows import add_business_days, add_local, next_open, zones_or_rep
 
 
 def lead_zone(state: LeadState, settings: Settings) -> str:

@@ -22,7 +22,7 @@ from leaddesk.core.desk.keystroke import TOGGLE_MAIL, OutcomeKeystroke, Page, ou
 from leaddesk.core.domain.errors import NeedsConfirmation, OutsideHours
 from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.text import stopwatch, touch_subject
-from leaddesk.core.writes import outcomes
+from leaddesk.core.writes import outcomes, shift
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.calls import DeskCalls
 from leaddesk.ui.desk.claims import DeskClaims
@@ -212,7 +212,7 @@ class DeskWrites:
         self.screen.write(undo)
 
     def shift(self, days: int) -> None:
-        def said(result: outcomes.ShiftResult) -> str:
+        def said(result: shift.ShiftResult) -> str:
             unit = "business day" if days == 1 else "business days"
             noun = "lead" if result.moved == 1 else "leads"
             return (
@@ -222,7 +222,7 @@ class DeskWrites:
 
         now, settings = self.screen.app.now(), self.screen.app.settings
         self.screen.write(
-            lambda: self.written(outcomes.shift_schedule, days, now, settings, said=said)
+            lambda: self.written(shift.shift_schedule, days, now, settings, said=said)
         )
 
     def assign(self, lead_id: int, rep_name: str | None) -> None:

@@ -26,7 +26,8 @@ from leaddesk.core.domain.windows import (
 )
 from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.store.models import Appointment, Lead, Touch
-from leaddesk.core.writes.outcomes import log_outcome, shift_schedule, undo_last
+from leaddesk.core.writes.outcomes import log_outcome, undo_last
+from leaddesk.core.writes.shift import shift_schedule
 
 BASE = Settings(rep_name="tester", rep_timezone="America/Chicago")
 OBSERVING = replace(BASE, holidays=("US", "GB", "AU"))

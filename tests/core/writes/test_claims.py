@@ -263,7 +263,7 @@ def test_a_reps_due_page_is_still_read_from_the_queue_index(make_lead, store, se
 
 
 def test_a_vacation_shift_moves_only_the_reps_own_queue(make_lead, now):
-    from leaddesk.core.writes.outcomes import shift_schedule
+    from leaddesk.core.writes.shift import shift_schedule
 
     add_rep("ana"), add_rep("sam")
     leads = {name: make_lead(name) for name in ("Pool", "Ana's", "Sam's")}

@@ -558,7 +558,7 @@ def test_recent_calls_is_one_index_range_scan(make_lead, store, now):
 
 
 def test_shift_moves_future_due_times_by_business_days(make_lead, settings, now):
-    from leaddesk.core.writes.outcomes import shift_schedule
+    from leaddesk.core.writes.shift import shift_schedule
 
     ny = "America/New_York"
     # Monday 14:00 NY: a no-answer makes the +1 h step due today 15:00
@@ -584,7 +584,7 @@ def test_shift_moves_future_due_times_by_business_days(make_lead, settings, now)
 
 
 def test_shift_moves_calls_into_the_window(make_lead, settings, now):
-    from leaddesk.core.writes.outcomes import shift_schedule
+    from leaddesk.core.writes.shift import shift_schedule
 
     ny = "America/New_York"
     lead = make_lead()
@@ -600,7 +600,7 @@ def test_shift_moves_calls_into_the_window(make_lead, settings, now):
 
 
 def test_shift_keeps_the_local_wall_clock_across_dst(make_lead, settings):
-    from leaddesk.core.writes.outcomes import shift_schedule
+    from leaddesk.core.writes.shift import shift_schedule
 
     ny = "America/New_York"
     now = pendulum.datetime(2027, 3, 10, 12, tz=ny)  # Wednesday, still EST
@@ -614,7 +614,7 @@ def test_shift_keeps_the_local_wall_clock_across_dst(make_lead, settings):
 
 
 def test_shift_refuses_zero_days(store, settings, now):
-    from leaddesk.core.writes.outcomes import shift_schedule
+    from leaddesk.core.writes.shift import shift_schedule
 
     with pytest.raises(InvalidInput, match="business day"):
         shift_schedule(0, now, settings)
