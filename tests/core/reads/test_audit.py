@@ -122,3 +122,13 @@ def test_the_checker_catches_a_call_outside_hours_written_around_the_write_path(
     assert outside_without_override(settings) == []
     sneaked = around(lead, E164[0], START.add(hours=16), in_window=False)  # 22:00, no flag
     assert outside_without_override(settings) == [sneaked]
+
+
+def test_a_dial_begun_inside_the_window_and_logged_after_it_closed_is_inside(make_lead, settings):
+    lead = make_lead("Ana", phone=FL[0], at=START, minutes_ago=0)
+    closes = pendulum.datetime(2026, 11, 23, 20, 0, tz="America/New_York")  # US-FL: 20:00
+    dialled = closes.subtract(minutes=1)
+    log_outcome(lead, "no-answer", closes.add(minutes=3), settings, dialled_at=dialled)
+    (row,) = audit_rows(settings)
+    assert (row.in_window, row.outside_hours) == (True, False)
+    assert outside_without_override(settings) == []
