@@ -965,6 +965,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-startup", action="store_true", help="skip start-up (bench/startup.py)"
     )
+    parser.add_argument(
+        "--no-month", action="store_true", help="skip the simulated month (compliance_month.py)"
+    )
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = max(args.runs, 8)
@@ -1001,6 +1004,11 @@ def main(argv: list[str] | None = None) -> int:
             desk_sizes, 20, lambda size: build_store(size, args.seed, args.rebuild)[0]
         )
         report["targets"] += report["startup"]["targets"]
+    if not args.no_month:
+        from bench.compliance_month import run_month
+
+        # 30 days of calling with --now; every refusal and audit count must be 0.
+        report["month"] = run_month(1_000 if args.quick else 10_000)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(table(results))
@@ -1018,6 +1026,8 @@ def main(argv: list[str] | None = None) -> int:
         from bench.startup import table as startup_table
 
         print("\n" + startup_table(report["startup"]))
+    if "month" in report:
+        print("\nsimulated month (issue 13): " + json.dumps(report["month"]))
     if not report["targets"]:
         print(f"\n(targets apply at {TARGET_SIZE:,} leads: run without --quick)")
     else:

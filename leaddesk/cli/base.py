@@ -35,7 +35,7 @@ COMMANDS = {
     "claim": "team", "release": "team", "assign": "team", "rep": "team",
     "demo": "transfer", "import": "transfer", "export": "transfer", "letters": "transfer",
     "backup": "transfer", "restore": "transfer",
-    "rules": "rules", "dnc": "dnc", "templates": "mail", "mail": "mail",
+    "rules": "rules", "dnc": "dnc", "audit": "audit", "templates": "mail", "mail": "mail",
 }  # fmt: skip
 MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

@@ -22,6 +22,7 @@ from leaddesk.core.reads.queue.rows import QueueRow, zones_of
 from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.reads.stats.tallies import CONNECT_OUTCOMES
+from leaddesk.core.reads.suppressions import scrub_warning
 from leaddesk.core.store.db import tuples
 from leaddesk.core.store.models import Appointment, Lead, Rep, Touch
 from leaddesk.core.writes.sessions import SessionView, current_session
@@ -56,6 +57,8 @@ class DeskExtras:
     starting_soon: tuple[StartingSoon, ...] = ()
     session: SessionView | None = None  # the running call session, with its numbers
     tomorrow_count: int = 0  # calls due whose window opens only after the rep's midnight
+    # "registry scrub 40 days old (over 31)" when the do-not-call scrub is stale (issue 13).
+    stale_scrub: str = ""
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ def desk_extras(
         starting_soon=starting_soon(now, settings),
         session=current_session(now, settings),
         tomorrow_count=tomorrow_count(now, settings, keys),
+        stale_scrub=scrub_warning(now),
     )
 
 

@@ -14,7 +14,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.caps import cap_blocks, company_caps, free_at, rule_caps
 from leaddesk.core.domain.errors import CallBlocked, LeadDeskError, NothingToUndo
-from leaddesk.core.domain.hours import check_calling_hours, promise_warning, touch_text
+from leaddesk.core.domain.hours import check_calling_hours, governed, promise_warning, touch_text
 from leaddesk.core.domain.lead_state import LIST_OUTCOMES, LeadState, outcome
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import clean_text, next_contact
@@ -176,7 +176,9 @@ def log_outcome(
             duration_s=duration_s,
             phone=phones[plan.phone].e164 if plan.phone is not None else "",
             lead_local=plan.lead_local,
-            in_window=plan.in_window,
+            # Judged when the dial began, as the refusal is: a call dialled at 20:59 and
+            # logged at 21:02 was placed in the window (the audit reads this).
+            in_window=not marked if governed(name) else plan.in_window,
             outside_hours=marked if spec.channel == "call" else None,
             rules=",".join(sorted(r.id for r in allowed)),
             rules_version=settings.compliance.book.version if spec.channel == "call" else "",

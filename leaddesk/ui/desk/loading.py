@@ -168,7 +168,7 @@ class DeskLoader:
         self.offset = snap.offset
         if extras is not None:
             self._set_empty(extras.total_leads == 0)
-            screen.header.set_counts(extras.today)
+            screen.header.set_counts(extras.today, extras.stale_scrub)
             self.session = extras.session
             screen.header.set_session(extras.session)
             self._announce(extras.starting_soon, snap.now)

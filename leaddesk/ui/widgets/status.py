@@ -23,14 +23,16 @@ class DeskHeader(Static):
         self.now: DateTime | None = None
         self.session: SessionView | None = None
         self.call: tuple[str, DateTime] | None = None  # (lead name, dialled at)
+        self.stale_scrub = ""  # the do-not-call registry scrub is out of date: say so
 
     @property
     def plain(self) -> str:
         """The header as the rep reads it, without styles."""
         return str(self.content)
 
-    def set_counts(self, counts: DayCounts) -> None:
+    def set_counts(self, counts: DayCounts, stale_scrub: str = "") -> None:
         self.counts = counts
+        self.stale_scrub = stale_scrub
         self._draw()
 
     def set_session(self, session: SessionView | None) -> None:
@@ -68,6 +70,8 @@ class DeskHeader(Static):
                 f" ─ today · dials {c.dials} · connects {c.connects}{rate} · appts {c.appointments}"
             )
         left = Text.assemble(("leaddesk", "bold"), counts)
+        if self.stale_scrub:
+            left.append(f" ─ ⚠ {self.stale_scrub}", style="bold yellow")
         right = Text()
         if self.call is not None and self.now is not None:
             name, started = self.call
