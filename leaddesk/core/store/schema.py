@@ -49,9 +49,12 @@ def open_store(
     Raises StoreError with one clear line for anything that is not a usable
     leaddesk database, and leaves the connection closed.
     """
+    new = False  # a file no one had written yet when this program came to open it
     for attempt in range(1, OPEN_ATTEMPTS + 1):
         try:
             path = sqlite_path(target)
+            if attempt == 1 and path is not None:
+                new = not Path(path).exists() or Path(path).stat().st_size == 0
             if path is not None:
                 prepare_sqlite_file(path)
             db = make_database(target)
@@ -66,8 +69,10 @@ def open_store(
         except (sqlite3.Error, peewee.PeeweeException, OSError) as exc:
             close_store()
             # Turning a brand-new file to WAL while another program opens it
-            # too can be refused at once, without the busy wait: try again.
-            if is_busy(exc) and attempt < OPEN_ATTEMPTS:
+            # too can be refused at once, without the busy wait, or (rarely, as
+            # the other sets up its -shm) fail as a disk I/O error: try again.
+            racing = new and "disk I/O error" in str(exc)
+            if (is_busy(exc) or racing) and attempt < OPEN_ATTEMPTS:
                 db_module._pause(db_module.RETRY_PAUSE_S * attempt)
                 continue
             raise StoreError(sqlite_error_message(exc, target)) from exc
