@@ -14,10 +14,8 @@ import contextlib
 import imaplib
 import os
 import re
-import shlex
 import socket
 import ssl
-import subprocess
 from collections.abc import Callable, Iterable
 from email.parser import BytesHeaderParser
 from pathlib import Path
@@ -26,6 +24,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.domain.mail_in import MailIn
+from leaddesk.core.transfer.secrets import PasswordCommandFailed, command_password
 
 Known = Callable[[list[str]], set[str]]  # which of these Message-IDs were handled
 LOOKBACK_DAYS = 30  # how far back a check looks: older mail was read by earlier checks
@@ -88,19 +87,9 @@ def password(mail: MailIn) -> str:
     if not mail.password_command:
         raise MailboxError("[mail] imap_host needs password_command to get the password")
     try:
-        done = subprocess.run(
-            shlex.split(mail.password_command),
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-        raise MailboxError(f"[mail] password_command could not run: {type(exc).__name__}") from None
-    if done.returncode != 0 or not done.stdout.strip():
-        # its output is never shown: it may hold the password
-        raise MailboxError(f"[mail] password_command failed (exit {done.returncode})")
-    return done.stdout.splitlines()[0]
+        return command_password(mail.password_command, TIMEOUT_S)
+    except PasswordCommandFailed as exc:
+        raise MailboxError(f"[mail] password_command {exc}") from None
 
 
 def _connect(mail: MailIn) -> imaplib.IMAP4:

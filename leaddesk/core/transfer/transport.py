@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.domain.mail import MailSettings
+from leaddesk.core.transfer.secrets import PasswordCommandFailed, command_password
 
 SMTP_TIMEOUT_S = 30
 COMMAND_TIMEOUT_S = 60
@@ -47,20 +48,9 @@ def password(mail: MailSettings) -> str:
     (leaddesk, user), else "" (a server that needs none)."""
     if mail.password_command:
         try:
-            done = subprocess.run(
-                shlex.split(mail.password_command),
-                capture_output=True,
-                text=True,
-                timeout=COMMAND_TIMEOUT_S,
-                check=False,
-            )
-        except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
-            raise MailUnavailable(f"not sent: [mail] password_command failed ({exc})") from None
-        if done.returncode != 0:
-            raise MailUnavailable(
-                f"not sent: [mail] password_command exited with status {done.returncode}"
-            )
-        return (done.stdout.splitlines() or [""])[0]
+            return command_password(mail.password_command, COMMAND_TIMEOUT_S)
+        except PasswordCommandFailed as exc:
+            raise MailUnavailable(f"not sent: [mail] password_command {exc}") from None
     try:
         import keyring  # type: ignore[import-not-found]  # optional: the system keyring
     except ImportError:
