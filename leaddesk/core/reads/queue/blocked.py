@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import peewee as pw
 from pendulum import DateTime
@@ -84,45 +85,40 @@ def listed(values: Iterable[str]) -> dict[str, list[Listed]]:
     return found
 
 
+def _calls_by(
+    column: pw.Field,
+    keys: Iterable[Any],
+    now: DateTime,
+    hours: int,
+    extra: pw.Expression | None = None,
+) -> dict[Any, list[DateTime]]:
+    """Call touches in (now - hours, now] grouped by `column`'s value among `keys`."""
+    since = to_ms(now) - hours * 3600 * 1000
+    found: dict[Any, list[DateTime]] = {}
+    for chunk in pw.chunked(sorted(set(keys)), 500):
+        where = column.in_(chunk) & (Touch.at > since) & (Touch.at <= now)
+        where &= Touch.channel == "call"
+        if extra is not None:
+            where &= extra
+        rows = tuples(Touch.select(column, Touch.at).where(where))
+        for key, at in rows:
+            found.setdefault(key, []).append(at)
+    return found
+
+
 def number_calls(
     numbers: Iterable[str], now: DateTime, hours: int = 24
 ) -> dict[str, list[DateTime]]:
     """Calls to each number in (now - hours, now], by any lead and rep (touch(phone, at))."""
-    since = to_ms(now) - hours * 3600 * 1000
-    found: dict[str, list[DateTime]] = {}
-    for chunk in pw.chunked(sorted(set(numbers)), 500):
-        rows = tuples(
-            Touch.select(Touch.phone, Touch.at).where(
-                Touch.phone.in_(chunk)
-                & (Touch.at > since)
-                & (Touch.at <= now)
-                & (Touch.channel == "call")
-            )
-        )
-        for number, at in rows:
-            found.setdefault(number, []).append(at)
-    return found
+    return _calls_by(Touch.phone, numbers, now, hours)
 
 
 def lead_calls(
     lead_ids: Iterable[int], now: DateTime, hours: int = 24
 ) -> dict[int, list[DateTime]]:
     """The leads' own calls in (now - hours, now], as the per-lead attempt cap counts them."""
-    since = to_ms(now) - hours * 3600 * 1000
-    found: dict[int, list[DateTime]] = {}
-    for chunk in pw.chunked(list(lead_ids), 500):
-        rows = tuples(
-            Touch.select(Touch.lead, Touch.at).where(
-                Touch.lead.in_(chunk)
-                & (Touch.at > since)
-                & (Touch.at <= now)
-                & (Touch.channel == "call")
-                & Touch.outcome.not_in(NOT_A_CALL_TO_THE_LEAD)
-            )
-        )
-        for lead_id, at in rows:
-            found.setdefault(lead_id, []).append(at)
-    return found
+    attempts = Touch.outcome.not_in(NOT_A_CALL_TO_THE_LEAD)
+    return _calls_by(Touch.lead, lead_ids, now, hours, attempts)
 
 
 def exempt_leads(lead_ids: list[int], now: DateTime) -> set[int]:
