@@ -239,7 +239,7 @@ def settings_from_dict(
             raise ConfigError(f"{_where(path, name, text)}: must be a table ([{name}])")
         return value
 
-    settings, rep = with_role(table("rep"), settings, lambda k: _where(path, k, text), ConfigError)
+    settings, rep = with_role(table("rep"), settings, lambda k: _where(path, k, text))
     for key, value in rep.items():
         where = _where(path, f"rep.{key}", text)
         if key not in ("name", "timezone", "default_region"):
@@ -328,10 +328,10 @@ def settings_from_dict(
         if not isinstance(dialer["command"], str):
             raise ConfigError(f"{_where(path, 'dialer.command', text)}: must be a string")
         settings = replace(settings, dialer=dialer["command"])
-    team = team_settings(table("team"), path, settings.team, warnings, ConfigError)
+    team = team_settings(table("team"), path, settings.team, warnings)
     settings = replace(settings, team=team)
-    settings = compliance(settings, data, path, text, warnings, _where, ConfigError)
-    settings = replace(settings, mail=parse_mail(table("mail"), path, warnings, ConfigError))
+    settings = compliance(settings, data, path, text, warnings, _where)
+    settings = replace(settings, mail=parse_mail(table("mail"), path, warnings))
     settings = replace(settings, mail_in=read_mail_in(table("mail"), path, text, _where))
     return settings, warnings
 

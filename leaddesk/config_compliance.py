@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from leaddesk.config_errors import ConfigError
 from leaddesk.core.domain.compliance import Compliance, load_book
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.settings import Settings
@@ -30,13 +31,12 @@ def compliance(
     text: str,
     warnings: list[str],
     where: Where,
-    error: type[Exception],
 ) -> Settings:
-    """`settings` with the [compliance] table of `data` applied; `error` (the
-    config's own error type) for a bad value, naming the file, line and key."""
+    """`settings` with the [compliance] table of `data` applied; a ConfigError for a
+    bad value, naming the file, line and key."""
     table = data.get("compliance", {})
     if not isinstance(table, dict):
-        raise error(f"{where(path, 'compliance', text)}: must be a table ([compliance])")
+        raise ConfigError(f"{where(path, 'compliance', text)}: must be a table ([compliance])")
     if not table:
         return settings
     packs, extra = settings.compliance.packs, ""
@@ -44,11 +44,11 @@ def compliance(
         at = where(path, f"compliance.{key}", text)
         if key == "packs":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise error(f'{at}: must be a list of pack names, like ["us", "ca"]')
+                raise ConfigError(f'{at}: must be a list of pack names, like ["us", "ca"]')
             packs = tuple(dict.fromkeys(v.strip().lower() for v in value if v.strip()))
         elif key == "extra":
             if not isinstance(value, str):
-                raise error(f'{at}: must be a file name, like "my-rules.toml"')
+                raise ConfigError(f'{at}: must be a file name, like "my-rules.toml"')
             extra = value.strip()
         else:
             warnings.append(f"{at}: unknown key ignored (packs, extra)")
@@ -57,7 +57,7 @@ def compliance(
         book = load_book(packs, own)
     except InvalidInput as exc:
         key = "compliance.extra" if own is not None and str(own) in str(exc) else "compliance.packs"
-        raise error(f"{where(path, key, text)}: {exc}") from None
+        raise ConfigError(f"{where(path, key, text)}: {exc}") from None
     at = where(path, "compliance.extra", text)
     warnings.extend(f"{at}: loosens a shipped rule — {why}" for why in book.loosened)
     return replace(settings, compliance=Compliance(packs, extra, book))

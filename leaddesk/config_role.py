@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from leaddesk.config_errors import ConfigError
 from leaddesk.core.domain.settings import Role, Settings
 
 ROLE_KEYS = ("manager",)
@@ -19,15 +20,13 @@ def with_role(
     rep: dict[str, Any],
     settings: Settings,
     where: Callable[[str], str],
-    error: type[Exception],
 ) -> tuple[Settings, dict[str, Any]]:
     """Settings with the role from `rep` ([rep] table), and the table without its keys.
 
-    `where(key)` names the file and line; `error` is config.py's ConfigError
-    (passed in: this module cannot import config.py, which imports it).
+    `where(key)` names the file and line of a bad value (a ConfigError).
     """
     value = rep.get("manager", False)
     if not isinstance(value, bool):
-        raise error(f"{where('rep.manager')}: must be true or false, not {value!r}")
+        raise ConfigError(f"{where('rep.manager')}: must be true or false, not {value!r}")
     rest = {key: v for key, v in rep.items() if key not in ROLE_KEYS}
     return replace(settings, role=Role(manager=value)), rest
