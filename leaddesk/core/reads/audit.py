@@ -6,19 +6,24 @@ through in constant memory on both engines (a plain psycopg2 cursor would fetch
 the whole result at once). The audit trusts nothing the write path recorded
 where it can recount: the calls to the number in the previous 24 h and the
 suppression at the time are counted again in SQL from the touches and the lists
-themselves, so a touch written around `log_outcome` is caught.
+themselves, so a touch written around `log_outcome` is caught. A do-not-call request
+is recorded as a call-channel touch but is no call (it may come at any hour): it is
+left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.caps import company_caps
+from leaddesk.core.domain.hours import NEVER_REFUSED
+from leaddesk.core.domain.lead_state import NOT_A_CALL_TO_THE_LEAD
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.queue.blocked import exempt_leads
 from leaddesk.core.store.db import from_ms, to_ms, tuples
@@ -42,8 +47,9 @@ class AuditRow:
     outside_hours: bool  # logged outside the window by confirming it (the override)
     in_window: bool | None  # None: not recorded (touches older than migration 0008)
     calls_24h: int  # calls to the number in the 24 h before, recounted
+    lead_calls_24h: int  # the lead record's own calls in the 24 h before (caps per lead)
     scrub_age_days: int | None  # the registry scrub's age at the call (None: no scrub yet)
-    over_cap: bool  # the number had reached a per-number cap already
+    over_cap: bool  # the number (or, for a cap per lead, the lead) had reached a cap already
     suppressed: bool  # the number was on a do-not-call list at the time
 
 
@@ -64,11 +70,11 @@ class AuditSummary:
 def _query(since: DateTime | None, until: DateTime | None) -> pw.ModelSelect[Touch]:
     before, lists = Touch.alias(), Suppression.alias()
     earlier = (before.at < Touch.at) | ((before.at == Touch.at) & (before.id < Touch.id))
-    recount = before.select(pw.fn.COUNT(before.id)).where(
-        (before.phone == Touch.phone)
-        & (before.channel == "call")
-        & (before.at > Touch.at - DAY_MS)
-        & earlier
+    recent = (before.channel == "call") & (before.at > Touch.at - DAY_MS) & earlier
+    recount = before.select(pw.fn.COUNT(before.id)).where((before.phone == Touch.phone) & recent)
+    # As `blocked.lead_calls` counts them for a cap per lead record.
+    own = before.select(pw.fn.COUNT(before.id)).where(
+        (before.lead == Touch.lead) & recent & before.outcome.not_in(NOT_A_CALL_TO_THE_LEAD)
     )
     scrub = Suppression.select(pw.fn.MAX(Suppression.added_at)).where(
         (Suppression.source == "registry") & (Suppression.added_at <= Touch.at)
@@ -85,6 +91,7 @@ def _query(since: DateTime | None, until: DateTime | None) -> pw.ModelSelect[Tou
         )
 
     where = (Touch.channel == "call") & (Touch.phone != "")
+    where &= Touch.outcome.not_in(sorted(NEVER_REFUSED))
     if since is not None:
         where &= Touch.at >= since
     if until is not None:
@@ -93,32 +100,44 @@ def _query(since: DateTime | None, until: DateTime | None) -> pw.ModelSelect[Tou
         Touch.select(
             Touch.id, Touch.lead, Touch.at, Touch.lead_local, Touch.phone,
             pw.fn.COALESCE(Rep.name, ""), Touch.outcome, Touch.rules, Touch.rules_version,
-            Touch.outside_hours, Touch.in_window, recount, scrub,
+            Touch.outside_hours, Touch.in_window, recount, own, scrub,
             on_list(registry=False), on_list(registry=True),
         ).join(Rep, pw.JOIN.LEFT_OUTER, on=(Touch.rep == Rep.id))
         .where(where).order_by(Touch.at, Touch.id).limit(PAGE)
     )  # fmt: skip
 
 
-def _caps(rules: str, settings: Settings, cache: dict[str, int | None]) -> int | None:
-    """The strictest cap counted per number that applied to a call under `rules`."""
-    if rules not in cache:
+Caps = tuple[int | None, int | None]  # the strictest cap per number, per lead record
+CapCache = dict[tuple[str, date], Caps]
+
+
+def _caps(rules: str, day: date, settings: Settings, cache: CapCache) -> Caps:
+    """The strictest caps that applied to a call under `rules` on `day` (a rule's
+    effective dates decide), counted per number and per lead record."""
+    if (rules, day) not in cache:
         ids = set(rules.split(",")) if rules else set()
         found = [
-            r.cap
+            (r.cap, r.per == "number")
             for r in settings.compliance.book.rules
-            if r.id in ids and r.cap and r.per == "number"
+            if r.id in ids and r.cap and r.in_force(day)
         ]
-        found += [c.calls for c in company_caps(settings) if c.per_number]
-        cache[rules] = min(found, default=None)
-    return cache[rules]
+        found += [(c.calls, c.per_number) for c in company_caps(settings)]
+        cache[rules, day] = (
+            min((cap for cap, per_number in found if per_number), default=None),
+            min((cap for cap, per_number in found if not per_number), default=None),
+        )
+    return cache[rules, day]
+
+
+def _reached(cap: int | None, calls: int) -> bool:
+    return cap is not None and calls >= cap
 
 
 def audit_rows(
     settings: Settings, since: DateTime | None = None, until: DateTime | None = None
 ) -> Iterator[AuditRow]:
     """Every call touch in [since, until), oldest first, one page in memory at a time."""
-    caps: dict[str, int | None] = {}
+    caps: CapCache = {}
     after: tuple[int, int] | None = None
     while True:
         query = _query(since, until)
@@ -134,15 +153,15 @@ def audit_rows(
         after = (to_ms(rows[-1][2]), rows[-1][0])
 
 
-def _row(row: tuple[Any, ...], settings: Settings, caps: dict[str, int | None]) -> AuditRow:
+def _row(row: tuple[Any, ...], settings: Settings, caps: CapCache) -> AuditRow:
     (touch_id, lead_id, at, local, phone, rep, outcome, rules, version) = row[:9]
-    (outside, in_window, recent, scrub, listed, registry) = row[9:]
+    (outside, in_window, recent, own, scrub, listed, registry) = row[9:]
     if scrub is not None and not isinstance(scrub, DateTime):
         scrub = from_ms(int(scrub))  # a subquery's MAX is not converted by the field
     # A registry listing yields to an established business relationship; a lead's own
     # request or a manual entry never does. Rare rows: asked one at a time.
     suppressed = bool(listed) or (bool(registry) and lead_id not in exempt_leads([lead_id], at))
-    cap = _caps(rules, settings, caps)
+    per_number, per_lead = _caps(rules, at.date(), settings, caps)
     return AuditRow(
         touch_id=touch_id,
         lead_id=lead_id,
@@ -156,7 +175,8 @@ def _row(row: tuple[Any, ...], settings: Settings, caps: dict[str, int | None]) 
         outside_hours=bool(outside),
         in_window=None if in_window is None else bool(in_window),
         calls_24h=int(recent),
+        lead_calls_24h=int(own),
         scrub_age_days=None if scrub is None else (at - scrub).in_days(),
-        over_cap=cap is not None and int(recent) >= cap,
+        over_cap=_reached(per_number, int(recent)) or _reached(per_lead, int(own)),
         suppressed=suppressed,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from dataclasses import replace
 
 import pendulum
 from hypothesis import HealthCheck, given
@@ -132,3 +133,44 @@ def test_a_dial_begun_inside_the_window_and_logged_after_it_closed_is_inside(mak
     (row,) = audit_rows(settings)
     assert (row.in_window, row.outside_hours) == (True, False)
     assert outside_without_override(settings) == []
+
+
+# --- loose ends of issue 13: caps per lead record, rules' dates, do-not-call requests ---
+
+
+def test_a_cap_counted_per_lead_record_flags_the_lead_whatever_number_it_rang(
+    make_lead, settings, now
+):
+    per_lead = replace(settings, rules=replace(settings.rules, cap_scope="lead"))
+    lead = make_lead("Nina York", phone="+1 212 555 0170", at=now)
+    numbers = [f"+121255501{n}" for n in range(70, 74)]  # one number per call: no number cap
+    ids = [
+        around(lead, number, now.add(minutes=m), in_window=True, rules="US")
+        for m, number in enumerate(numbers)
+    ]
+    rows = list(audit_rows(per_lead))
+    assert [r.lead_calls_24h for r in rows] == [0, 1, 2, 3]
+    assert [r.touch_id for r in rows if r.over_cap] == [ids[3]]  # the company's 3 per lead
+    assert not any(r.over_cap for r in audit_rows(settings))  # counted per number: none
+
+
+def test_a_rule_counts_its_cap_only_while_in_force(make_lead, settings):
+    """US-FL's 3 calls per number starts 2021-07-01 (rulepacks/us.toml)."""
+    no_company_cap = replace(settings, rules=replace(settings.rules, max_calls_per_24h=0))
+    lead = make_lead("Ana Alvarez", phone=FL[0], at=pendulum.datetime(2021, 6, 1, 14, tz="UTC"))
+    for start in (pendulum.datetime(2021, 6, 1, 14), pendulum.datetime(2021, 7, 2, 14)):
+        for minute in range(4):
+            at = start.add(minutes=minute)
+            around(lead, E164[0], at, in_window=True, rules="US,US-FL")
+    flagged = [r.at.date().isoformat() for r in audit_rows(no_company_cap) if r.over_cap]
+    assert flagged == ["2021-07-02"]
+
+
+def test_a_do_not_call_request_after_hours_is_no_call_outside_the_window(make_lead, settings, now):
+    lead = make_lead("Nina York", phone="+1 212 555 0177", at=now)
+    log_outcome(lead, "no-answer", now, settings)
+    late = pendulum.datetime(2026, 11, 23, 23, 30, tz="America/New_York")
+    log_outcome(lead, "dnc", late, settings)  # asked by letter, logged at night
+    rows = list(audit_rows(settings))
+    assert [r.outcome for r in rows] == ["no-answer"]
+    assert summary_of(rows) == AuditSummary(1, 0, 0, 0)
