@@ -113,14 +113,18 @@ def refusal(
     return f"{lead_name}: outside calling hours — {when}, opens {opens:%a %H:%M}"
 
 
-def promise_warning(at: DateTime, zones: tuple[str, ...], settings: Settings) -> str:
+def promise_warning(
+    at: DateTime, zones: tuple[str, ...], settings: Settings, places: tuple[str, ...] = ()
+) -> str:
     """A callback or appointment the lead asked for is kept at its time even outside
     the calling window (their words beat the default hours); the rep is told so.
-    "" when `at` is inside the window."""
-    if window_open(at, zones, settings):
+    The window is the lead's: the company's hours and every rule of `places` (the
+    lead's jurisdictions). "" when `at` is inside it."""
+    rules = settings.compliance.book.for_places(places)
+    if window_open(at, zones, settings, rules=rules):
         return ""
     zone = zones_or_rep(zones, settings)[0]
-    opens = next_open(at, zones, settings)
+    opens = next_open(at, zones, settings, rules=rules)
     return (
         f"⚠ {at.in_timezone(tz(zone)):%a %H:%M} their time is outside their calling hours"
         f" (the window opens {opens.in_timezone(tz(zone)):%a %H:%M})"

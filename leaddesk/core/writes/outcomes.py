@@ -208,7 +208,11 @@ def log_outcome(
         summary = f"{touch_text(spec.label, marked)} · " + next_contact(
             s.next_due_at, s.next_channel, zone, settings.rep_timezone, now
         )
-        warning = promise_warning(decision.promise[1], zones, settings) if decision.promise else ""
+        warning = (
+            promise_warning(decision.promise[1], zones, settings, places)
+            if decision.promise
+            else ""
+        )
         if warning:
             summary += f" · {warning}"
         if listed.get("listed"):

@@ -180,13 +180,18 @@ class DeskScreen(DeskBase):
             name, f"{spec.label.capitalize()} — next contact for"
         )
         settings = self.app.settings
+        zones, places = (subject.zone,), ()
+        view = self.loader.view
+        if view is not None and view.id == subject.lead_id:
+            # the lead's own window: its jurisdictions' rules as well as the company's
+            zones, places = view.call_zones or zones, view.jurisdictions
         picker = NextContactPicker(
             f"{verb} {subject.name}",
             self.app.now(),
             subject.zone,
             settings.rep_timezone,
             settings.rules.morning_hour,
-            warn=partial(promise_warning, zones=(subject.zone,), settings=settings)
+            warn=partial(promise_warning, zones=zones, settings=settings, places=places)
             if spec.needs_time
             else None,
         )

@@ -324,6 +324,16 @@ def test_a_promise_outside_the_window_is_kept_with_a_warning(make_lead, settings
     assert inside.warning == "" and "⚠" not in inside.summary
 
 
+def test_a_promise_outside_the_leads_jurisdiction_window_is_warned_about(make_lead, settings, now):
+    """Florida allows calls 08:00-20:00 (US-FL), the company's hours 08:00-21:00."""
+    lead_id = make_lead("Ana Alvarez", phone="+1 305 555 0142")
+    evening = pendulum.datetime(2026, 11, 24, 20, 30, tz="America/New_York")
+    result = log_outcome(lead_id, "callback", now, settings, next_at=evening)
+    assert result.warning == (
+        "⚠ Tue 20:30 their time is outside their calling hours (the window opens Wed 08:00)"
+    )
+
+
 def test_a_due_promise_is_closed_by_a_call_and_reopened_by_undo(make_lead, settings, now):
     lead_id = make_lead()
     log_outcome(lead_id, "callback", now.subtract(hours=3), settings, next_at=now)
