@@ -160,3 +160,54 @@ async def test_the_palette_takes_a_lead_and_gives_it_back_to_the_pool(new_app, t
         await pilot.press("u")  # assigning is a touch like any other: undo takes it back
         await settle(pilot, lambda: "undone" in status.message, "undone")
         assert Lead.get_by_id(first).owner.name == "tester"
+
+
+async def test_a_claim_that_takes_a_hand_off_says_so_on_the_status_line(store_target, store):
+    """On both engines: ana's new lead, 7 minutes without a call, is offered to sam; his
+    desk claims it after an outcome key (and on opening) and the status line says from
+    whom and why, as the history's hand-off touch does."""
+    from leaddesk.core.domain.clock import FixedClock
+    from leaddesk.core.store.models import Touch
+    from leaddesk.core.writes.team import add_rep, assign
+    from leaddesk.ui.app import make_app
+
+    ana = Settings(rep_name="ana", rep_timezone="America/Chicago")
+    for name in ("ana", "sam"):
+        add_rep(name)
+    own = lead(SAM, "Pool Lead", "(312) 555-0177", minutes_ago=30)
+    anas = lead(ana, "Dana Whitfield", "(212) 555-0142", minutes_ago=7)
+    assign(anas, "ana", DESK_NOW.subtract(minutes=7), ana)
+    why = "claimed from ana — new 7 min, not yet called by ana"
+    app = make_app(SAM, FixedClock(DESK_NOW), store_target)
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await claimed_first(pilot, own)
+        status = desk.query_one(StatusLine)
+        assert "claimed from" not in status.message  # a pool lead is no hand-off
+        await pilot.press("n")  # logs the pool lead; the next lead is ana's
+        await settle(pilot, lambda: holder(anas) == "sam", "sam's desk claims ana's lead")
+        await settle(pilot, lambda: why in status.message, "the status line names the hand-off")
+        assert status.message.startswith("Pool Lead: no answer")
+        assert status.message.endswith(f"o add a note · {why}")
+        await app.action_quit()
+    # a second desk on the same lead (sam took it already) says nothing more: one touch
+    (touch,) = Touch.select().where(Touch.outcome == "handoff")
+    assert (touch.rep.name, touch.note) == ("sam", "new 7 min, not yet called by ana")
+
+
+async def test_opening_the_desk_on_a_hand_off_says_so(store_target, store):
+    from leaddesk.core.domain.clock import FixedClock
+    from leaddesk.core.writes.team import add_rep, assign
+    from leaddesk.ui.app import make_app
+
+    ana = Settings(rep_name="ana", rep_timezone="America/Chicago")
+    for name in ("ana", "sam"):
+        add_rep(name)
+    anas = lead(ana, "Dana Whitfield", "(212) 555-0142", minutes_ago=7)
+    assign(anas, "ana", DESK_NOW.subtract(minutes=7), ana)
+    app = make_app(SAM, FixedClock(DESK_NOW), store_target)
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await claimed_first(pilot, anas)
+        status = desk.query_one(StatusLine)
+        await settle(pilot, lambda: "claimed from ana" in status.message, "the hand-off named")
+        assert status.message == "claimed from ana — new 7 min, not yet called by ana"
+        assert not status.is_error

@@ -22,6 +22,7 @@ from leaddesk.core.domain.errors import NotFound
 from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.leads import LeadView, get_lead, lead_view
+from leaddesk.core.reads.queue.reasons import handoff_claimed
 from leaddesk.core.store.db import atomic_write
 from leaddesk.core.store.schema import change_token
 from leaddesk.core.writes.outcomes import LogResult, log_outcome
@@ -47,6 +48,8 @@ class Claimed:
 
     lead_id: int | None
     refused: str = ""  # "lead 7 is being called by ana (…)": another rep got it first
+    # "claimed from ana — new 7 min, not yet called by ana": this claim took a hand-off
+    handoff: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,9 +184,9 @@ def move_claim(held: int | None, target: int | None, now: DateTime, settings: Se
     if target is None:
         return Claimed(None)
     try:
-        claim(target, now, settings)
+        held = claim(target, now, settings)
     except ClaimedElsewhere as exc:
         return Claimed(None, refused=str(exc))
     except NotFound:
         return Claimed(None)
-    return Claimed(target)
+    return Claimed(target, handoff=handoff_claimed(held.handed_from, held.handoff))

@@ -31,16 +31,17 @@ _OFFERED_SQL = (
 )
 
 
-def take_handoff(lead_id: int, rep: int, now: DateTime, settings: Settings) -> str:
+def take_handoff(lead_id: int, rep: int, now: DateTime, settings: Settings) -> tuple[str, str]:
     """Inside a claim's write: when `lead_id` is offered to `rep` as a hand-off, write
     its touch (once per taker) and, if the config says so, make `rep` the owner.
-    Returns the touch's note, "" when the lead is no hand-off for `rep`."""
+    Returns the owner's name and the touch's note, ("", "") when the lead is no
+    hand-off for `rep` (or this rep took it already)."""
     db = database.obj
     scope = scope_for(settings)
     sql = _OFFERED_SQL.format(p=db.param, handoff=handoff_sql(db.param))
     found = db.execute_sql(sql, [lead_id, rep, *handoff_params(scope, now)]).fetchone()
     if found is None:
-        return ""
+        return "", ""
     owner, priority, received_ms, due_ms = found
     newest = (
         Touch.select(Touch.rep, Touch.outcome)
@@ -50,7 +51,7 @@ def take_handoff(lead_id: int, rep: int, now: DateTime, settings: Settings) -> s
         .first()
     )
     if newest == (rep, HANDOFF):
-        return ""  # this rep took it already (a renewed claim, a second look)
+        return "", ""  # this rep took it already (a renewed claim, a second look)
     name, away = owners([owner], now, scope)[owner]
     kind = (
         Appointment.select(Appointment.kind)
@@ -75,4 +76,4 @@ def take_handoff(lead_id: int, rep: int, now: DateTime, settings: Settings) -> s
         rep=rep,
         before=json.dumps({"lead": {"owner": owner}}) if reassign else "",
     )
-    return note
+    return name, note

@@ -33,6 +33,7 @@ class Claim:
     rep: str
     until: DateTime
     handoff: str = ""  # the lead was another owner's, offered to this rep: why (its touch's note)
+    handed_from: str = ""  # that owner's name
 
 
 class ClaimedElsewhere(InvalidInput):
@@ -88,8 +89,8 @@ def claim(lead_id: int, now: DateTime, settings: Settings) -> Claim:
         for _attempt in range(3):
             cursor = db.execute_sql(sql, [rep, to_ms(until), lead_id, to_ms(now), rep])
             if cursor.rowcount == 1:
-                handoff = take_handoff(lead_id, rep, now, settings)
-                return Claim(lead_id, settings.rep_name, until, handoff)
+                owner, handoff = take_handoff(lead_id, rep, now, settings)
+                return Claim(lead_id, settings.rep_name, until, handoff, owner)
             holder = (
                 Lead.select(Rep.name, Lead.claimed_until)
                 .join(Rep, pw.JOIN.LEFT_OUTER, on=(Lead.claimed_by == Rep.id))

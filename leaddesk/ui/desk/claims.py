@@ -46,14 +46,25 @@ class DeskClaims:
     def holds(self, lead_id: int | None) -> bool:
         return lead_id == self.claimed or (lead_id is not None and lead_id == self.coming)
 
-    def adopt(self, claimed: Claimed, now: DateTime) -> None:
-        """A keystroke's job moved the claim: record what this desk holds now."""
+    def adopt(self, claimed: Claimed, now: DateTime, *, logged: bool = False) -> None:
+        """A keystroke's job moved the claim: record what this desk holds now.
+
+        A claim that took another owner's lead says so (the history alone would not
+        tell the rep why a lead that is not theirs is on screen); after an outcome
+        key (`logged`) it follows the outcome's own line instead of hiding it.
+        """
         self.coming = None
         self.claimed = claimed.lead_id
         self.claimed_at = now if claimed.lead_id is not None else None
+        status = self.screen.status
         if claimed.refused:
-            self.screen.status.error(f"{claimed.refused} — skipped")
+            status.error(f"{claimed.refused} — skipped")
             self.refused()
+        elif claimed.handoff:
+            if logged and status.message and not status.is_error:
+                status.ok(f"{status.message} · {claimed.handoff}")
+            else:
+                status.info(claimed.handoff)
 
     async def _renew(self) -> None:
         async with self._switching:

@@ -136,7 +136,7 @@ class DeskWrites:
         if not painted:
             self._logged(done, lead_id, call, duration, painted)
         loader.adopt_token(done.token)
-        self.claims.adopt(done.claim, now)
+        self.claims.adopt(done.claim, now, logged=True)
         if done.snapshot.extras is not None:
             # after the next lead's paint: redrawing LATER and the header must not delay it
             screen.call_after_refresh(loader.apply_extras, done.snapshot.extras)

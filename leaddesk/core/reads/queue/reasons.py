@@ -69,3 +69,9 @@ def handoff_why(
         return f"new {span_words(waited)}, {who}"
     label = "appointment" if kind == "appointment" else "promised callback"
     return f"{label} {span_words(max(late, 0))} overdue, {who}"
+
+
+def handoff_claimed(owner: str, why: str) -> str:
+    """What the desk says when its claim took a hand-off: "claimed from ana — new 7 min,
+    not yet called by ana" ("" when `why` is empty: no hand-off)."""
+    return f"claimed from {owner} — {why}" if why else ""
