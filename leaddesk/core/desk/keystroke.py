@@ -184,9 +184,9 @@ def move_claim(held: int | None, target: int | None, now: DateTime, settings: Se
     if target is None:
         return Claimed(None)
     try:
-        held = claim(target, now, settings)
+        taken = claim(target, now, settings)
     except ClaimedElsewhere as exc:
         return Claimed(None, refused=str(exc))
     except NotFound:
         return Claimed(None)
-    return Claimed(target, handoff=handoff_claimed(held.handed_from, held.handoff))
+    return Claimed(target, handoff=handoff_claimed(taken.handed_from, taken.handoff))
