@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
 
+from leaddesk.core.demo.numbers import fresh_number
 from leaddesk.core.demo.places import (
     AREAS,
     FIRST_NAMES,
@@ -150,7 +151,7 @@ def make_identity(shape: Shape, rng: random.Random, like: Identity | None = None
         kept = like.areas[n] if like is not None else None
         area = kept or rng.choice(groups[group][2])
         used.append(area)
-        raw = fill_digits(rng.choice(area.numbers), rng)
+        raw = fresh_number(area, rng)
         phones.append((raw, e164_of(raw), label))
         if home is None and area.city:
             home = area
