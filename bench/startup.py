@@ -299,11 +299,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000", help="lead counts for the desk figure")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true", help="refill cached stores")
+    parser.add_argument(
+        "--store",
+        action="append",
+        default=[],
+        metavar="SIZE=PATH",
+        help="use this demo store for SIZE leads (e.g. a copy of a 1M store) instead of "
+        "filling one; it is copied, never opened in place",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    given = {int(size): Path(path) for size, path in (s.split("=", 1) for s in args.store)}
 
     def store(size: int) -> Path:
-        return build_store(size, SEED, args.rebuild)[0]
+        return given[size] if size in given else build_store(size, SEED, args.rebuild)[0]
 
     report = run(sizes, args.runs, store)
     OUT.mkdir(parents=True, exist_ok=True)
