@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -68,23 +69,31 @@ def environment(home: Path) -> dict[str, str]:
     return env
 
 
-def whole_process(argv: list[str], env: dict[str, str]) -> float:
+def whole_process(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds of wall clock and of CPU (user + system) that one run of `argv` took."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def side_by_side(
     commands: dict[str, list[str]], env: dict[str, str], runs: int
-) -> dict[str, list[float]]:
-    """Each command `runs` times, in turn, so a busy moment of the machine hits all alike."""
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each command `runs` times, in turn, so a busy moment of the machine hits all alike:
+    wall-clock samples, and CPU samples (what a shared, busy machine inflates least)."""
     for argv in commands.values():
         whole_process(argv, env)  # warm-up: bytecode written, files in the page cache
-    samples: dict[str, list[float]] = {name: [] for name in commands}
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, argv in commands.items():
-            samples[name].append(whole_process(argv, env))
-    return samples
+            wall, cpu = whole_process(argv, env)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    return walls, cpus
 
 
 # --- Taskwarrior ------------------------------------------------------------------------
@@ -208,12 +217,13 @@ def run(sizes: list[int], runs: int, store: Callable[[int], Path]) -> dict[str, 
             return target
 
         report: dict[str, Any] = {"runs": runs}
-        version = side_by_side(
+        version, version_cpu = side_by_side(
             {"leaddesk": [str(BIN), "--version"], "python": [sys.executable, "-c", "pass"]},
             env,
             max(runs, 20),
         )
         report["version"] = {name: summary(s) for name, s in version.items()}
+        report["version_cpu"] = {name: summary(s) for name, s in version_cpu.items()}
 
         ensure_taskwarrior()
         task_env = taskwarrior_store(work / "taskwarrior", TASKS)
@@ -221,15 +231,19 @@ def run(sizes: list[int], runs: int, store: Callable[[int], Path]) -> dict[str, 
         due = [str(BIN), "--db", str(db), "--config", str(config), "--now", now]
         due += ["due", "--limit", "50", "--json"]
         mixed = {**env, "TASKRC": task_env["TASKRC"], "TASKDATA": task_env["TASKDATA"]}
-        pair = side_by_side(
+        pair, pair_cpu = side_by_side(
             {"leaddesk": due, "taskwarrior": ["task", "next", "limit:50"]}, mixed, max(runs, 20)
         )
         lead, task = summary(pair["leaddesk"]), summary(pair["taskwarrior"])
+        lead_cpu, task_cpu = summary(pair_cpu["leaddesk"]), summary(pair_cpu["taskwarrior"])
         report["due"] = {
             "leads": TASKS,
             "leaddesk": lead,
             "taskwarrior": task,
             "ratio": round(lead["median_ms"] / task["median_ms"], 2),
+            "leaddesk_cpu": lead_cpu,
+            "taskwarrior_cpu": task_cpu,
+            "cpu_ratio": round(lead_cpu["median_ms"] / task_cpu["median_ms"], 2),
         }
 
         report["desk"] = {}
@@ -281,6 +295,10 @@ def table(report: dict[str, Any]) -> str:
     lines.append(f"  leaddesk due --limit 50 --json 10k {cell(due['leaddesk'])}")
     lines.append(f"  task next limit:50, 10k tasks      {cell(due['taskwarrior'])}")
     lines.append(f"  ratio leaddesk / taskwarrior       {due['ratio']:.2f}×")
+    lines.append(f"  CPU: leaddesk --version            {cell(report['version_cpu']['leaddesk'])}")
+    lines.append(f"  CPU: leaddesk due, 10k             {cell(due['leaddesk_cpu'])}")
+    lines.append(f"  CPU: task next, 10k                {cell(due['taskwarrior_cpu'])}")
+    lines.append(f"  CPU ratio leaddesk / taskwarrior   {due['cpu_ratio']:.2f}×")
     for size, desk in report["desk"].items():
         lines.append(f"  desk first screen, {int(size):>9,} leads {cell(desk['desk'])}")
         lines.append(f"  minimal Textual app (same run)     {cell(desk['minimal_app'])}")
@@ -299,11 +317,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000", help="lead counts for the desk figure")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true", help="refill cached stores")
+    parser.add_argument(
+        "--store",
+        action="append",
+        default=[],
+        metavar="SIZE=PATH",
+        help="use this demo store for SIZE leads (e.g. a copy of a 1M store) instead of "
+        "filling one; it is copied, never opened in place",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    given = {int(size): Path(path) for size, path in (s.split("=", 1) for s in args.store)}
 
     def store(size: int) -> Path:
-        return build_store(size, SEED, args.rebuild)[0]
+        return given[size] if size in given else build_store(size, SEED, args.rebuild)[0]
 
     report = run(sizes, args.runs, store)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shlex
 import shutil
 import sys
@@ -48,4 +49,10 @@ def open_desk(
     if first_config is not None:
         guess, warning = first_run_guess(settings.rep_name)
         offer = FirstRunOffer(first_config, guess, warning)
-    make_app(settings, clock, target, this_command(), offer).run()
+    app = make_app(settings, clock, target, this_command(), offer)
+    # Everything loaded so far lives as long as the desk: frozen, the collector
+    # (paused through start-up, cli/base.py) never walks it again (gc.freeze,
+    # https://docs.python.org/3/library/gc.html#gc.freeze, Python 3.7+).
+    gc.freeze()
+    gc.enable()
+    app.run()

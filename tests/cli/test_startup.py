@@ -57,6 +57,7 @@ def probe(tmp_path: Path, *args: str, config: str = "") -> set[str]:
     )
     report = json.loads(out.read_text())
     assert report["code"] == 0, done.stderr
+    (tmp_path / "stdout.txt").write_text(done.stdout)
     return set(report["modules"])
 
 
@@ -91,6 +92,17 @@ def test_hot_commands_load_no_ui_driver_or_calendar(one_lead, args):
         assert not loaded(modules, name), name
     if args[0] != "show":  # `show` formats numbers, the others parse none
         assert not loaded(modules, "phonenumbers")
+
+
+def test_due_names_a_cap_without_loading_phonenumbers(one_lead):
+    """A number at its cap is `blocked_by: cap` in `due --json`; its spelled-out
+    form is only in the refusal's message, so phonenumbers stays unloaded.
+    (The cap is set after the call: logged under it, the lead would be held.)"""
+    probe(one_lead, "log", "1", "no-answer")
+    modules = probe(one_lead, "due", "--json", config="[rules]\nmax_calls_per_24h = 1\n")
+    rows = json.loads((one_lead / "stdout.txt").read_text())
+    assert [(r["id"], r["blocked_by"]) for r in rows] == [(1, "cap")]
+    assert not loaded(modules, "phonenumbers")
 
 
 def test_the_probe_sees_an_eager_import(one_lead):

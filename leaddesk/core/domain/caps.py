@@ -32,13 +32,25 @@ class Cap:
     per_number: bool = True  # counted per called number (False: per lead record)
 
 
+# Where the called number goes in a Block's text: it is spelled out (phonenumbers,
+# ~40 ms to import) only when the message is read, so `leaddesk due --json`, which
+# gives the reason alone, never loads it (issue 15).
+NUMBER = "\x00number\x00"
+
+
 @dataclass(frozen=True)
 class Block:
     """Why a call may not be placed now, and until when."""
 
     reason: str  # a rule id: "US-FL", "cap", "dnc"
-    message: str  # "cap: 3 calls to +1 305 555 0142 in 24 h; free Tue 14:05"
+    said: str  # the message, with NUMBER where `number` goes
     free_at: DateTime | None = None  # None: until the suppression is lifted
+    number: str = ""  # the called number (E.164) the message names, if any
+
+    @property
+    def message(self) -> str:
+        """ "cap: 3 calls to +1 305 555 0142 in 24 h; free Tue 14:05"."""
+        return self.said.replace(NUMBER, spaced(self.number)) if self.number else self.said
 
 
 def company_caps(settings: Settings) -> tuple[Cap, ...]:
@@ -89,10 +101,10 @@ def cap_blocks(
         if not cap.calls or len(calls) < cap.calls:
             continue
         free = calls[-cap.calls].add(hours=cap.per_hours)
-        to = f"to {spaced(number)}" if cap.per_number else "to this lead"
+        to = f"to {NUMBER}" if cap.per_number else "to this lead"
         when = free.in_timezone(tz(zone))
-        message = f"{cap.rule}: {len(calls)} calls {to} in {cap.per_hours} h; free {when:%a %H:%M}"
-        found.append(Block(cap.rule, message, free))
+        said = f"{cap.rule}: {len(calls)} calls {to} in {cap.per_hours} h; free {when:%a %H:%M}"
+        found.append(Block(cap.rule, said, free, number if cap.per_number else ""))
     return found
 
 
@@ -117,8 +129,11 @@ def dnc_block(
 ) -> Block:
     """A suppressed number or address: "dnc: +1 305 555 0142 on the do-not-call list since
     2026-11-02 (request by lead 412)"."""
-    return Block(DNC, f"{DNC}: {spaced(value) if value.startswith('+') else value} "
-                 + list_warning(source, added_at, lead_id, added_by, zone))  # fmt: skip
+    number = value if value.startswith("+") else ""
+    said = f"{DNC}: {NUMBER if number else value} " + list_warning(
+        source, added_at, lead_id, added_by, zone
+    )
+    return Block(DNC, said, number=number)
 
 
 def list_warning(

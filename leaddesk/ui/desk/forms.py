@@ -6,18 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from leaddesk.core.domain.errors import InvalidDraft
 from leaddesk.core.domain.validate import LeadDraft, one_spaced
 from leaddesk.core.reads.drafts import draft_for
 from leaddesk.core.reads.queue.rows import DUE, LATER
-from leaddesk.core.writes import leads as lead_writes
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.loading import DeskLoader
 from leaddesk.ui.desk.writes import DeskWrites
-from leaddesk.ui.screens.lead_form import LeadForm, LeadFormResult
-from leaddesk.ui.screens.note import NoteScreen
+
+# The lead writer and the form and note modals load on first use (`A`, `E`, `o`),
+# not before the desk's first paint (issue 15).
+if TYPE_CHECKING:
+    from leaddesk.core.writes import leads as lead_writes
+    from leaddesk.ui.screens.lead_form import LeadFormResult
 
 T = TypeVar("T")
 
@@ -44,11 +47,15 @@ class DeskForms:
     # --- add and edit ---------------------------------------------------------------
 
     def add(self) -> None:
+        from leaddesk.ui.screens.lead_form import LeadForm
+
         form = LeadForm("Add a lead", self._today())
         self.screen.app.push_screen(form, partial(self._done, None))
 
     def edit(self, lead_id: int) -> None:
         async def open_form() -> None:
+            from leaddesk.ui.screens.lead_form import LeadForm
+
             draft = await self.screen.db(draft_for, lead_id)
             if draft is not None:
                 form = LeadForm(f"Edit {draft.name}", self._today(), draft, lead_id)
@@ -66,6 +73,9 @@ class DeskForms:
             self.screen.write(lambda: self._save(draft, lead_id))
 
     async def _save(self, draft: LeadDraft, lead_id: int | None) -> None:
+        from leaddesk.core.writes import leads as lead_writes
+        from leaddesk.ui.screens.lead_form import LeadForm
+
         screen = self.screen
         now, settings = screen.app.now(), screen.app.settings
         if lead_id is None:
@@ -105,6 +115,9 @@ class DeskForms:
 
     async def _ask_note(self) -> None:
         # In write order: after an outcome key still being saved, `o` is for its touch.
+        from leaddesk.core.writes import leads as lead_writes
+        from leaddesk.ui.screens.note import NoteScreen
+
         screen = self.screen
         now = screen.app.now()
         save: Callable[..., lead_writes.NoteResult]

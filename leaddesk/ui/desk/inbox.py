@@ -10,14 +10,17 @@ A reply puts its lead on top of the queue ("reply from Dana — answer").
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from leaddesk.core.domain.errors import LeadDeskError
-from leaddesk.core.reads.inbox import handled_ids
-from leaddesk.core.transfer.inbox_fetch import fetch_new
-from leaddesk.core.transfer.mail_check import MailCheck, handle_raw, summary
 from leaddesk.logs import logger
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.writes import DeskWrites
+
+# The mail readers load with the first check (only when [mail] names an inbox),
+# not before the desk's first paint (issue 15).
+if TYPE_CHECKING:
+    from leaddesk.core.transfer.mail_check import MailCheck
 
 
 class DeskInbox:
@@ -36,6 +39,10 @@ class DeskInbox:
         self.screen.run_worker(self._read, group="inbox", exclusive=True)
 
     async def _read(self) -> None:
+        from leaddesk.core.reads.inbox import handled_ids
+        from leaddesk.core.transfer.inbox_fetch import fetch_new
+        from leaddesk.core.transfer.mail_check import handle_raw
+
         app = self.screen.app
         now, settings, loop = app.now(), app.settings, asyncio.get_running_loop()
 
@@ -63,6 +70,8 @@ class DeskInbox:
 
 
 def _said(result: MailCheck) -> str:
+    from leaddesk.core.transfer.mail_check import summary
+
     if result.replies or result.bounces or result.unsubscribes:
         return summary(result)
     return ""

@@ -8,24 +8,28 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaddesk.core.domain.errors import InvalidInput
-from leaddesk.core.domain.mail import Draft
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.templates import Template, load_templates
-from leaddesk.core.transfer.invitations import Invitation, Invited, invitation_for, send_invitation
-from leaddesk.core.transfer.mailing import Sent, draft_for, send_draft
-from leaddesk.core.transfer.transport import MailError, transport_for
 from leaddesk.core.writes.outcomes import LogResult
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.loading import DeskLoader
 from leaddesk.ui.desk.writes import DeskWrites
-from leaddesk.ui.screens.compose import ComposeScreen
-from leaddesk.ui.screens.invite import InviteScreen
+
+# Templates, iCalendar and the mail transports load on the first `e` or `a` that
+# needs them, not before the desk's first paint (issue 15: ~a tenth of its start-up).
+if TYPE_CHECKING:
+    from leaddesk.core.domain.mail import Draft
+    from leaddesk.core.transfer.invitations import Invitation, Invited
+    from leaddesk.core.transfer.mailing import Sent
 
 
 def rendered(lead_id: int, settings: Settings, now) -> Draft:  # type: ignore[no-untyped-def]
     """On the DB thread: the templates (files) and the lead, rendered."""
+    from leaddesk.core.domain.templates import Template, load_templates
+    from leaddesk.core.transfer.mailing import draft_for
+
     folder = settings.mail.templates_dir
     templates: dict[str, Template] = load_templates(Path(folder) if folder else None)
     return draft_for(lead_id, templates, settings, now)
@@ -33,6 +37,8 @@ def rendered(lead_id: int, settings: Settings, now) -> Draft:  # type: ignore[no
 
 def offer(touch_id: int) -> Invitation | str | None:
     """On the DB thread: the invitation to ask about, or why there is none."""
+    from leaddesk.core.transfer.invitations import invitation_for
+
     try:
         return invitation_for(touch_id)
     except InvalidInput as exc:
@@ -41,6 +47,9 @@ def offer(touch_id: int) -> Invitation | str | None:
 
 def invited(appointment_id: int, settings: Settings, now) -> Invited | str:  # type: ignore[no-untyped-def]
     """On the DB thread: send it; a refusal is the line to show (the appointment stays)."""
+    from leaddesk.core.transfer.invitations import send_invitation
+    from leaddesk.core.transfer.transport import MailError, transport_for
+
     try:
         return send_invitation(appointment_id, now, settings, transport_for(settings.mail))
     except (InvalidInput, MailError) as exc:
@@ -55,6 +64,8 @@ class DeskMailing:
 
     def compose(self, lead_id: int, who: str) -> None:
         async def show() -> None:
+            from leaddesk.ui.screens.compose import ComposeScreen
+
             settings = self.screen.app.settings
             draft = await self.screen.db(rendered, lead_id, settings, self.screen.app.now())
             if draft is None:
@@ -69,6 +80,9 @@ class DeskMailing:
             return
 
         async def send() -> None:
+            from leaddesk.core.transfer.mailing import send_draft
+            from leaddesk.core.transfer.transport import transport_for
+
             settings = self.screen.app.settings
             transport = transport_for(settings.mail)
 
@@ -93,6 +107,8 @@ class DeskMailing:
             return
 
         async def ask() -> None:
+            from leaddesk.ui.screens.invite import InviteScreen
+
             found = await self.screen.db(offer, logged.touch_id)
             if isinstance(found, str):
                 self.screen.status.info(f"appointment set · no invitation: {found}")
