@@ -397,7 +397,18 @@ def search_method(db: pw.Database) -> str:
     if has_fts(db):
         return "indexed (SQLite FTS5 trigrams)"
     if has_trigram_index(db):
-        return "indexed (PostgreSQL GIN trigrams of migration 0014, no extension needed)"
+        # pg_trgm would index the same ILIKE, but the bundled server (pgserver) ships
+        # without it and a team's server may refuse CREATE EXTENSION: ours is in every
+        # store, so both engines rank one corpus the same everywhere.
+        row = db.execute_sql(
+            "SELECT installed_version FROM pg_available_extensions WHERE name = 'pg_trgm'"
+        ).fetchone()
+        trgm = "not on this server" if row is None else "on this server, not needed"
+        one = "" if INITIALS_INDEX in indexes_here(db) else "; one letter scans (no 0020 index)"
+        return (
+            "indexed (PostgreSQL GIN over leaddesk_trigrams(), migrations 0014 and 0020;"
+            f" pg_trgm: {trgm}{one})"
+        )
     if is_sqlite(db):
         return "scans (this SQLite has no FTS5 trigram tokenizer): slow on big stores"
     return (
