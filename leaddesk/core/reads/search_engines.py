@@ -284,14 +284,20 @@ class TrigramEngine(LikeEngine):
             found = self.db.execute_sql(newest, [window, *params, limit]).fetchall()
             if len(found) >= limit:
                 return [tuple(r) for r in found]
+        # One round trip (each costs more than these reads on a loaded machine): the
+        # count, and the candidates only when they are few (a LIMIT 0 reads nothing).
         where = f"{base} AND ({hints[0]})"
-        count = f"{_SERIAL}SELECT count(*) FROM ({where}) AS c"
-        candidates = self.db.execute_sql(count, hints[1]).fetchone()[0]
-        if candidates <= _cap(limit, self._stats(table_index(base))[3]):
-            every = f"{_SERIAL}SELECT c.id, {columns} FROM ({where}) AS c WHERE {condition}"
-            rows = self.db.execute_sql(every, [*hints[1], *params]).fetchall()
-            rows.sort(key=lambda r: r[0], reverse=True)
-            return [tuple(r[1:]) for r in rows[:limit]]
+        cap = _cap(limit, self._stats(table_index(base))[3])
+        both = (
+            f"{_SERIAL}WITH n AS MATERIALIZED (SELECT count(*) AS n FROM ({where}) AS c)"
+            f" SELECT n.n, f.* FROM n LEFT JOIN (SELECT c.id, {columns} FROM ({where}) AS c"
+            f" WHERE {condition} LIMIT CASE WHEN (SELECT n FROM n) <= %s THEN NULL ELSE 0 END)"
+            " AS f ON TRUE"
+        )
+        rows = self.db.execute_sql(both, [*hints[1], *hints[1], *params, cap]).fetchall()
+        if rows[0][0] <= cap:
+            found = sorted((r[1:] for r in rows if r[1] is not None), reverse=True)
+            return [tuple(r[1:]) for r in found[:limit]]
         # Newest first (enable_sort off: the primary key read backwards, never a sort
         # of the whole table); many candidates make it short.
         newest = (
@@ -347,7 +353,10 @@ class TrigramEngine(LikeEngine):
         condition, params = _judged([("c.note", f"%{w}%") for w in words], " AND ")
         # (the conditions of the partial index, so that it may be used)
         base = "SELECT id, lead_id, note FROM touch WHERE note <> '' AND channel <> 'system'"
-        window = self._window(index, [_trigrams(w) for w in long], limit)
+        # Notes repeat a rep's phrases ("asked for pricing"), which the statistics of a
+        # sample of the partial index underrate (2,135 rows guessed, 20,854 held "ask" at
+        # 100k leads), and counting them reads the heap: try the newest notes first.
+        window = self._window(index, [_trigrams(w) for w in long], limit) or 1000
         hints = self._hints(index, long)
         rows = self._run(base, hints, ("c.lead_id, c.note", condition, params), limit, window)
         return [(r[0], r[1]) for r in rows]
