@@ -57,8 +57,8 @@ def schema_drift(db, models=None):
     """Where the store's tables differ from the models (falsy when they match).
 
     The trigram indexes of migration 0014 (and 0020's word initials) are left out,
-    as diff_models leaves out SQLite's FTS5 tables: expression indexes made on PostgreSQL only, which the
-    engine-neutral models cannot declare."""
+    as diff_models leaves out SQLite's FTS5 tables: expression indexes made on
+    PostgreSQL only, which the engine-neutral models cannot declare."""
     from playhouse.schema_diff import diff_models
 
     from leaddesk.core.reads.search_engines import INITIALS_INDEX, TRIGRAM_INDEXES
