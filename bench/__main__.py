@@ -968,6 +968,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-month", action="store_true", help="skip the simulated month (compliance_month.py)"
     )
+    parser.add_argument("--no-search-scale", action="store_true", help="skip search_scale.py")
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = max(args.runs, 8)
@@ -1009,6 +1010,11 @@ def main(argv: list[str] | None = None) -> int:
 
         # 30 days of calling with --now; every refusal and audit count must be 0.
         report["month"] = run_month(1_000 if args.quick else 10_000)
+    if not args.no_search_scale:
+        from bench import search_scale
+
+        report["search_scale"] = search_scale.run(sizes, args.seed, args.rebuild)
+        report["targets"] += report["search_scale"]["targets"]
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(table(results))
@@ -1026,6 +1032,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.startup import table as startup_table
 
         print("\n" + startup_table(report["startup"]))
+    if "search_scale" in report:
+        from bench.search_scale import table as search_table
+
+        print("\n" + search_table(report["search_scale"]))
     if "month" in report:
         print("\nsimulated month (issue 13): " + json.dumps(report["month"]))
     if not report["targets"]:

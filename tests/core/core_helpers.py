@@ -56,14 +56,15 @@ def world(lead_id: int) -> dict:
 def schema_drift(db, models=None):
     """Where the store's tables differ from the models (falsy when they match).
 
-    The trigram indexes of migration 0014 are left out, as diff_models leaves out
-    SQLite's FTS5 tables: expression indexes made on PostgreSQL only, which the
-    engine-neutral models cannot declare."""
+    The trigram indexes of migration 0014 (and 0020's word initials) are left out,
+    as diff_models leaves out SQLite's FTS5 tables: expression indexes made on
+    PostgreSQL only, which the engine-neutral models cannot declare."""
     from playhouse.schema_diff import diff_models
 
-    from leaddesk.core.reads.search_engines import TRIGRAM_INDEXES
+    from leaddesk.core.reads.search_engines import INITIALS_INDEX, TRIGRAM_INDEXES
     from leaddesk.core.store.models import MODELS
 
     diff = diff_models(db, MODELS if models is None else models)
-    kept = [index for index in diff.drop_indexes if index.name not in TRIGRAM_INDEXES]
+    ours = (*TRIGRAM_INDEXES, INITIALS_INDEX)
+    kept = [index for index in diff.drop_indexes if index.name not in ours]
     return diff._replace(drop_indexes=kept)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import operator
 import re
 from collections.abc import Iterable
@@ -25,6 +26,8 @@ from leaddesk.core.store.models import Lead, Phone, Touch
 
 TRIGRAMS = "leaddesk_trigrams"  # the SQL function of migration 0014
 NAME_INDEX = "lead_name_trigrams"  # its index on the folded name (doctor looks for it)
+INITIALS = "leaddesk_initials"  # the SQL function of migration 0020
+INITIALS_INDEX = "lead_name_initials"  # its index: the first letter of each word of the name
 TRIGRAM_INDEXES = (NAME_INDEX, "lead_text_trigrams", "phone_e164_trigrams", "touch_note_trigrams")
 
 
@@ -168,30 +171,50 @@ def _judged(checks: list[tuple[str, str]], joiner: str) -> tuple[str, list[Any]]
 
 _STATS: dict[tuple[int, str], tuple[dict[str, float], float, float, float]] = {}
 
+# A parallel plan's workers take longer to start (milliseconds, far more on a loaded
+# machine) than any of these reads takes alone; SET LOCAL lasts for this one statement
+# (peewee runs psycopg2 in autocommit: the string is its own transaction).
+_SERIAL = "SET LOCAL max_parallel_workers_per_gather = 0; "
+
+
+def _cap(limit: int, table: float) -> int:
+    """Candidates worth fetching all: n fetches cost as much as reading the
+    limit × table / n newest rows (each ~2× a fetch: four fields judged) when
+    n = √(2 × limit × table) — 3,500 for 60 hits at 100k rows."""
+    return int(min(max(math.sqrt(2 * limit * max(table, 1.0)), 500), 5000))
+
+
+def table_index(base: str) -> str:
+    """An index of the table `base` reads (its statistics hold the table's size)."""
+    return {"lead": NAME_INDEX, "phone": "phone_e164_trigrams", "touch": "touch_note_trigrams"}[
+        base.split(" FROM ", 1)[1].split()[0]
+    ]
+
 
 def _trigrams(text: str) -> set[str]:
     return {text[i : i + 3] for i in range(len(text) - 2)}
 
 
 class TrigramEngine(LikeEngine):
-    """PostgreSQL with migration 0014's indexes.
+    """PostgreSQL with migration 0014's (and 0020's) indexes.
 
     A GIN index cannot hand back rows newest first, as FTS5 does: it gives
-    every candidate, which must then be read and sorted. So:
-    - a term that the index's statistics say is common (it would hand back
-      more rows than reading the table newest first until the page is full
-      costs) reads the table newest first, stopping after `limit` hits (the
-      planner, misled by its guess of an ILIKE's selectivity, would scan it all);
-    - otherwise the index gives the candidates (`trigrams(text) @>
-      trigrams(term)`: a term's trigrams are in every text that holds it),
-      they are sorted by id, and only then does the ILIKE judge them — behind
-      `OFFSET 0`, so PostgreSQL does not run the costly folding ILIKE on every
-      candidate before the sort, only until the page is full.
+    every candidate, each a random heap read (~3 µs). But it counts them
+    without reading the heap (a bitmap scan skips the fetch of all-visible
+    pages when no column is needed: ~1 ms for 5,000 candidates at 100k leads).
+    So each query counts first, then takes the cheaper way to a page:
+    - few candidates (≤ `_cap`): fetch them all, judge them, newest first;
+    - many: read the table newest first (the primary key backwards), judging
+      each row, until the page is full — about limit × rows / candidates rows.
+    The cap is where the two cost the same. A term the index's statistics call
+    very common (a count would walk long posting lists) reads a short window of
+    the newest rows first, which usually fills the page.
     Either way the ILIKE decides, so the hits are exactly the scan's.
     """
 
     def __init__(self, db: pw.Database) -> None:
         self.db = db
+        self.initials = INITIALS_INDEX in indexes_here(db)
 
     def _stats(self, index: str) -> tuple[dict[str, float], float, float, float]:
         """(trigram → share of rows holding it, share of any other, index rows, table
@@ -216,21 +239,24 @@ class TrigramEngine(LikeEngine):
                 _STATS[key] = ({}, 0.0, 0.0, 0.0)  # never analyzed: trust the index
         return _STATS[key]
 
-    def _window(self, index: str, texts: list[str], limit: int) -> int | None:
-        """How many of the newest rows to read first when the texts (all must be
-        held) are common; None when the index's candidates cost less to sort."""
+    def _window(self, index: str, keys: list[set[str]], limit: int) -> int | None:
+        """How many of the newest rows to read first when the terms (each a set of
+        index keys, every term must be held) look very common; else None."""
         freqs, floor, rows, table = self._stats(index)
         share = 1.0
-        for text in texts:
-            share *= min((freqs.get(t, floor) for t in _trigrams(text)), default=1.0)
+        for term in keys:
+            share *= min((freqs.get(k, floor) for k in term), default=1.0)
         candidates = share * max(rows, 0.0)
-        # newest first reads about limit × table / candidates rows, the index about
-        # `candidates` (each dearer: random reads, a sort): even at candidates² ≈ 4 ×
-        if candidates * candidates <= 4 * limit * max(table, 1.0):
+        if candidates <= 10 * _cap(limit, table):
             return None
-        return int(max(500, 4 * limit * table / candidates))
+        # (bounded: the statistics hold single keys, and keys that are each common
+        # can be rare together — "price" in notes of "prices" … "office")
+        return int(min(max(500, 4 * limit * table / candidates), 4000))
 
     def _hint(self, index: str, text: str) -> tuple[str, list[Any]]:
+        if index == INITIALS_INDEX:
+            sql = f"{INITIALS}(translate(lower(name), %s, %s)) @> ARRAY[lower(%s)]"
+            return sql, [_ACCENTED, _PLAIN, text]
         expr = _INDEXED[index]
         sql = f"{TRIGRAMS}(translate(lower({expr}), %s, %s)) @> {TRIGRAMS}(lower(%s))"
         return sql, [_ACCENTED, _PLAIN, text]
@@ -247,23 +273,38 @@ class TrigramEngine(LikeEngine):
         limit: int,
         window: int | None,
     ) -> list[tuple[Any, ...]]:
-        """The rows of `base` (a SELECT … WHERE) that pass the `judge` (columns,
-        condition, parameters), newest first, at most `limit`.
-
-        A common text reads the newest `window` rows first, which usually fills
-        the page; otherwise (or if it did not) the index gives the candidates,
-        sorted before they are judged (`OFFSET 0` keeps PostgreSQL from judging
-        every candidate first)."""
+        """The rows of `base` (a SELECT id, … WHERE) that pass the `judge` (columns,
+        condition, parameters), newest first, at most `limit`."""
         columns, condition, params = judge
-        outer = f"SELECT {columns} FROM ({{}}) AS c WHERE {condition} LIMIT %s"
         if window is not None:
-            newest = f"{base} ORDER BY id DESC LIMIT %s"
-            found = self.db.execute_sql(outer.format(newest), [window, *params, limit]).fetchall()
+            newest = (
+                f"{_SERIAL}SELECT {columns} FROM ({base} ORDER BY id DESC LIMIT %s) AS c"
+                f" WHERE {condition} LIMIT %s"
+            )
+            found = self.db.execute_sql(newest, [window, *params, limit]).fetchall()
             if len(found) >= limit:
                 return [tuple(r) for r in found]
-        indexed = f"{base} AND ({hints[0]}) ORDER BY id DESC OFFSET 0"
-        found = self.db.execute_sql(outer.format(indexed), [*hints[1], *params, limit]).fetchall()
-        return [tuple(r) for r in found]
+        # One round trip (each costs more than these reads on a loaded machine): the
+        # count, and the candidates only when they are few (a LIMIT 0 reads nothing).
+        where = f"{base} AND ({hints[0]})"
+        cap = _cap(limit, self._stats(table_index(base))[3])
+        both = (
+            f"{_SERIAL}WITH n AS MATERIALIZED (SELECT count(*) AS n FROM ({where}) AS c)"
+            f" SELECT n.n, f.* FROM n LEFT JOIN (SELECT c.id, {columns} FROM ({where}) AS c"
+            f" WHERE {condition} LIMIT CASE WHEN (SELECT n FROM n) <= %s THEN NULL ELSE 0 END)"
+            " AS f ON TRUE"
+        )
+        rows = self.db.execute_sql(both, [*hints[1], *hints[1], *params, cap]).fetchall()
+        if rows[0][0] <= cap:
+            found = sorted((r[1:] for r in rows if r[1] is not None), reverse=True)
+            return [tuple(r[1:]) for r in found[:limit]]
+        # Newest first (enable_sort off: the primary key read backwards, never a sort
+        # of the whole table); many candidates make it short.
+        newest = (
+            f"{_SERIAL}SET LOCAL enable_sort = off; SELECT {columns} FROM ({base}) AS c"
+            f" WHERE {condition} ORDER BY c.id DESC LIMIT %s"
+        )
+        return [tuple(r) for r in self.db.execute_sql(newest, [*params, limit]).fetchall()]
 
     def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
         index = "lead_name_trigrams" if fields == ("name",) else "lead_text_trigrams"
@@ -274,27 +315,31 @@ class TrigramEngine(LikeEngine):
         checks = [_judged([(f"c.{f}", f"%{w}%") for f in fields], " OR ") for w in words]
         judge = ("c.id", " AND ".join(c for c, _ in checks), [p for _, ps in checks for p in ps])
         base = "SELECT id, name, company, email, notes FROM lead WHERE TRUE"
-        window = self._window(index, long, limit)
+        window = self._window(index, [_trigrams(w) for w in long], limit)
         return [r[0] for r in self._run(base, self._hints(index, long), judge, limit, window)]
 
     def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
-        index = "lead_name_trigrams"
-        words = [_like_term(t) for t in terms]
-        starts = [f" {w}" for w in words if len(w) >= 2]
-        if not starts:
+        words = [w for w in (_like_term(t) for t in terms) if w]
+        if not words or (not self.initials and all(len(w) < 2 for w in words)):
             return super().name_starts(terms, limit)
         checks = [_judged([("c.name", f"{w}%"), ("c.name", f"% {w}%")], " OR ") for w in words]
         judge = ("c.id", " AND ".join(c for c, _ in checks), [p for _, ps in checks for p in ps])
         base = "SELECT id, name FROM lead WHERE TRUE"
-        window = self._window(index, starts, limit)
-        return [r[0] for r in self._run(base, self._hints(index, starts), judge, limit, window)]
+        # two letters or more: the padded name's trigram " da"; one: its word initials
+        starts = [f" {w}" for w in words if len(w) >= 2]
+        if starts:
+            index, keys = NAME_INDEX, [_trigrams(s) for s in starts]
+        else:
+            index, keys = INITIALS_INDEX, [{w} for w in words]
+        hints, window = self._hints(index, starts or words), self._window(index, keys, limit)
+        return [r[0] for r in self._run(base, hints, judge, limit, window)]
 
     def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
         index = "phone_e164_trigrams"
         checks = " OR ".join("c.e164 ILIKE %s" for _ in digits)
         judge = ("c.lead_id, c.e164, c.label", checks, [f"%{d}%" for d in digits])
         base = "SELECT id, lead_id, e164, label FROM phone WHERE TRUE"
-        windows = [self._window(index, [d], limit) for d in digits]
+        windows = [self._window(index, [_trigrams(d)], limit) for d in digits]
         window = max((w for w in windows if w is not None), default=None)
         rows = self._run(base, self._hints(index, list(digits), " OR "), judge, limit, window)
         return [(r[0], r[1], r[2]) for r in rows]
@@ -308,31 +353,40 @@ class TrigramEngine(LikeEngine):
         condition, params = _judged([("c.note", f"%{w}%") for w in words], " AND ")
         # (the conditions of the partial index, so that it may be used)
         base = "SELECT id, lead_id, note FROM touch WHERE note <> '' AND channel <> 'system'"
-        window = self._window(index, long, limit)
+        # Notes repeat a rep's phrases ("asked for pricing"), which the statistics of a
+        # sample of the partial index underrate (2,135 rows guessed, 20,854 held "ask" at
+        # 100k leads), and counting them reads the heap: try the newest notes first.
+        window = self._window(index, [_trigrams(w) for w in long], limit) or 1000
         hints = self._hints(index, long)
         rows = self._run(base, hints, ("c.lead_id, c.note", condition, params), limit, window)
         return [(r[0], r[1]) for r in rows]
 
 
-def has_trigram_index(db: pw.Database) -> bool:
-    """Whether migration 0014 could make the trigram indexes here (PostgreSQL).
+def indexes_here(db: pw.Database) -> frozenset[str]:
+    """Which of the search's PostgreSQL indexes (migrations 0014, 0020) this schema has.
 
     Asked once per connection (the catalog query costs a few ms a keystroke);
-    a wrong answer would only cost speed: both engines find the same rows."""
+    a wrong answer would only cost speed: every engine finds the same rows."""
     if is_sqlite(db):
-        return False
+        return frozenset()
     key = id(db.connection())
     if key not in _INDEXED_HERE:
-        row = db.execute_sql(
-            "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()"
-            " AND indexname = %s",
-            (NAME_INDEX,),
-        ).fetchone()
-        _INDEXED_HERE[key] = bool(row and row[0])
+        names = (*TRIGRAM_INDEXES, INITIALS_INDEX)
+        rows = db.execute_sql(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            " AND indexname = ANY(%s)",
+            (list(names),),
+        ).fetchall()
+        _INDEXED_HERE[key] = frozenset(r[0] for r in rows)
     return _INDEXED_HERE[key]
 
 
-_INDEXED_HERE: dict[int, bool] = {}
+def has_trigram_index(db: pw.Database) -> bool:
+    """Whether migration 0014 could make the trigram indexes here (PostgreSQL)."""
+    return NAME_INDEX in indexes_here(db)
+
+
+_INDEXED_HERE: dict[int, frozenset[str]] = {}
 
 
 def has_fts(db: pw.Database) -> bool:
@@ -352,7 +406,18 @@ def search_method(db: pw.Database) -> str:
     if has_fts(db):
         return "indexed (SQLite FTS5 trigrams)"
     if has_trigram_index(db):
-        return "indexed (PostgreSQL GIN trigrams of migration 0014, no extension needed)"
+        # pg_trgm would index the same ILIKE, but the bundled server (pgserver) ships
+        # without it and a team's server may refuse CREATE EXTENSION: ours is in every
+        # store, so both engines rank one corpus the same everywhere.
+        row = db.execute_sql(
+            "SELECT installed_version FROM pg_available_extensions WHERE name = 'pg_trgm'"
+        ).fetchone()
+        trgm = "not on this server" if row is None else "on this server, not needed"
+        one = "" if INITIALS_INDEX in indexes_here(db) else "; one letter scans (no 0020 index)"
+        return (
+            "indexed (PostgreSQL GIN over leaddesk_trigrams(), migrations 0014 and 0020;"
+            f" pg_trgm: {trgm}{one})"
+        )
     if is_sqlite(db):
         return "scans (this SQLite has no FTS5 trigram tokenizer): slow on big stores"
     return (
