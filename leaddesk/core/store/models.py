@@ -74,6 +74,9 @@ class Lead(BaseModel):
     notes = pw.TextField(default="")
     created_at = UTCTimestamp()
     updated_at = UTCTimestamp()
+    # The lead's first call, email or letter (migration 0018): kept by triggers from
+    # its touches whatever a writer saves here, for speed to lead without a touch read.
+    first_attempt_at = UTCTimestamp(null=True)
 
     @property
     def tier(self) -> str | None:
@@ -98,6 +101,27 @@ Lead.add_index(
             Lead.claimed_by,
         ],
     ).where(Lead.priority.is_null(False))
+)
+# Speed to lead reads the leads received in a period off this index alone (0018).
+Lead.add_index(
+    pw.Index(
+        "lead_first_attempt",
+        Lead._meta.table,
+        [Lead.received_at, Lead.owner, Lead.first_attempt_at],
+    )
+)
+# The leads "abandoned after two or fewer attempts" can be: a small partial index
+# (the WHERE is written out the same in reads/stats/lead_figures.ABANDONED_SQL).
+Lead.add_index(
+    pw.Index(
+        "lead_abandoned", Lead._meta.table, [Lead.last_touch_at, Lead.next_due_at, Lead.owner]
+    ).where(
+        (Lead.attempts >= 1)
+        & (Lead.attempts <= 2)
+        & (Lead.no_count == 0)
+        & (Lead.do_not_call == False)  # noqa: E712
+        & Lead.status.not_in(("engaged", "appointment", "won", "bad"))
+    )
 )
 
 
@@ -271,5 +295,32 @@ class InboxMessage(BaseModel):
     seen_at = UTCTimestamp()
 
 
+class CallTally(BaseModel):
+    """The rep's calls per UTC hour, outcome and hour of the lead's local day (0018),
+    kept by triggers on `touch`: the stats' sums read it (reads/stats/rollup.py)."""
+
+    rep_id = pw.IntegerField()
+    hour = pw.BigIntegerField()  # "at" // 3_600_000
+    outcome = pw.CharField()
+    local_hour = pw.SmallIntegerField()  # -1: no stored local time
+    n = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey("rep_id", "hour", "outcome", "local_hour")
+
+
+class FirstConnect(BaseModel):
+    """A lead's first connect ever (by time, then id), who made it and the calls before
+    it (0018), kept by triggers on `touch`: dials before the first connect."""
+
+    lead = pw.ForeignKeyField(Lead, primary_key=True, on_delete="CASCADE")
+    at = pw.BigIntegerField()
+    rep_id = pw.IntegerField(null=True)
+    calls_before = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("rep_id", "at"), False),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)
-MODELS += (CallSession, Suppression, MailOutbox, InboxMessage)
+MODELS += (CallSession, Suppression, MailOutbox, InboxMessage, CallTally, FirstConnect)
