@@ -48,7 +48,8 @@ TALLY_FROM = """SELECT rep_id, "at" / {hour}, outcome, {local} AS local_hour, CO
 FIRST_ATTEMPT = """UPDATE lead SET first_attempt_at = f.first FROM (
     SELECT lead_id, MIN("at") AS first FROM touch WHERE channel IN {attempts} {more}
     GROUP BY lead_id) f
-    WHERE lead.id = f.lead_id AND (lead.first_attempt_at IS NULL OR lead.first_attempt_at > f.first)"""
+    WHERE lead.id = f.lead_id
+      AND (lead.first_attempt_at IS NULL OR lead.first_attempt_at > f.first)"""
 
 
 def first_connect_sql(lead: str) -> str:
@@ -88,7 +89,8 @@ def _sqlite_triggers() -> list[str]:
 
     def connect_again(lead: str) -> str:
         return f"""DELETE FROM first_connect WHERE lead_id = {lead};
-        INSERT INTO first_connect (lead_id, "at", rep_id, calls_before) {first_connect_sql(lead)};"""
+        INSERT INTO first_connect (lead_id, "at", rep_id, calls_before)
+        {first_connect_sql(lead)};"""
 
     return [
         f"""CREATE TRIGGER stats_touch_insert AFTER INSERT ON touch BEGIN
