@@ -27,6 +27,12 @@ MINUTE_MS = 60_000
 # Abandoned: a lead left with its next step this many days overdue (or closed).
 ABANDON_OVERDUE_DAYS = 7
 OVERDUE_LISTED = 5
+# The fixed part of "abandoned", written out as the partial index lead_abandoned
+# (migration 0018) has it: a planner uses a partial index only for its own terms.
+ABANDONED_SQL = (
+    "attempts >= 1 AND attempts <= 2 AND no_count = 0 AND do_not_call = FALSE"
+    " AND status NOT IN ('engaged', 'appointment', 'won', 'bad')"
+)
 
 
 @dataclass(frozen=True)
@@ -88,12 +94,13 @@ def speed_histograms(
 ) -> dict[Owner, list[Counter[int]]]:
     """Per owner (all under None unless `by_owner`), per band: minutes -> leads.
 
-    One statement for every period: each lead received since the earliest start
-    is put in the band of the latest start it follows, with its minutes to the
-    first attempt (a correlated read of touch(lead, at, channel, outcome) that
-    stops at the first call, email or letter) or a sentinel: -1 still young
-    (under an hour, not attempted), -2 waited over an hour unattempted. Only
-    the histogram (owner, band, minutes) -> count comes back.
+    One statement for every period, off the index lead(received_at, owner,
+    first_attempt_at) alone (migration 0018): each lead received since the
+    earliest start is put in the band of the latest start it follows, with its
+    minutes to the first attempt (`first_attempt_at`, kept by triggers: the first
+    call, email or letter; one after `now` is not yet made) or a sentinel: -1
+    still young (under an hour, not attempted), -2 waited over an hour
+    unattempted. Only the histogram (owner, band, minutes) -> count comes back.
     """
     _, edges = latest_first(starts)
     now_ms = to_ms(now)
@@ -101,15 +108,13 @@ def speed_histograms(
     sql = portable_sql(
         f"""SELECT owner, band, m, COUNT(*) FROM (
           SELECT {owner} AS owner, {band_case("l.received_at", edges)} AS band,
-            COALESCE(
-              (SELECT (t."at" - l.received_at) / {MINUTE_MS} FROM touch t
-               WHERE t.lead_id = l.id AND t."at" <= ? AND t.channel IN (?, ?, ?)
-               ORDER BY t."at" LIMIT 1),
-              CASE WHEN l.received_at > ? THEN -1 ELSE -2 END) AS m
+            CASE WHEN l.first_attempt_at <= ?
+                 THEN (l.first_attempt_at - l.received_at) / {MINUTE_MS}
+                 WHEN l.received_at > ? THEN -1 ELSE -2 END AS m
           FROM lead l WHERE l.received_at >= ? AND l.received_at <= ?
         ) x GROUP BY owner, band, m"""
     )
-    params = [*edges, now_ms, *ATTEMPT_CHANNELS, now_ms - HOUR_MS, edges[-1], now_ms]
+    params = [*edges, now_ms, now_ms - HOUR_MS, edges[-1], now_ms]
     # found[owner][b][m] = count; band b holds leads received in [edges[b], edges[b-1]).
     found: dict[Owner, list[Counter[int]]] = {}
     for who, band, minutes, n in database.obj.execute_sql(sql, params).fetchall():
@@ -185,19 +190,13 @@ def abandoned_bands(
     sql = portable_sql(
         f"""SELECT owner, band, COUNT(*) FROM (
           SELECT {owner} AS owner, {band_case("last_touch_at", edges)} AS band FROM lead
-          WHERE attempts >= 1 AND attempts <= 2 AND no_count = 0 AND do_not_call = ?
-            AND status NOT IN (?, ?, ?, ?)
+          WHERE {ABANDONED_SQL}
             AND (next_due_at IS NULL OR next_due_at < ?)
             AND last_touch_at >= ? AND last_touch_at <= ?
         ) x GROUP BY owner, band"""
     )
     params = [
         *edges,
-        False,
-        "engaged",
-        "appointment",
-        "won",
-        "bad",
         now_ms - ABANDON_OVERDUE_DAYS * 24 * HOUR_MS,
         edges[-1],
         now_ms,
