@@ -102,7 +102,11 @@ def _random_writes(rng: random.Random, tmp_path) -> None:
     fill_demo(15, NOW.subtract(days=2), ANA, seed=rng.randrange(1000))
     # the fill put its insert triggers back: later writes are rolled up again
     for lead in leads[:3]:
-        log_outcome(lead, "connected", instant(), BEN, confirmed=True, outside_hours=True)
+        try:
+            log_outcome(lead, "connected", instant(), BEN, confirmed=True, outside_hours=True)
+        except LeadDeskError:
+            pass  # do-not-call by now
+    assert Touch.select().where(Touch.lead.in_(leads[:3]) & (Touch.rep == rep_of(BEN))).exists()
 
 
 def _check_tables() -> None:
