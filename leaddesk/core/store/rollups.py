@@ -7,8 +7,10 @@ the insert triggers for the caller's transaction, rolls up every touch with a
 higher id than before at the end and puts the triggers back — all inside the
 caller's transaction, as `reads.search.bulk_indexing` does for the search index.
 Rows may only be inserted meanwhile: the update and delete triggers stay and
-expect the rollups to be complete. PostgreSQL keeps its triggers (dropping one
-would lock the table against every other desk of the team).
+expect the rollups to be complete. On PostgreSQL one trigger serves every
+operation, so it is disabled (ALTER TABLE … DISABLE TRIGGER, in the transaction:
+other writers of `touch` and `lead` wait for the fill, which a fill's writes
+make them do anyway); without the right to alter the tables it stays on.
 """
 
 from __future__ import annotations
@@ -28,16 +30,19 @@ INSERT_TRIGGERS = (
 )
 CONNECTS = "('connected', 'callback', 'appointment', 'not-interested', 'dnc', 'won')"
 LOCAL_HOUR = (
-    "CASE WHEN substr(lead_local, 12, 2) GLOB '[0-9][0-9]' "
+    "CASE WHEN substr(lead_local, 12, 2) {} "
     "THEN CAST(substr(lead_local, 12, 2) AS INTEGER) ELSE -1 END"
 )
+TWO_DIGITS = {"sqlite": "GLOB '[0-9][0-9]'", "postgresql": "~ '^[0-9][0-9]$'"}
+PG_TRIGGERS = (("touch", "stats_touch"), ("lead", "stats_lead_first_attempt"))
 # Each takes the first new touch id (exclusive) once per `?`.
 CATCH_UP = (
-    f"""INSERT INTO call_tally (rep_id, hour, outcome, local_hour, n)
-    SELECT rep_id, "at" / 3600000, outcome, {LOCAL_HOUR}, COUNT(*) FROM touch
+    """INSERT INTO call_tally (rep_id, hour, outcome, local_hour, n)
+    SELECT rep_id, "at" / 3600000, outcome, {LOCAL}, COUNT(*) FROM touch
     WHERE id > ? AND channel = 'call' AND rep_id IS NOT NULL
-    GROUP BY rep_id, "at" / 3600000, outcome, {LOCAL_HOUR}
-    ON CONFLICT (rep_id, hour, outcome, local_hour) DO UPDATE SET n = n + excluded.n""",
+    GROUP BY rep_id, "at" / 3600000, outcome, {LOCAL}
+    ON CONFLICT (rep_id, hour, outcome, local_hour)
+    DO UPDATE SET n = call_tally.n + excluded.n""",
     """UPDATE lead SET first_attempt_at = f.first FROM (
       SELECT lead_id, MIN("at") AS first FROM touch
       WHERE id > ? AND channel IN ('call', 'email', 'letter') GROUP BY lead_id) f
@@ -59,9 +64,9 @@ CATCH_UP = (
 
 @contextmanager
 def bulk_rollups(db: pw.Database) -> Iterator[None]:
-    """Roll up touches inserted in bulk once, at the end (SQLite; see the module)."""
+    """Roll up touches inserted in bulk once, at the end (see the module)."""
     if not is_sqlite(db):
-        yield
+        yield from _bulk_pg(db)
         return
     marks = ", ".join(["?"] * len(INSERT_TRIGGERS))
     saved = db.execute_sql(
@@ -72,7 +77,28 @@ def bulk_rollups(db: pw.Database) -> Iterator[None]:
     for name, _ in saved:
         db.execute_sql(f'DROP TRIGGER "{name}"')
     yield
-    for statement in CATCH_UP:
-        db.execute_sql(statement, (first,))
+    _catch_up(db, first, "sqlite")
     for _, sql in saved:
         db.execute_sql(sql)
+
+
+def _bulk_pg(db: pw.Database) -> Iterator[None]:
+    first = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM touch").fetchone()[0]
+    try:
+        with db.atomic():  # a savepoint: a refusal leaves the caller's transaction intact
+            for table, name in PG_TRIGGERS:
+                db.execute_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER {name}')
+    except pw.ProgrammingError:
+        yield  # not the tables' owner: the triggers roll every row up
+        return
+    yield
+    _catch_up(db, first, "postgresql")
+    for table, name in PG_TRIGGERS:
+        db.execute_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER {name}')
+
+
+def _catch_up(db: pw.Database, first: int, engine: str) -> None:
+    """Roll up every touch with an id above `first`, set-based."""
+    for statement in CATCH_UP:
+        sql = statement.replace("{LOCAL}", LOCAL_HOUR.format(TWO_DIGITS[engine]))
+        db.execute_sql(sql.replace("?", db.param), (first,))
