@@ -140,6 +140,9 @@ def _check_tables() -> None:
         for lead, at, rep in db.execute_sql('SELECT lead_id, "at", rep_id FROM first_connect')
     }
     assert kept_connects == {lead: (at, rep) for lead, (at, _, rep) in connects.items()}
+    statuses = db.execute_sql("SELECT status, COUNT(*) FROM lead GROUP BY status").fetchall()
+    kept_statuses = db.execute_sql("SELECT status, n FROM status_tally WHERE n <> 0").fetchall()
+    assert sorted(kept_statuses) == sorted(statuses)
 
 
 def _check_figures(settings: Settings) -> None:

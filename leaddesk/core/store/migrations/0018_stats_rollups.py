@@ -73,6 +73,44 @@ FIRST_CONNECTS = f"""INSERT INTO first_connect (lead_id, "at", rep_id, calls_bef
     WHERE f.k = 1"""
 
 
+NO_ATTEMPT = -1_000_000_000  # speed_tally.m of a lead not attempted yet
+
+
+def _speed_key(row: str) -> str:
+    return (
+        f"COALESCE({row}.owner_id, 0), {row}.received_at / {HOUR_MS}, "
+        f"COALESCE(({row}.first_attempt_at - {row}.received_at) / 60000, {NO_ATTEMPT})"
+    )
+
+
+def _lead_add(row: str) -> str:
+    return f"""INSERT INTO speed_tally (owner, hour, m, n) VALUES ({_speed_key(row)}, 1)
+          ON CONFLICT (hour, owner, m) DO UPDATE SET n = speed_tally.n + 1;
+        INSERT INTO status_tally (status, n) VALUES ({row}.status, 1)
+          ON CONFLICT (status) DO UPDATE SET n = status_tally.n + 1;"""
+
+
+def _lead_take(row: str) -> str:
+    return f"""UPDATE speed_tally SET n = n - 1
+          WHERE (owner, hour, m) = ({_speed_key(row)});
+        UPDATE status_tally SET n = n - 1 WHERE status = {row}.status;"""
+
+
+LEAD_CHANGED = (
+    "OLD.owner_id IS NOT NEW.owner_id OR OLD.received_at <> NEW.received_at"
+    " OR OLD.first_attempt_at IS NOT NEW.first_attempt_at OR OLD.status <> NEW.status"
+)
+SPEED_FROM = f"""SELECT COALESCE(owner_id, 0), received_at / {HOUR_MS},
+      COALESCE((first_attempt_at - received_at) / 60000, {NO_ATTEMPT}), COUNT(*) FROM lead
+    GROUP BY COALESCE(owner_id, 0), received_at / {HOUR_MS},
+      COALESCE((first_attempt_at - received_at) / 60000, {NO_ATTEMPT})"""
+
+
+STATUS_FROM = (
+    "INSERT INTO status_tally (status, n) SELECT status, COUNT(*) FROM lead GROUP BY status"
+)
+
+
 def _sqlite_triggers() -> list[str]:
     local_new = SQLITE_LOCAL_HOUR.format(t="NEW")
     local_old = SQLITE_LOCAL_HOUR.format(t="OLD")
@@ -135,6 +173,13 @@ def _sqlite_triggers() -> list[str]:
         WHEN NEW.first_attempt_at IS NOT NULL BEGIN
         UPDATE lead SET first_attempt_at = {min_attempt.format(id="NEW.id")} WHERE id = NEW.id;
         END""",
+        f"""CREATE TRIGGER stats_lead_tally_insert AFTER INSERT ON lead
+        BEGIN {_lead_add("NEW")} END""",
+        f"""CREATE TRIGGER stats_lead_tally_delete AFTER DELETE ON lead
+        BEGIN {_lead_take("OLD")} END""",
+        f"""CREATE TRIGGER stats_lead_tally_update
+        AFTER UPDATE OF owner_id, received_at, first_attempt_at, status ON lead
+        WHEN {LEAD_CHANGED} BEGIN {_lead_take("OLD")} {_lead_add("NEW")} END""",
     ]
 
 
@@ -204,6 +249,18 @@ def _pg_statements() -> list[str]:
         """CREATE TRIGGER stats_lead_insert BEFORE INSERT ON lead
         FOR EACH ROW WHEN (NEW.first_attempt_at IS NOT NULL)
         EXECUTE FUNCTION leaddesk_lead_first_attempt()""",
+        f"""CREATE OR REPLACE FUNCTION leaddesk_lead_tallies() RETURNS trigger
+        LANGUAGE plpgsql AS $$ BEGIN
+          IF TG_OP <> 'INSERT' THEN {_lead_take("OLD")} END IF;
+          IF TG_OP <> 'DELETE' THEN {_lead_add("NEW")} END IF;
+          RETURN NULL;
+        END $$""",
+        """CREATE TRIGGER stats_lead_tally AFTER INSERT OR DELETE ON lead
+        FOR EACH ROW EXECUTE FUNCTION leaddesk_lead_tallies()""",
+        f"""CREATE TRIGGER stats_lead_tally_update
+        AFTER UPDATE OF owner_id, received_at, first_attempt_at, status ON lead
+        FOR EACH ROW WHEN ({LEAD_CHANGED.replace(" IS NOT ", " IS DISTINCT FROM ")})
+        EXECUTE FUNCTION leaddesk_lead_tallies()""",
     ]
 
 
@@ -238,7 +295,20 @@ def up(migrator, db):
         class Meta:
             indexes = ((("rep_id", "at"), False),)
 
-    db.create_tables([CallTally, FirstConnect])
+    class SpeedTally(Base):
+        owner = pw.IntegerField()  # 0: the pool
+        hour = pw.BigIntegerField()  # received_at // 3_600_000
+        m = pw.IntegerField()  # minutes to the first attempt; NO_ATTEMPT
+        n = pw.IntegerField(default=0)
+
+        class Meta:
+            primary_key = pw.CompositeKey("hour", "owner", "m")
+
+    class StatusTally(Base):
+        status = pw.CharField(primary_key=True)
+        n = pw.IntegerField(default=0)
+
+    db.create_tables([CallTally, FirstConnect, SpeedTally, StatusTally])
     # A nullable column: a plain ADD COLUMN on both engines (no table copy on SQLite).
     db.execute_sql("ALTER TABLE lead ADD COLUMN first_attempt_at BIGINT")
     local = (SQLITE_LOCAL_HOUR if sqlite else PG_LOCAL_HOUR).format(t="t")
@@ -248,6 +318,9 @@ def up(migrator, db):
     )
     db.execute_sql(FIRST_ATTEMPT.format(attempts=ATTEMPTS, more=""))
     db.execute_sql(FIRST_CONNECTS)
+    db.execute_sql("INSERT INTO speed_tally (owner, hour, m, n) " + SPEED_FROM)
+    db.execute_sql(STATUS_FROM)
+    db.execute_sql("CREATE INDEX lead_first_attempt_at ON lead (first_attempt_at)")
     db.execute_sql(
         "CREATE INDEX lead_first_attempt ON lead (received_at, owner_id, first_attempt_at)"
     )
