@@ -337,6 +337,19 @@ class SpeedTally(BaseModel):
         primary_key = pw.CompositeKey("hour", "owner", "m")
 
 
+class ConnectTally(BaseModel):
+    """First connects per rep, UTC hour and calls before them (0018), kept by triggers on
+    `first_connect`: dials before the first connect."""
+
+    rep_id = pw.IntegerField()
+    hour = pw.BigIntegerField()
+    calls_before = pw.IntegerField()
+    n = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey("rep_id", "hour", "calls_before")
+
+
 class StatusTally(BaseModel):
     """Leads per status (0018), kept by triggers on `lead`: the pipeline."""
 
@@ -346,4 +359,4 @@ class StatusTally(BaseModel):
 
 MODELS: tuple[type[BaseModel], ...] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)
 MODELS += (CallSession, Suppression, MailOutbox, InboxMessage, CallTally, FirstConnect)
-MODELS += (SpeedTally, StatusTally)
+MODELS += (SpeedTally, StatusTally, ConnectTally)

@@ -31,6 +31,8 @@ INSERT_TRIGGERS = (
     "stats_lead_first_attempt",
     "stats_lead_tally_insert",
     "stats_lead_tally_update",
+    "stats_connect_insert",
+    "stats_connect_delete",
 )
 CONNECTS = "('connected', 'callback', 'appointment', 'not-interested', 'dnc', 'won')"
 LOCAL_HOUR = (
@@ -43,6 +45,7 @@ PG_TRIGGERS = (
     ("lead", "stats_lead_first_attempt"),
     ("lead", "stats_lead_tally"),
     ("lead", "stats_lead_tally_update"),
+    ("first_connect", "stats_connect"),
 )
 NO_ATTEMPT = -1_000_000_000  # speed_tally.m of a lead not attempted yet
 SPEED_KEY = (
@@ -54,6 +57,10 @@ REBUILD = (
     "DELETE FROM speed_tally",
     f"INSERT INTO speed_tally (owner, hour, m, n) SELECT {SPEED_KEY}, COUNT(*) FROM lead"
     f" GROUP BY {SPEED_KEY}",
+    "DELETE FROM connect_tally",
+    'INSERT INTO connect_tally (rep_id, hour, calls_before, n) SELECT rep_id, "at" / 3600000,'
+    " calls_before, COUNT(*) FROM first_connect WHERE rep_id IS NOT NULL"
+    ' GROUP BY rep_id, "at" / 3600000, calls_before',
     "DELETE FROM status_tally",
     "INSERT INTO status_tally (status, n) SELECT status, COUNT(*) FROM lead GROUP BY status",
 )

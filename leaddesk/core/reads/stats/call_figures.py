@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.reads.stats.rollup import call_counts
+from leaddesk.core.reads.stats.rollup import HOUR_MS, call_counts, pieces
 from leaddesk.core.reads.stats.tallies import CONNECT_OUTCOMES
-from leaddesk.core.store.db import to_ms, tuples
-from leaddesk.core.store.models import FirstConnect
+from leaddesk.core.store.db import database, portable_sql, to_ms
 
 # Attempts-before-connect buckets: 0 … 9, then "10+".
 ATTEMPT_BUCKETS = 10
@@ -52,20 +50,27 @@ def attempts_before_connect(
 
     Wrong numbers rang someone else and do not count. Each lead's first connect
     ever (by time, then id), who made it and the calls before it are kept by
-    triggers in `first_connect` (migration 0018); this reads its index (rep, at).
+    triggers in `first_connect` (migration 0018), rolled up per rep and UTC hour in
+    `connect_tally`: the period's whole hours from that, the rest from first_connect.
     """
     counts = [0] * (ATTEMPT_BUCKETS + 1)
     if rep is not None:
-        query = (
-            FirstConnect.select(FirstConnect.calls_before, pw.fn.COUNT(FirstConnect.lead))
-            .where(
-                (FirstConnect.rep_id == rep)
-                & (FirstConnect.at >= to_ms(start))
-                & (FirstConnect.at <= to_ms(now))
-            )
-            .group_by(FirstConnect.calls_before)
-        )
-        for n, k in tuples(query):
-            counts[min(n, ATTEMPT_BUCKETS)] += k
+        parts, params = [], []
+        for _, low, high, whole in pieces([to_ms(start), to_ms(now) + 1]):
+            if whole:  # the rollup connect_tally, kept by triggers on first_connect
+                parts.append(
+                    "SELECT calls_before, SUM(n) FROM connect_tally"
+                    " WHERE rep_id = ? AND hour >= ? AND hour < ? GROUP BY calls_before"
+                )
+                params += [rep, low // HOUR_MS, high // HOUR_MS]
+            else:
+                parts.append(
+                    "SELECT calls_before, COUNT(*) FROM first_connect"
+                    ' WHERE rep_id = ? AND "at" >= ? AND "at" < ? GROUP BY calls_before'
+                )
+                params += [rep, low, high]
+        sql = portable_sql(" UNION ALL ".join(parts))
+        for n, k in database.obj.execute_sql(sql, params).fetchall():
+            counts[min(n, ATTEMPT_BUCKETS)] += int(k)
     labels = [str(i) for i in range(ATTEMPT_BUCKETS)] + [f"{ATTEMPT_BUCKETS}+"]
     return tuple(zip(labels, counts, strict=True))

@@ -141,12 +141,13 @@ def speed_histograms(
 
 # One statement for every period: a UNION ALL of these parts, one or two per band.
 # 0: the rollup's whole hours; 1: of those, the leads first attempted after `now`
-# (off the index on first_attempt_at); 2: the hours left, off the index
+# (off the index on first_attempt_at: `+` keeps SQLite off the one on received_at);
+# 2: the hours left, off the index
 # lead(received_at, owner_id, first_attempt_at).
 ROLLED_UP = """SELECT 0, {i}, owner, m, SUM(n) FROM speed_tally
     WHERE hour >= ? AND hour < ? GROUP BY owner, m"""
 LATE = f"""SELECT 1, {{i}}, COALESCE(owner_id, 0), (first_attempt_at - received_at) / {MINUTE_MS},
-      COUNT(*) FROM lead WHERE first_attempt_at > ? AND received_at >= ? AND received_at < ?
+      COUNT(*) FROM lead WHERE first_attempt_at > ? AND +received_at >= ? AND +received_at < ?
     GROUP BY COALESCE(owner_id, 0), (first_attempt_at - received_at) / {MINUTE_MS}"""
 ARRIVALS = f"""SELECT 2, {{i}}, owner, m, COUNT(*) FROM (
       SELECT COALESCE(+owner_id, 0) AS owner,

@@ -111,6 +111,23 @@ STATUS_FROM = (
 )
 
 
+CONNECT_FROM = f"""INSERT INTO connect_tally (rep_id, hour, calls_before, n)
+    SELECT rep_id, "at" / {HOUR_MS}, calls_before, COUNT(*) FROM first_connect
+    WHERE rep_id IS NOT NULL GROUP BY rep_id, "at" / {HOUR_MS}, calls_before"""
+
+
+def _connect_add(row: str) -> str:
+    return f"""INSERT INTO connect_tally (rep_id, hour, calls_before, n)
+          SELECT {row}.rep_id, {row}."at" / {HOUR_MS}, {row}.calls_before, 1
+          WHERE {row}.rep_id IS NOT NULL
+          ON CONFLICT (rep_id, hour, calls_before) DO UPDATE SET n = connect_tally.n + 1;"""
+
+
+def _connect_take(row: str) -> str:
+    return f"""UPDATE connect_tally SET n = n - 1 WHERE rep_id = {row}.rep_id
+          AND hour = {row}."at" / {HOUR_MS} AND calls_before = {row}.calls_before;"""
+
+
 def _sqlite_triggers() -> list[str]:
     local_new = SQLITE_LOCAL_HOUR.format(t="NEW")
     local_old = SQLITE_LOCAL_HOUR.format(t="OLD")
@@ -180,6 +197,10 @@ def _sqlite_triggers() -> list[str]:
         f"""CREATE TRIGGER stats_lead_tally_update
         AFTER UPDATE OF owner_id, received_at, first_attempt_at, status ON lead
         WHEN {LEAD_CHANGED} BEGIN {_lead_take("OLD")} {_lead_add("NEW")} END""",
+        f"""CREATE TRIGGER stats_connect_insert AFTER INSERT ON first_connect
+        BEGIN {_connect_add("NEW")} END""",
+        f"""CREATE TRIGGER stats_connect_delete AFTER DELETE ON first_connect
+        BEGIN {_connect_take("OLD")} END""",
     ]
 
 
@@ -255,6 +276,13 @@ def _pg_statements() -> list[str]:
           IF TG_OP <> 'DELETE' THEN {_lead_add("NEW")} END IF;
           RETURN NULL;
         END $$""",
+        f"""CREATE OR REPLACE FUNCTION leaddesk_connect_tally() RETURNS trigger
+        LANGUAGE plpgsql AS $$ BEGIN
+          IF TG_OP = 'DELETE' THEN {_connect_take("OLD")} ELSE {_connect_add("NEW")} END IF;
+          RETURN NULL;
+        END $$""",
+        """CREATE TRIGGER stats_connect AFTER INSERT OR DELETE ON first_connect
+        FOR EACH ROW EXECUTE FUNCTION leaddesk_connect_tally()""",
         """CREATE TRIGGER stats_lead_tally AFTER INSERT OR DELETE ON lead
         FOR EACH ROW EXECUTE FUNCTION leaddesk_lead_tallies()""",
         f"""CREATE TRIGGER stats_lead_tally_update
@@ -308,7 +336,16 @@ def up(migrator, db):
         status = pw.CharField(primary_key=True)
         n = pw.IntegerField(default=0)
 
-    db.create_tables([CallTally, FirstConnect, SpeedTally, StatusTally])
+    class ConnectTally(Base):
+        rep_id = pw.IntegerField()
+        hour = pw.BigIntegerField()  # first_connect.at // 3_600_000
+        calls_before = pw.IntegerField()
+        n = pw.IntegerField(default=0)
+
+        class Meta:
+            primary_key = pw.CompositeKey("rep_id", "hour", "calls_before")
+
+    db.create_tables([CallTally, FirstConnect, SpeedTally, StatusTally, ConnectTally])
     # A nullable column: a plain ADD COLUMN on both engines (no table copy on SQLite).
     db.execute_sql("ALTER TABLE lead ADD COLUMN first_attempt_at BIGINT")
     local = (SQLITE_LOCAL_HOUR if sqlite else PG_LOCAL_HOUR).format(t="t")
@@ -320,6 +357,7 @@ def up(migrator, db):
     db.execute_sql(FIRST_CONNECTS)
     db.execute_sql("INSERT INTO speed_tally (owner, hour, m, n) " + SPEED_FROM)
     db.execute_sql(STATUS_FROM)
+    db.execute_sql(CONNECT_FROM)
     db.execute_sql("CREATE INDEX lead_first_attempt_at ON lead (first_attempt_at)")
     db.execute_sql(
         "CREATE INDEX lead_first_attempt ON lead (received_at, owner_id, first_attempt_at)"
