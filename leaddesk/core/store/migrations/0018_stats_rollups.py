@@ -83,17 +83,40 @@ def _speed_key(row: str) -> str:
     )
 
 
-def _lead_add(row: str) -> str:
+def _speed_add(row: str) -> str:
     return f"""INSERT INTO speed_tally (owner, hour, m, n) VALUES ({_speed_key(row)}, 1)
-          ON CONFLICT (hour, owner, m) DO UPDATE SET n = speed_tally.n + 1;
-        INSERT INTO status_tally (status, n) VALUES ({row}.status, 1)
+          ON CONFLICT (hour, owner, m) DO UPDATE SET n = speed_tally.n + 1;"""
+
+
+def _speed_take(row: str) -> str:
+    return f"""UPDATE speed_tally SET n = n - 1 WHERE (owner, hour, m) = ({_speed_key(row)});"""
+
+
+def _status_add(row: str) -> str:
+    return f"""INSERT INTO status_tally (status, n) VALUES ({row}.status, 1)
           ON CONFLICT (status) DO UPDATE SET n = status_tally.n + 1;"""
 
 
+def _status_take(row: str) -> str:
+    return f"UPDATE status_tally SET n = n - 1 WHERE status = {row}.status;"
+
+
+def _lead_add(row: str) -> str:
+    return _speed_add(row) + _status_add(row)
+
+
 def _lead_take(row: str) -> str:
-    return f"""UPDATE speed_tally SET n = n - 1
-          WHERE (owner, hour, m) = ({_speed_key(row)});
-        UPDATE status_tally SET n = n - 1 WHERE status = {row}.status;"""
+    return _speed_take(row) + _status_take(row)
+
+
+# PostgreSQL: two reps' writes run at once, so a lead's move takes its tally rows in one
+# order every transaction follows (speed rows by key, then status rows by name): two
+# opposite moves (new -> working, working -> new) then wait for each other, never deadlock.
+PG_LEAD_MOVE = f"""IF ({_speed_key("NEW")}) < ({_speed_key("OLD")}) THEN
+            {_speed_add("NEW")} {_speed_take("OLD")}
+          ELSE {_speed_take("OLD")} {_speed_add("NEW")} END IF;
+          IF NEW.status < OLD.status THEN {_status_add("NEW")} {_status_take("OLD")}
+          ELSE {_status_take("OLD")} {_status_add("NEW")} END IF;"""
 
 
 LEAD_CHANGED = (
@@ -272,8 +295,10 @@ def _pg_statements() -> list[str]:
         EXECUTE FUNCTION leaddesk_lead_first_attempt()""",
         f"""CREATE OR REPLACE FUNCTION leaddesk_lead_tallies() RETURNS trigger
         LANGUAGE plpgsql AS $$ BEGIN
-          IF TG_OP <> 'INSERT' THEN {_lead_take("OLD")} END IF;
-          IF TG_OP <> 'DELETE' THEN {_lead_add("NEW")} END IF;
+          IF TG_OP = 'INSERT' THEN {_lead_add("NEW")}
+          ELSIF TG_OP = 'DELETE' THEN {_lead_take("OLD")}
+          ELSE {PG_LEAD_MOVE}
+          END IF;
           RETURN NULL;
         END $$""",
         f"""CREATE OR REPLACE FUNCTION leaddesk_connect_tally() RETURNS trigger
