@@ -31,6 +31,7 @@ from typing import Any
 import pendulum
 from pendulum import DateTime
 
+from bench import stats_scale
 from bench.compliance import bench_blocked, bench_scrub
 from leaddesk.core.domain.settings import Settings
 
@@ -625,6 +626,7 @@ def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[s
         result["lead_view"] = bench_lead_view(size, runs)
         result["stats"] = bench_stats(runs)
         result["team_stats"] = team_stats.bench_team_stats(runs)
+        result["stats_scale"] = stats_scale.bench_stats_scale(runs)
         result["search"] = bench_search(size)
         result["change_check"] = bench_change_check(runs)
         result["blocked_by"] = bench_blocked(NOW, SETTINGS, PAGE, runs, timed, summary)
@@ -719,6 +721,7 @@ def bench_engine(runs: int, size: int) -> dict[str, Any]:
             releases.append(end - middle)
     result["claim"], result["release"] = summary(claims), summary(releases)
     result["search"] = bench_search(size)
+    result["stats_scale"] = stats_scale.bench_stats_scale(runs)  # issue 15: stats on this engine
     return result
 
 
@@ -763,6 +766,8 @@ def team_table(size: int, team: dict[str, Any]) -> str:
         ("change_token", "change_token"),
         ("search, per keystroke", ("search", "per_keystroke")),
         ("search, LIKE scan (reference)", ("search", "like_fallback")),
+        ("stats (rollups)", ("stats_scale", "stats")),
+        ("stats --team (rollups)", ("stats_scale", "stats_team")),
     ):
         cells = [_cell(_at(team[engine], key)) for engine in ("sqlite", "postgresql")]
         lines.append(f"{label:<34}{cells[0]:>18}{cells[1]:>18}")
@@ -923,6 +928,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     row("session header (current_session)", lambda r: r["stats"]["session_header"])
     row("team stats (stats --team, 5 reps, 3 periods)", lambda r: r["team_stats"]["report"])
     row("  team stats, CPU time", lambda r: r["team_stats"]["report_cpu"])
+    stats_scale.rows(row)
     row("search, per keystroke (all kinds)", lambda r: r["search"]["per_keystroke"])
     for kind in ("name", "company", "email", "phone", "note"):
         row(f"  search: {kind}", lambda r, k=kind: r["search"]["by_kind"][k])

@@ -29,6 +29,7 @@ from leaddesk.core.demo.writer import Writer, hold_zones
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
 from leaddesk.core.store.db import atomic_write, database
+from leaddesk.core.store.rollups import bulk_rollups
 from leaddesk.core.writes.team import ensure_rep
 
 HISTORY_POOL = 4000  # distinct replayed histories; more leads reuse them
@@ -55,7 +56,8 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
     def write() -> int:
         writer = Writer(ensure_rep(settings.rep_name), settings)
         pool: list[Template] = []
-        with bulk_indexing(db):  # the search index, once at the end (search.py)
+        # the search index and the stats' rollups, once at the end (search.py, rollups.py)
+        with bulk_indexing(db), bulk_rollups(db):
             for index, scenario in enumerate(scenarios):
                 if index < HISTORY_POOL:
                     shape = random_shape(scenario, rng)

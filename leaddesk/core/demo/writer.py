@@ -64,6 +64,7 @@ class Writer:
             "tags": who.tags, "notes": who.notes, "created_at": received,
             "updated_at": h.touches[-1].at if h.touches else received,
             "claimed_by": None, "claimed_until": None,
+            "first_attempt_at": None,  # the touches' triggers set it (migration 0018)
         })  # fmt: skip
         for position, (raw, e164, label) in enumerate(who.phones):
             add(Phone, {

@@ -74,6 +74,9 @@ class Lead(BaseModel):
     notes = pw.TextField(default="")
     created_at = UTCTimestamp()
     updated_at = UTCTimestamp()
+    # The lead's first call, email or letter (migration 0018): kept by triggers from
+    # its touches whatever a writer saves here, for speed to lead without a touch read.
+    first_attempt_at = UTCTimestamp(null=True)
 
     @property
     def tier(self) -> str | None:
@@ -98,6 +101,29 @@ Lead.add_index(
             Lead.claimed_by,
         ],
     ).where(Lead.priority.is_null(False))
+)
+# Speed to lead reads the leads received in a period off this index alone (0018).
+Lead.add_index(
+    pw.Index(
+        "lead_first_attempt",
+        Lead._meta.table,
+        [Lead.received_at, Lead.owner, Lead.first_attempt_at],
+    )
+)
+# Leads first attempted after a pretended `now` (speed to lead corrects for them, 0018).
+Lead.add_index(pw.Index("lead_first_attempt_at", Lead._meta.table, [Lead.first_attempt_at]))
+# The leads "abandoned after two or fewer attempts" can be: a small partial index
+# (the WHERE is written out the same in reads/stats/lead_figures.ABANDONED_SQL).
+Lead.add_index(
+    pw.Index(
+        "lead_abandoned", Lead._meta.table, [Lead.last_touch_at, Lead.next_due_at, Lead.owner]
+    ).where(
+        (Lead.attempts >= 1)
+        & (Lead.attempts <= 2)
+        & (Lead.no_count == 0)
+        & (Lead.do_not_call == False)  # noqa: E712
+        & Lead.status.not_in(("engaged", "appointment", "won", "bad"))
+    )
 )
 
 
@@ -271,5 +297,66 @@ class InboxMessage(BaseModel):
     seen_at = UTCTimestamp()
 
 
+class CallTally(BaseModel):
+    """The rep's calls per UTC hour, outcome and hour of the lead's local day (0018),
+    kept by triggers on `touch`: the stats' sums read it (reads/stats/rollup.py)."""
+
+    rep_id = pw.IntegerField()
+    hour = pw.BigIntegerField()  # "at" // 3_600_000
+    outcome = pw.CharField()
+    local_hour = pw.SmallIntegerField()  # -1: no stored local time
+    n = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey("rep_id", "hour", "outcome", "local_hour")
+
+
+class FirstConnect(BaseModel):
+    """A lead's first connect ever (by time, then id), who made it and the calls before
+    it (0018), kept by triggers on `touch`: dials before the first connect."""
+
+    lead = pw.ForeignKeyField(Lead, primary_key=True, on_delete="CASCADE")
+    at = pw.BigIntegerField()
+    rep_id = pw.IntegerField(null=True)
+    calls_before = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("rep_id", "at"), False),)
+
+
+class SpeedTally(BaseModel):
+    """Leads per owner (0: the pool), UTC hour of arrival and whole minutes to their first
+    attempt (`NO_ATTEMPT`: none yet) (0018), kept by triggers on `lead`: speed to lead."""
+
+    owner = pw.IntegerField()
+    hour = pw.BigIntegerField()  # received_at // 3_600_000
+    m = pw.IntegerField()
+    n = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey("hour", "owner", "m")
+
+
+class ConnectTally(BaseModel):
+    """First connects per rep, UTC hour and calls before them (0018), kept by triggers on
+    `first_connect`: dials before the first connect."""
+
+    rep_id = pw.IntegerField()
+    hour = pw.BigIntegerField()
+    calls_before = pw.IntegerField()
+    n = pw.IntegerField(default=0)
+
+    class Meta:
+        primary_key = pw.CompositeKey("rep_id", "hour", "calls_before")
+
+
+class StatusTally(BaseModel):
+    """Leads per status (0018), kept by triggers on `lead`: the pipeline."""
+
+    status = pw.CharField(primary_key=True)
+    n = pw.IntegerField(default=0)
+
+
 MODELS: tuple[type[BaseModel], ...] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)
-MODELS += (CallSession, Suppression, MailOutbox, InboxMessage)
+MODELS += (CallSession, Suppression, MailOutbox, InboxMessage, CallTally, FirstConnect)
+MODELS += (SpeedTally, StatusTally, ConnectTally)

@@ -187,7 +187,9 @@ class _JsonlImport:
         return self.batch.take(model)
 
     def _add(self, record: dict[str, Any]) -> None:
-        lead = {"email_bad": False, **record["lead"]}  # dumps from before schema 0010
+        # email_bad: dumps from before schema 0010; first_attempt_at is derived from the
+        # touches by triggers (0018), whatever the dump says
+        lead = {"email_bad": False, **record["lead"], "first_attempt_at": None}
         old_lead = lead["id"]
         lead["id"] = self._take(Lead, old_lead)
         lead["owner"] = self._rep(lead.get("owner"))

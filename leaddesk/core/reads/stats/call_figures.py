@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.domain.lead_state import NOT_A_CALL_TO_THE_LEAD
-from leaddesk.core.reads.stats.tallies import CONNECT_OUTCOMES, calls_where
-from leaddesk.core.store.db import database, portable_sql, to_ms, tuples
-from leaddesk.core.store.models import Touch
+from leaddesk.core.reads.stats.rollup import HOUR_MS, call_counts, pieces
+from leaddesk.core.reads.stats.tallies import CONNECT_OUTCOMES
+from leaddesk.core.store.db import database, portable_sql, to_ms
 
 # Attempts-before-connect buckets: 0 … 9, then "10+".
 ATTEMPT_BUCKETS = 10
@@ -28,26 +27,18 @@ class HourRate:
 
 
 def by_hour(rep: int | None, start: DateTime, now: DateTime) -> tuple[HourRate, ...]:
-    """Dials and connects by the hour of the lead's local day (best time to call).
-
-    The hour is read from the touch's stored local time (`lead_local`, ISO
-    text: characters 12-13), through the covering index
-    touch(rep, channel, outcome, at, lead_local, lead_id).
-    """
+    """Dials and connects by the hour of the lead's local day (best time to call),
+    in [start, now]: the rollup's `local_hour` (the touch's stored local time,
+    characters 12-13) over the period's whole UTC hours, the touches for the rest."""
     hours = {h: [0, 0] for h in range(24)}
     if rep is not None:
-        hour = pw.fn.SUBSTR(Touch.lead_local, 12, 2)
-        query = tuples(
-            Touch.select(hour, Touch.outcome, pw.fn.COUNT(Touch.id))
-            .where(calls_where(rep, start, Touch.at <= now))
-            .group_by(hour, Touch.outcome)
-        )
-        for text, outcome, n in query:
-            if not (text or "").isdigit() or int(text) not in hours:
+        counts = call_counts([to_ms(start), to_ms(now) + 1], rep, by_local_hour=True)
+        for (outcome, hour), n in counts.get((rep, 0), Counter()).items():
+            if hour not in hours:
                 continue  # a touch without a stored local time
-            hours[int(text)][0] += n
+            hours[hour][0] += n
             if outcome in CONNECT_OUTCOMES:
-                hours[int(text)][1] += n
+                hours[hour][1] += n
     return tuple(HourRate(h, d, c) for h, (d, c) in hours.items())
 
 
@@ -57,40 +48,29 @@ def attempts_before_connect(
     """How many dials it took: for each lead first reached in [start, now] by this
     rep, the calls to it before that first connect (0 … 9, "10+").
 
-    Wrong numbers rang someone else and do not count. Each lead's earliest
-    connect in the period comes off the index touch(rep, channel, outcome, at,
-    …, lead); then two reads of touch(lead, at, channel, outcome): was there
-    an earlier connect (it stops at the first), and if not, the calls before.
+    Wrong numbers rang someone else and do not count. Each lead's first connect
+    ever (by time, then id), who made it and the calls before it are kept by
+    triggers in `first_connect` (migration 0018), rolled up per rep and UTC hour in
+    `connect_tally`: the period's whole hours from that, the rest from first_connect.
     """
     counts = [0] * (ATTEMPT_BUCKETS + 1)
     if rep is not None:
-        marks = ", ".join("?" * len(CONNECT_OUTCOMES))
-        sql = portable_sql(
-            f"""SELECT n, COUNT(*) FROM (
-              SELECT (SELECT COUNT(*) FROM touch p
-                      WHERE p.lead_id = f.lead_id AND p."at" < f.first
-                        AND p.channel = ? AND p.outcome <> ?) AS n
-              FROM (SELECT c.lead_id AS lead_id, MIN(c."at") AS first FROM touch c
-                    WHERE c.rep_id = ? AND c.channel = ? AND c.outcome IN ({marks})
-                      AND c."at" >= ? AND c."at" <= ?
-                    GROUP BY c.lead_id) f
-              WHERE NOT EXISTS (SELECT 1 FROM touch p
-                                WHERE p.lead_id = f.lead_id AND p."at" < f.first
-                                  AND p.channel = ? AND p.outcome IN ({marks}))
-            ) x GROUP BY n"""
-        )
-        params = [
-            "call",
-            NOT_A_CALL_TO_THE_LEAD[0],
-            rep,
-            "call",
-            *CONNECT_OUTCOMES,
-            to_ms(start),
-            to_ms(now),
-            "call",
-            *CONNECT_OUTCOMES,
-        ]
+        parts, params = [], []
+        for _, low, high, whole in pieces([to_ms(start), to_ms(now) + 1]):
+            if whole:  # the rollup connect_tally, kept by triggers on first_connect
+                parts.append(
+                    "SELECT calls_before, SUM(n) FROM connect_tally"
+                    " WHERE rep_id = ? AND hour >= ? AND hour < ? GROUP BY calls_before"
+                )
+                params += [rep, low // HOUR_MS, high // HOUR_MS]
+            else:
+                parts.append(
+                    "SELECT calls_before, COUNT(*) FROM first_connect"
+                    ' WHERE rep_id = ? AND "at" >= ? AND "at" < ? GROUP BY calls_before'
+                )
+                params += [rep, low, high]
+        sql = portable_sql(" UNION ALL ".join(parts))
         for n, k in database.obj.execute_sql(sql, params).fetchall():
-            counts[min(n, ATTEMPT_BUCKETS)] += k
+            counts[min(n, ATTEMPT_BUCKETS)] += int(k)
     labels = [str(i) for i in range(ATTEMPT_BUCKETS)] + [f"{ATTEMPT_BUCKETS}+"]
     return tuple(zip(labels, counts, strict=True))

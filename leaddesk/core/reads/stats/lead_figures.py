@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import peewee as pw
 from pendulum import DateTime
 
+from leaddesk.core.reads.stats.rollup import pieces
 from leaddesk.core.store.db import database, portable_sql, to_ms, tuples
-from leaddesk.core.store.models import STATUSES, Appointment, Lead
+from leaddesk.core.store.models import STATUSES, Appointment, Lead, StatusTally
 
 B = TypeVar("B")
 R = TypeVar("R")
@@ -27,6 +27,13 @@ MINUTE_MS = 60_000
 # Abandoned: a lead left with its next step this many days overdue (or closed).
 ABANDON_OVERDUE_DAYS = 7
 OVERDUE_LISTED = 5
+NO_ATTEMPT = -1_000_000_000  # speed_tally.m of a lead not attempted yet (migration 0018)
+# The fixed part of "abandoned", written out as the partial index lead_abandoned
+# (migration 0018) has it: a planner uses a partial index only for its own terms.
+ABANDONED_SQL = (
+    "attempts >= 1 AND attempts <= 2 AND no_count = 0 AND do_not_call = FALSE"
+    " AND status NOT IN ('engaged', 'appointment', 'won', 'bad')"
+)
 
 
 @dataclass(frozen=True)
@@ -88,34 +95,66 @@ def speed_histograms(
 ) -> dict[Owner, list[Counter[int]]]:
     """Per owner (all under None unless `by_owner`), per band: minutes -> leads.
 
-    One statement for every period: each lead received since the earliest start
-    is put in the band of the latest start it follows, with its minutes to the
-    first attempt (a correlated read of touch(lead, at, channel, outcome) that
-    stops at the first call, email or letter) or a sentinel: -1 still young
-    (under an hour, not attempted), -2 waited over an hour unattempted. Only
-    the histogram (owner, band, minutes) -> count comes back.
+    Each lead received since the earliest start is put in the band of the latest
+    start it follows, with its minutes to the first attempt (`lead.first_attempt_at`:
+    the first call, email or letter; one after `now` is not yet made) or a
+    sentinel: -1 still young (under an hour, not attempted), -2 waited over an
+    hour unattempted. Leads that arrived in a whole UTC hour ending over an hour
+    before `now` come from the rollup `speed_tally` (per owner, hour, minutes;
+    migration 0018); the rest — a band's cut hours, the last hour — from the index
+    lead(received_at, owner_id, first_attempt_at); leads first attempted after a
+    pretended `now` are moved back to "waited" off the index on first_attempt_at.
     """
     _, edges = latest_first(starts)
     now_ms = to_ms(now)
-    owner = OWNER_SQL.format("l.") if by_owner else "NULL"
-    sql = portable_sql(
-        f"""SELECT owner, band, m, COUNT(*) FROM (
-          SELECT {owner} AS owner, {band_case("l.received_at", edges)} AS band,
-            COALESCE(
-              (SELECT (t."at" - l.received_at) / {MINUTE_MS} FROM touch t
-               WHERE t.lead_id = l.id AND t."at" <= ? AND t.channel IN (?, ?, ?)
-               ORDER BY t."at" LIMIT 1),
-              CASE WHEN l.received_at > ? THEN -1 ELSE -2 END) AS m
-          FROM lead l WHERE l.received_at >= ? AND l.received_at <= ?
-        ) x GROUP BY owner, band, m"""
-    )
-    params = [*edges, now_ms, *ATTEMPT_CHANNELS, now_ms - HOUR_MS, edges[-1], now_ms]
-    # found[owner][b][m] = count; band b holds leads received in [edges[b], edges[b-1]).
+    bounds = [*reversed(edges), now_ms + 1]  # ascending: interval i is band len-1-i
+    settled = (now_ms - HOUR_MS + 1) // HOUR_MS * HOUR_MS  # older arrivals may be rolled up
     found: dict[Owner, list[Counter[int]]] = {}
-    for who, band, minutes, n in database.obj.execute_sql(sql, params).fetchall():
-        if band < len(edges):
-            found.setdefault(who, [Counter() for _ in edges])[band][minutes] += n
-    return found
+
+    def add(who: Owner, interval: int, minutes: int, n: int) -> None:
+        who = (who or None) if by_owner else None
+        found.setdefault(who, [Counter() for _ in edges])[len(edges) - 1 - interval][minutes] += n
+
+    parts: list[str] = []
+    params: list[int] = []
+    for i, start, end, whole in pieces(bounds):
+        if whole and start < settled:
+            parts += [ROLLED_UP.format(i=i), LATE.format(i=i)]
+            params += [start // HOUR_MS, min(end, settled) // HOUR_MS]
+            params += [now_ms, start, min(end, settled)]
+            start = min(end, settled)
+        if start < end:
+            parts.append(ARRIVALS.format(i=i))
+            params += [now_ms, now_ms - HOUR_MS, start, end]
+    sql = portable_sql(" UNION ALL ".join(parts))
+    for kind, i, who, minutes, n in database.obj.execute_sql(sql, params).fetchall():
+        if kind == 0:  # rolled up: old enough that "not attempted" means waited
+            add(who, i, -2 if minutes == NO_ATTEMPT else minutes, n)
+        elif kind == 1:  # rolled up with its minutes, but attempted after `now`
+            add(who, i, minutes, -n)
+            add(who, i, -2, n)
+        else:
+            add(who, i, minutes, n)
+    kept = {who: [+band for band in bands] for who, bands in found.items()}
+    return {who: bands for who, bands in kept.items() if any(bands)}
+
+
+# One statement for every period: a UNION ALL of these parts, one or two per band.
+# 0: the rollup's whole hours; 1: of those, the leads first attempted after `now`
+# (off the index on first_attempt_at: `+` keeps SQLite off the one on received_at);
+# 2: the hours left, off the index
+# lead(received_at, owner_id, first_attempt_at).
+ROLLED_UP = """SELECT 0, {i}, owner, m, SUM(n) FROM speed_tally
+    WHERE hour >= ? AND hour < ? GROUP BY owner, m"""
+LATE = f"""SELECT 1, {{i}}, COALESCE(owner_id, 0), (first_attempt_at - received_at) / {MINUTE_MS},
+      COUNT(*) FROM lead WHERE first_attempt_at > ? AND +received_at >= ? AND +received_at < ?
+    GROUP BY COALESCE(owner_id, 0), (first_attempt_at - received_at) / {MINUTE_MS}"""
+ARRIVALS = f"""SELECT 2, {{i}}, owner, m, COUNT(*) FROM (
+      SELECT COALESCE(+owner_id, 0) AS owner,
+        CASE WHEN first_attempt_at <= ? THEN (first_attempt_at - received_at) / {MINUTE_MS}
+             WHEN received_at > ? THEN -1 ELSE -2 END AS m
+      FROM lead WHERE received_at >= ? AND received_at < ?
+    ) x GROUP BY owner, m"""
 
 
 def speeds_of(order: list[int], bands: list[Counter[int]]) -> list[SpeedToLead]:
@@ -185,19 +224,13 @@ def abandoned_bands(
     sql = portable_sql(
         f"""SELECT owner, band, COUNT(*) FROM (
           SELECT {owner} AS owner, {band_case("last_touch_at", edges)} AS band FROM lead
-          WHERE attempts >= 1 AND attempts <= 2 AND no_count = 0 AND do_not_call = ?
-            AND status NOT IN (?, ?, ?, ?)
+          WHERE {ABANDONED_SQL}
             AND (next_due_at IS NULL OR next_due_at < ?)
             AND last_touch_at >= ? AND last_touch_at <= ?
         ) x GROUP BY owner, band"""
     )
     params = [
         *edges,
-        False,
-        "engaged",
-        "appointment",
-        "won",
-        "bad",
         now_ms - ABANDON_OVERDUE_DAYS * 24 * HOUR_MS,
         edges[-1],
         now_ms,
@@ -219,8 +252,9 @@ def abandoned(starts: list[DateTime], now: DateTime) -> list[int]:
 
 
 def pipeline() -> tuple[tuple[str, int], ...]:
-    """Leads per status, every status listed (in the order of the lifecycle)."""
-    counted = Lead.select(Lead.status, pw.fn.COUNT(Lead.id)).group_by(Lead.status)
+    """Leads per status, every status listed (in the order of the lifecycle), from the
+    rollup `status_tally` (migration 0018: kept by triggers on `lead`)."""
+    counted = StatusTally.select(StatusTally.status, StatusTally.n).where(StatusTally.n != 0)
     found: dict[str, int] = dict(tuples(counted))
     known = [(s, found.pop(s, 0)) for s in STATUSES]
     return tuple(known + sorted(found.items()))

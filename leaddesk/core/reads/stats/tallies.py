@@ -1,24 +1,21 @@
 """Dials, connects, voicemails, appointments and wins: the rep's call tallies.
 
 A Tally is what one period's calls add up to; every figure of it is a call by
-the rep, counted by outcome off the index touch(rep, channel, outcome, at, …).
+the rep, counted by outcome from the rollup `call_tally` (reads/stats/rollup.py).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
-import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.store.db import database, portable_sql, to_ms, tuples
-from leaddesk.core.store.models import Rep, Touch
+from leaddesk.core.reads.stats.rollup import CALL_OUTCOMES, by_outcome, call_counts
+from leaddesk.core.store.db import to_ms
+from leaddesk.core.store.models import Rep
 
 CONNECT_OUTCOMES = ("connected", "callback", "appointment", "not-interested", "dnc", "won")
-CALL_OUTCOMES = tuple(name for name, spec in OUTCOMES.items() if spec.channel == "call")
 
 
 @dataclass(frozen=True)
@@ -61,62 +58,22 @@ def rep_of(settings: Settings) -> int | None:
     return row[0] if row else None
 
 
-def calls_where(rep: int, start: DateTime, end: pw.Expression) -> pw.Expression:
-    """The rep's calls from `start` until `end`: every figure of a Tally is a call.
-
-    Naming every call outcome lets the index
-    touch(rep, channel, outcome, at, …) seek each outcome's time range, so the
-    counts come out of the index, grouped, without a sort.
-    """
-    return (
-        (Touch.rep == rep)
-        & (Touch.channel == "call")
-        & Touch.outcome.in_(CALL_OUTCOMES)
-        & (Touch.at >= start)
-        & end
-    )
-
-
-def _outcome_counts(rep: int, start: DateTime, end: pw.Expression) -> pw.ModelSelect[Touch]:
-    return (
-        Touch.select(Touch.outcome, pw.fn.COUNT(Touch.id))
-        .where(calls_where(rep, start, end))
-        .group_by(Touch.outcome)
-    )
-
-
 def rep_tally(rep: int | None, start: DateTime, end: DateTime) -> Tally:
-    """The rep's dials, connects, … in [start, end]: one aggregate over an index."""
+    """The rep's dials, connects, … in [start, end]: the rollup and the hours' ends."""
     if rep is None:
         return Tally()
-    return tally_of(dict(tuples(_outcome_counts(rep, start, Touch.at <= end))))
+    return tally_of(by_outcome(call_counts([to_ms(start), to_ms(end) + 1], rep), rep, 0))
 
 
 def daily_tallies(rep: int | None, starts: list[DateTime], now: DateTime) -> list[Tally]:
     """One Tally per local day: [starts[i], starts[i+1]), the last day up to `now`.
 
-    One statement: a UNION ALL of per-day counts by outcome, each read off the
-    index touch(rep, channel, outcome, at, …) in order — cheaper than grouping
-    the whole range by a computed day (which needs a temporary sort). Written
-    out rather than built by peewee: compiling 30 parts cost ~10 ms.
+    One statement (`rollup.call_counts`): each day's whole UTC hours from the
+    rollup, the hour up to `now` (and any hour a midnight cuts) from the touches.
     """
     days = len(starts) - 1
     if rep is None:
         return [Tally()] * days
-    marks = ", ".join("?" * len(CALL_OUTCOMES))
-    parts, params = [], []
-    for i in range(days):
-        last = i == days - 1
-        parts.append(
-            f"""SELECT {i}, outcome, COUNT(*) FROM touch
-            WHERE rep_id = ? AND channel = ? AND outcome IN ({marks})
-              AND "at" >= ? AND "at" {"<=" if last else "<"} ?
-            GROUP BY outcome"""
-        )
-        end = now if last else starts[i + 1]
-        params += [rep, "call", *CALL_OUTCOMES, to_ms(starts[i]), to_ms(end)]
-    counts: list[Counter[str]] = [Counter() for _ in range(days)]
-    sql = portable_sql(" UNION ALL ".join(parts))
-    for i, outcome, n in database.obj.execute_sql(sql, params).fetchall():
-        counts[i][outcome] += n
-    return [tally_of(c) for c in counts]
+    bounds = [to_ms(s) for s in starts[:days]] + [to_ms(now) + 1]
+    counts = call_counts(bounds, rep)
+    return [tally_of(by_outcome(counts, rep, i)) for i in range(days)]
