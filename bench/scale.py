@@ -1,0 +1,148 @@
+"""The bench's sizes and the SQLite figures at scale (issue 15, point 3).
+
+- `parse_sizes("1000,100k,1m")` -> [1000, 100000, 1000000]: the `--sizes` of `python -m bench`.
+- `migration_files()`: the schema's migrations, wherever the package keeps them, so the
+  cached stores' signature moves with every schema change.
+- `scale_figures(...)`: the point-3 targets side by side (each figure against its 1k
+  value), the DUE/LATER counts, and bytes on disk per lead (`dbstat`).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?)([km]?)$")
+_UNITS = {"": 1, "k": 1_000, "m": 1_000_000}
+
+# What `--only` may name: the groups of figures `run_size` measures.
+GROUPS = (
+    "due_query",  # the DUE page's SQL, peewee and raw
+    "queue",  # due_page, counts, LATER, the header, snapshots
+    "log_outcome",  # log_outcome and undo_last
+    "lead_view",
+    "stats",
+    "team_stats",
+    "search",
+    "change_check",
+    "blocked_by",
+    "dnc_scrub",
+    "keypress",  # the real desk: key 'n' -> next lead painted
+    "find_keys",
+    "disk",  # bytes on disk per lead (dbstat)
+    # the parts after the per-size table
+    "team",  # PostgreSQL beside SQLite
+    "desks",  # twenty desks at once
+    "import",
+    "startup",
+    "month",  # the simulated month
+)
+
+# Point 3 of issue 15: these figures at the largest size within 1.3x of 1k.
+SCALE_RATIO = 1.3
+SCALE_FIGURES = (
+    ("DUE page (due_page)", ("due_page",)),
+    ("lead view", ("lead_view",)),
+    ("log outcome (1 transaction)", ("log_outcome",)),
+    ("key 'n' -> next lead painted", ("keypress", "key_to_next_lead_painted")),
+)
+COUNTS_MS = 5.0  # the DUE/LATER counts at 1M
+
+
+def parse_sizes(text: str) -> list[int]:
+    """`1000,100k,1m` -> lead counts; a bad entry is a ValueError naming it."""
+    sizes = []
+    for part in text.split(","):
+        part = part.strip().lower().replace("_", "")
+        if not part:
+            continue
+        found = _SIZE.match(part)
+        if found is None:
+            raise ValueError(f"--sizes: {part!r} is not a count (1000, 100k, 1m)")
+        size = int(float(found.group(1)) * _UNITS[found.group(2)])
+        if size < 1:
+            raise ValueError(f"--sizes: {part!r} is not a positive count")
+        sizes.append(size)
+    return sizes
+
+
+def parse_only(text: str | None) -> set[str] | None:
+    """`--only queue,keypress` -> those groups (None: every group)."""
+    if not text:
+        return None
+    chosen = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = sorted(chosen - set(GROUPS))
+    if unknown:
+        raise ValueError(f"--only: unknown {', '.join(unknown)} (one of {', '.join(GROUPS)})")
+    return chosen
+
+
+def wanted(only: set[str] | None, group: str) -> bool:
+    return only is None or group in only
+
+
+def migration_files() -> list[Path]:
+    """Every migration script, from the package itself (not a path kept by hand)."""
+    from leaddesk.core.store.migrations import DIRECTORY
+
+    return sorted(DIRECTORY.glob("*.py"))
+
+
+def disk_use(path: Path, leads: int) -> dict[str, Any]:
+    """Bytes on disk per lead: the whole file and each table and index (`dbstat`)."""
+    size = path.stat().st_size
+    found: dict[str, Any] = {"file_bytes": size, "bytes_per_lead": round(size / max(leads, 1))}
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        try:
+            rows = db.execute(
+                "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"
+            ).fetchall()
+        except sqlite3.OperationalError:  # SQLite built without SQLITE_ENABLE_DBSTAT_VTAB
+            return {**found, "objects": None}
+    per_lead = {name: {"bytes": n, "per_lead": round(n / max(leads, 1), 1)} for name, n in rows}
+    found["objects"] = per_lead
+    return found
+
+
+def _get(figures: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
+    value: Any = figures
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value if isinstance(value, dict) and "median_ms" in value else None
+
+
+def scale_targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Point 3: each figure at the largest size against its 1k figure, in the same run."""
+    sizes = sorted(int(s) for s in results)
+    if len(sizes) < 2 or sizes[0] > 1000 or sizes[-1] < 1_000_000:
+        return []
+    small, large = results[str(sizes[0])], results[str(sizes[-1])]
+    checks = []
+    for label, path in SCALE_FIGURES:
+        a, b = _get(small, path), _get(large, path)
+        if a is None or b is None:
+            continue
+        ratio = round(b["median_ms"] / a["median_ms"], 2)
+        checks.append(
+            {
+                "what": f"{label} at {sizes[-1]:,} / at {sizes[0]:,}",
+                "value": ratio,
+                "target": f"≤ {SCALE_RATIO}×",
+                "pass": ratio <= SCALE_RATIO,
+            }
+        )
+    counts = _get(large, ("counts",))
+    if counts is not None:
+        checks.append(
+            {
+                "what": f"DUE/LATER counts at {sizes[-1]:,} (ms)",
+                "value": counts["median_ms"],
+                "target": f"≤ {COUNTS_MS:g} ms",
+                "pass": counts["median_ms"] <= COUNTS_MS,
+            }
+        )
+    return checks
