@@ -115,6 +115,8 @@ def build_store(size: int, seed: int, rebuild: bool) -> tuple[Path, dict[str, An
     from leaddesk.core.demo import fill_demo
     from leaddesk.core.store.schema import close_store, open_store
 
+    if (found := scale.adopted_store(size)) is not None:
+        return found
     OUT.mkdir(parents=True, exist_ok=True)
     sig = signature(size, seed)
     path = OUT / f"demo-{size}-{sig}.db"
@@ -157,6 +159,8 @@ def build_store(size: int, seed: int, rebuild: bool) -> tuple[Path, dict[str, An
 
 
 def work_copy(path: Path, size: int) -> Path:
+    if scale.is_adopted(path):  # the caller's own copy, measured in place
+        return path
     work = OUT / f"work-{size}.db"
     for stale in OUT.glob(f"work-{size}.db*"):
         stale.unlink()
@@ -971,6 +975,10 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", default="1000,100000", help="comma-separated lead counts (1000, 100k, 1m)"
     )
     parser.add_argument("--only", help=f"only these figures ({', '.join(scale.GROUPS)})")
+    parser.add_argument(
+        "--store", action="append", default=[], metavar="SIZE=PATH",
+        help="measure this SQLite file (a copy you own) for SIZE instead of filling one",
+    )  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="1k leads only")
     parser.add_argument("--runs", type=int, default=300, help="timed runs per figure (≥ 200)")
     parser.add_argument("--seed", type=int, default=SEED)
@@ -996,6 +1004,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         sizes = [1000] if args.quick else scale.parse_sizes(args.sizes)
         only = scale.parse_only(args.only)
+        scale.adopt(args.store)
     except ValueError as exc:
         parser.error(str(exc))
     runs = max(args.runs, 8)

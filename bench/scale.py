@@ -79,6 +79,56 @@ def parse_only(text: str | None) -> set[str] | None:
     return chosen
 
 
+# `--store 1m=/tmp/copy.db`: measure that file for that size instead of filling one.
+ADOPTED: dict[int, Path] = {}
+
+
+def adopt(entries: list[str]) -> None:
+    """`SIZE=PATH` entries of `--store`: a store filled elsewhere (e.g. by `leaddesk demo
+    --leads 1000000 --now 2026-11-23T19:00:00Z`), measured in place — pass a copy you own:
+    it is migrated, ANALYZEd and written to (every outcome is undone)."""
+    for entry in entries:
+        size, _, path = entry.partition("=")
+        (count,) = parse_sizes(size)
+        if not Path(path).is_file():
+            raise ValueError(f"--store: {path!r} is not a file")
+        ADOPTED[count] = Path(path)
+
+
+def adopted_store(size: int) -> tuple[Path, dict[str, Any]] | None:
+    """The adopted store for `size` and its meta (as `build_store` gives), or None."""
+    path = ADOPTED.get(size)
+    if path is None:
+        return None
+    from leaddesk.core.store.schema import close_store, open_store
+
+    db = open_store(str(path))
+    try:
+        if not db.execute_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+            # as build_store does for its own stores; a sampled ANALYZE keeps it to seconds
+            db.execute_sql("PRAGMA analysis_limit = 1000")
+            db.execute_sql("ANALYZE")
+        counts = {
+            table: db.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+            for table in ("lead", "phone", "touch", "appointment")
+        }
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        close_store()
+    meta = {
+        "leads": counts["lead"],
+        "rows": counts,
+        "rows_total": sum(counts.values()),
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "adopted": str(path),
+    }
+    return path, meta
+
+
+def is_adopted(path: Path) -> bool:
+    return path in ADOPTED.values()
+
+
 def wanted(only: set[str] | None, group: str) -> bool:
     return only is None or group in only
 
