@@ -196,3 +196,80 @@ def scale_targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return checks
+
+
+# --- a large store from a smaller one ------------------------------------------------
+
+# Each table copied, and its columns that hold ids of the copied tables.
+_COPIED = {
+    "lead": ("id",),
+    "phone": ("id", "lead_id"),
+    "touch": ("id", "lead_id"),
+    "appointment": ("id", "lead_id", "touch_id"),
+}
+
+
+def replicate(source: Path, target: Path, times: int) -> dict[str, Any]:
+    """`target` = `times` copies of the demo store `source`, ids shifted per copy.
+
+    A stand-in for a `times`-fold fill when there is no time for one: the demo
+    itself reuses 4,000 replayed histories under new identities, so copies keep its
+    mix of tiers, due times and history lengths (not its names and numbers, which
+    repeat). Rows go in with INSERT … SELECT in one transaction, with the indexes
+    and the search index built once at the end (as the demo fill does).
+    """
+    import shutil
+
+    from leaddesk.core.reads.search import bulk_indexing
+    from leaddesk.core.store.batch import deferred_indexes
+    from leaddesk.core.store.db import atomic_write
+    from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
+    from leaddesk.core.store.schema import close_store, open_store
+
+    shutil.copyfile(source, target)
+    db = open_store(str(target))
+    try:
+        top = {t: db.execute_sql(f'SELECT MAX(id) FROM "{t}"').fetchone()[0] for t in _COPIED}
+
+        def copy() -> None:
+            with deferred_indexes(db, (Lead, Phone, Touch, Appointment)), bulk_indexing(db):
+                for k in range(1, times):
+                    for table, shifted in _COPIED.items():
+                        info = db.execute_sql(f'PRAGMA table_info("{table}")')
+                        columns = [row[1] for row in info]
+                        picks = []
+                        for c in columns:
+                            owner = {"id": table, "lead_id": "lead", "touch_id": "touch"}.get(c)
+                            if c in shifted and owner is not None:
+                                picks.append(f'"{c}" + {k * top[owner]}')
+                            else:
+                                picks.append(f'"{c}"')
+                        names = ", ".join(f'"{c}"' for c in columns)
+                        db.execute_sql(
+                            f'INSERT INTO "{table}" ({names}) SELECT {", ".join(picks)}'
+                            f' FROM "{table}" WHERE id <= {top[table]}'
+                        )
+
+        atomic_write(copy)
+        db.execute_sql("PRAGMA analysis_limit = 1000")
+        db.execute_sql("ANALYZE")
+        counts = {t: db.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in _COPIED}
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        close_store()
+    return {"rows": counts, "file_mb": round(target.stat().st_size / 1e6, 1)}
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+    import time
+
+    parser = argparse.ArgumentParser(prog="python -m bench.scale")
+    parser.add_argument("source", type=Path, help="a demo store (e.g. bench/out/demo-100000-….db)")
+    parser.add_argument("target", type=Path)
+    parser.add_argument("--times", type=int, default=10)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    found = replicate(args.source, args.target, args.times)
+    print(json.dumps({**found, "seconds": round(time.perf_counter() - start, 1)}))
