@@ -8,7 +8,7 @@ calling window opens, how long a new lead has waited, and the "why now" line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pendulum import DateTime
@@ -66,7 +66,8 @@ class QueueCounts:
     due: int
     later: int
     tomorrow: int = 0  # calls due whose window opens only after the rep's midnight
-    cap: int | None = None  # None: counted in full
+    # None: counted in full. Not compared: equal counts are equal, however counted.
+    cap: int | None = field(default=None, compare=False)
 
     @property
     def capped(self) -> tuple[bool, bool, bool]:

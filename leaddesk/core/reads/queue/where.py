@@ -70,8 +70,20 @@ def open_zone_keys(now: DateTime, settings: Settings) -> list[str]:
 def opening_today_keys(now: DateTime, settings: Settings, open_keys: list[str]) -> list[str]:
     """The closed window keys whose calling window opens before the rep's midnight."""
     end = end_of_rep_day(now, settings)
-    closed = [k for k in _zone_set_keys() if k not in set(open_keys)]
-    return [k for k in closed if key_opens(now, k, settings) < end]
+    shut, book = set(open_keys), settings.compliance.book
+    decided: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
+    found = []
+    for key in _zone_set_keys():
+        if key in shut:
+            continue
+        # as in open_zone_keys: one window search per zones and rules in force
+        zones, rules = zones_of(key), book.for_places(places_of(key))
+        what = (zones, tuple(r.id for r in rules))
+        if what not in decided:
+            decided[what] = next_open(now, zones, settings, rules=rules) < end
+        if decided[what]:
+            found.append(key)
+    return found
 
 
 def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
