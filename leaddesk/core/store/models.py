@@ -119,15 +119,15 @@ class Phone(BaseModel):
 
 class Touch(BaseModel):
     id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
-    # found by touch(lead, at, channel, outcome) and touch(rep, at, …): no index of
-    # their own (a prefix of those would repeat them: migration 0017)
+    # found by touch(lead, at, channel, outcome): no index of its own (migration 0017)
     lead = pw.ForeignKeyField(Lead, backref="touches", on_delete="CASCADE", index=False)
     lead_id: int  # peewee's accessor for the foreign key
     at = UTCTimestamp(index=True)
     channel = pw.CharField()  # call | email | letter | note | system
     outcome = pw.CharField()
     note = pw.TextField(default="")
-    rep = pw.ForeignKeyField(Rep, null=True, on_delete="SET NULL", index=False)
+    # its own index (rep_id, id): undo_last reads the rep's newest touch (0017 keeps it)
+    rep = pw.ForeignKeyField(Rep, null=True, on_delete="SET NULL")
     rep_id: int | None  # peewee's accessor for the foreign key
     duration_s = pw.IntegerField(null=True)
     phone = pw.CharField(default="")  # the number dialled, E.164

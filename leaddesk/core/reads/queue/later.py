@@ -21,6 +21,7 @@ from leaddesk.core.reads.queue.where import (
     later_where,
     open_zone_keys,
     opening_today_keys,
+    shut_today_keys,
     tomorrow_where,
 )
 from leaddesk.core.reads.scope import scope_for
@@ -64,9 +65,10 @@ def tomorrow_count(
     now: DateTime, settings: Settings, open_keys: list[str], cap: int | None = None
 ) -> int:
     """Calls due whose window does not open again before the rep's midnight."""
-    opening = opening_today_keys(now, settings, open_keys)
-    where = tomorrow_where(now, open_keys, opening, scope_for(settings))
-    return _counted(Lead.select().where(where), cap)
+    shut = shut_today_keys(open_keys, opening_today_keys(now, settings, open_keys))
+    if not shut:  # every window opens today (most of a work day): nothing to count
+        return 0
+    return _counted(Lead.select().where(tomorrow_where(now, shut, scope_for(settings))), cap)
 
 
 def _counted(query: pw.Select, cap: int | None) -> int:

@@ -2,10 +2,12 @@
 keep up on every touch written.
 
 - Dropped, each the leading columns of a wider index that serves the same lookups
-  (a B-tree seeks and scans by any prefix of its columns):
-  `touch_lead_id` and `touch_lead_id_at` (in `touch(lead_id, at, channel, outcome)`),
-  `touch_rep_id` (in `touch(rep_id, at, channel, outcome)`), `phone_lead_id` (in
-  `phone(lead_id, position)`), `appointment_lead_id` (in `appointment(lead_id, done)`).
+  (a B-tree seeks and scans by any prefix of its columns), all of one lead's rows
+  (a handful): `touch_lead_id` and `touch_lead_id_at` (in `touch(lead_id, at,
+  channel, outcome)`), `phone_lead_id` (in `phone(lead_id, position)`),
+  `appointment_lead_id` (in `appointment(lead_id, done)`). `touch_rep_id` stays:
+  it is (rep_id, rowid) on SQLite, which `undo_last` reads newest first — inside the
+  wider rep indexes that order is gone and the rep's whole history would be sorted.
 - `touch_message_id` becomes partial (`WHERE message_id <> ''`): only email touches
   carry a Message-ID, and every lookup names a non-empty one.
 
@@ -15,7 +17,6 @@ Plain DROP / CREATE INDEX, the same on SQLite and PostgreSQL; no table is copied
 DROPPED = (
     "touch_lead_id",
     "touch_lead_id_at",
-    "touch_rep_id",
     "phone_lead_id",
     "appointment_lead_id",
     "touch_message_id",
