@@ -31,7 +31,7 @@ from typing import Any
 import pendulum
 from pendulum import DateTime
 
-from bench import stats_scale
+from bench import scale, stats_scale
 from bench.compliance import bench_blocked, bench_scrub
 from leaddesk.core.domain.settings import Settings
 
@@ -104,8 +104,7 @@ def timed(fn: Callable[[], Any], runs: int, warmup: int = 10) -> list[float]:
 def signature(size: int, seed: int) -> str:
     digest = hashlib.sha256()
     digest.update(f"v1 size={size} seed={seed} now={NOW.isoformat()} {SETTINGS!r}".encode())
-    migrations = sorted((ROOT / "leaddesk/core/migrations").glob("*.py"))
-    for path in [*migrations, *(ROOT / p for p in SIGNED_SOURCES)]:
+    for path in [*scale.migration_files(), *(ROOT / p for p in SIGNED_SOURCES)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -116,6 +115,8 @@ def build_store(size: int, seed: int, rebuild: bool) -> tuple[Path, dict[str, An
     from leaddesk.core.demo import fill_demo
     from leaddesk.core.store.schema import close_store, open_store
 
+    if (found := scale.adopted_store(size)) is not None:
+        return found
     OUT.mkdir(parents=True, exist_ok=True)
     sig = signature(size, seed)
     path = OUT / f"demo-{size}-{sig}.db"
@@ -158,6 +159,8 @@ def build_store(size: int, seed: int, rebuild: bool) -> tuple[Path, dict[str, An
 
 
 def work_copy(path: Path, size: int) -> Path:
+    if scale.is_adopted(path):  # the caller's own copy, measured in place
+        return path
     work = OUT / f"work-{size}.db"
     for stale in OUT.glob(f"work-{size}.db*"):
         stale.unlink()
@@ -610,9 +613,14 @@ def bench_find_keys(db_path: Path, now: DateTime, size: int) -> dict[str, Any]:
         close_store()
 
 
-def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[str, Any]:
+def run_size(
+    size: int, seed: int, runs: int, rebuild: bool, ui: bool, only: set[str] | None = None
+) -> dict[str, Any]:
     from bench import team_stats
     from leaddesk.core.store.schema import close_store, open_store
+
+    def want(group: str) -> bool:
+        return scale.wanted(only, group)
 
     cached, meta = build_store(size, seed, rebuild)
     work = work_copy(cached, size)
@@ -620,22 +628,36 @@ def run_size(size: int, seed: int, runs: int, rebuild: bool, ui: bool) -> dict[s
     open_store(str(work))
     try:
         result: dict[str, Any] = {"store": meta}
-        result["due_query"] = bench_due_query(work, runs)
-        result.update(bench_queue(runs))
-        result.update(bench_log_outcome(runs))
-        result["lead_view"] = bench_lead_view(size, runs)
-        result["stats"] = bench_stats(runs)
-        result["team_stats"] = team_stats.bench_team_stats(runs)
-        result["stats_scale"] = stats_scale.bench_stats_scale(runs)
-        result["search"] = bench_search(size)
-        result["change_check"] = bench_change_check(runs)
-        result["blocked_by"] = bench_blocked(NOW, SETTINGS, PAGE, runs, timed, summary)
-        result["dnc_scrub"] = bench_scrub(NOW, SETTINGS, OUT)
+        if want("due_query"):
+            result["due_query"] = bench_due_query(work, runs)
+        if want("queue"):
+            result.update(bench_queue(runs))
+        if want("log_outcome"):
+            result.update(bench_log_outcome(runs))
+        if want("lead_view"):
+            result["lead_view"] = bench_lead_view(size, runs)
+        if want("stats"):
+            result["stats"] = bench_stats(runs)
+        if want("team_stats"):
+            result["team_stats"] = team_stats.bench_team_stats(runs)
+        if want("stats"):
+            result["stats_scale"] = stats_scale.bench_stats_scale(runs)
+        if want("search"):
+            result["search"] = bench_search(size)
+        if want("change_check"):
+            result["change_check"] = bench_change_check(runs)
+        if want("blocked_by"):
+            result["blocked_by"] = bench_blocked(NOW, SETTINGS, PAGE, runs, timed, summary)
+        if want("dnc_scrub"):
+            result["dnc_scrub"] = bench_scrub(NOW, SETTINGS, OUT)
     finally:
         close_store()
-    if ui:
+    if ui and want("keypress"):
         result["keypress"] = bench_keypress(work, NOW)
+    if ui and want("find_keys"):
         result["find_keys"] = bench_find_keys(work, NOW, size)
+    if want("disk"):
+        result["disk"] = scale.disk_use(cached, meta["leads"])
     for leftover in OUT.glob(f"work-{size}.db*"):
         leftover.unlink()
     return result
@@ -812,13 +834,15 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     r = results.get(str(TARGET_SIZE))
     if r is None:
         return []
-    due = r["due_query"]
-    checks = [
-        ("due query median (through peewee)", due["peewee"]["median_ms"], f"≤ {TARGET_DUE_MS} ms",
-         due["peewee"]["median_ms"] <= TARGET_DUE_MS),
-        ("due query / same SQL in raw sqlite3", due["ratio"], f"≤ {TARGET_DUE_RATIO}×",
-         due["ratio"] <= TARGET_DUE_RATIO),
-    ]  # fmt: skip
+    checks = []
+    due = r.get("due_query")
+    if due:
+        checks += [
+            ("due query median (through peewee)", due["peewee"]["median_ms"],
+             f"≤ {TARGET_DUE_MS} ms", due["peewee"]["median_ms"] <= TARGET_DUE_MS),
+            ("due query / same SQL in raw sqlite3", due["ratio"], f"≤ {TARGET_DUE_RATIO}×",
+             due["ratio"] <= TARGET_DUE_RATIO),
+        ]  # fmt: skip
     report = r.get("stats", {}).get("report")
     if report:
         median = report["median_ms"]
@@ -894,6 +918,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
     row("fill_demo (s)", lambda r: r["store"]["fill_s"])
     row("rows in store", lambda r: f"{r['store']['rows_total']:,}")
+    row("bytes on disk per lead", lambda r: f"{r['disk']['bytes_per_lead']:,}")
     row("due now / later today", lambda r: f"{r['due_count']:,} / {r['later_count']:,}")
     row("due query, as the desk runs it", lambda r: r["due_query"]["peewee"])
     row("due query, peewee builder .tuples()", lambda r: r["due_query"]["builder"])
@@ -952,7 +977,14 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="1000,100000", help="comma-separated lead counts")
+    parser.add_argument(
+        "--sizes", default="1000,100000", help="comma-separated lead counts (1000, 100k, 1m)"
+    )
+    parser.add_argument("--only", help=f"only these figures ({', '.join(scale.GROUPS)})")
+    parser.add_argument(
+        "--store", action="append", default=[], metavar="SIZE=PATH",
+        help="measure this SQLite file (a copy you own) for SIZE instead of filling one",
+    )  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="1k leads only")
     parser.add_argument("--runs", type=int, default=300, help="timed runs per figure (≥ 200)")
     parser.add_argument("--seed", type=int, default=SEED)
@@ -976,13 +1008,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-search-scale", action="store_true", help="skip search_scale.py")
     args = parser.parse_args(argv)
-    sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
+    try:
+        sizes = [1000] if args.quick else scale.parse_sizes(args.sizes)
+        only = scale.parse_only(args.only)
+        scale.adopt(args.store)
+    except ValueError as exc:
+        parser.error(str(exc))
     runs = max(args.runs, 8)
     results: dict[str, dict[str, Any]] = {}
     for size in sizes:
-        results[str(size)] = run_size(size, args.seed, runs, args.rebuild, not args.no_ui)
+        results[str(size)] = run_size(size, args.seed, runs, args.rebuild, not args.no_ui, only)
     team: dict[str, Any] = {}
-    if not args.no_team:
+    if not args.no_team and scale.wanted(only, "team"):
         team_size = max(sizes)
         team = {"size": team_size, **run_team(team_size, args.seed, runs, args.rebuild)}
         report_targets = team_targets(team)
@@ -992,17 +1029,17 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "now": NOW.isoformat(),
         "results": results,
-        "targets": targets(results) + report_targets,
+        "targets": targets(results) + scale.scale_targets(results) + report_targets,
         "team": team,
     }
-    if not args.no_desks:
+    if not args.no_desks and scale.wanted(only, "desks"):
         from bench.desks import run_desks
 
         report["desks"] = run_desks(20, args.seconds, args.seed)
-    if not args.no_import:
+    if not args.no_import and scale.wanted(only, "import"):
         report["import"], import_targets = run_import(10_000 if args.quick else TARGET_IMPORT_ROWS)
         report["targets"] += import_targets
-    if not args.no_startup:
+    if not args.no_startup and scale.wanted(only, "startup"):
         from bench import startup
 
         # the desk's launch at every size from 100k up (the targets' sizes), else the largest
@@ -1011,7 +1048,7 @@ def main(argv: list[str] | None = None) -> int:
             desk_sizes, 20, lambda size: build_store(size, args.seed, args.rebuild)[0]
         )
         report["targets"] += report["startup"]["targets"]
-    if not args.no_month:
+    if not args.no_month and scale.wanted(only, "month"):
         from bench.compliance_month import run_month
 
         # 30 days of calling with --now; every refusal and audit count must be 0.

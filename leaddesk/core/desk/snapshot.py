@@ -18,7 +18,7 @@ from leaddesk.core.domain.windows import zones_or_rep
 from leaddesk.core.reads.leads import LeadView, lead_count, lead_view
 from leaddesk.core.reads.queue.due import band_counts, due_page
 from leaddesk.core.reads.queue.later import later_count, later_rows, tomorrow_count
-from leaddesk.core.reads.queue.rows import QueueRow, zones_of
+from leaddesk.core.reads.queue.rows import COUNT_CAP, QueueRow, zones_of
 from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.reads.stats.tallies import CONNECT_OUTCOMES
@@ -59,6 +59,9 @@ class DeskExtras:
     tomorrow_count: int = 0  # calls due whose window opens only after the rep's midnight
     # "registry scrub 40 days old (over 31)" when the do-not-call scrub is stale (issue 13).
     stale_scrub: str = ""
+    # LATER and tomorrow are counted up to COUNT_CAP rows: True = that many or more.
+    later_capped: bool = False
+    tomorrow_capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,9 @@ class DeskSnapshot:
     due: tuple[QueueRow, ...]
     extras: DeskExtras | None  # None when only the DUE page was asked for
     lead: LeadView | None = None  # the lead asked for, read in the same call
+    # DUE is counted up to COUNT_CAP rows, or past the page asked for: True = `due_count`
+    # rows or more (the desk says "1,000+"; paging deeper counts further).
+    due_capped: bool = False
 
 
 def day_counts(now: DateTime, settings: Settings) -> DayCounts:
@@ -109,6 +115,7 @@ def desk_snapshot(
     focus: int | None = None,
     avoid_lead: int | None = None,
     lead_id: int | None = None,
+    count_cap: int | None = None,
 ) -> DeskSnapshot:
     """The DUE page at `offset`; with `full`, also LATER, today's counts, totals.
 
@@ -119,11 +126,14 @@ def desk_snapshot(
     fetches the rest right after, so the next lead appears first.
     """
     keys = open_zone_keys(now, settings)
-    bands = band_counts(now, keys, new_lead_cut(now, settings), scope_for(settings))
+    # One row past the page, so the queue knows there is more below it to page to.
+    count_cap = COUNT_CAP if count_cap is None else count_cap
+    cap = max(count_cap, offset + limit + 1)
+    bands = band_counts(now, keys, new_lead_cut(now, settings), scope_for(settings), cap=cap)
     total_due = sum(bands)
     offset = max(0, min(offset, max(total_due - 1, 0)))
     due = tuple(due_page(now, settings, offset, limit, keys, bands))
-    extras = desk_extras(now, settings, later_limit, keys) if full else None
+    extras = desk_extras(now, settings, later_limit, keys, count_cap) if full else None
     if lead_id is None and focus is not None:
         lead_id = _lead_at(due, focus - offset, avoid_lead)
     lead = None
@@ -133,7 +143,13 @@ def desk_snapshot(
         except NotFound:
             lead = None
     return DeskSnapshot(
-        now=now, due_count=total_due, offset=offset, due=due, extras=extras, lead=lead
+        now=now,
+        due_count=total_due,
+        offset=offset,
+        due=due,
+        extras=extras,
+        lead=lead,
+        due_capped=total_due >= cap,
     )
 
 
@@ -148,18 +164,27 @@ def _lead_at(rows: tuple[QueueRow, ...], index: int, avoid_lead: int | None) -> 
 
 
 def desk_extras(
-    now: DateTime, settings: Settings, later_limit: int = 100, open_keys: list[str] | None = None
+    now: DateTime,
+    settings: Settings,
+    later_limit: int = 100,
+    open_keys: list[str] | None = None,
+    count_cap: int | None = None,
 ) -> DeskExtras:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    count_cap = COUNT_CAP if count_cap is None else count_cap
+    later = later_count(now, settings, keys, cap=count_cap)
+    tomorrow = tomorrow_count(now, settings, keys, cap=count_cap)
     return DeskExtras(
         total_leads=lead_count(),
-        later_count=later_count(now, settings, keys),
+        later_count=later,
         later=tuple(later_rows(now, settings, later_limit, keys)),
         today=day_counts(now, settings),
         starting_soon=starting_soon(now, settings),
         session=current_session(now, settings),
-        tomorrow_count=tomorrow_count(now, settings, keys),
+        tomorrow_count=tomorrow,
         stale_scrub=scrub_warning(now),
+        later_capped=later >= count_cap,
+        tomorrow_capped=tomorrow >= count_cap,
     )
 
 

@@ -158,6 +158,12 @@ def percent(part: float, whole: float) -> str:
     return f"{math.floor(100 * part / whole + 0.5 + 1e-9)}%"
 
 
+def count_text(count: int, capped: bool = False) -> str:
+    """'141', or '1,000+' for a count that stopped at its cap: the section holds at
+    least that many, and a capped count must never look exact (issue 15)."""
+    return f"{count:,}+" if capped else str(count)
+
+
 # What a terminal would obey rather than show: C0 controls but tab and newline
 # (ESC starts escape sequences), DEL, C1 controls (0x9b is a one-byte CSI on
 # some terminals), and the Unicode bidi controls that reorder the rest of a

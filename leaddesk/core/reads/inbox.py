@@ -19,6 +19,8 @@ def handled_ids(message_ids: Iterable[str]) -> set[str]:
             InboxMessage.message_id.in_(chunk)
         )
         found.update(row.message_id for row in seen)
-        sent = Touch.select(Touch.message_id).where(Touch.message_id.in_(chunk))
+        # `<> ''` lets the planner use the partial index touch_message_id (migration 0017)
+        where = Touch.message_id.in_(chunk) & (Touch.message_id != "")
+        sent = Touch.select(Touch.message_id).where(where)
         found.update(row.message_id for row in sent)
     return found

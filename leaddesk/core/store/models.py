@@ -129,7 +129,8 @@ Lead.add_index(
 
 class Phone(BaseModel):
     id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
-    lead = pw.ForeignKeyField(Lead, backref="phones", on_delete="CASCADE")
+    # found by (lead, position) (Meta); an index on lead_id alone would repeat it (0017)
+    lead = pw.ForeignKeyField(Lead, backref="phones", on_delete="CASCADE", index=False)
     lead_id: int  # peewee's accessor for the foreign key
     position = pw.IntegerField(default=0)
     label = pw.CharField(default="")
@@ -144,12 +145,14 @@ class Phone(BaseModel):
 
 class Touch(BaseModel):
     id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
-    lead = pw.ForeignKeyField(Lead, backref="touches", on_delete="CASCADE")
+    # found by touch(lead, at, channel, outcome): no index of its own (migration 0017)
+    lead = pw.ForeignKeyField(Lead, backref="touches", on_delete="CASCADE", index=False)
     lead_id: int  # peewee's accessor for the foreign key
     at = UTCTimestamp(index=True)
     channel = pw.CharField()  # call | email | letter | note | system
     outcome = pw.CharField()
     note = pw.TextField(default="")
+    # its own index (rep_id, id): undo_last reads the rep's newest touch (0017 keeps it)
     rep = pw.ForeignKeyField(Rep, null=True, on_delete="SET NULL")
     rep_id: int | None  # peewee's accessor for the foreign key
     duration_s = pw.IntegerField(null=True)
@@ -162,7 +165,7 @@ class Touch(BaseModel):
     # NULL on touches written before migration 0008 and by the batch writers.
     outside_hours = pw.BooleanField(null=True)
     # An email touch's Message-ID (sent or received), so replies find their lead (0010).
-    message_id = pw.CharField(default="", index=True)
+    message_id = pw.CharField(default="")  # indexed where not empty (below)
     # The rules that allowed a call ("US,US-FL") and the packs' version (0011), for the audit.
     rules = pw.CharField(default="")
     rules_version = pw.CharField(default="")
@@ -177,12 +180,13 @@ class Touch(BaseModel):
 
     class Meta:
         # (rep, at, channel, outcome) covers the header's counts of today.
-        indexes = ((("lead", "at"), False), (("rep", "at", "channel", "outcome"), False))
+        indexes = ((("rep", "at", "channel", "outcome"), False),)
 
 
 class Appointment(BaseModel):
     id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
-    lead = pw.ForeignKeyField(Lead, backref="appointments", on_delete="CASCADE")
+    # found by (lead, done) (Meta); an index on lead_id alone would repeat it (0017)
+    lead = pw.ForeignKeyField(Lead, backref="appointments", on_delete="CASCADE", index=False)
     lead_id: int  # peewee's accessor for the foreign key
     at = UTCTimestamp()
     kind = pw.CharField()  # callback | appointment
@@ -217,6 +221,12 @@ Touch.add_index(Touch.rep, Touch.channel, Touch.outcome, Touch.at, Touch.lead_lo
 Lead.add_index(Lead.status)
 # Caps count calls per dialled number across leads and reps (migration 0012).
 Touch.add_index(Touch.phone, Touch.at)
+# Replies find their email touch by Message-ID; only email touches have one (0017).
+Touch.add_index(
+    pw.Index("touch_message_id", Touch._meta.table, [Touch.message_id]).where(
+        Touch.message_id != ""
+    )
+)
 
 
 class Suppression(BaseModel):

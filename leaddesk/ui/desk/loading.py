@@ -178,6 +178,11 @@ class DeskLoader:
             due_count=snap.due_count,
             later_count=extras.later_count if extras else 0,
             tomorrow_count=extras.tomorrow_count if extras else 0,
+            capped=(
+                snap.due_capped,
+                bool(extras and extras.later_capped),
+                bool(extras and extras.tomorrow_capped),
+            ),
             offset=snap.offset,
             due_rows=snap.due,
             later_rows=extras.later if extras else (),

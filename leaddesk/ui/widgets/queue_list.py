@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from leaddesk.core.domain.text import minutes_between, span, when_local
+from leaddesk.core.domain.text import count_text, minutes_between, span, when_local
 from leaddesk.core.reads.queue.rows import QueueRow
 from leaddesk.ui.actions import bindings
 from leaddesk.ui.render import CHANNEL_ICON, HEAT, TIER_ICON, TIER_STYLE, safe
@@ -48,10 +48,16 @@ class Layout:
     """
 
     def __init__(
-        self, due_count: int, later_count: int, later_loaded: int, tomorrow: int = 0
+        self,
+        due_count: int,
+        later_count: int,
+        later_loaded: int,
+        tomorrow: int = 0,
+        capped: tuple[bool, bool, bool] = (False, False, False),
     ) -> None:
         self.due_count, self.later_count, self.later_loaded = due_count, later_count, later_loaded
         self.tomorrow = tomorrow
+        self.capped = capped  # DUE, LATER, tomorrow counted up to a cap: "1,000+"
         self.due_lines = max(due_count, 1)
         self.later_header = self.due_lines + 2
         more = 1 if later_count > later_loaded else 0
@@ -64,7 +70,7 @@ class Layout:
         if not 0 <= line_no < self.length:
             raise IndexError(line_no)
         if line_no == 0:
-            return Line(HEADER, f"DUE ({self.due_count})", "due")
+            return Line(HEADER, f"DUE ({count_text(self.due_count, self.capped[0])})", "due")
         if line_no <= self.due_lines:
             if self.due_count == 0:
                 return Line(EMPTY, "nothing due right now")
@@ -72,12 +78,15 @@ class Layout:
         if line_no < self.later_header:
             return Line(BLANK)
         if line_no == self.later_header:
-            tomorrow = f" · tomorrow: {self.tomorrow}" if self.tomorrow else ""
-            return Line(HEADER, f"LATER TODAY ({self.later_count}){tomorrow}", "later")
+            later, tomorrow = count_text(self.later_count, self.capped[1]), ""
+            if self.tomorrow:
+                tomorrow = f" · tomorrow: {count_text(self.tomorrow, self.capped[2])}"
+            return Line(HEADER, f"LATER TODAY ({later}){tomorrow}", "later")
         index = line_no - self.later_header - 1
         if index < self.later_loaded:
             return Line(ROW, section="later", index=index)
-        return Line(MORE, f"… {self.later_count - self.later_loaded} more")
+        more = count_text(self.later_count - self.later_loaded, self.capped[1])
+        return Line(MORE, f"… {more} more")
 
     def due_line(self, index: int) -> int:
         return 1 + index
@@ -139,6 +148,7 @@ class QueueList(ScrollView, can_focus=True):
         avoid_lead: int | None = None,
         select_lead: int | None = None,
         tomorrow_count: int = 0,
+        capped: tuple[bool, bool, bool] = (False, False, False),
     ) -> None:
         """Replace the data; keep the cursor at the same place.
 
@@ -150,7 +160,7 @@ class QueueList(ScrollView, can_focus=True):
         self.due_count, self.later_count = due_count, later_count
         self.page_offset, self.due_rows, self.later_rows = offset, due_rows, later_rows
         self._requested = None
-        lines = Layout(due_count, later_count, len(later_rows), tomorrow_count)
+        lines = Layout(due_count, later_count, len(later_rows), tomorrow_count, capped)
         previous = self.lines[self.cursor] if self.cursor < len(self.lines) else None
         self.lines = lines
         if (

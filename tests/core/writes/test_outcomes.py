@@ -561,7 +561,7 @@ def test_recent_calls_is_one_index_range_scan(make_lead, store, now):
     assert recent_calls(lead, now) == (now.subtract(hours=2),)
     sql, params = recent_calls_query(lead, now).sql()
     plan = " ".join(row[-1] for row in store.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
-    assert "touch_lead_id_at" in plan and "SCAN" not in plan, plan
+    assert "touch_lead_id_at_channel_outcome" in plan and "SCAN" not in plan, plan
 
 
 # --- vacation shift --------------------------------------------------------------

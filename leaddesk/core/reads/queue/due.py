@@ -113,12 +113,16 @@ def _band_page_sql(param: str, open_count: int, band: int, queue: str | None = N
 
 
 @lru_cache(maxsize=64)
-def _band_count_sql(param: str, open_count: int, queue: str | None = None) -> str:
-    counts = ", ".join(
-        f'(SELECT COUNT(*) FROM "lead" WHERE {band_where_sql(param, open_count, band, queue)})'
-        for band in range(len(_SEGMENTS))
-    )
-    return f"SELECT {counts}"
+def _band_count_sql(
+    param: str, open_count: int, queue: str | None = None, capped: bool = False
+) -> str:
+    def count(band: int) -> str:
+        where = band_where_sql(param, open_count, band, queue)
+        if capped:  # the count stops at the LIMIT: it costs the rows counted, not the rows due
+            return f'SELECT COUNT(*) FROM (SELECT 1 FROM "lead" WHERE {where} LIMIT {param}) AS "c"'
+        return f'SELECT COUNT(*) FROM "lead" WHERE {where}'
+
+    return "SELECT " + ", ".join(f"({count(band)})" for band in range(len(_SEGMENTS)))
 
 
 def band_params(
@@ -132,15 +136,36 @@ def band_params(
 
 
 def band_counts(
-    now: DateTime, open_keys: list[str], cut: DateTime, scope: Scope | None = None
+    now: DateTime,
+    open_keys: list[str],
+    cut: DateTime,
+    scope: Scope | None = None,
+    cap: int | None = None,
 ) -> tuple[int, ...]:
-    """How many DUE rows each segment holds (their sum is the DUE count): one statement."""
+    """How many DUE rows each segment holds (their sum is the DUE count): one statement.
+
+    With `cap`, each segment's count stops at `cap` rows in the index, and the
+    segments are cut so their sum is at most `cap`: exact below it, "cap or more"
+    at it. A page needs only `offset + limit`; the cost no longer grows with the
+    rows due.
+    """
     db = database.obj
-    segments = range(len(_SEGMENTS))
-    params = [p for band in segments for p in band_params(band, now, open_keys, cut, scope)]
+    params: list[int | str] = []
+    for band in range(len(_SEGMENTS)):
+        params += band_params(band, now, open_keys, cut, scope)
+        if cap is not None:
+            params.append(cap)
     queue = scope.queue if scope is not None else None
-    sql = _band_count_sql(db.param, len(open_keys), queue)
-    return tuple(db.execute_sql(sql, params).fetchone())
+    sql = _band_count_sql(db.param, len(open_keys), queue, cap is not None)
+    found = tuple(db.execute_sql(sql, params).fetchone())
+    if cap is None:
+        return found
+    kept: list[int] = []
+    left = cap
+    for count in found:  # the segments in DUE order, up to `cap` rows in all
+        kept.append(min(count, left))
+        left -= kept[-1]
+    return tuple(kept)
 
 
 def due_statements(
@@ -184,13 +209,14 @@ def due_rows(
     The hottest read (every keystroke), so its SQL is written out rather than
     compiled by peewee on each call; it is plain SQL both engines accept, sent
     through peewee's connection, checked row for row against `due_query` in
-    tests/core/reads/test_queue.py. `bands` (from `band_counts`) saves a count when
-    the caller has it; counts and rows are read in one transaction.
+    tests/core/reads/test_queue.py. `bands` (from `band_counts`, counted at least up
+    to `offset + limit`) saves a count when the caller has it; counts and rows are read
+    in one transaction.
     """
     db = database.obj
     with db.atomic():
-        if bands is None:
-            bands = band_counts(now, open_keys, cut, scope)
+        if bands is None:  # the page needs to know only the segments up to its end
+            bands = band_counts(now, open_keys, cut, scope, cap=offset + limit)
         rows = []
         pages = due_statements(db.param, now, open_keys, cut, offset, limit, bands, scope)
         for sql, params in pages:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import itertools
 
+import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.settings import Settings
@@ -20,6 +21,7 @@ from leaddesk.core.reads.queue.where import (
     later_where,
     open_zone_keys,
     opening_today_keys,
+    shut_today_keys,
     tomorrow_where,
 )
 from leaddesk.core.reads.scope import scope_for
@@ -49,16 +51,27 @@ def later_rows(
     return sorted(rows, key=lambda r: (r.opens_at or r.due_at, r.lead_id))
 
 
-def later_count(now: DateTime, settings: Settings, open_keys: list[str]) -> int:
+def later_count(
+    now: DateTime, settings: Settings, open_keys: list[str], cap: int | None = None
+) -> int:
+    """LATER TODAY's rows; with `cap`, at most `cap` are counted ("cap or more")."""
     end = end_of_rep_day(now, settings)
     opening = opening_today_keys(now, settings, open_keys)
-    count: int = Lead.select().where(later_where(now, end, opening, scope_for(settings))).count()
-    return count
+    query = Lead.select().where(later_where(now, end, opening, scope_for(settings)))
+    return _counted(query, cap)
 
 
-def tomorrow_count(now: DateTime, settings: Settings, open_keys: list[str]) -> int:
+def tomorrow_count(
+    now: DateTime, settings: Settings, open_keys: list[str], cap: int | None = None
+) -> int:
     """Calls due whose window does not open again before the rep's midnight."""
-    opening = opening_today_keys(now, settings, open_keys)
-    where = tomorrow_where(now, open_keys, opening, scope_for(settings))
-    count: int = Lead.select().where(where).count()
+    shut = shut_today_keys(open_keys, opening_today_keys(now, settings, open_keys))
+    if not shut:  # every window opens today (most of a work day): nothing to count
+        return 0
+    return _counted(Lead.select().where(tomorrow_where(now, shut, scope_for(settings))), cap)
+
+
+def _counted(query: pw.Select, cap: int | None) -> int:
+    # With a LIMIT, peewee counts over a subquery: the scan stops at `cap` rows.
+    count: int = (query if cap is None else query.limit(cap)).count()
     return count

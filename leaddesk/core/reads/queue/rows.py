@@ -8,7 +8,7 @@ calling window opens, how long a new lead has waited, and the "why now" line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pendulum import DateTime
@@ -53,11 +53,30 @@ class QueueRow:
     blocked_by: str | None = None
 
 
+# The desk's DUE / LATER / tomorrow counts stop at this many rows (issue 15): each
+# count stops in the index, so it costs the same at 1k or 1M leads. A count that
+# reached it is shown as "1,000+" (`domain.text.count_text`), never as an exact number.
+COUNT_CAP = 1000
+
+
 @dataclass(frozen=True)
 class QueueCounts:
+    """Each count is exact below `cap`; at it, the section holds that many or more."""
+
     due: int
     later: int
     tomorrow: int = 0  # calls due whose window opens only after the rep's midnight
+    # None: counted in full. Not compared: equal counts are equal, however counted.
+    cap: int | None = field(default=None, compare=False)
+
+    @property
+    def capped(self) -> tuple[bool, bool, bool]:
+        """Whether DUE, LATER, tomorrow stopped at the cap (show "1,000+", `count_text`)."""
+
+        def at_cap(n: int) -> bool:
+            return self.cap is not None and n >= self.cap
+
+        return (at_cap(self.due), at_cap(self.later), at_cap(self.tomorrow))
 
 
 def zones_of(key: str) -> tuple[str, ...]:

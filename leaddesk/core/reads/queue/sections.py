@@ -11,7 +11,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
 from leaddesk.core.reads.queue.due import band_counts, band_params, band_where_sql, due_page
 from leaddesk.core.reads.queue.later import later_count, later_rows, tomorrow_count
-from leaddesk.core.reads.queue.rows import DUE, LATER, QueueCounts, QueueRow
+from leaddesk.core.reads.queue.rows import COUNT_CAP, DUE, LATER, QueueCounts, QueueRow
 from leaddesk.core.reads.queue.where import (
     due_where,
     end_of_rep_day,
@@ -25,10 +25,19 @@ from leaddesk.core.store.db import database, to_ms
 from leaddesk.core.store.models import Lead
 
 
-def counts(now: DateTime, settings: Settings, open_keys: list[str] | None = None) -> QueueCounts:
+def counts(
+    now: DateTime, settings: Settings, open_keys: list[str] | None = None, cap: int = COUNT_CAP
+) -> QueueCounts:
+    """DUE, LATER and tomorrow, each counted up to `cap` rows (flat at any size)."""
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    due = sum(band_counts(now, keys, new_lead_cut(now, settings), scope_for(settings)))
-    return QueueCounts(due, later_count(now, settings, keys), tomorrow_count(now, settings, keys))
+    cut, scope = new_lead_cut(now, settings), scope_for(settings)
+    due = sum(band_counts(now, keys, cut, scope, cap=cap))
+    return QueueCounts(
+        due,
+        later_count(now, settings, keys, cap=cap),
+        tomorrow_count(now, settings, keys, cap=cap),
+        cap=cap,
+    )
 
 
 def whole_queue(now: DateTime, settings: Settings, limit: int) -> list[QueueRow]:

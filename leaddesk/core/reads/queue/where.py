@@ -70,8 +70,20 @@ def open_zone_keys(now: DateTime, settings: Settings) -> list[str]:
 def opening_today_keys(now: DateTime, settings: Settings, open_keys: list[str]) -> list[str]:
     """The closed window keys whose calling window opens before the rep's midnight."""
     end = end_of_rep_day(now, settings)
-    closed = [k for k in _zone_set_keys() if k not in set(open_keys)]
-    return [k for k in closed if key_opens(now, k, settings) < end]
+    shut, book = set(open_keys), settings.compliance.book
+    decided: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
+    found = []
+    for key in _zone_set_keys():
+        if key in shut:
+            continue
+        # as in open_zone_keys: one window search per zones and rules in force
+        zones, rules = zones_of(key), book.for_places(places_of(key))
+        what = (zones, tuple(r.id for r in rules))
+        if what not in decided:
+            decided[what] = next_open(now, zones, settings, rules=rules) < end
+        if decided[what]:
+            found.append(key)
+    return found
 
 
 def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
@@ -128,11 +140,20 @@ def later_where(
     return where & scope_where(scope, now, handoffs=False) if scope is not None else where
 
 
+def shut_today_keys(open_keys: list[str], opening_keys: list[str]) -> list[str]:
+    """The window keys neither open now nor opening before the rep's midnight."""
+    today = set(open_keys) | set(opening_keys)
+    return [k for k in _zone_set_keys() if k not in today]
+
+
 def tomorrow_where(
-    now: DateTime, open_keys: list[str], opening_keys: list[str], scope: Scope | None = None
+    now: DateTime, shut_keys: list[str], scope: Scope | None = None
 ) -> pw.Expression:
-    """Calls due by now whose window stays closed until after the rep's midnight."""
+    """Calls due by now whose window stays closed until after the rep's midnight.
+
+    IN the few keys that stay shut, not NOT IN the many open ones: the scan of due
+    calls can stop at a count's cap only when matches are what it looks for.
+    """
     calls = _queued() & (Lead.next_due_at <= now) & (Lead.next_channel == "call")
-    today = open_keys + opening_keys
-    where = calls & Lead.call_zones.not_in(today) if today else calls
+    where = calls & Lead.call_zones.in_(shut_keys) if shut_keys else calls & (Lead.id < 0)
     return where & scope_where(scope, now, handoffs=False) if scope is not None else where
