@@ -28,7 +28,7 @@ from leaddesk.core.demo.scenarios import Template, make_template, scenario_list
 from leaddesk.core.demo.writer import Writer, hold_zones
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
-from leaddesk.core.store.db import atomic_write, database
+from leaddesk.core.store.db import atomic_write, database, is_sqlite
 from leaddesk.core.writes.team import ensure_rep
 
 HISTORY_POOL = 4000  # distinct replayed histories; more leads reuse them
@@ -72,6 +72,14 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         return writer.made
 
     try:
-        return atomic_write(write)
+        made = atomic_write(write)
     finally:
         del held
+    if not is_sqlite(db):
+        # Fresh rows have no statistics and no visibility map until autovacuum comes
+        # round: the planner would guess, and the counts could not read their index
+        # alone. ANALYZE "just after making major changes in the contents of a table"
+        # (https://www.postgresql.org/docs/16/sql-analyze.html). Outside the write
+        # transaction: VACUUM cannot run inside one.
+        db.execute_sql("VACUUM ANALYZE lead, phone, touch, appointment")
+    return made
