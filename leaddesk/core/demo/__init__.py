@@ -55,7 +55,7 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
     def write() -> int:
         writer = Writer(ensure_rep(settings.rep_name), settings)
         pool: list[Template] = []
-        with bulk_indexing(db):  # the search index, once at the end (search.py)
+        with bulk_indexing(db, adding=count):  # the search index, once at the end
             for index, scenario in enumerate(scenarios):
                 if index < HISTORY_POOL:
                     shape = random_shape(scenario, rng)

@@ -40,22 +40,28 @@ def test_the_demo_writes_the_same_rows_on_both_engines(tmp_path, pg_url):
         assert on_postgresql[table] == rows, table
 
 
-def _trigram_indexes() -> list[str]:
+def _trigram_indexes() -> dict[str, int]:
+    """The search's indexes by name, with their object ids (a rebuilt index has a new one)."""
     rows = database.obj.execute_sql(
-        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
-        " AND indexname LIKE %s ORDER BY 1",
+        "SELECT c.relname, c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = current_schema() AND c.relkind = 'i' AND c.relname LIKE %s",
         ("%\\_trigrams",),
     ).fetchall()
-    return [name for (name,) in rows]
+    return dict(rows)
 
 
 @pytest.mark.postgresql_only
 def test_a_postgresql_fill_rebuilds_the_search_indexes_and_analyzes(store, settings, now):
-    before = _trigram_indexes()
-    assert len(before) == 4
-    fill_demo(40, now, settings, seed=2)
-    fill_demo(40, now, settings, seed=3)  # a second fill over rows already indexed
-    assert _trigram_indexes() == before
+    made = _trigram_indexes()
+    assert len(made) == 4
+    fill_demo(40, now, settings, seed=2)  # into an empty store: the indexes rebuilt after
+    first = _trigram_indexes()
+    fill_demo(40, now, settings, seed=3)  # as big as the store: rebuilt over all 80
+    second = _trigram_indexes()
+    fill_demo(10, now, settings, seed=4)  # smaller than the store: kept up row by row
+    assert set(first) == set(second) == set(made)
+    assert all(made[name] != first[name] != second[name] != made[name] for name in made)
+    assert _trigram_indexes() == second
     for lead_id, name in Lead.select(Lead.id, Lead.name).tuples():
         assert lead_id in [h.lead_id for h in search(name, limit=200)], name
     analyzed = database.obj.execute_sql(
