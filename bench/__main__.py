@@ -666,9 +666,13 @@ def run_size(
 # --- team mode: PostgreSQL beside SQLite --------------------------------------------
 
 
-def pg_store(size: int, seed: int, rebuild: bool) -> tuple[str, Any, dict[str, Any]]:
+def pg_store(
+    size: int, seed: int, rebuild: bool, fill: Callable[[], dict[str, Any]] | None = None
+) -> tuple[str, Any, dict[str, Any]]:
     """A throwaway PostgreSQL server (pgserver, data kept in bench/out/pgdata so the
-    filled database is reused) and the URL of a database holding `size` demo leads."""
+    filled database is reused) and the URL of a database holding `size` demo leads.
+    `fill` (bench/pg_scale.py: the fill's phases timed) fills the open store instead
+    of `fill_demo`; what it returns is kept with the database for cached runs."""
     import pgserver
     import psycopg2
 
@@ -696,14 +700,18 @@ def pg_store(size: int, seed: int, rebuild: bool) -> tuple[str, Any, dict[str, A
                 cursor.execute(f"DROP DATABASE IF EXISTS {stale}")
             cursor.execute("CREATE DATABASE building")
             print(f"filling {size:,} leads on PostgreSQL …", file=sys.stderr, flush=True)
-            db = open_store(f"postgresql://postgres@/building?host={socket_dir}")
+            open_store(f"postgresql://postgres@/building?host={socket_dir}")
             start = time.perf_counter()
-            fill_demo(size, NOW, SETTINGS, seed=seed)
-            meta = {"cached": False, "fill_s": round(time.perf_counter() - start, 2)}
-            # as autovacuum would soon: the visibility map lets counts read the index alone
-            db.execute_sql("VACUUM ANALYZE")
+            phases = fill() if fill else {}  # fill_demo ends with VACUUM ANALYZE on PostgreSQL
+            if not fill:
+                fill_demo(size, NOW, SETTINGS, seed=seed)
+            meta = {"fill_s": round(time.perf_counter() - start, 2), **phases}
+            (OUT / f"{name}.json").write_text(json.dumps(meta))
             close_store()
             cursor.execute(f"ALTER DATABASE building RENAME TO {name}")
+            meta["cached"] = False
+        elif (OUT / f"{name}.json").exists():
+            meta.update(json.loads((OUT / f"{name}.json").read_text()), cached=True)
     admin.close()
     return url, server, meta
 
@@ -994,6 +1002,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-team", action="store_true", help="skip PostgreSQL beside SQLite (team mode)"
     )
     parser.add_argument("--no-import", action="store_true", help="skip the spreadsheet import")
+    parser.add_argument("--no-pg-scale", action="store_true", help="skip bench/pg_scale.py")
     parser.add_argument(
         "--no-desks", action="store_true", help="skip 20 desks at once on PostgreSQL"
     )
@@ -1032,6 +1041,11 @@ def main(argv: list[str] | None = None) -> int:
         "targets": targets(results) + scale.scale_targets(results) + report_targets,
         "team": team,
     }
+    if not args.no_team and not args.no_pg_scale:
+        from bench import pg_scale  # the hot paths on both engines at every size
+
+        report["pg_scale"] = pg_scale.run(sizes, args.seed, runs, args.rebuild)
+        report["targets"] += report["pg_scale"]["targets"]
     if not args.no_desks and scale.wanted(only, "desks"):
         from bench.desks import run_desks
 
@@ -1063,6 +1077,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     if team:
         print(team_table(team["size"], team))
+    if "pg_scale" in report:
+        from bench.pg_scale import table as pg_scale_table
+
+        print(pg_scale_table(report["pg_scale"]))
     if "desks" in report:
         from bench.desks import table as desks_table
 

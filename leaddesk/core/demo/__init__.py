@@ -30,7 +30,7 @@ from leaddesk.core.demo.writer import Writer, hold_zones
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
 from leaddesk.core.store.batch import deferred_indexes
-from leaddesk.core.store.db import atomic_write, database
+from leaddesk.core.store.db import atomic_write, database, is_sqlite
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 from leaddesk.core.store.rollups import bulk_rollups
 from leaddesk.core.writes.team import ensure_rep
@@ -65,7 +65,7 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         later = deferred_indexes(db, TABLES) if fresh else nullcontext()
         # The search index and the stats' rollups once at the end too (search.py,
         # rollups.py); the rollups last, when the indexes are back.
-        with bulk_rollups(db), later, bulk_indexing(db):
+        with bulk_rollups(db), later, bulk_indexing(db, adding=count):
             for index, scenario in enumerate(scenarios):
                 if index < HISTORY_POOL:
                     shape = random_shape(scenario, rng)
@@ -82,6 +82,14 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         return writer.made
 
     try:
-        return atomic_write(write)
+        made = atomic_write(write)
     finally:
         del held
+    if not is_sqlite(db):
+        # Fresh rows have no statistics and no visibility map until autovacuum comes
+        # round: the planner would guess, and the counts could not read their index
+        # alone. ANALYZE "just after making major changes in the contents of a table"
+        # (https://www.postgresql.org/docs/16/sql-analyze.html). Outside the write
+        # transaction: VACUUM cannot run inside one.
+        db.execute_sql("VACUUM ANALYZE lead, phone, touch, appointment")
+    return made

@@ -198,7 +198,7 @@ def test_deleting_a_lead_removes_it_from_every_index(leads):
 @pytest.mark.postgresql_only
 def test_postgresql_searches_with_like_and_demo_fills_need_no_index(store, leads, settings, now):
     assert not has_fts(database.obj) and isinstance(default_engine(), LikeEngine)
-    with bulk_indexing(database.obj):  # a no-op here
+    with bulk_indexing(database.obj):  # no FTS5 here: the trigram indexes, dropped and rebuilt
         pass
     fill_demo(20, now, settings, seed=3)
     for lead_id, name in Lead.select(Lead.id, Lead.name).tuples():

@@ -51,3 +51,19 @@ def test_a_raw_row_missing_a_column_is_refused(store):
     with pytest.raises(KeyError):
         batch.add_raw(Phone, {"id": 1, "lead": 1, "position": 0, "raw": "", "e164": ""})
     assert batch.tables[Phone].names == [f.name for f in Phone._meta.sorted_fields]
+
+
+def test_text_that_copy_would_read_as_syntax_goes_in_as_typed(store, settings, now):
+    # PostgreSQL's batches go in by COPY: its delimiters, escapes and null marker are data here
+    awkward = ["tab\there", "line\r\nbreak", "back\\slash", "\\N", "\\.", "", "naïve ✓"]
+
+    def write() -> None:
+        batch = BatchWriter((Lead,))
+        for n, text in enumerate(awkward):
+            rows = new_lead_rows(LeadDraft(name=f"Lead {n}", notes=text), [], now, settings)
+            batch.add(Lead, rows.lead, id=batch.take(Lead), first_contact_on=None)
+        batch.finish()
+
+    atomic_write(write)
+    got = Lead.select(Lead.notes, Lead.first_contact_on).order_by(Lead.id).tuples()
+    assert list(got) == [(text, None) for text in awkward]
