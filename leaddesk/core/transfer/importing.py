@@ -39,6 +39,7 @@ from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.phones import ParsedPhone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads.search import bulk_indexing
 from leaddesk.core.store.batch import BatchWriter
 from leaddesk.core.store.db import atomic_write
 from leaddesk.core.store.models import Lead, Phone, Touch
@@ -258,7 +259,9 @@ class LeadWriter:
         return lead_id
 
     def end(self) -> None:
-        self.batch.finish()
+        # the batch's rows indexed for search in one pass, not row by row (~10x cheaper)
+        with bulk_indexing(self.batch.db):
+            self.batch.finish()
         made = range(self.first, self.batch.next[Lead])
         self.ranges.append(made)
         # New leads whose number or address is on a do-not-call (-mail) list go off it.
