@@ -968,6 +968,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-month", action="store_true", help="skip the simulated month (compliance_month.py)"
     )
+    parser.add_argument("--bulk", action="store_true", help="bulk work (bench/bulk.py): slow")
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = max(args.runs, 8)
@@ -1009,6 +1010,13 @@ def main(argv: list[str] | None = None) -> int:
 
         # 30 days of calling with --now; every refusal and audit count must be 0.
         report["month"] = run_month(1_000 if args.quick else 10_000)
+    if args.bulk:  # a 1M-row import, export and shift: minutes, so only when asked
+        from bench import bulk
+
+        report["bulk"] = bulk.from_bench(
+            sizes, lambda n: build_store(n, args.seed, args.rebuild)[0]
+        )
+        report["targets"] += report["bulk"]["targets"]
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(table(results))
@@ -1026,6 +1034,8 @@ def main(argv: list[str] | None = None) -> int:
         from bench.startup import table as startup_table
 
         print("\n" + startup_table(report["startup"]))
+    if "bulk" in report:
+        print("\n" + bulk.table(report["bulk"]))
     if "month" in report:
         print("\nsimulated month (issue 13): " + json.dumps(report["month"]))
     if not report["targets"]:

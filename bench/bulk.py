@@ -27,6 +27,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -282,6 +283,12 @@ def run(sizes: list[int], stores: dict[int, Path], desk: bool = True) -> dict[st
             remove_store(work)
     report["targets"] = targets(report)
     return report
+
+
+def from_bench(sizes: list[int], store: Callable[[int], Path]) -> dict[str, Any]:
+    """`python -m bench --bulk`: imports of 100k and 1M rows; export and shift on the
+    bench's own demo stores at its sizes from 100k up."""
+    return run([100_000, 1_000_000], {n: store(n) for n in sizes if n >= 100_000})
 
 
 def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
