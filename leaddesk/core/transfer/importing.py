@@ -268,7 +268,8 @@ class LeadWriter:
         apply_lists(made, self.now, self.settings)
 
     def from_file(self, lead_id: int) -> bool:
-        return any(lead_id in made for made in self.ranges)
+        # this batch's own leads (no other writer inside its transaction), or an earlier's
+        return lead_id >= self.first or any(lead_id in made for made in self.ranges)
 
 
 class _CsvImport:

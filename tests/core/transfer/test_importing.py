@@ -471,8 +471,15 @@ def test_a_lead_added_between_batches_keeps_its_id(run, make_lead, tmp_path):
         "big.csv",
         "Name,Phone\n" + "".join(f"Lead {i},(212) 555-{i:04d}\n" for i in range(1500)),
     )
+    again = "Name,Phone\nLead 3 again,(212) 555-0003\nLead 1400 again,(212) 555-1400\n"
+    big.write_text(big.read_text() + again.split("\n", 1)[1])
     summary = run(big, progress=between)
     assert summary.imported == 1500
+    # both point at a lead of this file: one written in this batch, one in an earlier
+    assert [n.text for n in summary.duplicates] == [
+        "same phone or email as lead #1 (from this file)".replace("#1", f"#{i}")
+        for i in (Lead.get(Lead.name == "Lead 3").id, Lead.get(Lead.name == "Lead 1400").id)
+    ]
     assert Lead.get_by_id(added[0]).name == "Walk In"
     assert Lead.select().where(Lead.name.startswith("Lead ")).count() == 1500
 
