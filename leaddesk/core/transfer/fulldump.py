@@ -41,7 +41,7 @@ from leaddesk.core.store.models import (
 FORMAT = "leaddesk-export"
 VERSION = 1
 CHUNK = 500  # leads per write round (import)
-EXPORT_CHUNK = 2000  # leads per read (export): three queries each
+EXPORT_CHUNK = 500  # leads per read (export): four range queries each, memory bounded
 HEAD_BYTES = 1 << 20
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$")

@@ -15,6 +15,7 @@ from leaddesk.core.domain.tiers import TIER_PROMISE
 from leaddesk.core.domain.windows import add_business_days, next_open, zones_or_rep
 from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.reads.scope import scope_for, scope_where
+from leaddesk.core.reads.search import bulk_indexing
 from leaddesk.core.store.batch import execute_many
 from leaddesk.core.store.db import Row, atomic_write, database, from_ms, to_ms
 from leaddesk.core.store.models import Appointment, Lead, Touch
@@ -119,11 +120,12 @@ def _apply(plan: list[Moved], now: DateTime, rep: int, note: str) -> None:
         selected.append("NULL" if value is None else db.param)
         if value is not None:
             params.append(f.db_value(value) if f.name != "at" else value)
-    db.execute_sql(
-        f"INSERT INTO {_quoted(db, Touch._meta.table_name)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(selected)} FROM shift_plan ORDER BY lead_id",
-        params,
-    )
+    with bulk_indexing(db):  # the notes indexed for search in one pass, not row by row
+        db.execute_sql(
+            f"INSERT INTO {_quoted(db, Touch._meta.table_name)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(selected)} FROM shift_plan ORDER BY lead_id",
+            params,
+        )
     lead, due, updated = (
         _quoted(db, n) for n in (Lead._meta.table_name, "next_due_at", "updated_at")
     )
