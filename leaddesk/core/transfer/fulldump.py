@@ -56,18 +56,26 @@ CHILDREN: tuple[tuple[str, type[BaseModel]], ...] = (
 
 
 def iso_ms(ms: int) -> str:
-    # Ten million touches hold ~20M instants: the calendar date is worked out once
-    # per day, the time of day by integer division (3x faster than a datetime each).
+    # Ten million touches hold ~20M instants: the date is worked out once per day,
+    # the time of day and the milliseconds are looked up (~6x faster than a datetime).
     seconds, millis = divmod(int(ms), 1000)
     day, second = divmod(seconds, 86_400)
-    hours, second = divmod(second, 3600)
-    minutes, second = divmod(second, 60)
-    return f"{_day(day)}T{hours:02d}:{minutes:02d}:{second:02d}.{millis:03d}Z"
+    clock = _CLOCK or _fill_clock()
+    return _day(day) + clock[second] + _MILLIS[millis]
 
 
 @lru_cache(maxsize=4096)
 def _day(day: int) -> str:
     return f"{_EPOCH + timedelta(days=day):%Y-%m-%d}"
+
+
+_CLOCK: list[str] = []  # "THH:MM:SS" of every second of a day, made on first use (~7 MB)
+_MILLIS = [f".{m:03d}Z" for m in range(1000)]
+
+
+def _fill_clock() -> list[str]:
+    _CLOCK.extend(f"T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400))
+    return _CLOCK
 
 
 def ms_of(text: str) -> int:
@@ -157,20 +165,20 @@ class _Columns:
         fields = model._meta.sorted_fields
         self.names = [f.name for f in fields]
         self.instants = [i for i, f in enumerate(fields) if isinstance(f, UTCTimestamp)]
-        self.others = [
-            (i, f)
-            for i, f in enumerate(fields)
-            if isinstance(f, peewee.DateField | peewee.BooleanField)
-        ]
+        self.flags = [i for i, f in enumerate(fields) if isinstance(f, peewee.BooleanField)]
+        self.dates = [(i, f) for i, f in enumerate(fields) if isinstance(f, peewee.DateField)]
 
     def dicts(self, rows: Iterable[Sequence[Any]]) -> Iterator[dict[str, Any]]:
-        names, instants, others = self.names, self.instants, self.others
+        names, instants, flags, dates = self.names, self.instants, self.flags, self.dates
         for raw in rows:
             row = list(raw)
             for i in instants:
                 if row[i] is not None:
                     row[i] = iso_ms(row[i])
-            for i, f in others:
+            for i in flags:
+                if row[i] is not None:
+                    row[i] = bool(row[i])
+            for i, f in dates:
                 row[i] = _dump(f, row[i])
             yield dict(zip(names, row, strict=True))
 
