@@ -1016,6 +1016,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-month", action="store_true", help="skip the simulated month (compliance_month.py)"
     )
     parser.add_argument("--no-search-scale", action="store_true", help="skip search_scale.py")
+    parser.add_argument("--bulk", action="store_true", help="bulk work (bench/bulk.py): slow")
     args = parser.parse_args(argv)
     try:
         sizes = [1000] if args.quick else scale.parse_sizes(args.sizes)
@@ -1072,6 +1073,13 @@ def main(argv: list[str] | None = None) -> int:
 
         report["search_scale"] = search_scale.run(sizes, args.seed, args.rebuild)
         report["targets"] += report["search_scale"]["targets"]
+    if args.bulk:  # a 1M-row import, export and shift: minutes, so only when asked
+        from bench import bulk
+
+        report["bulk"] = bulk.from_bench(
+            sizes, lambda n: build_store(n, args.seed, args.rebuild)[0]
+        )
+        report["targets"] += report["bulk"]["targets"]
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(table(results))
@@ -1097,6 +1105,8 @@ def main(argv: list[str] | None = None) -> int:
         from bench.search_scale import table as search_table
 
         print("\n" + search_table(report["search_scale"]))
+    if "bulk" in report:
+        print("\n" + bulk.table(report["bulk"]))
     if "month" in report:
         print("\nsimulated month (issue 13): " + json.dumps(report["month"]))
     if not report["targets"]:

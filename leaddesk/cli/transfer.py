@@ -70,7 +70,8 @@ def demo(env: Env, leads, seed):
 def import_(env: Env, file, dry_run, overrides, on_duplicate, rejects_path, encoding, delimiter,
             owner, as_json):  # fmt: skip
     """Import leads from a spreadsheet (CSV, semicolon or tab separated) or a
-    leaddesk JSONL export. The whole file is imported or none of it."""
+    leaddesk JSONL export. A spreadsheet goes in 1,000 rows at a time: if it
+    stops, the rows already in stay and importing the same file again finishes it."""
     from leaddesk.core.transfer.importing import import_file, open_source, preview_lines
 
     now = env.clock().now()

@@ -11,7 +11,7 @@ the queue stays one IN over the few distinct keys.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from leaddesk.core.domain.regions import region_code
@@ -36,20 +36,22 @@ def _area_codes() -> dict[str, str]:
     return table
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: an import meets a million different numbers
 def phone_places(e164: str) -> tuple[str, ...]:
     """("US", "US-FL") for +1 305…; ("GB",) for a UK number; () when unknown."""
     import phonenumbers  # here, not at import: `due` reads keys and never parses a number
 
+    from leaddesk.core.domain.phones import region_of
+
     try:
-        number = phonenumbers.parse(e164, None)
+        # the region the number's parse found (an import parsed it a moment ago)
+        country = region_of(e164)
     except phonenumbers.NumberParseException:
         return ()
-    country = phonenumbers.region_code_for_number(number) or ""
     if not country or country == "001":
         return ()
-    if number.country_code == 1:
-        region = _area_codes().get(phonenumbers.national_significant_number(number)[:3], "")
+    if e164.startswith("+1"):
+        region = _area_codes().get(e164[2:5], "")  # the area code: NANP numbers are +1NPA…
         if region.startswith(country + "-"):
             return (country, region)
     return (country,)

@@ -54,11 +54,8 @@ def parse_phone(raw: str, default_region: str = "US") -> ParsedPhone:
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     known = _ZONES.get(e164)
     if known is None:
-        region, kind = _region_and_kind(number)
-        zones, valid = _remember(e164, number, region, kind)
-    else:
-        region = phonenumbers.region_code_for_number(number) or ""
-        zones, valid = known
+        known = _remember(e164, number, *_region_and_kind(number))
+    zones, valid, region = known
     return ParsedPhone(text, e164, region, zones, valid, number.extension or "")
 
 
@@ -83,12 +80,19 @@ def _plain_nanp(text: str, default_region: str) -> phonenumbers.PhoneNumber | No
     )
 
 
-def _known(e164: str) -> tuple[tuple[str, ...], bool]:
+def _known(e164: str) -> Known:
     known = _ZONES.get(e164)
     if known is None:
-        number = phonenumbers.parse(e164, None)
+        number = _plain_nanp(e164, "") or phonenumbers.parse(e164, None)
         known = _remember(e164, number, *_region_and_kind(number))
     return known
+
+
+def region_of(e164: str) -> str:
+    """`phonenumbers.region_code_for_number` of a stored number ("" when none claims
+    it), remembered from its parse: an import asks right after parsing each row's.
+    Raises phonenumbers.NumberParseException for text that is no number."""
+    return _known(e164)[2]
 
 
 def zones_for_e164(e164: str) -> tuple[str, ...]:
@@ -125,19 +129,18 @@ def with_extension(e164: str, raw: str) -> str:
     return f"{e164} ext. {ext}" if ext else e164
 
 
-# e164 -> (zones, valid), emptied when full
-_ZONES: dict[str, tuple[tuple[str, ...], bool]] = {}
+Known = tuple[tuple[str, ...], bool, str]  # zones, valid, region
+# e164 -> what parsing it found, emptied when full
+_ZONES: dict[str, Known] = {}
 
 
-def _remember(
-    e164: str, number: phonenumbers.PhoneNumber, region: str, kind: int
-) -> tuple[tuple[str, ...], bool]:
+def _remember(e164: str, number: phonenumbers.PhoneNumber, region: str, kind: int) -> Known:
     if len(_ZONES) >= 16384:
         _ZONES.clear()
     # as phonenumbers.is_valid_number: a region claims the number and types it
     # (tests/core/domain/test_phones_fast.py checks they agree)
     valid = bool(region) and kind != phonenumbers.PhoneNumberType.UNKNOWN
-    known = (_compute_zones(number, kind), valid)
+    known = (_compute_zones(number, kind), valid, region)
     _ZONES[e164] = known
     return known
 

@@ -6,13 +6,20 @@ skipped as a duplicate, rejected — so they add up to the rows read. A rejected
 row goes to the rejects file with its original line number, the reason and its
 original fields (fix it there and import that file).
 
-The whole file is ONE transaction: all of it is committed, or none of it (a
-kill mid-import leaves the database as it was). `dry_run` runs exactly the
-same code and rolls the transaction back, so it shows exactly what would
-happen. Rows go in with `executemany` on peewee's connection, a batch at a
-time; duplicates are looked up per batch against the database, which by then
-also holds the earlier rows of this file — so memory stays flat however long
-the file is.
+A spreadsheet goes in one transaction per batch of rows (BATCH): a million-row
+import holds the write lock for a fraction of a second at a time, so an open
+desk's keystrokes on the same file land in between (issue 15; `make bench
+--bulk` measures their wait). A kill or a cancel keeps the batches committed so
+far — each batch whole: leads with their phones and history — and importing the
+same file again finishes it (those rows come back as duplicates). With
+`whole_file` (the desk's import screen, whose escape promises nothing written)
+or `dry_run` the file is ONE transaction, rolled back for the dry run, which
+runs exactly the same code and so shows exactly what would happen.
+
+Rows go in with `executemany` on peewee's connection, a batch at a time;
+duplicates are looked up per batch against the database, which by then also
+holds the earlier rows of this file — so memory stays flat however long the
+file is.
 
 A leaddesk JSONL export (see `fulldump`) is recognised by its first line and
 imported with full fidelity instead.
@@ -20,16 +27,19 @@ imported with full fidelity instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from pendulum import DateTime
 
-from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.phones import ParsedPhone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads.search import bulk_indexing
 from leaddesk.core.store.batch import BatchWriter
 from leaddesk.core.store.db import atomic_write
 from leaddesk.core.store.models import Lead, Phone, Touch
@@ -65,6 +75,7 @@ __all__ = [
 
 BATCH = 1000  # rows per dedupe lookup and executemany round
 ON_DUPLICATE = ("skip", "update")
+T = TypeVar("T")
 
 
 @dataclass
@@ -142,8 +153,10 @@ def import_file(
     rejects_path: str | Path | None = None,
     progress: Progress | None = None,
     owner: str | None = None,
+    whole_file: bool = False,
 ) -> ImportSummary:
-    """Import `source` in one transaction (rolled back when `dry_run`).
+    """Import `source`: a spreadsheet one transaction per batch, a JSONL export, a
+    dry run (rolled back) or `whole_file` in one transaction.
 
     Rejected rows are written to `rejects_path` (default for a real import:
     `<file>.rejects.csv` beside the input) only when there are any. `owner`
@@ -166,19 +179,31 @@ def import_file(
     target = Path(rejects_path).expanduser() if rejects_path else None
     rejects = RejectsFile(target, source.path, source.header)
 
+    batches = source.kind == "csv" and not (dry_run or whole_file)
+
     def work() -> ImportSummary:
         if source.kind == "jsonl":
             import_records(source.path, summary, now, settings, rejects, progress)
         else:
-            _CsvImport(source, summary, now, settings, rejects, progress, owner).run()
+            commit = atomic_write if batches else _inside
+            _CsvImport(source, summary, now, settings, rejects, progress, owner, commit).run()
         if dry_run:
             raise _RollBack()
         return summary
 
     try:
-        atomic_write(work)
+        work() if batches else atomic_write(work)
     except _RollBack:
         pass
+    except LeadDeskError as exc:
+        rejects.discard()
+        kept = summary.imported + summary.updated
+        if batches and kept:
+            raise type(exc)(
+                f"{exc} — {kept:,} rows were imported before it stopped; import the same "
+                "file again to finish (those rows are skipped as duplicates)"
+            ) from exc
+        raise
     except BaseException:
         rejects.discard()
         raise
@@ -194,20 +219,34 @@ class _RollBack(Exception):
     """Raised inside the transaction of a dry run so nothing is kept."""
 
 
+def _inside(fn: Callable[[], T]) -> T:
+    """A batch of a whole-file import: already inside its one transaction."""
+    return fn()
+
+
 class LeadWriter:
-    """New leads as bulk rows with ids given here (inside the write transaction)."""
+    """New leads as bulk rows, a batch at a time, each batch inside a write
+    transaction (`begin` … `end`): ids are handed out from the store's maximum as
+    the batch begins, so a lead another program added meanwhile is never reused."""
 
     def __init__(self, now: DateTime, settings: Settings, owner: str | None = None) -> None:
-        from leaddesk.core.writes.team import owner_cycle
-
-        self.owners = owner_cycle(owner)  # inside the transaction: a bad name rolls back
+        self.owner = owner
+        self.owners: Iterator[int | None] | None = None
         self.now = now
         self.settings = settings
+        self.spellings = Spellings()  # sources and tags as first seen, in the file too
+        self.ranges: list[range] = []  # the ids this file's leads were given
+
+    def begin(self) -> None:
+        from leaddesk.core.writes.team import owner_cycle
+
+        if self.owners is None:
+            self.owners = owner_cycle(self.owner)  # in the first batch: a bad name stops it
         self.batch = BatchWriter((Lead, Phone, Touch), without_ids=(Phone, Touch))
         self.first = self.batch.next[Lead]
-        self.spellings = Spellings()  # sources and tags as first seen, in the file too
 
     def add(self, draft: LeadDraft, phones: list[ParsedPhone], email: str) -> int:
+        assert self.owners is not None, "begin() first"
         draft.owner = next(self.owners)
         draft = self.spellings.draft(draft)
         rows = new_lead_rows(draft, phones, self.now, self.settings, email=email)
@@ -219,13 +258,18 @@ class LeadWriter:
         self.batch.zone_keys.add(rows.zone_key)
         return lead_id
 
-    def flush(self) -> None:
-        self.batch.flush()
-
-    def finish(self) -> None:
-        self.batch.finish()
+    def end(self) -> None:
+        # the batch's rows indexed for search in one pass, not row by row (~10x cheaper)
+        with bulk_indexing(self.batch.db):
+            self.batch.finish()
+        made = range(self.first, self.batch.next[Lead])
+        self.ranges.append(made)
         # New leads whose number or address is on a do-not-call (-mail) list go off it.
-        apply_lists(range(self.first, self.batch.next[Lead]), self.now, self.settings)
+        apply_lists(made, self.now, self.settings)
+
+    def from_file(self, lead_id: int) -> bool:
+        # this batch's own leads (no other writer inside its transaction), or an earlier's
+        return lead_id >= self.first or any(lead_id in made for made in self.ranges)
 
 
 class _CsvImport:
@@ -237,7 +281,8 @@ class _CsvImport:
         settings: Settings,
         rejects: RejectsFile,
         progress: Progress | None,
-        owner: str | None = None,
+        owner: str | None,
+        commit: Callable[[Callable[[], None]], None],
     ) -> None:
         assert source.table is not None and source.mapping is not None
         self.source = source
@@ -246,6 +291,7 @@ class _CsvImport:
         self.settings = settings
         self.rejects = rejects
         self.progress = progress
+        self.commit = commit
         self.reader = RowReader(source.mapping, settings)
         self.writer = LeadWriter(now, settings, owner)
         # Keys a skipped duplicate row brought that its lead does not hold (an
@@ -275,12 +321,11 @@ class _CsvImport:
                 continue
             batch.append(outcome)
             if len(batch) >= BATCH:
-                self._batch(batch)
+                self.commit(partial(self._batch, batch))
                 batch = []
-                if self.progress:
+                if self.progress:  # between batches: a cancel keeps whole batches
                     self.progress(table.position, size)
-        self._batch(batch)
-        self.writer.finish()
+        self.commit(partial(self._batch, batch))
         if self.progress:
             self.progress(size, size)
 
@@ -290,8 +335,10 @@ class _CsvImport:
         self.rejects.add(line, reason, fields)
 
     def _batch(self, batch: list[Candidate]) -> None:
+        """One batch, inside its transaction."""
         if not batch:
             return
+        self.writer.begin()
         known = known_keys(k for c in batch for k in c.keys)
         pending: dict[Key, int] = {}
         updates: list[tuple[Candidate, int]] = []
@@ -323,7 +370,7 @@ class _CsvImport:
                     pending[key] = target
                 continue
             self._duplicate(c, sorted(matches))
-        self.writer.flush()
+        self.writer.end()
         done = update_leads([(lead_id, c.draft, c.phones) for c, lead_id in updates], self.now)
         for (c, lead_id), changed in zip(updates, done, strict=True):
             if changed:
@@ -335,8 +382,8 @@ class _CsvImport:
         self.summary.skipped_duplicate += 1
         if len(self.summary.duplicates) >= MAX_NOTES:
             return
-        first = self.writer.first
-        shown = ", ".join(f"#{i}" + (" (from this file)" if i >= first else "") for i in lead_ids)
+        mine = self.writer.from_file
+        shown = ", ".join(f"#{i}" + (" (from this file)" if mine(i) else "") for i in lead_ids)
         text = f"same phone or email as lead {shown}" + (f": {why}" if why else "")
         if len(lead_ids) > 1:
             text = f"matches several leads ({shown}); not merged"

@@ -53,12 +53,17 @@ def release(held: Held) -> None:
         ).execute()
 
 
-def hold_new_leads(lead_ids: list[int], now: DateTime, settings: Settings) -> None:
+def hold_new_leads(
+    lead_ids: list[int], now: DateTime, settings: Settings, numbers: dict[int, str] | None = None
+) -> None:
     """Inside a write: new leads (added, imported) whose number is already at its cap wait
-    until it frees, as the leads already carrying it do."""
-    numbers = current_numbers(lead_ids)
+    until it frees, as the leads already carrying it do. `numbers`: each lead's number a
+    call would dial, when the caller has read them."""
     caps = [c for c in company_caps(settings) if c.per_number]
-    if not numbers or not caps:
+    if not caps:
+        return
+    numbers = current_numbers(lead_ids) if numbers is None else numbers
+    if not numbers:
         return
     calls = number_calls(numbers.values(), now)
     for lead_id, number in numbers.items():

@@ -3,7 +3,7 @@ one transaction, each lead's move undoable like any touch."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import peewee as pw
@@ -15,7 +15,9 @@ from leaddesk.core.domain.tiers import TIER_PROMISE
 from leaddesk.core.domain.windows import add_business_days, next_open, zones_or_rep
 from leaddesk.core.reads.queue.rows import places_of, zones_of
 from leaddesk.core.reads.scope import scope_for, scope_where
-from leaddesk.core.store.db import atomic_write, to_ms, tuples
+from leaddesk.core.reads.search import bulk_indexing
+from leaddesk.core.store.batch import execute_many
+from leaddesk.core.store.db import Row, atomic_write, database, from_ms, to_ms
 from leaddesk.core.store.models import Appointment, Lead, Touch
 from leaddesk.core.writes.outcomes import SHIFTED
 from leaddesk.core.writes.team import ensure_rep
@@ -54,35 +56,86 @@ def shift_schedule(days: int, now: DateTime, settings: Settings) -> ShiftResult:
         rows = Lead.select(Lead.id, Lead.next_due_at, Lead.next_channel, Lead.call_zones).where(
             future & (Lead.priority != TIER_PROMISE) & Lead.id.not_in(promised)
         )
+        plan = _plan(database.obj.execute_sql(*rows.sql()), days, settings)
         unit = "business day" if days == 1 else "business days"
-        rep = ensure_rep(settings.rep_name)
-        history = []
-        for lead_id, due_at, channel, zones_key in list(tuples(rows)):
-            zones = zones_of(zones_key)
-            zone = zones_or_rep(zones, settings)[0]
-            later = add_business_days(due_at, days, zone, settings.holidays)
-            if channel == "call":
-                rules = settings.compliance.book.for_places(places_of(zones_key))
-                later = next_open(later, zones, settings, rules=rules)
-            Lead.update(next_due_at=later, updated_at=now).where(Lead.id == lead_id).execute()
-            history.append(
-                {
-                    "lead": lead_id,
-                    "at": now,
-                    "channel": "system",
-                    "outcome": SHIFTED,
-                    "note": f"schedule shifted {days} {unit}",
-                    "rep": rep,
-                    "scheduled_due_at": later,
-                    "scheduled_channel": channel,
-                    "before": json.dumps({"lead": {"next_due_at": to_ms(due_at)}}),
-                }
-            )
-        for chunk in pw.chunked(history, 500):
-            Touch.insert_many(chunk).execute()
-        return ShiftResult(moved=len(history), days=days, kept=kept)
+        _apply(plan, now, ensure_rep(settings.rep_name), f"schedule shifted {days} {unit}")
+        return ShiftResult(moved=len(plan), days=days, kept=kept)
 
     return atomic_write(write)
 
 
-# --- editing a lead, notes ---------------------------------------------------------
+Moved = tuple[int, int, int, str]  # lead id, due before (ms), due after (ms), channel
+
+
+def _plan(rows: Iterable[Row], days: int, settings: Settings) -> list[Moved]:
+    """Each lead's new due time. The calendar rules (business days, holidays, calling
+    windows, a jurisdiction's rules) are Python's, but leads share their window key and
+    their due instant often (a cadence step at 10:00): each distinct (key, channel,
+    instant) is worked out once."""
+    worked: dict[tuple[str, str, int], int] = {}
+    plan = []
+    for lead_id, due_ms, channel, zones_key in rows:
+        seen = (zones_key, channel, due_ms)
+        later = worked.get(seen)
+        if later is None:
+            zones = zones_of(zones_key)
+            zone = zones_or_rep(zones, settings)[0]
+            moved = add_business_days(from_ms(due_ms), days, zone, settings.holidays)
+            if channel == "call":
+                rules = settings.compliance.book.for_places(places_of(zones_key))
+                moved = next_open(moved, zones, settings, rules=rules)
+            later = worked[seen] = to_ms(moved)
+        plan.append((lead_id, due_ms, later, channel))
+    return plan
+
+
+def _apply(plan: list[Moved], now: DateTime, rep: int, note: str) -> None:
+    """Write the plan set-based: the plan into a temporary table (one executemany),
+    then one INSERT … SELECT of the history touches (each holding the due time it
+    replaced, so the lead's step is undoable exactly) and one UPDATE of the leads."""
+    db = database.obj
+    db.execute_sql("DROP TABLE IF EXISTS shift_plan")
+    db.execute_sql(
+        "CREATE TEMPORARY TABLE shift_plan "
+        "(lead_id BIGINT PRIMARY KEY, old_due BIGINT, new_due BIGINT, channel VARCHAR(40))"
+    )
+    execute_many(db, f"INSERT INTO shift_plan VALUES ({', '.join([db.param] * 4)})", plan)
+    given = {
+        "lead": "lead_id",
+        "scheduled_due_at": "new_due",
+        "scheduled_channel": "channel",
+        "before": "'{\"lead\": {\"next_due_at\": ' || CAST(old_due AS VARCHAR(20)) || '}}'",
+    }
+    values = {"at": to_ms(now), "channel": "system", "outcome": SHIFTED, "note": note,
+              "rep": rep}  # fmt: skip
+    columns, selected, params = [], [], []
+    for f in Touch._meta.sorted_fields:
+        if f.name == "id":
+            continue
+        columns.append(_quoted(db, f.column_name))
+        if f.name in given:
+            selected.append(given[f.name])
+            continue
+        value = values.get(f.name, f.default)
+        selected.append("NULL" if value is None else db.param)
+        if value is not None:
+            params.append(f.db_value(value) if f.name != "at" else value)
+    with bulk_indexing(db):  # the notes indexed for search in one pass, not row by row
+        db.execute_sql(
+            f"INSERT INTO {_quoted(db, Touch._meta.table_name)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(selected)} FROM shift_plan ORDER BY lead_id",
+            params,
+        )
+    lead, due, updated = (
+        _quoted(db, n) for n in (Lead._meta.table_name, "next_due_at", "updated_at")
+    )
+    db.execute_sql(
+        f"UPDATE {lead} SET {due} = (SELECT new_due FROM shift_plan WHERE lead_id = {lead}.id),"
+        f" {updated} = {db.param} WHERE id IN (SELECT lead_id FROM shift_plan)",
+        (to_ms(now),),
+    )
+    db.execute_sql("DROP TABLE shift_plan")
+
+
+def _quoted(db: pw.Database, name: str) -> str:
+    return str(db.get_sql_context().sql(pw.Entity(name)).query()[0])

@@ -136,6 +136,8 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
                 self.app.settings,
                 on_duplicate=self.on_duplicate,
                 progress=progress,
+                # escape promises nothing written; the desk's own keys wait for it anyway
+                whole_file=True,
             )
 
         try:

@@ -111,6 +111,11 @@ def test_export_can_be_narrowed_by_status(store, now, settings):
     statuses = {json.loads(line)["lead"]["status"] for line in lines[1:]}
     assert statuses == {"won"}
     assert len(lines) - 1 == Lead.select().where(Lead.status == "won").count()
+    # scattered ids are read by list, a full chunk by range: the same lines either way
+    full = {json.loads(line)["lead"]["id"]: line for line in export_text(now).splitlines()[1:]}
+    ids = [json.loads(line)["lead"]["id"] for line in lines[1:]]
+    assert ids[-1] - ids[0] + 1 > len(ids), "the won leads are not one range"
+    assert [full[i] for i in ids] == lines[1:]
 
 
 HEADER = {"format": "leaddesk-export", "version": 1, "schema": 1, "reps": [], "zone_sets": []}

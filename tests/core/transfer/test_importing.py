@@ -21,12 +21,14 @@ import pytest
 from core_helpers import lead_columns
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from peewee import fn
 
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.store.db import is_sqlite
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch, ZoneSet
 from leaddesk.core.transfer.importing import (
+    BATCH,
     ImportCancelled,
     ImportSummary,
     import_file,
@@ -411,7 +413,8 @@ def test_dry_run_writes_nothing_and_says_what_the_import_does(run, make_lead, tm
     assert Lead.select().count() == before["Lead"] + real.imported
 
 
-def test_a_cancelled_import_writes_nothing(run, tmp_path):
+def test_a_cancelled_whole_file_import_writes_nothing(run, tmp_path):
+    """The desk's import (escape cancels, nothing written) is one transaction."""
     before = counts()
 
     def stop(done: int, total: int) -> None:
@@ -423,9 +426,62 @@ def test_a_cancelled_import_writes_nothing(run, tmp_path):
         "Name,Phone\n" + "".join(f"Lead {i},(212) 555-{i:04d}\n" for i in range(2500)),
     )
     with pytest.raises(ImportCancelled):
-        run(big, progress=stop)
+        run(big, progress=stop, whole_file=True)
     assert counts() == before
     assert not (tmp_path / "rejects.csv.partial").exists()
+
+
+def test_a_stopped_import_keeps_whole_batches_and_the_same_file_finishes_it(run, tmp_path):
+    """Committed a batch at a time: a stop keeps what was committed, each lead whole,
+    says so, and importing the file again ends where one import would have."""
+    before = counts()
+    calls = []
+
+    def stop(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 2:
+            raise ImportCancelled("stopped by the rep")
+
+    big = write(
+        tmp_path,
+        "big.csv",
+        "Name,Phone\n" + "".join(f"Lead {i},(212) 555-{i:04d}\n" for i in range(2500)),
+    )
+    with pytest.raises(ImportCancelled, match="2,000 rows were imported before it stopped"):
+        run(big, progress=stop)
+    assert counts()["Lead"] == before["Lead"] + 2 * BATCH
+    assert counts()["Touch"] == before["Touch"] + 2 * BATCH  # each with its history
+    again = run(big)
+    assert (again.imported, again.skipped_duplicate) == (500, 2 * BATCH)
+    assert counts()["Lead"] == before["Lead"] + 2500
+    assert Lead.select(fn.COUNT(fn.DISTINCT(Lead.name))).scalar() == 2500
+
+
+def test_a_lead_added_between_batches_keeps_its_id(run, make_lead, tmp_path):
+    """Ids are handed out as each batch begins: a lead another program writes while
+    the file goes in takes the next id and the import's later batches follow it."""
+    added = []
+
+    def between(done: int, total: int) -> None:
+        if not added:
+            added.append(make_lead("Walk In", "+1 312 555 0199"))
+
+    big = write(
+        tmp_path,
+        "big.csv",
+        "Name,Phone\n" + "".join(f"Lead {i},(212) 555-{i:04d}\n" for i in range(1500)),
+    )
+    again = "Name,Phone\nLead 3 again,(212) 555-0003\nLead 1400 again,(212) 555-1400\n"
+    big.write_text(big.read_text() + again.split("\n", 1)[1])
+    summary = run(big, progress=between)
+    assert summary.imported == 1500
+    # both point at a lead of this file: one written in this batch, one in an earlier
+    assert [n.text for n in summary.duplicates] == [
+        "same phone or email as lead #1 (from this file)".replace("#1", f"#{i}")
+        for i in (Lead.get(Lead.name == "Lead 3").id, Lead.get(Lead.name == "Lead 1400").id)
+    ]
+    assert Lead.get_by_id(added[0]).name == "Walk In"
+    assert Lead.select().where(Lead.name.startswith("Lead ")).count() == 1500
 
 
 def test_progress_reports_bytes_up_to_the_size(run, tmp_path):
@@ -455,7 +511,7 @@ import_file(open_source(sys.argv[1]), pendulum.now("UTC"), Settings(), progress=
 """
 
 
-def test_a_kill_mid_import_leaves_the_database_as_it_was(tmp_path, store, store_target, make_lead):
+def test_a_kill_mid_import_keeps_whole_batches(tmp_path, store, store_target, make_lead, run):
     make_lead("Already Here", "+1 212 555 0142")
     before = counts()
     store.close()
@@ -469,9 +525,15 @@ def test_a_kill_mid_import_leaves_the_database_as_it_was(tmp_path, store, store_
                           timeout=120)  # fmt: skip
     assert done.returncode == -signal.SIGKILL
     store.connect(reuse_if_open=True)
-    assert counts() == before
+    # the first batch was committed before the kill, whole; nothing of the second
+    kept = {"Lead": BATCH, "Phone": BATCH, "Touch": BATCH, "Appointment": 0}
+    assert {k: v for k, v in counts().items() if k in kept} == {
+        k: before[k] + kept[k] for k in kept
+    }
     if is_sqlite(store):
         assert store.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
+    again = run(big)
+    assert (again.imported, again.skipped_duplicate) == (3000 - BATCH, BATCH)
 
 
 # --- mapping ---------------------------------------------------------------------------

@@ -623,6 +623,51 @@ def test_shift_keeps_the_local_wall_clock_across_dst(make_lead, settings):
     assert moved.in_timezone(ny).utcoffset().total_seconds() == -4 * 3600
 
 
+def test_each_shifted_lead_restores_exactly_from_its_own_touch(make_lead, settings, now):
+    """Set-based, the shift still writes one undo record per lead: restoring each
+    lead's shift touch puts that lead back exactly, whatever the others share."""
+    import json
+
+    from leaddesk.core.store.db import atomic_write
+    from leaddesk.core.writes.outcomes import _restore
+    from leaddesk.core.writes.shift import shift_schedule
+
+    ny, la = "America/New_York", "America/Los_Angeles"
+    same = pendulum.datetime(2026, 11, 27, 10, tz=ny)  # two leads share one instant
+    leads = []
+    for n, (phone, at) in enumerate(
+        [
+            ("+1 212 555 0150", same),
+            ("+1 212 555 0151", same),
+            ("+1 213 555 0152", same),  # same instant, another zone: another answer
+            ("+1 213 555 0153", pendulum.datetime(2026, 11, 30, 16, tz=la)),
+        ]
+    ):
+        lead = make_lead(f"Lead {n}", phone)
+        log_outcome(lead, "no-answer", now, settings, next_at=at)
+        leads.append(lead)
+    before = {lead: world(lead) for lead in leads}
+    assert shift_schedule(2, now, settings).moved == 4
+    after = {lead: Lead.get_by_id(lead).next_due_at for lead in leads}
+    assert after[leads[0]] == after[leads[1]] == pendulum.datetime(2026, 12, 1, 10, tz=ny)
+    # the same instant is 07:00 in Los Angeles: moved, then into its window at 08:00
+    assert after[leads[2]] == pendulum.datetime(2026, 12, 1, 8, tz=la)
+    assert after[leads[3]] == pendulum.datetime(2026, 12, 2, 16, tz=la)
+    for lead in leads:
+        (touch,) = Touch.select().where((Touch.lead == lead) & (Touch.outcome == "shifted"))
+        assert touch.scheduled_due_at == after[lead] and touch.channel == "system"
+        assert (
+            touch.rep.name == settings.rep_name and touch.note == "schedule shifted 2 business days"
+        )
+        assert json.loads(touch.before) == {
+            "lead": {"next_due_at": int(before[lead]["lead"]["next_due_at"].timestamp() * 1000)}
+        }
+    for lead in reversed(leads):
+        (touch,) = Touch.select().where((Touch.lead == lead) & (Touch.outcome == "shifted"))
+        atomic_write(lambda touch=touch: _restore(touch, now))
+        assert world(lead) == before[lead]
+
+
 def test_shift_refuses_zero_days(store, settings, now):
     from leaddesk.core.writes.shift import shift_schedule
 
