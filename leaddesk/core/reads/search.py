@@ -34,10 +34,10 @@ from leaddesk.core.domain.text import fold
 from leaddesk.core.reads.search_engines import (
     Fts5Engine,
     LikeEngine,
-    TrigramEngine,
     has_fts,
     has_trigram_index,
 )
+from leaddesk.core.reads.search_trigram import TrigramEngine
 from leaddesk.core.store.db import database, tuples
 from leaddesk.core.store.models import Lead
 

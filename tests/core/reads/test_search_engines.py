@@ -8,14 +8,14 @@ import importlib.util
 
 import pytest
 
-from leaddesk.core.reads import search_engines
+from leaddesk.core.reads import search_engines, search_trigram
 from leaddesk.core.reads.search import default_engine, search
 from leaddesk.core.reads.search_engines import (
     Fts5Engine,
     LikeEngine,
-    TrigramEngine,
     search_method,
 )
+from leaddesk.core.reads.search_trigram import TrigramEngine
 from leaddesk.core.store import migrations
 from leaddesk.core.store.db import database
 from leaddesk.core.store.schema import close_store, open_store
@@ -89,7 +89,7 @@ def test_the_indexed_engine_agrees_with_the_scan(corpus):
 def test_many_or_few_candidates_find_the_same(corpus, monkeypatch, cap):
     """Few candidates are fetched and judged; many make it read the table newest
     first: either way, the scan's hits in the scan's order."""
-    monkeypatch.setattr(search_engines, "_cap", lambda limit, table: cap)
+    monkeypatch.setattr(search_trigram, "_cap", lambda limit, table: cap)
     for text in EXPECTED:
         assert hits(text) == hits(text, LikeEngine()), text
 
