@@ -18,18 +18,25 @@ from leaddesk.cli import base
 
 NOW = "2026-11-23T14:00:00-05:00"
 
+# The probe runs the program as its `leaddesk` script does (`leaddesk.__main__.run`)
+# and counts the cyclic collector's passes from there on.
 PROBE = """
-import json, sys
-from leaddesk.cli import main
+import gc, json, sys
+passes = []
+def counted(phase, info):
+    if phase == "start":
+        passes.append(info["generation"])
+gc.callbacks.append(counted)
+from leaddesk.__main__ import run
 out, sys.argv = sys.argv[1], ["leaddesk", *sys.argv[2:]]
 try:
-    main()
+    run()
 except SystemExit as exc:
     code = exc.code or 0
 else:
     code = 0
 with open(out, "w") as handle:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
+    json.dump({"code": code, "modules": sorted(sys.modules), "collections": passes}, handle)
 """
 
 # Never on a quick command: the desk, a server driver, the holiday calendars
@@ -58,6 +65,7 @@ def probe(tmp_path: Path, *args: str, config: str = "") -> set[str]:
     report = json.loads(out.read_text())
     assert report["code"] == 0, done.stderr
     (tmp_path / "stdout.txt").write_text(done.stdout)
+    (tmp_path / "collections.json").write_text(json.dumps(report["collections"]))
     return set(report["modules"])
 
 
@@ -92,6 +100,22 @@ def test_hot_commands_load_no_ui_driver_or_calendar(one_lead, args):
         assert not loaded(modules, name), name
     if args[0] != "show":  # `show` formats numbers, the others parse none
         assert not loaded(modules, "phonenumbers")
+    assert not loaded(modules, "email")  # only a message being built needs it
+
+
+@pytest.mark.parametrize("args", [("due", "--json"), ("show", "1"), ("log", "1", "no-answer")])
+def test_quick_commands_run_without_a_collection(one_lead, args):
+    """The collector pauses at the entry point and stays paused through a quick
+    command (cli/base.QUICK): nothing they load is garbage."""
+    probe(one_lead, *args)
+    assert json.loads((one_lead / "collections.json").read_text()) == []
+
+
+def test_a_long_command_collects(one_lead):
+    """Any other command turns the collector back on as it starts."""
+    export = one_lead / "out.jsonl"
+    probe(one_lead, "export", "--format", "jsonl", "-o", str(export))
+    assert json.loads((one_lead / "collections.json").read_text()) != []
 
 
 def test_due_names_a_cap_without_loading_phonenumbers(one_lead):
