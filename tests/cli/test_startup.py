@@ -101,6 +101,8 @@ def test_hot_commands_load_no_ui_driver_or_calendar(one_lead, args):
     if args[0] != "show":  # `show` formats numbers, the others parse none
         assert not loaded(modules, "phonenumbers")
     assert not loaded(modules, "email")  # only a message being built needs it
+    # times are spelled by domain.text, not by pendulum's formatter and its locale
+    assert not loaded(modules, "pendulum.locales.en")
 
 
 @pytest.mark.parametrize("args", [("due", "--json"), ("show", "1"), ("log", "1", "no-answer")])

@@ -58,6 +58,29 @@ def _zone(name: str) -> Timezone:
     return tz(name)
 
 
+# Times are spelled out here, not with pendulum's `format`: its first call loads
+# the locale and compiles its token patterns (~24 ms at load 7, once per process),
+# then ~10-20 µs a call, and the queue spells two per row (issue 15). The words are
+# pendulum's "ddd" in its default locale (pendulum/locales/en/locale.py), which
+# leaddesk never changes: the same text, byte for byte.
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def clock_text(local: DateTime) -> str:
+    """'14:05' (pendulum "HH:mm")."""
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def weekday_clock(local: DateTime) -> str:
+    """'Thu 14:05' (pendulum "ddd HH:mm")."""
+    return f"{WEEKDAY_NAMES[local.weekday()]} {clock_text(local)}"
+
+
+def _date_text(local: DateTime) -> str:
+    # pendulum "YYYY-MM-DD": the year unpadded, as pendulum writes it
+    return f"{local.year:d}-{local.month:02d}-{local.day:02d}"
+
+
 def when_local(at: DateTime, zone: str, now: DateTime, *, day: bool = False) -> str:
     """'14:30' today, 'Thu 10:00' later this week, '2026-12-03 10:00' otherwise.
 
@@ -69,10 +92,10 @@ def when_local(at: DateTime, zone: str, now: DateTime, *, day: bool = False) -> 
     today = now.in_timezone(_zone(zone)).date()
     days = (local.date() - today).days
     if days == 0 and not day:
-        return local.format("HH:mm")
+        return clock_text(local)
     if 0 <= days < 7 - today.weekday():
-        return local.format("ddd HH:mm")
-    return local.format("YYYY-MM-DD HH:mm")
+        return weekday_clock(local)
+    return f"{_date_text(local)} {clock_text(local)}"
 
 
 def history_stamp(at: DateTime, zone: str, now: DateTime) -> str:
@@ -84,8 +107,8 @@ def history_stamp(at: DateTime, zone: str, now: DateTime) -> str:
     """
     local = at.in_timezone(_zone(zone))
     if now.timestamp() - at.timestamp() < 300 * 86400:
-        return local.format("MM-DD HH:mm")
-    return local.format("YYYY-MM-DD").ljust(11)
+        return f"{local.month:02d}-{local.day:02d} {clock_text(local)}"
+    return _date_text(local).ljust(11)
 
 
 def next_contact(

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from leaddesk.core.domain.compliance import COMPANY
-from leaddesk.core.domain.text import minutes_between, next_contact, span
+from leaddesk.core.domain.text import minutes_between, next_contact, span, weekday_clock
 from leaddesk.core.reads.leads import LeadView
 from leaddesk.core.reads.queue.rows import QueueRow
 from leaddesk.ui.render import HEAT, safe
@@ -69,7 +69,7 @@ class LeadDetail(Static):
         lines.append(where)
         clock = Text(no_wrap=True, overflow="ellipsis")
         clock.append("their time ", style="dim")
-        clock.append(local.format("ddd HH:mm"), style="bold")
+        clock.append(weekday_clock(local), style="bold")
         if lead.window_open:
             clock.append(" · window open", style="green")
         else:

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from leaddesk.core.desk.snapshot import DayCounts
-from leaddesk.core.domain.text import percent, stopwatch
+from leaddesk.core.domain.text import percent, stopwatch, weekday_clock
 from leaddesk.core.writes.sessions import SessionView
 from leaddesk.ui.render import safe
 
@@ -81,7 +81,7 @@ class DeskHeader(Static):
             right.append(f"{label} {stopwatch(seconds)} ", style="bold green")
             right.append(safe(name)[: CALL_NAME_WIDTH if wide else 12] + "   ", style="green")
         if self.now is not None:
-            right.append(self.now.in_timezone(self.rep_zone).format("ddd HH:mm"), style="bold")
+            right.append(weekday_clock(self.now.in_timezone(self.rep_zone)), style="bold")
         left.truncate(max(self.size.width - right.cell_len - 2, 10), overflow="ellipsis")
         gap = max(self.size.width - left.cell_len - right.cell_len, 1)
         left.append(" " * gap)
