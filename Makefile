@@ -16,20 +16,12 @@ $(BIN)/python:
 	@echo "setting up $(VENV) (once; about a minute) …"
 	@$(PYTHON) -m venv $(VENV)
 
-# The checkout is installed editable as a plain path entry (setuptools' "compat" mode,
-# a static .pth naming this folder). Its default for a flat layout like ours is an
-# import hook (a meta path finder module imported by `site` at every start, with
-# pathlib, importlib.util and re): ~10 ms of every command's start-up (issue 15;
-# setuptools/command/editable_wheel.py `_select_strategy`; "strict" would need a
-# reinstall for each new module). Changing this file re-runs the install.
-EDITABLE := --config-settings editable_mode=compat --editable
-
-$(RUN_STAMP): pyproject.toml Makefile | $(BIN)/python
-	@$(PIP) $(EDITABLE) .
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@$(PIP) -e .
 	@touch $@
 
-$(TEST_STAMP): pyproject.toml Makefile | $(BIN)/python
-	$(PIP) $(EDITABLE) '.[test]'
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[test]'
 	touch $@ $(RUN_STAMP)
 
 run: $(RUN_STAMP)
