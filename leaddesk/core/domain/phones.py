@@ -53,7 +53,12 @@ def parse_phone(raw: str, default_region: str = "US") -> ParsedPhone:
         raise InvalidInput(f"phone number {text!r} has the wrong number of digits")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     known = _ZONES.get(e164)
-    if known is None:
+    if known is None and number.italian_leading_zero:
+        # "+49 00223456" keeps a leading zero its E.164 form "+490223456" loses: what is
+        # stored is the E.164 form, so validity and zones are that number's, as a later
+        # process reading the store will find them (not this parse's)
+        known = _known(e164)
+    elif known is None:
         known = _remember(e164, number, *_region_and_kind(number))
     zones, valid, region = known
     return ParsedPhone(text, e164, region, zones, valid, number.extension or "")
