@@ -13,24 +13,26 @@ grew with the store:
   starting with "c" (~100 ms).
 
 So: `lead_names` (the name only, `unicode61 remove_diacritics 2` like 0009's
-`lead_words`, with prefix indexes of one and two characters) answers a name's
+`lead_words`, with prefix indexes of one to three characters) answers a name's
 word start at any length; `name_fts` (the name only, trigram) answers the name
 pass; and `lead_words` is made again with the same prefix indexes. FTS5's
-`prefix='1 2'` keeps an index of every token's first one and two characters,
-so a prefix query of that length reads one doclist instead of merging every
-matching token's (https://sqlite.org/fts5.html#prefix_indexes).
+`prefix='1 2 3'` keeps an index of every token's first one, two and three
+characters, so a prefix query of that length reads one doclist instead of
+merging every matching token's ("com"* merged every word starting so: ~25 ms)
+(https://sqlite.org/fts5.html#prefix_indexes). The lead indexes are then merged
+into one segment each ('optimize', https://sqlite.org/fts5.html#the_optimize_command).
 
 Kept by triggers like 0004's and 0009's (only when the name really changes: an
 outcome saves the whole row and must not pay for it); `reads.search.bulk_indexing`
 knows their insert triggers. Nothing on PostgreSQL (migrations 0014 and 0020 index
-it) or on a SQLite without FTS5. Building the three at 1M leads takes about a
+it) or on a SQLite without FTS5. Building and merging them at 1M leads takes about a
 minute (BENCHMARKS.md).
 """
 
 import peewee as pw
 
 _COLUMNS = "name, company, email, notes"
-_WORDS = "tokenize='unicode61 remove_diacritics 2', prefix='1 2'"
+_WORDS = "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'"
 
 
 def _name_table(table: str, tokenize: str) -> list[str]:
@@ -61,6 +63,12 @@ NAMES = [
     f"""CREATE VIRTUAL TABLE lead_words USING fts5(
         {_COLUMNS}, content='lead', content_rowid='id', {_WORDS})""",
     "INSERT INTO lead_words(lead_words) VALUES ('rebuild')",
+    # A rebuild (and 0004's) leaves each index in many segments, every one read by
+    # every query; merged into one, a query at 1M leads costs half (BENCHMARKS.md).
+    *(
+        f"INSERT INTO {table}({table}) VALUES ('optimize')"
+        for table in ("lead_names", "name_fts", "lead_words", "lead_fts")
+    ),
 ]
 
 
