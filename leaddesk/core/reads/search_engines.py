@@ -77,7 +77,7 @@ class Fts5Engine:
         return sorted(ids, reverse=True)[:limit]
 
     def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
-        """The word index of the names (prefixes of one and two letters indexed) hands
+        """The word index of the names (prefixes of one to three letters indexed) hands
         over every name with a word starting so, newest first; the scan's own LIKE
         then judges each, so the hits are exactly the scan's (the index also splits
         words at punctuation and drops accents: it offers more, never fewer)."""
