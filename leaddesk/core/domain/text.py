@@ -19,7 +19,12 @@ _LETTERS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i",
 
 def fold(text: str) -> str:
     """Text as search compares it: no accents, no case ('Zoë Ångström' → 'zoe angstrom')."""
-    plain = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():
+        # the same answer (NFKD, the marks and _LETTERS change no ASCII character),
+        # ~10x sooner: search folds every field of every candidate on each keystroke
+        return text.lower()
+    plain = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return plain.casefold().translate(_LETTERS)
 

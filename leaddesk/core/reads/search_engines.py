@@ -40,11 +40,12 @@ def _like_term(term: str) -> str:
 
 
 class Fts5Engine:
-    """SQLite: the trigram FTS5 tables of migration 0004, newest rows first."""
+    """SQLite: the FTS5 tables of migrations 0004, 0009 and 0022, newest rows first."""
 
     def __init__(self, db: pw.Database) -> None:
         self.db = db
         self.words = _has_table(db, "lead_words")  # migration 0009
+        self.names = _has_table(db, "lead_names")  # migration 0022: the name's own indexes
 
     def _ids(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return list(self.db.execute_sql(sql, params).fetchall())
@@ -58,19 +59,40 @@ class Fts5Engine:
         return [tuple(r) for r in self._ids(sql, [match, limit])]
 
     def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
-        columns = "{" + " ".join(fields) + "}"
-        match = " AND ".join(f"{columns} : {_fts_string(t)}" for t in terms)
-        sql = "SELECT rowid FROM lead_fts WHERE lead_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+        if fields == ("name",) and self.names:
+            # a name-only table: `{name}` on lead_fts walks every row holding the text
+            # in any column (every gmail address for "gmail.c") to keep the names
+            trigram, words, columns = "name_fts", "lead_names", ""
+        else:
+            trigram, words = "lead_fts", "lead_words"
+            columns = "" if set(fields) == set(_LEAD_COLUMNS) else "{" + " ".join(fields) + "} : "
+        match = " AND ".join(f"{columns}{_fts_string(t)}" for t in terms)
+        sql = f"SELECT rowid FROM {trigram} WHERE {trigram} MATCH ? ORDER BY rowid DESC LIMIT ?"
         ids = {r[0] for r in self._ids(sql, [match, limit])}
         if self.words:
             # the start of a word, accents removed: "angstrom" finds "Ångström"
-            match = " AND ".join(f"{columns} : {_fts_string(t)}*" for t in terms)
-            sql = sql.replace("lead_fts", "lead_words")
+            match = " AND ".join(f"{columns}{_fts_string(t)}*" for t in terms)
+            sql = f"SELECT rowid FROM {words} WHERE {words} MATCH ? ORDER BY rowid DESC LIMIT ?"
             ids.update(r[0] for r in self._ids(sql, [match, limit]))
         return sorted(ids, reverse=True)[:limit]
 
     def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
-        return LikeEngine().name_starts(terms, limit)
+        """The word index of the names (prefixes of one to three letters indexed) hands
+        over every name with a word starting so, newest first; the scan's own LIKE
+        then judges each, so the hits are exactly the scan's (the index also splits
+        words at punctuation and drops accents: it offers more, never fewer)."""
+        words = [_like_term(t) for t in terms]
+        tokens = [w for w in words if _TOKEN.search(w)]
+        if not self.names or not tokens:
+            return LikeEngine().name_starts(terms, limit)
+        match = " AND ".join(f"{_fts_string(w)}*" for w in tokens)
+        judge = " AND ".join(["(l.name LIKE ? OR l.name LIKE ?)"] * len(words))
+        sql = (
+            "SELECT f.rowid FROM lead_names f JOIN lead l ON l.id = f.rowid"
+            f" WHERE lead_names MATCH ? AND {judge} ORDER BY f.rowid DESC LIMIT ?"
+        )
+        likes = [p for w in words for p in (f"{w}%", f"% {w}%")]
+        return [r[0] for r in self._ids(sql, [match, *likes, limit])]
 
     def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
         match = " AND ".join(_fts_string(t) for t in terms)
@@ -79,6 +101,11 @@ class Fts5Engine:
             " WHERE note_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?"
         )
         return [tuple(r) for r in self._ids(sql, [match, limit])]
+
+
+_LEAD_COLUMNS = ("name", "company", "email", "notes")  # lead_fts's and lead_words's
+# A character the unicode61 tokenizer keeps in a token (letters and digits; "_" separates)
+_TOKEN = re.compile(r"[^\W_]")
 
 
 def _any(conditions: Iterable[pw.ColumnBase]) -> pw.ColumnBase:
