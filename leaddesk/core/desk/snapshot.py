@@ -50,7 +50,7 @@ class StartingSoon:
 class DeskExtras:
     """The slower parts of the desk, refreshed after each keystroke, not on it."""
 
-    total_leads: int
+    total_leads: int  # counted up to COUNT_CAP, like the sections: the desk asks "any?"
     later_count: int
     later: tuple[QueueRow, ...]
     today: DayCounts
@@ -175,7 +175,7 @@ def desk_extras(
     later = later_count(now, settings, keys, cap=count_cap)
     tomorrow = tomorrow_count(now, settings, keys, cap=count_cap)
     return DeskExtras(
-        total_leads=lead_count(),
+        total_leads=lead_count(cap=count_cap),
         later_count=later,
         later=tuple(later_rows(now, settings, later_limit, keys)),
         today=day_counts(now, settings),
