@@ -117,6 +117,7 @@ Lead.add_index(
             Lead.owner,
             Lead.claimed_until,
             Lead.claimed_by,
+            Lead.next_channel,  # always 'call': SQLite checks the WHERE in the index
         ],
     ).where(Lead.priority.is_null(False) & (Lead.next_channel == "call"))
 )

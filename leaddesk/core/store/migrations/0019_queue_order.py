@@ -9,7 +9,9 @@
   whose window opens later today, and tomorrow's, are the due calls of a few keys;
   in `lead_queue` they are scattered among every due lead and a count had to walk
   all due rows to find them. The owner and claim columns ride along (as in
-  `lead_queue`) so a rep's filter is decided inside the index.
+  `lead_queue`) so a rep's filter is decided inside the index; so does `next_channel`
+  (always 'call' here), without which SQLite would read each row to check the
+  index's own WHERE.
 
 Plain DROP / CREATE INDEX, the same on SQLite and PostgreSQL; no table is copied.
 """
@@ -21,7 +23,7 @@ QUEUE = (
 )
 ZONE_QUEUE = (
     'CREATE INDEX "lead_zone_queue" ON "lead" ("call_zones", "priority", "next_due_at", "id",'
-    ' "owner_id", "claimed_until", "claimed_by_id")'
+    ' "owner_id", "claimed_until", "claimed_by_id", "next_channel")'
     ' WHERE (("priority" IS NOT NULL) AND ("next_channel" = \'call\'))'
 )
 
