@@ -1048,7 +1048,8 @@ def main(argv: list[str] | None = None) -> int:
         "targets": targets(results) + scale.scale_targets(results) + report_targets,
         "team": team,
     }
-    if not args.no_team and not args.no_pg_scale:
+    # --only names what to measure: a 1M size must not fill PostgreSQL (~21 min) unasked
+    if not args.no_team and not args.no_pg_scale and scale.wanted(only, "team"):
         from bench import pg_scale  # the hot paths on both engines at every size
 
         report["pg_scale"] = pg_scale.run(sizes, args.seed, runs, args.rebuild)
@@ -1074,7 +1075,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # 30 days of calling with --now; every refusal and audit count must be 0.
         report["month"] = run_month(1_000 if args.quick else 10_000)
-    if not args.no_search_scale:
+    if not args.no_search_scale and scale.wanted(only, "search"):
         from bench import search_scale
 
         report["search_scale"] = search_scale.run(sizes, args.seed, args.rebuild)

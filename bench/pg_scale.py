@@ -9,7 +9,10 @@ index by `pg_total_relation_size` / `pg_relation_size`).
 
 `python -m bench.pg_scale --sizes 1000,100000,1000000` runs it alone (the stores
 are the cached ones `python -m bench` fills; `--sqlite 1000000=PATH` measures a
-copy of an existing SQLite store for a size instead of filling one);
+copy of an existing SQLite store for a size instead of filling one; `--pg-url
+1000000=postgresql://…` measures an existing PostgreSQL database for a size, in place,
+instead of filling one: it must hold the bench's demo at that size, and its rows are
+left as they were, every write undone);
 `python -m bench` runs it after the team figures unless `--no-pg-scale`.
 """
 
@@ -193,14 +196,23 @@ def pg_bytes(leads: int) -> dict[str, Any]:
 
 
 def run_size(
-    size: int, seed: int, runs: int, rebuild: bool, sqlite: Path | None, engines: tuple[str, ...]
+    size: int,
+    seed: int,
+    runs: int,
+    rebuild: bool,
+    sqlite: Path | None,
+    engines: tuple[str, ...],
+    pg_url: str | None = None,
 ) -> dict[str, Any]:
     from leaddesk.core.store.schema import close_store, open_store
 
     b = _bench()
     result: dict[str, Any] = {}
     if "postgresql" in engines:
-        url, server, meta = b.pg_store(size, seed, rebuild, timed_fill(size, seed))
+        if pg_url is not None:  # adopted as it is: no server of ours, no fill
+            url, server, meta = pg_url, None, {"adopted": True}
+        else:
+            url, server, meta = b.pg_store(size, seed, rebuild, timed_fill(size, seed))
         print(f"pg_scale: PostgreSQL, {size:,} leads …", file=sys.stderr, flush=True)
         try:
             open_store(url)
@@ -210,7 +222,8 @@ def run_size(
             finally:
                 close_store()
         finally:
-            server.cleanup()
+            if server is not None:
+                server.cleanup()
     if "sqlite" in engines:
         source = sqlite or b.build_store(size, seed, rebuild)[0]
         work = b.OUT / f"pgscale-{size}.db"
@@ -237,9 +250,13 @@ def run(
     rebuild: bool,
     sqlite: dict[int, Path] | None = None,
     engines: tuple[str, ...] = ENGINES,
+    pg_urls: dict[int, str] | None = None,
 ) -> dict[str, Any]:
     results = {
-        str(s): run_size(s, seed, runs, rebuild, (sqlite or {}).get(s), engines) for s in sizes
+        str(s): run_size(
+            s, seed, runs, rebuild, (sqlite or {}).get(s), engines, (pg_urls or {}).get(s)
+        )
+        for s in sizes
     }
     return {"sizes": results, "targets": targets(results)}
 
@@ -312,12 +329,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--sqlite", action="append", default=[], metavar="SIZE=PATH")
+    parser.add_argument("--pg-url", action="append", default=[], metavar="SIZE=URL")
     parser.add_argument("--engines", default=",".join(ENGINES))
     args = parser.parse_args(argv)
     engines = tuple(e for e in ENGINES if e in args.engines.split(","))
     sqlite = {int(k): Path(v) for k, v in (item.split("=", 1) for item in args.sqlite)}
+    pg_urls = {int(k): v for k, v in (item.split("=", 1) for item in args.pg_url)}
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    report = run(sizes, args.seed, args.runs, args.rebuild, sqlite, engines)
+    report = run(sizes, args.seed, args.runs, args.rebuild, sqlite, engines, pg_urls)
     out = _bench().OUT / f"pg_scale-{'-'.join(map(str, sizes))}-{'-'.join(engines)}.json"
     out.write_text(json.dumps(report, indent=2))
     print(table(report))

@@ -227,8 +227,12 @@ def lead_view(lead_id: int, now: DateTime, settings: Settings, touches: int = 20
     )
 
 
-def lead_count() -> int:
-    return Lead.select().count()
+def lead_count(cap: int | None = None) -> int:
+    """Leads in the store; with `cap`, counted only up to `cap` (the desk asks whether
+    it is empty: a full count walks every lead, 60 ms at 1M on PostgreSQL)."""
+    query = Lead.select(Lead.id)
+    count: int = (query if cap is None else query.limit(cap)).count()
+    return count
 
 
 def get_lead(lead_id: int) -> Lead:

@@ -111,6 +111,24 @@ def scope_sql(param: str, queue: str) -> str:
     return f" AND {owner} AND {free}" if owner else f" AND {free}"
 
 
+_OWN_SQL = {
+    "mine+pool": '("owner_id" = {p} OR "owner_id" IS NULL) AND ',
+    "mine": '"owner_id" = {p} AND ',
+    "all": "",
+}
+
+
+def own_scope_sql(param: str, queue: str) -> str:
+    """` AND …` for the rep's own work (`scope_where(…, handoffs=False)`): their leads
+    (and the pool), not claimed by others; parameters from `own_scope_params`."""
+    return " AND " + _OWN_SQL[queue].format(p=param) + _FREE_SQL.format(p=param)
+
+
+def own_scope_params(scope: Scope, now: DateTime) -> list[int]:
+    owner = [] if scope.queue == "all" else [scope.rep]
+    return [*owner, to_ms(now), scope.rep]
+
+
 def handoff_params(scope: Scope, now: DateTime) -> list[int]:
     """The parameters of `_HANDOFF_SQL`: the new-lead and promise cuts, now, the away cut."""
     cuts = (scope.new_lead_minutes, scope.promise_minutes, 0, scope.away_minutes)

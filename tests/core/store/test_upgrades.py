@@ -105,6 +105,14 @@ def lost_or_changed(before: Rows, after: Rows) -> list[str]:
     return problems
 
 
+def applied_numbers(path: Path) -> set[int]:
+    con = sqlite3.connect(path)
+    try:
+        return {int(name[:4]) for (name,) in con.execute(f"SELECT name FROM {HISTORY_TABLE}")}
+    finally:
+        con.close()
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
@@ -123,7 +131,9 @@ def test_each_old_schema_upgrades_without_losing_or_changing_a_row(fixture, tmp_
     shutil.copyfile(fixture, path)
     before = rows(path)
     assert before["lead"] and before["touch"], "the fixture holds data"
-    version = int(fixture.stem[1:])
+    # Numbers are reserved per branch, so a file can lack one below its newest
+    # (v0020 was made before 0019 merged): what is pending is what it has not applied.
+    missing = [n for n in NUMBERS if n not in applied_numbers(path)]
     os.umask(0o022)
     db = open_store(str(path), clock=CLOCK)
     try:
@@ -132,11 +142,10 @@ def test_each_old_schema_upgrades_without_losing_or_changing_a_row(fixture, tmp_
     finally:
         close_store()
     assert lost_or_changed(before, rows(path)) == []
-    if version < program_schema_version():
+    if missing:
         (backup,) = backups(tmp_path)
         # named after the first migration the file did not have (numbers may skip)
-        pending = min(n for n in NUMBERS if n > version)
-        assert backup.name == f"leaddesk.db.pre-{pending:04d}-{STAMP}.bak"
+        assert backup.name == f"leaddesk.db.pre-{min(missing):04d}-{STAMP}.bak"
         assert mode(backup) == 0o600
         assert rows(backup) == before
     else:

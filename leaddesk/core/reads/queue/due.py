@@ -8,6 +8,7 @@ transaction with the band counts.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any
 
@@ -113,16 +114,19 @@ def _band_page_sql(param: str, open_count: int, band: int, queue: str | None = N
 
 
 @lru_cache(maxsize=64)
-def _band_count_sql(
-    param: str, open_count: int, queue: str | None = None, capped: bool = False
-) -> str:
+def _band_count_sql(param: str, open_count: int, queue: str | None = None) -> str:
     def count(band: int) -> str:
-        where = band_where_sql(param, open_count, band, queue)
-        if capped:  # the count stops at the LIMIT: it costs the rows counted, not the rows due
-            return f'SELECT COUNT(*) FROM (SELECT 1 FROM "lead" WHERE {where} LIMIT {param}) AS "c"'
-        return f'SELECT COUNT(*) FROM "lead" WHERE {where}'
+        return f'SELECT COUNT(*) FROM "lead" WHERE {band_where_sql(param, open_count, band, queue)}'
 
     return "SELECT " + ", ".join(f"({count(band)})" for band in range(len(_SEGMENTS)))
+
+
+@lru_cache(maxsize=256)
+def segment_count_sql(param: str, open_count: int, band: int, queue: str | None = None) -> str:
+    """One segment's count, stopped at its LIMIT (the last parameter): it costs the
+    rows counted, not the rows due."""
+    where = band_where_sql(param, open_count, band, queue)
+    return f'SELECT COUNT(*) FROM (SELECT 1 FROM "lead" WHERE {where} LIMIT {param}) AS "c"'
 
 
 def band_params(
@@ -142,29 +146,34 @@ def band_counts(
     scope: Scope | None = None,
     cap: int | None = None,
 ) -> tuple[int, ...]:
-    """How many DUE rows each segment holds (their sum is the DUE count): one statement.
+    """How many DUE rows each segment holds (their sum is the DUE count).
 
-    With `cap`, each segment's count stops at `cap` rows in the index, and the
-    segments are cut so their sum is at most `cap`: exact below it, "cap or more"
-    at it. A page needs only `offset + limit`; the cost no longer grows with the
-    rows due.
+    Without `cap`: one statement, every segment counted in full. With `cap`, the
+    segments are counted in DUE order, each only up to what is left of `cap`, and
+    once it is reached the rest are not read: exact below `cap`, "cap or more" at
+    it. The rows read are at most `cap`, however many are due — at 1M leads the
+    promises alone fill the cap, and the four other segments cost nothing.
     """
     db = database.obj
-    params: list[int | str] = []
-    for band in range(len(_SEGMENTS)):
-        params += band_params(band, now, open_keys, cut, scope)
-        if cap is not None:
-            params.append(cap)
     queue = scope.queue if scope is not None else None
-    sql = _band_count_sql(db.param, len(open_keys), queue, cap is not None)
-    found = tuple(db.execute_sql(sql, params).fetchone())
     if cap is None:
-        return found
+        params: list[int | str] = []
+        for band in range(len(_SEGMENTS)):
+            params += band_params(band, now, open_keys, cut, scope)
+        sql = _band_count_sql(db.param, len(open_keys), queue)
+        return tuple(db.execute_sql(sql, params).fetchone())
     kept: list[int] = []
     left = cap
-    for count in found:  # the segments in DUE order, up to `cap` rows in all
-        kept.append(min(count, left))
-        left -= kept[-1]
+    with db.atomic() if not db.in_transaction() else nullcontext():  # one snapshot
+        for band in range(len(_SEGMENTS)):
+            if left <= 0:
+                kept.append(0)
+                continue
+            sql = segment_count_sql(db.param, len(open_keys), band, queue)
+            params = [*band_params(band, now, open_keys, cut, scope), left]
+            (found,) = db.execute_sql(sql, params).fetchone()
+            kept.append(found)
+            left -= found
     return tuple(kept)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from typing import Any
 
 import peewee as pw
 from pendulum import DateTime
@@ -18,57 +19,142 @@ from leaddesk.core.reads.queue.rows import LATER, QueueRow, queue_rows
 from leaddesk.core.reads.queue.where import (
     COLUMNS,
     end_of_rep_day,
-    later_where,
     open_zone_keys,
     opening_today_keys,
     shut_today_keys,
-    tomorrow_where,
 )
-from leaddesk.core.reads.scope import scope_for
-from leaddesk.core.store.db import tuples
+from leaddesk.core.reads.scope import own_scope_params, own_scope_sql, scope_for, scope_where
+from leaddesk.core.store.db import database, to_ms, tuples
 from leaddesk.core.store.models import Lead
+
+# The due calls of a few window keys, key by key off `lead_zone_queue` (migration 0019):
+# the keys as a VALUES list CROSS JOINed to the lead (SQLite takes a CROSS JOIN's
+# tables in the order written), so each key is one seek whatever the statistics say;
+# an IN list let SQLite walk every due lead in `lead_queue` instead (30 ms at 1M).
+# The index's own WHERE is written out, as both engines must see it.
+_ZONE_CALLS = (
+    'FROM (VALUES {keys}) AS "k" CROSS JOIN "lead"'
+    ' WHERE "call_zones" = "k"."column1" AND "priority" IS NOT NULL'
+    ' AND "next_channel" = \'call\' AND "priority" IN ({tiers})'
+    ' AND "next_due_at" <= {p}{tier}{scope}'
+)
+
+
+def _zone_calls(
+    keys: list[str], now: DateTime, settings: Settings, tier: int | None = None
+) -> tuple[str, list[Any]]:
+    """FROM … WHERE for the calls due by now whose window key is one of `keys` (the
+    rep's own: `scope_where(…, handoffs=False)`), of one tier if given."""
+    param, scope = database.obj.param, scope_for(settings)
+    sql = _ZONE_CALLS.format(
+        keys=", ".join([f"({param})"] * len(keys)),
+        tiers=", ".join(str(t) for t in TIER_NAMES),
+        p=param,
+        tier=f' AND "priority" = {param}' if tier is not None else "",
+        scope=own_scope_sql(param, scope.queue),
+    )
+    params = [*keys, to_ms(now), *([tier] if tier is not None else [])]
+    return sql, params + own_scope_params(scope, now)
+
+
+def _zone_count(keys: list[str], now: DateTime, settings: Settings, cap: int | None) -> int:
+    if not keys:
+        return 0
+    db = database.obj
+    where, params = _zone_calls(keys, now, settings)
+    limit = f" LIMIT {db.param}" if cap is not None else ""
+    sql = f'SELECT COUNT(*) FROM (SELECT 1 {where}{limit}) AS "c"'
+    count: int = db.execute_sql(sql, params + ([cap] if cap is not None else [])).fetchone()[0]
+    return count
+
+
+def _upcoming(now: DateTime, settings: Settings) -> pw.Expression:
+    """The rep's own work due after now and before their midnight: a range per tier."""
+    return (
+        Lead.priority.is_null(False)
+        & Lead.priority.in_(list(TIER_NAMES))
+        & (Lead.next_due_at > now)
+        & (Lead.next_due_at < end_of_rep_day(now, settings))
+        & scope_where(scope_for(settings), now, handoffs=False)
+    )
+
+
+def _rows(ids: pw.Node) -> list[tuple[Any, ...]]:
+    """Whole rows for the ids kept, in due order: the ids are found off the index alone,
+    so a sort never looks up rows it then drops (thousands at 1M leads)."""
+    query = Lead.select(*COLUMNS).where(Lead.id.in_(ids))
+    return list(tuples(query.order_by(Lead.next_due_at, Lead.id)))
 
 
 def later_rows(
-    now: DateTime, settings: Settings, limit: int = 100, open_keys: list[str] | None = None
+    now: DateTime,
+    settings: Settings,
+    limit: int = 100,
+    open_keys: list[str] | None = None,
+    opening: list[str] | None = None,
 ) -> list[QueueRow]:
+    """LATER TODAY (`where.later_where`), at most `limit` rows. `opening`:
+    `opening_today_keys` when the caller has it (computed otherwise)."""
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
-    opening = opening_today_keys(now, settings, keys)
-    where = later_where(now, end_of_rep_day(now, settings), opening, scope_for(settings))
-    # One query per tier walks the index in due order and stops at `limit`;
-    # a single query across tiers would sort every later-today row first.
-    per_tier = [
-        tuples(
-            Lead.select(*COLUMNS)
-            .where(where & (Lead.priority == tier))
-            .order_by(Lead.next_due_at, Lead.id)
-            .limit(limit)
-        )
-        for tier in TIER_NAMES
-    ]
+    if opening is None:
+        opening = opening_today_keys(now, settings, keys)
+    param = database.obj.param
+    # Per tier, two disjoint arms in due order: the due calls whose window opens later
+    # today (all due by now), then the work due later today, each stopping at `limit`.
+    # One OR across them would walk every due lead; one query across tiers would sort
+    # every later-today row first.
+    per_tier = []
+    for tier in TIER_NAMES:
+        rows: list[tuple[Any, ...]] = []
+        if opening:
+            where, params = _zone_calls(opening, now, settings, tier)
+            order = f' ORDER BY "next_due_at", "lead"."id" LIMIT {param}'
+            rows += _rows(pw.SQL(f'(SELECT "lead"."id" {where}{order})', [*params, limit]))
+        if len(rows) < limit:
+            ids = (
+                Lead.select(Lead.id)
+                .where(_upcoming(now, settings) & (Lead.priority == tier))
+                .order_by(Lead.next_due_at, Lead.id)
+                .limit(limit - len(rows))
+            )
+            rows += _rows(ids)
+        per_tier.append(rows)
     merged = heapq.merge(*per_tier, key=lambda row: (row[4], row[0]))
-    rows = queue_rows(list(itertools.islice(merged, limit)), LATER, now, settings, keys)
-    return sorted(rows, key=lambda r: (r.opens_at or r.due_at, r.lead_id))
+    found = queue_rows(list(itertools.islice(merged, limit)), LATER, now, settings, keys)
+    return sorted(found, key=lambda r: (r.opens_at or r.due_at, r.lead_id))
 
 
 def later_count(
-    now: DateTime, settings: Settings, open_keys: list[str], cap: int | None = None
+    now: DateTime,
+    settings: Settings,
+    open_keys: list[str],
+    cap: int | None = None,
+    opening: list[str] | None = None,
 ) -> int:
-    """LATER TODAY's rows; with `cap`, at most `cap` are counted ("cap or more")."""
-    end = end_of_rep_day(now, settings)
-    opening = opening_today_keys(now, settings, open_keys)
-    query = Lead.select().where(later_where(now, end, opening, scope_for(settings)))
-    return _counted(query, cap)
+    """LATER TODAY's rows; with `cap`, at most `cap` are counted ("cap or more"):
+    the calls whose window opens later today, then the work due later today."""
+    if opening is None:
+        opening = opening_today_keys(now, settings, open_keys)
+    counted = _zone_count(opening, now, settings, cap)
+    if cap is not None and counted >= cap:
+        return cap
+    left = None if cap is None else cap - counted
+    return counted + _counted(Lead.select(pw.SQL("1")).where(_upcoming(now, settings)), left)
 
 
 def tomorrow_count(
-    now: DateTime, settings: Settings, open_keys: list[str], cap: int | None = None
+    now: DateTime,
+    settings: Settings,
+    open_keys: list[str],
+    cap: int | None = None,
+    opening: list[str] | None = None,
 ) -> int:
-    """Calls due whose window does not open again before the rep's midnight."""
-    shut = shut_today_keys(open_keys, opening_today_keys(now, settings, open_keys))
-    if not shut:  # every window opens today (most of a work day): nothing to count
-        return 0
-    return _counted(Lead.select().where(tomorrow_where(now, shut, scope_for(settings))), cap)
+    """Calls due whose window does not open again before the rep's midnight
+    (`where.tomorrow_where`, read by window key)."""
+    if opening is None:
+        opening = opening_today_keys(now, settings, open_keys)
+    # none shut (most of a work day): nothing to count, no query
+    return _zone_count(shut_today_keys(open_keys, opening), now, settings, cap)
 
 
 def _counted(query: pw.Select, cap: int | None) -> int:

@@ -32,10 +32,11 @@ def counts(
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
     cut, scope = new_lead_cut(now, settings), scope_for(settings)
     due = sum(band_counts(now, keys, cut, scope, cap=cap))
+    opening = opening_today_keys(now, settings, keys)  # once for both
     return QueueCounts(
         due,
-        later_count(now, settings, keys, cap=cap),
-        tomorrow_count(now, settings, keys, cap=cap),
+        later_count(now, settings, keys, cap=cap, opening=opening),
+        tomorrow_count(now, settings, keys, cap=cap, opening=opening),
         cap=cap,
     )
 
