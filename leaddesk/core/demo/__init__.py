@@ -29,7 +29,7 @@ from leaddesk.core.demo.scenarios import Template, make_template, scenario_list
 from leaddesk.core.demo.writer import Writer, hold_zones
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
-from leaddesk.core.store.batch import deferred_indexes
+from leaddesk.core.store.batch import bulk_cache, deferred_indexes
 from leaddesk.core.store.db import atomic_write, database, is_sqlite
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 from leaddesk.core.store.rollups import bulk_rollups
@@ -65,7 +65,7 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         later = deferred_indexes(db, TABLES) if fresh else nullcontext()
         # The search index and the stats' rollups once at the end too (search.py,
         # rollups.py); the rollups last, when the indexes are back.
-        with bulk_rollups(db), later, bulk_indexing(db, adding=count):
+        with bulk_cache(db), bulk_rollups(db), later, bulk_indexing(db, adding=count):
             for index, scenario in enumerate(scenarios):
                 if index < HISTORY_POOL:
                     shape = random_shape(scenario, rng)
