@@ -8,9 +8,12 @@ hand, and `undo` walks back through demo touches exactly.
 Replaying costs ~2–3 ms per lead (pendulum arithmetic inside the rules), so
 above `HISTORY_POOL` leads the remaining leads reuse a replayed history under
 a new identity: other names and numbers, the same zone set, phone count and
-reachability, hence the same rule inputs and the same rows. Rows go in with
-`executemany` on peewee's connection inside one transaction (FACTS.md: 3 s
-for 1.1M rows, against 38 s through `insert_many`).
+reachability, hence the same rule inputs and the same rows. Each pooled history
+is laid out once as row tuples with gaps (writer.py), so a reused lead costs its
+identity and a few tuple joins. Rows go in with `executemany` (SQLite) or COPY
+(PostgreSQL) inside one transaction (FACTS.md: 3 s for 1.1M rows, against 38 s
+through `insert_many`); into a store no bigger than the fill, the indexes (and on
+PostgreSQL the foreign keys) are built once at the end (`store.batch.deferred_indexes`).
 
 Numbers use 555-01xx subscribers (reserved for fiction in North America) and
 the drama ranges elsewhere, so they parse as possible numbers; with only a
