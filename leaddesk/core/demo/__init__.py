@@ -32,7 +32,7 @@ from leaddesk.core.demo.scenarios import Template, make_template, scenario_list
 from leaddesk.core.demo.writer import Writer, hold_zones
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
-from leaddesk.core.store.batch import bulk_cache, deferred_indexes
+from leaddesk.core.store.batch import bulk_cache, deferred_indexes, fill_journal
 from leaddesk.core.store.db import atomic_write, database, is_sqlite
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 from leaddesk.core.store.rollups import bulk_rollups
@@ -85,7 +85,8 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         return writer.made
 
     try:
-        made = atomic_write(write)
+        with fill_journal(db, fresh=count >= Lead.select().count()):
+            made = atomic_write(write)
     finally:
         del held
     if not is_sqlite(db):
