@@ -8,9 +8,12 @@ hand, and `undo` walks back through demo touches exactly.
 Replaying costs ~2–3 ms per lead (pendulum arithmetic inside the rules), so
 above `HISTORY_POOL` leads the remaining leads reuse a replayed history under
 a new identity: other names and numbers, the same zone set, phone count and
-reachability, hence the same rule inputs and the same rows. Rows go in with
-`executemany` on peewee's connection inside one transaction (FACTS.md: 3 s
-for 1.1M rows, against 38 s through `insert_many`).
+reachability, hence the same rule inputs and the same rows. Each pooled history
+is laid out once as row tuples with gaps (writer.py), so a reused lead costs its
+identity and a few tuple joins. Rows go in with `executemany` (SQLite) or COPY
+(PostgreSQL) inside one transaction (FACTS.md: 3 s for 1.1M rows, against 38 s
+through `insert_many`); into a store no bigger than the fill, the indexes (and on
+PostgreSQL the foreign keys) are built once at the end (`store.batch.deferred_indexes`).
 
 Numbers use 555-01xx subscribers (reserved for fiction in North America) and
 the drama ranges elsewhere, so they parse as possible numbers; with only a
@@ -29,7 +32,7 @@ from leaddesk.core.demo.scenarios import Template, make_template, scenario_list
 from leaddesk.core.demo.writer import Writer, hold_zones
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
-from leaddesk.core.store.batch import deferred_indexes
+from leaddesk.core.store.batch import bulk_cache, deferred_indexes, fill_journal
 from leaddesk.core.store.db import atomic_write, database, is_sqlite
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 from leaddesk.core.store.rollups import bulk_rollups
@@ -65,7 +68,7 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         later = deferred_indexes(db, TABLES) if fresh else nullcontext()
         # The search index and the stats' rollups once at the end too (search.py,
         # rollups.py); the rollups last, when the indexes are back.
-        with bulk_rollups(db), later, bulk_indexing(db, adding=count):
+        with bulk_cache(db), bulk_rollups(db), later, bulk_indexing(db, adding=count):
             for index, scenario in enumerate(scenarios):
                 if index < HISTORY_POOL:
                     shape = random_shape(scenario, rng)
@@ -82,7 +85,8 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         return writer.made
 
     try:
-        made = atomic_write(write)
+        with fill_journal(db, fresh=count >= Lead.select().count()):
+            made = atomic_write(write)
     finally:
         del held
     if not is_sqlite(db):

@@ -219,6 +219,6 @@ def e164_of(raw: str) -> str:
     return parse_phone(raw, "US").e164
 
 
-@lru_cache(maxsize=256)
+@cache  # a fill deals a few thousand numbers: each parsed once
 def region_of(e164: str) -> str:
     return parse_phone(e164, "US").region
