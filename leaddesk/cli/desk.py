@@ -41,12 +41,13 @@ def open_desk(
 ) -> None:
     """The desk; `first_config` is where to write config.toml after asking who the
     rep is (no config file yet), None when there is one."""
-    from leaddesk.config import first_run_guess
     from leaddesk.ui.app import make_app
-    from leaddesk.ui.screens.first_run import FirstRunOffer
 
     offer = None
     if first_config is not None:
+        from leaddesk.config import first_run_guess
+        from leaddesk.ui.screens.first_run import FirstRunOffer
+
         guess, warning = first_run_guess(settings.rep_name)
         offer = FirstRunOffer(first_config, guess, warning)
     app = make_app(settings, clock, target, this_command(), offer)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -22,8 +23,10 @@ from leaddesk.ui.commands import DeskCommands
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.host import DeskHost
 from leaddesk.ui.keymap import modal_bindings
-from leaddesk.ui.screens.first_run import FirstRunOffer, FirstRunScreen
-from leaddesk.ui.screens.help import HelpScreen
+
+# The help and first-run screens load when shown, not before the desk's first paint.
+if TYPE_CHECKING:
+    from leaddesk.ui.screens.first_run import FirstRunOffer
 
 # Textual's own palette entries a rep may want, renamed into our namespaces;
 # the rest (Keys, Maximize, Screenshot, Bell, its Quit) mean nothing at the desk.
@@ -55,6 +58,8 @@ class LeadDeskApp(DeskHost):
         if self.first_run is None:
             self.push_screen(DeskScreen())
         else:
+            from leaddesk.ui.screens.first_run import FirstRunScreen
+
             self.push_screen(FirstRunScreen(self.first_run), self._first_run_answered)
 
     def _first_run_answered(self, answer: RepAnswer | None) -> None:
@@ -90,6 +95,8 @@ class LeadDeskApp(DeskHost):
                 yield command._replace(title=SYSTEM_COMMANDS[command.title])
 
     def action_help(self) -> None:
+        from leaddesk.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(help_groups(self.settings.keys, modal_bindings())))
 
     async def action_quit(self) -> None:

@@ -119,8 +119,13 @@ class DeskLoader:
             self.pinned = await screen.db(lead_view, self.pinned.id, snap.now, screen.app.settings)
         self.show(snap, avoid_lead=avoid_lead, select_lead=select_lead)
         selected = screen.queue.selected_lead_id
-        if snap.lead is None or snap.lead.id != selected or self.claims.claimed != selected:
+        if snap.lead is None or snap.lead.id != selected:
             await self.load_lead(selected)  # one job: claim it and read it
+        elif self.claims.claimed != selected:
+            # The page's job read this lead: only the claim is left, and the queue's
+            # highlight of it must not start a second job for it (`holds`).
+            self.claims.expect(selected)
+            await self.load_lead(selected, read=False)
 
     def show(
         self,
@@ -218,19 +223,22 @@ class DeskLoader:
 
     # --- the lead on screen -----------------------------------------------------------
 
-    async def load_lead(self, lead_id: int | None) -> None:
-        """One job: claim `lead_id` (letting the previous one go) and read it."""
+    async def load_lead(self, lead_id: int | None, *, read: bool = True) -> None:
+        """One job: claim `lead_id` (letting the previous one go) and read it
+        (`read=False`: it is on screen already, only claim it)."""
         screen = self.screen
         now = screen.app.now()
         moved: CursorKeystroke | None = await screen.db(
-            cursor_key, lead_id, self.claims.claimed, now, screen.app.settings, self.seen
+            cursor_key, lead_id, self.claims.claimed, now, screen.app.settings, self.seen, read
         )
         if moved is None:
+            if self.claims.coming == lead_id:
+                self.claims.coming = None  # not claimed after all: a later move may try again
             return
         self.adopt_token(moved.token)
         self.claims.adopt(moved.claim, now)
-        if lead_id != screen.queue.selected_lead_id:
-            return  # the rep has moved on while this loaded
+        if lead_id != screen.queue.selected_lead_id or not read:
+            return  # the rep has moved on while this loaded, or the lead is on screen
         self.show_lead(moved.view, now)
 
     def show_lead(self, view: LeadView | None, now: DateTime) -> None:
