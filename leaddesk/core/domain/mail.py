@@ -7,10 +7,14 @@ in `core.transfer.transport`, the outbox and the touches in `core.transfer.maili
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from typing import TYPE_CHECKING
 
 from pendulum import DateTime
+
+# The email package loads when a message is built, not with the settings every
+# command and the desk's first screen read (issue 15).
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 SECURITIES = ("none", "starttls", "tls")
 
@@ -58,6 +62,9 @@ def build_message(
 ) -> EmailMessage:
     """The message as it goes out, with a Message-ID of our own (replies find the
     lead by it, and the outbox knows the message by it)."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = draft.to
@@ -70,11 +77,15 @@ def build_message(
 
 def new_message_id(sender: str) -> str:
     """A unique Message-ID (RFC 5322 §3.6.4) on the sender's domain."""
+    from email.utils import make_msgid
+
     domain = sender.rsplit("@", 1)[-1].strip(" >") if "@" in sender else "leaddesk.invalid"
     return make_msgid("leaddesk", domain=domain)
 
 
 def address_of(name: str, email: str) -> str:
+    from email.utils import formataddr
+
     return formataddr((name, email)) if name else email
 
 

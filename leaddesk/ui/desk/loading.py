@@ -39,6 +39,15 @@ REFRESH_SECONDS = 20.0  # where other writers cannot be detected cheaply
 # reloads only then, or when the minute turns (the times on screen are minutes).
 CHANGE_CHECK_SECONDS = 1.5
 _UNSEEN = object()
+FOLD_ABOVE = 3  # appointments starting soon announced one by one; more share one toast
+FOLD_SHOWN = 5  # of those, named in it
+
+
+def _starting(appointment: StartingSoon, now: DateTime) -> str:
+    minutes = minutes_between(now, appointment.at)
+    when = f"in {minutes} min" if minutes > 0 else "now"
+    theirs = appointment.at.in_timezone(appointment.zone).strftime("%H:%M")
+    return f"Appointment with {safe(appointment.name)} {when} ({theirs} their time)"
 
 
 @dataclass(frozen=True)
@@ -196,20 +205,18 @@ class DeskLoader:
         )
 
     def _announce(self, soon: tuple[StartingSoon, ...], now: DateTime) -> None:
-        """Each appointment about to start is announced once, loudly."""
-        for appointment in soon:
-            if appointment.appointment_id in self._announced:
-                continue
-            self._announced.add(appointment.appointment_id)
-            minutes = minutes_between(now, appointment.at)
-            when = f"in {minutes} min" if minutes > 0 else "now"
-            theirs = appointment.at.in_timezone(appointment.zone).strftime("%H:%M")
+        """Each appointment about to start is announced once, loudly; more than
+        FOLD_ABOVE at once (a big store opened at its instant) are one toast, not a
+        stack of them over the lead on screen."""
+        fresh = [a for a in soon if a.appointment_id not in self._announced]
+        self._announced.update(a.appointment_id for a in fresh)
+        said = [_starting(a, now) for a in fresh]
+        if len(said) > FOLD_ABOVE:
+            more = f" … and {len(said) - FOLD_SHOWN} more" if len(said) > FOLD_SHOWN else ""
+            said = [f"{len(said)} appointments start soon: " + "; ".join(said[:FOLD_SHOWN]) + more]
+        for text in said:
             self.screen.notify(
-                f"Appointment with {safe(appointment.name)} {when} ({theirs} their time)",
-                title="starting soon",
-                severity="warning",
-                timeout=60,
-                markup=False,
+                text, title="starting soon", severity="warning", timeout=60, markup=False
             )
 
     def _set_empty(self, empty: bool) -> None:
