@@ -26,6 +26,10 @@ from leaddesk.ui.keymap import modal_bindings
 
 # The help and first-run screens load when shown, not before the desk's first paint.
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from leaddesk.core.desk.snapshot import DeskSnapshot
+    from leaddesk.ui.dbthread import DbThread
     from leaddesk.ui.screens.first_run import FirstRunOffer
 
 # Textual's own palette entries a rep may want, renamed into our namespaces;
@@ -47,8 +51,10 @@ class LeadDeskApp(DeskHost):
         target: str,
         command: str = "leaddesk",
         first_run: FirstRunOffer | None = None,
+        db: DbThread | None = None,
+        first_page: Future[DeskSnapshot] | None = None,
     ) -> None:
-        super().__init__(settings, clock, target)
+        super().__init__(settings, clock, target, db, first_page)
         self.command = command
         self.first_run = first_run
 
@@ -121,7 +127,10 @@ def make_app(
     target: str,
     command: str = "leaddesk",
     first_run: FirstRunOffer | None = None,
+    db: DbThread | None = None,
+    first_page: Future[DeskSnapshot] | None = None,
 ) -> LeadDeskApp:
     """The desk. `command` is how the rep runs leaddesk from a shell (the empty desk
-    prints it); `first_run` asks who the rep is before the desk opens."""
-    return LeadDeskApp(settings, clock, target, command, first_run)
+    prints it); `first_run` asks who the rep is before the desk opens; `db` and
+    `first_page`: the database thread, already reading the first page (first_page.py)."""
+    return LeadDeskApp(settings, clock, target, command, first_run, db, first_page)

@@ -111,17 +111,23 @@ class DeskLoader:
         focus = screen.queue.cursor_due_index
         if focus is None and self.snapshot is None:
             focus = 0  # the desk's first page: its first lead is read in the same trip
-        snap = await screen.db(
-            desk_snapshot,
-            screen.app.now(),
-            screen.app.settings,
-            self.offset,
-            screen.page_limit(),
-            full=full,
-            focus=focus,
-            avoid_lead=avoid_lead,
-            lead_id=select_lead,
-        )
+        asked = screen.app.take_first_page() if self.snapshot is None else None
+        if asked is not None:
+            # asked for while the desk loaded (ui/first_page.py): its answer, or its
+            # error as one status line, comes through the database thread's queue
+            snap = await screen.db(asked.result)
+        else:
+            snap = await screen.db(
+                desk_snapshot,
+                screen.app.now(),
+                screen.app.settings,
+                self.offset,
+                screen.page_limit(),
+                full=full,
+                focus=focus,
+                avoid_lead=avoid_lead,
+                lead_id=select_lead,
+            )
         if snap is None or generation != screen.generation:
             return  # failed, or a write landed meanwhile and reloads itself
         if self.pinned is not None:
