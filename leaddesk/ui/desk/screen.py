@@ -100,7 +100,11 @@ class DeskScreen(DeskBase):
         try:
             await self.loader.reload(full=False)
         finally:
-            self.call_after_refresh(self.query_one(DeskFooter).release)
+            self.call_after_refresh(self._release_footer)
+
+    def _release_footer(self) -> None:
+        for footer in self.query(DeskFooter):  # none when the desk is closing already
+            footer.release()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
