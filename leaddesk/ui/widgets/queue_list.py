@@ -345,7 +345,7 @@ class QueueList(ScrollView, can_focus=True):
             Segment(icon + " ", _style(icon_style or "")),
             Segment(name, _style("" if row.section == "due" else "dim")),
             Segment(" "),
-            Segment(handed, _style("magenta")),
+            *([Segment(handed, _style("magenta"))] if handed else []),
             Segment(right, _style(right_style)),
         ]
 
