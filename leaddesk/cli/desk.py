@@ -41,15 +41,24 @@ def open_desk(
 ) -> None:
     """The desk; `first_config` is where to write config.toml after asking who the
     rep is (no config file yet), None when there is one."""
-    from leaddesk.config import first_run_guess
-    from leaddesk.ui.app import make_app
-    from leaddesk.ui.screens.first_run import FirstRunOffer
+    from leaddesk.ui.dbthread import DbThread
+    from leaddesk.ui.first_page import read_first_page
 
-    offer = None
+    db, first_page, offer = DbThread(target), None, None
+    if first_config is None:
+        # read while Textual and the desk load (ui/first_page.py); not before the first
+        # run's questions, whose answer may change who the rep is
+        rows = shutil.get_terminal_size().lines
+        first_page = read_first_page(db, clock.now(), settings, rows)
+    from leaddesk.ui.app import make_app
+
     if first_config is not None:
+        from leaddesk.config import first_run_guess
+        from leaddesk.ui.screens.first_run import FirstRunOffer
+
         guess, warning = first_run_guess(settings.rep_name)
         offer = FirstRunOffer(first_config, guess, warning)
-    app = make_app(settings, clock, target, this_command(), offer)
+    app = make_app(settings, clock, target, this_command(), offer, db, first_page)
     # Everything loaded so far lives as long as the desk: frozen, the collector
     # (paused through start-up, cli/base.py) never walks it again (gc.freeze,
     # https://docs.python.org/3/library/gc.html#gc.freeze, Python 3.7+).

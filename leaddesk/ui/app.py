@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -22,8 +23,14 @@ from leaddesk.ui.commands import DeskCommands
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.host import DeskHost
 from leaddesk.ui.keymap import modal_bindings
-from leaddesk.ui.screens.first_run import FirstRunOffer, FirstRunScreen
-from leaddesk.ui.screens.help import HelpScreen
+
+# The help and first-run screens load when shown, not before the desk's first paint.
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from leaddesk.core.desk.snapshot import DeskSnapshot
+    from leaddesk.ui.dbthread import DbThread
+    from leaddesk.ui.screens.first_run import FirstRunOffer
 
 # Textual's own palette entries a rep may want, renamed into our namespaces;
 # the rest (Keys, Maximize, Screenshot, Bell, its Quit) mean nothing at the desk.
@@ -44,8 +51,10 @@ class LeadDeskApp(DeskHost):
         target: str,
         command: str = "leaddesk",
         first_run: FirstRunOffer | None = None,
+        db: DbThread | None = None,
+        first_page: Future[DeskSnapshot] | None = None,
     ) -> None:
-        super().__init__(settings, clock, target)
+        super().__init__(settings, clock, target, db, first_page)
         self.command = command
         self.first_run = first_run
 
@@ -55,6 +64,8 @@ class LeadDeskApp(DeskHost):
         if self.first_run is None:
             self.push_screen(DeskScreen())
         else:
+            from leaddesk.ui.screens.first_run import FirstRunScreen
+
             self.push_screen(FirstRunScreen(self.first_run), self._first_run_answered)
 
     def _first_run_answered(self, answer: RepAnswer | None) -> None:
@@ -90,6 +101,8 @@ class LeadDeskApp(DeskHost):
                 yield command._replace(title=SYSTEM_COMMANDS[command.title])
 
     def action_help(self) -> None:
+        from leaddesk.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(help_groups(self.settings.keys, modal_bindings())))
 
     async def action_quit(self) -> None:
@@ -114,7 +127,10 @@ def make_app(
     target: str,
     command: str = "leaddesk",
     first_run: FirstRunOffer | None = None,
+    db: DbThread | None = None,
+    first_page: Future[DeskSnapshot] | None = None,
 ) -> LeadDeskApp:
     """The desk. `command` is how the rep runs leaddesk from a shell (the empty desk
-    prints it); `first_run` asks who the rep is before the desk opens."""
-    return LeadDeskApp(settings, clock, target, command, first_run)
+    prints it); `first_run` asks who the rep is before the desk opens; `db` and
+    `first_page`: the database thread, already reading the first page (first_page.py)."""
+    return LeadDeskApp(settings, clock, target, command, first_run, db, first_page)

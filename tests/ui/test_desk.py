@@ -347,3 +347,38 @@ async def test_an_appointment_about_to_start_is_announced_once(new_app, desk_set
         await settle(pilot, lambda: not app.screen.workers, "refreshed")
         await app.workers.wait_for_complete()
         assert len(announced()) == 1
+
+
+async def test_many_appointments_starting_at_once_share_one_toast(new_app, desk_settings, clock):
+    """A big store opened at its instant: one toast naming the first few, not dozens
+    of toasts stacked over the lead on screen."""
+    from leaddesk.core.writes.outcomes import log_outcome
+
+    for n in range(7):
+        a = lead(desk_settings, f"Booked {n}", f"(212) 555-01{n:02d}", 120)
+        log_outcome(a, "appointment", clock.now().subtract(hours=1), desk_settings,
+                    next_at=clock.now().add(minutes=2 + n))  # fmt: skip
+    app = new_app()
+    notified: list[tuple[str, str]] = []  # (message, title): what the rep was told
+    notify = app.notify
+
+    def recorded(message: str, **kw) -> None:
+        notified.append((message, kw.get("title", "")))
+        notify(message, **kw)
+
+    app.notify = recorded
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+
+        def announced() -> list[str]:
+            return [text for text, title in notified if title == "starting soon"]
+
+        await settle(pilot, lambda: bool(announced()), "the announcement")
+        await pilot.press("r")
+        await settle(pilot, lambda: not app.screen.workers, "refreshed")
+        await app.workers.wait_for_complete()
+        assert len(announced()) == 1, announced()
+        text = announced()[0]
+        assert text.startswith("7 appointments start soon: Appointment with Booked 0 in 2 min")
+        assert "Booked 4 in 6 min" in text and "Booked 5" not in text
+        assert text.endswith("… and 2 more")

@@ -211,3 +211,31 @@ async def test_opening_the_desk_on_a_hand_off_says_so(store_target, store):
         await settle(pilot, lambda: "claimed from ana" in status.message, "the hand-off named")
         assert status.message == "claimed from ana — new 7 min, not yet called by ana"
         assert not status.is_error
+
+
+async def test_a_hand_off_is_marked_in_its_queue_row(store_target, store):
+    """On both engines: the row of ana's lead offered to sam says "↪ ana" at a glance
+    (the detail's "why now" says why); sam's own pool lead carries no mark."""
+    from leaddesk.core.domain.clock import FixedClock
+    from leaddesk.core.writes.team import add_rep, assign
+    from leaddesk.ui.app import make_app
+
+    ana = Settings(rep_name="ana", rep_timezone="America/Chicago")
+    for name in ("ana", "sam"):
+        add_rep(name)
+    lead(SAM, "Pool Lead", "(312) 555-0177", minutes_ago=30)
+    anas = lead(ana, "Dana Whitfield", "(212) 555-0142", minutes_ago=7)
+    assign(anas, "ana", DESK_NOW.subtract(minutes=7), ana)
+    app = make_app(SAM, FixedClock(DESK_NOW), store_target)
+    async with app.run_test(size=SIZE) as pilot:
+        desk = await ready(pilot)
+        queue = desk.query_one(QueueList)
+        await settle(pilot, lambda: queue.due_count == 2, "both leads due")
+        width = queue.scrollable_content_region.width
+        lines = [queue.render_line(y).text for y in range(queue.scrollable_content_region.height)]
+        (handed,) = [line for line in lines if "Dana Whitfield" in line]
+        (pool,) = [line for line in lines if "Pool Lead" in line]
+        assert "↪ ana " in handed and handed.rstrip().endswith("7m")
+        assert "↪" not in pool
+        assert all(len(line) <= width for line in (handed, pool))
+        await app.action_quit()

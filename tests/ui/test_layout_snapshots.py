@@ -49,6 +49,7 @@ async def desk_ready(pilot: Pilot) -> DeskScreen:
             and screen.loader.snapshot is not None
             and screen.loader.snapshot.extras is not None
             and screen.query_one(QueueList).selected is not None
+            and bool(screen.query(FooterKey))  # built just after the first lead (DeskFooter)
         )
 
     await settle(pilot, loaded, "the desk with its leads")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from desk_helpers import DESK_NOW, lead, settle
+from textual.widgets._footer import FooterKey
 
 from leaddesk.core.domain.clock import FixedClock
 from leaddesk.core.writes.outcomes import log_outcome
@@ -40,6 +41,8 @@ async def desk_ready(pilot) -> None:
     app = pilot.app
     await settle(pilot, lambda: isinstance(app.screen, DeskScreen), "the desk")
     await settle(pilot, lambda: app.screen.query_one(LeadDetail).lead_id is not None, "a lead")
+    # the footer's keys are built just after the first lead is painted (DeskFooter)
+    await settle(pilot, lambda: bool(app.screen.query(FooterKey)), "the footer's keys")
     await app.workers.wait_for_complete()
 
 

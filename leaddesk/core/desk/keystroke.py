@@ -146,15 +146,17 @@ def cursor_key(
     now: DateTime,
     settings: Settings,
     seen: object = None,
+    read: bool = True,
 ) -> CursorKeystroke:
-    """The cursor moved to `lead_id`: let `held` go, claim `lead_id`, read it.
+    """The cursor moved to `lead_id`: let `held` go, claim `lead_id`, read it
+    (`read=False`: the desk read it with its page; the view is None).
 
     With `lead_id == held` this renews the claim (a long call).
     """
     before = change_token()
     claimed = move_claim(held, lead_id, now, settings)
     view = None
-    if lead_id is not None:
+    if lead_id is not None and read:
         try:
             view = lead_view(lead_id, now, settings, HISTORY)
         except NotFound:

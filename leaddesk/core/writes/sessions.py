@@ -12,17 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.reads.stats.report import StatsReport, stats_report
 from leaddesk.core.reads.stats.tallies import Tally, rep_of, rep_tally
 from leaddesk.core.store.db import atomic_write
 from leaddesk.core.store.models import CallSession, Touch
 from leaddesk.core.writes.team import ensure_rep
+
+# The stats report (five figure modules) loads with `F`, not with the desk's first
+# screen, which needs only the session's tally (issue 15).
+if TYPE_CHECKING:
+    from leaddesk.core.reads.stats.report import StatsReport
 
 SESSION_MAX_HOURS = 12
 MAX_GOAL = 10_000
@@ -84,6 +89,8 @@ def current_session(now: DateTime, settings: Settings) -> SessionView | None:
 
 def your_numbers(now: DateTime, settings: Settings, since: date | None = None) -> StatsReport:
     """The stats report, with the running session (if any) as one of its periods."""
+    from leaddesk.core.reads.stats.report import stats_report
+
     session = current_session(now, settings)
     start = session.started_at if session is not None else None
     return stats_report(now, settings, session_start=start, since=since)

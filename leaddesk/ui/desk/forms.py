@@ -9,16 +9,15 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from leaddesk.core.domain.errors import InvalidDraft
-from leaddesk.core.domain.validate import LeadDraft, one_spaced
-from leaddesk.core.reads.drafts import draft_for
 from leaddesk.core.reads.queue.rows import DUE, LATER
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.loading import DeskLoader
 from leaddesk.ui.desk.writes import DeskWrites
 
-# The lead writer and the form and note modals load on first use (`A`, `E`, `o`),
-# not before the desk's first paint (issue 15).
+# The lead writer, the validator and the form and note modals load on first use
+# (`A`, `E`, `o`), not before the desk's first paint (issue 15).
 if TYPE_CHECKING:
+    from leaddesk.core.domain.validate import LeadDraft
     from leaddesk.core.writes import leads as lead_writes
     from leaddesk.ui.screens.lead_form import LeadFormResult
 
@@ -54,6 +53,7 @@ class DeskForms:
 
     def edit(self, lead_id: int) -> None:
         async def open_form() -> None:
+            from leaddesk.core.reads.drafts import draft_for
             from leaddesk.ui.screens.lead_form import LeadForm
 
             draft = await self.screen.db(draft_for, lead_id)
@@ -105,6 +105,8 @@ class DeskForms:
             DUE: "due now",
             LATER: "in LATER TODAY: their calling window is closed",
         }.get(place.section if place else None, "in no queue: no phone, email or address")
+        from leaddesk.core.domain.validate import one_spaced  # loaded by the save already
+
         name = one_spaced(draft.name) or one_spaced(draft.company)  # as saved
         screen.status.ok(f"added {name} — {where}")
 

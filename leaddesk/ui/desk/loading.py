@@ -39,6 +39,15 @@ REFRESH_SECONDS = 20.0  # where other writers cannot be detected cheaply
 # reloads only then, or when the minute turns (the times on screen are minutes).
 CHANGE_CHECK_SECONDS = 1.5
 _UNSEEN = object()
+FOLD_ABOVE = 3  # appointments starting soon announced one by one; more share one toast
+FOLD_SHOWN = 5  # of those, named in it
+
+
+def _starting(appointment: StartingSoon, now: DateTime) -> str:
+    minutes = minutes_between(now, appointment.at)
+    when = f"in {minutes} min" if minutes > 0 else "now"
+    theirs = appointment.at.in_timezone(appointment.zone).strftime("%H:%M")
+    return f"Appointment with {safe(appointment.name)} {when} ({theirs} their time)"
 
 
 @dataclass(frozen=True)
@@ -102,25 +111,36 @@ class DeskLoader:
         focus = screen.queue.cursor_due_index
         if focus is None and self.snapshot is None:
             focus = 0  # the desk's first page: its first lead is read in the same trip
-        snap = await screen.db(
-            desk_snapshot,
-            screen.app.now(),
-            screen.app.settings,
-            self.offset,
-            screen.page_limit(),
-            full=full,
-            focus=focus,
-            avoid_lead=avoid_lead,
-            lead_id=select_lead,
-        )
+        asked = screen.app.take_first_page() if self.snapshot is None else None
+        if asked is not None:
+            # asked for while the desk loaded (ui/first_page.py): its answer, or its
+            # error as one status line, comes through the database thread's queue
+            snap = await screen.db(asked.result)
+        else:
+            snap = await screen.db(
+                desk_snapshot,
+                screen.app.now(),
+                screen.app.settings,
+                self.offset,
+                screen.page_limit(),
+                full=full,
+                focus=focus,
+                avoid_lead=avoid_lead,
+                lead_id=select_lead,
+            )
         if snap is None or generation != screen.generation:
             return  # failed, or a write landed meanwhile and reloads itself
         if self.pinned is not None:
             self.pinned = await screen.db(lead_view, self.pinned.id, snap.now, screen.app.settings)
         self.show(snap, avoid_lead=avoid_lead, select_lead=select_lead)
         selected = screen.queue.selected_lead_id
-        if snap.lead is None or snap.lead.id != selected or self.claims.claimed != selected:
+        if snap.lead is None or snap.lead.id != selected:
             await self.load_lead(selected)  # one job: claim it and read it
+        elif self.claims.claimed != selected:
+            # The page's job read this lead: only the claim is left, and the queue's
+            # highlight of it must not start a second job for it (`holds`).
+            self.claims.expect(selected)
+            await self.load_lead(selected, read=False)
 
     def show(
         self,
@@ -191,20 +211,18 @@ class DeskLoader:
         )
 
     def _announce(self, soon: tuple[StartingSoon, ...], now: DateTime) -> None:
-        """Each appointment about to start is announced once, loudly."""
-        for appointment in soon:
-            if appointment.appointment_id in self._announced:
-                continue
-            self._announced.add(appointment.appointment_id)
-            minutes = minutes_between(now, appointment.at)
-            when = f"in {minutes} min" if minutes > 0 else "now"
-            theirs = appointment.at.in_timezone(appointment.zone).strftime("%H:%M")
+        """Each appointment about to start is announced once, loudly; more than
+        FOLD_ABOVE at once (a big store opened at its instant) are one toast, not a
+        stack of them over the lead on screen."""
+        fresh = [a for a in soon if a.appointment_id not in self._announced]
+        self._announced.update(a.appointment_id for a in fresh)
+        said = [_starting(a, now) for a in fresh]
+        if len(said) > FOLD_ABOVE:
+            more = f" … and {len(said) - FOLD_SHOWN} more" if len(said) > FOLD_SHOWN else ""
+            said = [f"{len(said)} appointments start soon: " + "; ".join(said[:FOLD_SHOWN]) + more]
+        for text in said:
             self.screen.notify(
-                f"Appointment with {safe(appointment.name)} {when} ({theirs} their time)",
-                title="starting soon",
-                severity="warning",
-                timeout=60,
-                markup=False,
+                text, title="starting soon", severity="warning", timeout=60, markup=False
             )
 
     def _set_empty(self, empty: bool) -> None:
@@ -218,19 +236,22 @@ class DeskLoader:
 
     # --- the lead on screen -----------------------------------------------------------
 
-    async def load_lead(self, lead_id: int | None) -> None:
-        """One job: claim `lead_id` (letting the previous one go) and read it."""
+    async def load_lead(self, lead_id: int | None, *, read: bool = True) -> None:
+        """One job: claim `lead_id` (letting the previous one go) and read it
+        (`read=False`: it is on screen already, only claim it)."""
         screen = self.screen
         now = screen.app.now()
         moved: CursorKeystroke | None = await screen.db(
-            cursor_key, lead_id, self.claims.claimed, now, screen.app.settings, self.seen
+            cursor_key, lead_id, self.claims.claimed, now, screen.app.settings, self.seen, read
         )
         if moved is None:
+            if self.claims.coming == lead_id:
+                self.claims.coming = None  # not claimed after all: a later move may try again
             return
         self.adopt_token(moved.token)
         self.claims.adopt(moved.claim, now)
-        if lead_id != screen.queue.selected_lead_id:
-            return  # the rep has moved on while this loaded
+        if lead_id != screen.queue.selected_lead_id or not read:
+            return  # the rep has moved on while this loaded, or the lead is on screen
         self.show_lead(moved.view, now)
 
     def show_lead(self, view: LeadView | None, now: DateTime) -> None:

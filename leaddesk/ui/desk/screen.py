@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.actions import parse
 from textual.app import ActiveBinding, ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from leaddesk.core.domain.hours import promise_warning
 from leaddesk.core.domain.lead_state import OUTCOMES
@@ -28,7 +28,7 @@ from leaddesk.ui.desk.loading import CHANGE_CHECK_SECONDS, DeskLoader, Subject
 from leaddesk.ui.desk.mailing import DeskMailing
 from leaddesk.ui.desk.sessions import DeskSessions
 from leaddesk.ui.desk.writes import DeskWrites
-from leaddesk.ui.screens.picker import NextContactPicker
+from leaddesk.ui.widgets.desk_footer import DeskFooter
 from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.queue_list import QueueList
 from leaddesk.ui.widgets.status import DeskHeader, StatusLine
@@ -79,7 +79,7 @@ class DeskScreen(DeskBase):
         yield Static(Text(EMPTY_TEXT.format(leaddesk=self.app.command)), id="empty")
         yield StatusLine(id="status")
         narrow = self.app.size.width < COMPACT_BELOW
-        yield Footer(compact=narrow, show_command_palette=not narrow)
+        yield DeskFooter(compact=narrow, show_command_palette=not narrow)
 
     def on_mount(self) -> None:
         self._footer_state = self.state()  # what compose's footer shows
@@ -87,13 +87,24 @@ class DeskScreen(DeskBase):
         self.header.tick(self.app.now())
         self.set_interval(1.0, self._tick)
         self.set_interval(CHANGE_CHECK_SECONDS, self._periodic_check)
-        # The first page and its first lead only: LATER, the header's counts and
-        # the totals are read after that paint (DeskLoader.show), not before it.
-        self.run_worker(partial(self.loader.reload, full=False), group="read")
+        self.run_worker(self._first_load(), group="read")
         for warning in self.app.startup_warnings:
             self.status.error(warning)
         self.sessions.close_stale()
         self.inbox.start()
+
+    async def _first_load(self) -> None:
+        # The first page and its first lead only: LATER, the header's counts and
+        # the totals are read after that paint (DeskLoader.show), not before it;
+        # the footer's keys are built after it too (DeskFooter).
+        try:
+            await self.loader.reload(full=False)
+        finally:
+            self.call_after_refresh(self._release_footer)
+
+    def _release_footer(self) -> None:
+        for footer in self.query(DeskFooter):  # none when the desk is closing already
+            footer.release()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -106,7 +117,7 @@ class DeskScreen(DeskBase):
     def on_resize(self) -> None:
         # Where columns are few, less space between keys and no `^p palette` (ctrl+p
         # still opens it; `?` lists it): more keys stay visible, none is cut.
-        footer, narrow = self.query_one(Footer), self.size.width < COMPACT_BELOW
+        footer, narrow = self.query_one(DeskFooter), self.size.width < COMPACT_BELOW
         if footer.compact != narrow:
             footer.compact, footer.show_command_palette = narrow, not narrow
             footer.refresh(recompose=True)  # show_command_palette does not recompose
@@ -174,6 +185,8 @@ class DeskScreen(DeskBase):
         if not (pick or spec.needs_time):
             self.writes.log(action_id, name)  # on the lead on screen when its turn comes
             return
+        from leaddesk.ui.screens.picker import NextContactPicker  # its parser loads with it
+
         subject = self.subject()
         assert subject is not None
         verb = {"callback": "Call back", "appointment": "Appointment with"}.get(

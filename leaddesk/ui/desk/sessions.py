@@ -3,6 +3,8 @@ offers to resume it; one left open since an earlier run is closed at start."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from leaddesk.core.writes.sessions import (
     SessionView,
     close_stale_sessions,
@@ -13,7 +15,10 @@ from leaddesk.core.writes.sessions import (
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.loading import DeskLoader
 from leaddesk.ui.desk.writes import DeskWrites
-from leaddesk.ui.screens.session import SessionRequest, SessionStart, SessionSummary
+
+# The session modals load on first use (`S`), not before the desk's first paint.
+if TYPE_CHECKING:
+    from leaddesk.ui.screens.session import SessionRequest
 
 
 class DeskSessions:
@@ -34,6 +39,8 @@ class DeskSessions:
 
     def toggle(self) -> None:
         """Start a session (asking for an optional goal), or end the running one."""
+        from leaddesk.ui.screens.session import SessionStart
+
         if self.loader.session is not None:
             self.screen.write(self._end)
             return
@@ -70,6 +77,8 @@ class DeskSessions:
         ended = await self.writes.written(end_session, now, self.screen.app.settings, said=said)
         if ended is None:
             return
+
+        from leaddesk.ui.screens.session import SessionSummary
 
         def after(resume: bool | None) -> None:
             if resume:

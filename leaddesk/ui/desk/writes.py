@@ -22,7 +22,7 @@ from leaddesk.core.desk.keystroke import TOGGLE_MAIL, OutcomeKeystroke, Page, ou
 from leaddesk.core.domain.errors import NeedsConfirmation, OutsideHours
 from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.text import stopwatch, touch_subject
-from leaddesk.core.writes import outcomes, shift
+from leaddesk.core.writes import outcomes
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.calls import DeskCalls
 from leaddesk.ui.desk.claims import DeskClaims
@@ -212,6 +212,9 @@ class DeskWrites:
         self.screen.write(undo)
 
     def shift(self, days: int) -> None:
+        # on first use: the shift's reads (search engines) are not needed to open the desk
+        from leaddesk.core.writes import shift
+
         def said(result: shift.ShiftResult) -> str:
             unit = "business day" if days == 1 else "business days"
             noun = "lead" if result.moved == 1 else "leads"

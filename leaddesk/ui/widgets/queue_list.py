@@ -27,6 +27,12 @@ from leaddesk.ui.actions import bindings
 from leaddesk.ui.render import CHANNEL_ICON, HEAT, TIER_ICON, TIER_STYLE, safe
 
 HEADER, ROW, EMPTY, MORE, BLANK = "header", "row", "empty", "more", "blank"
+HANDOFF_WIDTH = 10  # cells of the owner's name in a hand-off's row
+
+
+def _short(text: str, width: int) -> str:
+    """`text` cut to `width` cells, with "…" where it was cut."""
+    return set_cell_size(text, width - 1) + "…" if cell_len(text) > width else text
 
 
 @lru_cache(maxsize=64)
@@ -329,16 +335,17 @@ class QueueList(ScrollView, can_focus=True):
         icon = CHANNEL_ICON.get(row.channel) or TIER_ICON.get(row.tier, "○")
         icon_style = HEAT.get(row.heat) if row.tier == "new" else TIER_STYLE.get(row.tier, "")
         right, right_style = self._right(row, now)
-        name_width = max(width - len(marker) - 2 - cell_len(right) - 1, 4)
-        name = safe(row.name)
-        if cell_len(name) > name_width:
-            name = set_cell_size(name, name_width - 1) + "…"
+        # a hand-off shows whose lead it is at a glance; "why now" in the detail says why
+        handed = f"↪ {_short(safe(row.handoff_from), HANDOFF_WIDTH)} " if row.handoff_from else ""
+        name_width = max(width - len(marker) - 2 - cell_len(handed) - cell_len(right) - 1, 4)
+        name = _short(safe(row.name), name_width)
         name = set_cell_size(name, name_width)
         return [
             Segment(marker, _style("bold")),
             Segment(icon + " ", _style(icon_style or "")),
             Segment(name, _style("" if row.section == "due" else "dim")),
             Segment(" "),
+            *([Segment(handed, _style("magenta"))] if handed else []),
             Segment(right, _style(right_style)),
         ]
 

@@ -51,6 +51,9 @@ class QueueRow:
     # Why a call may not be placed now: a jurisdiction's rule id ("US-FL"), or
     # "company-hours"; None when nothing blocks it (domain/hours.blocked_by).
     blocked_by: str | None = None
+    # Team mode: the owner this lead is handed off from ("" when it is no hand-off);
+    # the row marks it ("↪ ana"), the reason says why.
+    handoff_from: str = ""
 
 
 # The desk's DUE / LATER / tomorrow counts stop at this many rows (issue 15): each
@@ -147,8 +150,10 @@ def queue_rows(
         waited = minutes_between(received_at, now) if priority == TIER_NEW else None
         steps = len(settings.cadence(cadence).steps)
         promise = promises.get(lead_id)
+        handed = ""
         if owner in names:
             owner_name, away = names[owner]
+            handed = owner_name
             late = minutes_between(due_at, now)
             kind = promise[0] if promise else None
             reason = handoff_why(priority, owner_name, away, waited or 0, late, kind)
@@ -177,6 +182,7 @@ def queue_rows(
                 heat=waiting_heat(waited, settings) if waited is not None else "",
                 zone=zone,
                 blocked_by=blocked,
+                handoff_from=handed,
             )
         )
     return result
