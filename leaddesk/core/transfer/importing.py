@@ -40,9 +40,10 @@ from leaddesk.core.domain.phones import ParsedPhone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.reads.search import bulk_indexing
-from leaddesk.core.store.batch import BatchWriter
-from leaddesk.core.store.db import atomic_write
+from leaddesk.core.store.batch import BatchWriter, relaxed_sync
+from leaddesk.core.store.db import atomic_write, database
 from leaddesk.core.store.models import Lead, Phone, Touch
+from leaddesk.core.store.rollups import batch_rollups
 from leaddesk.core.transfer.dedupe import Key, known_keys, update_leads
 from leaddesk.core.transfer.fulldump import is_export
 from leaddesk.core.transfer.fulldump_import import import_records
@@ -259,8 +260,9 @@ class LeadWriter:
         return lead_id
 
     def end(self) -> None:
-        # the batch's rows indexed for search in one pass, not row by row (~10x cheaper)
-        with bulk_indexing(self.batch.db):
+        # the batch's rows indexed for search and rolled up for the stats in one pass
+        # each, not row by row (~10x cheaper; ~55 µs a lead)
+        with batch_rollups(self.batch.db), bulk_indexing(self.batch.db):
             self.batch.finish()
         made = range(self.first, self.batch.next[Lead])
         self.ranges.append(made)
@@ -301,8 +303,18 @@ class _CsvImport:
     def run(self) -> None:
         table = self.source.table
         assert table is not None
-        batch: list[Candidate] = []
         size = table.size
+        # Every batch but the last commits without an fsync; the last, at FULL, syncs
+        # them all (`relaxed_sync`), so a batch is held until the next row comes.
+        with relaxed_sync(database.obj):
+            batch = self._batches(table, size)
+        self.commit(partial(self._batch, batch))
+        if self.progress:
+            self.progress(size, size)
+
+    def _batches(self, table: Table, size: int) -> list[Candidate]:
+        """Read the file, committing every full batch; the last batch, not committed."""
+        batch: list[Candidate] = []
         for record in table.records():
             if record.line <= self.source.header_line:
                 continue
@@ -319,15 +331,13 @@ class _CsvImport:
             if isinstance(outcome, str):
                 self._reject(record.line, outcome, record.fields)
                 continue
-            batch.append(outcome)
             if len(batch) >= BATCH:
                 self.commit(partial(self._batch, batch))
                 batch = []
                 if self.progress:  # between batches: a cancel keeps whole batches
                     self.progress(table.position, size)
-        self.commit(partial(self._batch, batch))
-        if self.progress:
-            self.progress(size, size)
+            batch.append(outcome)
+        return batch
 
     def _reject(self, line: int, reason: str, fields: Sequence[str]) -> None:
         self.summary.rejected += 1
