@@ -11,10 +11,11 @@ import holds the write lock for a fraction of a second at a time, so an open
 desk's keystrokes on the same file land in between (issue 15; `make bench
 --bulk` measures their wait). A kill or a cancel keeps the batches committed so
 far — each batch whole: leads with their phones and history — and importing the
-same file again finishes it (those rows come back as duplicates). With
-`whole_file` (the desk's import screen, whose escape promises nothing written)
-or `dry_run` the file is ONE transaction, rolled back for the dry run, which
-runs exactly the same code and so shows exactly what would happen.
+same file again finishes it (those rows come back as duplicates). The CLI's
+import and the desk's both go in batches. With `whole_file` (all or nothing) or
+`dry_run` the file is ONE transaction, rolled back for the dry run, which runs
+exactly the same code and so shows exactly what would happen (its write lock is
+held for the whole file: another writer waits for it, up to its busy timeout).
 
 Rows go in with `executemany` on peewee's connection, a batch at a time;
 duplicates are looked up per batch against the database, which by then also
