@@ -28,7 +28,7 @@ imported with full fidelity instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -37,14 +37,9 @@ from typing import TypeVar
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
-from leaddesk.core.domain.phones import ParsedPhone
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.validate import LeadDraft
-from leaddesk.core.reads.search import bulk_indexing
-from leaddesk.core.store.batch import BatchWriter, relaxed_sync
+from leaddesk.core.store.batch import relaxed_sync
 from leaddesk.core.store.db import atomic_write, database
-from leaddesk.core.store.models import Lead, Phone, Touch
-from leaddesk.core.store.rollups import batch_rollups
 from leaddesk.core.transfer.dedupe import Key, known_keys, update_leads
 from leaddesk.core.transfer.fulldump import is_export
 from leaddesk.core.transfer.fulldump_import import import_records
@@ -57,12 +52,10 @@ from leaddesk.core.transfer.import_report import (
     RowNote,
     preview_lines,
 )
+from leaddesk.core.transfer.lead_writer import LeadWriter
 from leaddesk.core.transfer.mapping import Mapping, parse_overrides, plan_mapping
 from leaddesk.core.transfer.rows import Candidate, RowReader
 from leaddesk.core.transfer.tabular import Table
-from leaddesk.core.writes.dnc import apply_lists
-from leaddesk.core.writes.leads import new_lead_rows
-from leaddesk.core.writes.spellings import Spellings
 
 # The names callers (CLI, the desk's import screen) use, all here.
 __all__ = [
@@ -224,69 +217,6 @@ class _RollBack(Exception):
 def _inside(fn: Callable[[], T]) -> T:
     """A batch of a whole-file import: already inside its one transaction."""
     return fn()
-
-
-class LeadWriter:
-    """New leads as bulk rows, a batch at a time, each batch inside a write
-    transaction (`begin` … `end`): ids are handed out from the store's maximum as
-    the batch begins (SQLite: its write lock keeps other writers out) or reserved
-    from the sequence first (PostgreSQL: `BatchWriter.reserve`), so a lead another
-    program adds meanwhile never takes one of them."""
-
-    def __init__(
-        self, now: DateTime, settings: Settings, owner: str | None = None, dry_run: bool = False
-    ) -> None:
-        self.owner = owner
-        self.dry_run = dry_run  # its rows are rolled back: it leaves the sequence be
-        self.owners: Iterator[int | None] | None = None
-        self.now = now
-        self.settings = settings
-        self.spellings = Spellings()  # sources and tags as first seen, in the file too
-        # the ids this file's leads were given, as runs (one per batch, or fewer)
-        self.ranges: list[range] = []
-        self.made: list[int] = []  # this batch's
-
-    def begin(self, rows: int) -> None:
-        """A batch of at most `rows` new leads begins."""
-        from leaddesk.core.writes.team import owner_cycle
-
-        if self.owners is None:
-            self.owners = owner_cycle(self.owner)  # in the first batch: a bad name stops it
-        self.batch = BatchWriter((Lead, Phone, Touch), without_ids=(Phone, Touch))
-        self.batch.reserve(Lead, 0 if self.dry_run else rows)
-        self.made = []
-
-    def add(self, draft: LeadDraft, phones: list[ParsedPhone], email: str) -> int:
-        assert self.owners is not None, "begin() first"
-        draft.owner = next(self.owners)
-        draft = self.spellings.draft(draft)
-        rows = new_lead_rows(draft, phones, self.now, self.settings, email=email)
-        lead_id = self.batch.take(Lead)
-        self.made.append(lead_id)
-        self.batch.add(Lead, rows.lead, id=lead_id)
-        for phone in rows.phones:
-            self.batch.add(Phone, phone, lead=lead_id)
-        self.batch.add(Touch, rows.received, lead=lead_id)
-        self.batch.zone_keys.add(rows.zone_key)
-        return lead_id
-
-    def end(self) -> None:
-        # the batch's rows indexed for search and rolled up for the stats in one pass
-        # each, not row by row (~10x cheaper; ~55 µs a lead)
-        with batch_rollups(self.batch.db), bulk_indexing(self.batch.db):
-            self.batch.finish(sync=not self.dry_run)
-        for lead_id in self.made:
-            last = self.ranges[-1] if self.ranges else None
-            if last is not None and last.stop == lead_id:
-                self.ranges[-1] = range(last.start, lead_id + 1)
-            else:
-                self.ranges.append(range(lead_id, lead_id + 1))
-        # New leads whose number or address is on a do-not-call (-mail) list go off it.
-        apply_lists(self.made, self.now, self.settings)
-
-    def from_file(self, lead_id: int) -> bool:
-        # this batch's own leads, or an earlier batch's
-        return lead_id in self.made or any(lead_id in made for made in self.ranges)
 
 
 class _CsvImport:
