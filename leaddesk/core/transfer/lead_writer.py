@@ -4,6 +4,7 @@ reads, validates and dedupes them)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 from pendulum import DateTime
 
@@ -44,7 +45,9 @@ class LeadWriter:
         from leaddesk.core.writes.team import owner_cycle
 
         if self.owners is None:
-            self.owners = owner_cycle(self.owner)  # in the first batch: a bad name stops it
+            # the first owner now: a bad name stops the import before any id is reserved
+            owners = owner_cycle(self.owner)
+            self.owners = chain([next(owners)], owners)
         self.batch = BatchWriter((Lead, Phone, Touch), without_ids=(Phone, Touch))
         self.batch.reserve(Lead, 0 if self.dry_run else rows)
         self.made = []
