@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pendulum
 from desk_helpers import keys, lead, settle
 
 from leaddesk.core.store.models import Lead
@@ -125,3 +126,53 @@ async def test_after_an_import_the_cursor_is_on_the_first_due_row(new_app, desk_
         assert queue.selected is not None and queue.selected.name not in {
             f"Old Lead {n}" for n in range(3)
         }
+
+
+async def test_the_desks_import_lets_another_program_write_between_batches(
+    new_app, tmp_path, monkeypatch
+):
+    """A batch at a time, as the CLI's: another program on the same file (another desk,
+    a cron job) writes between two batches instead of waiting for the whole file."""
+    import threading
+
+    from leaddesk.core.domain.settings import Settings
+    from leaddesk.core.domain.validate import LeadDraft
+    from leaddesk.core.store import db as store_db
+    from leaddesk.core.writes.leads import add_lead
+
+    sheet = tmp_path / "big.csv"
+    sheet.write_text("Name,Phone\n" + "".join(f"Lead {i},(212) 555-{i:04d}\n" for i in range(2500)))
+    monkeypatch.setattr(store_db, "WRITE_ATTEMPTS", 1)  # a locked-out write fails at once
+    written: list[object] = []
+
+    def elsewhere() -> None:  # its own connection: another program
+        try:
+            draft = LeadDraft(name="Walk In", phones=[("+1 312 555 0199", "")])
+            written.append(add_lead(draft, pendulum.now("UTC"), Settings()))
+        except Exception as exc:  # the lock held it out: reported below
+            written.append(exc)
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_import(pilot)
+        real = screen._progress
+
+        def progress_with_a_writer(path):
+            feed = real(path)
+
+            def progress(done: int, total: int) -> None:
+                if screen.state == "importing" and not written:
+                    worker = threading.Thread(target=elsewhere)
+                    worker.start()
+                    worker.join()
+                feed(done, total)
+
+            return progress
+
+        monkeypatch.setattr(screen, "_progress", progress_with_a_writer)
+        await pilot.press(*keys(str(sheet)), "enter")
+        await settle(pilot, lambda: screen.state == "previewed", "the dry run")
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.state == "done", "the import")
+        assert written and isinstance(written[0], int), written
+        assert Lead.select().count() == 2501

@@ -131,6 +131,8 @@ Lead.add_index(
 )
 # Leads first attempted after a pretended `now` (speed to lead corrects for them, 0018).
 Lead.add_index(pw.Index("lead_first_attempt_at", Lead._meta.table, [Lead.first_attempt_at]))
+# A row reachable by post only dedupes on its address (import, migration 0023).
+Lead.add_index(pw.Index("lead_address", Lead._meta.table, [Lead.address]).where(Lead.address != ""))
 # The leads "abandoned after two or fewer attempts" can be: a small partial index
 # (the WHERE is written out the same in reads/stats/lead_figures.ABANDONED_SQL).
 Lead.add_index(

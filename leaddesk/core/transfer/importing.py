@@ -11,10 +11,11 @@ import holds the write lock for a fraction of a second at a time, so an open
 desk's keystrokes on the same file land in between (issue 15; `make bench
 --bulk` measures their wait). A kill or a cancel keeps the batches committed so
 far — each batch whole: leads with their phones and history — and importing the
-same file again finishes it (those rows come back as duplicates). With
-`whole_file` (the desk's import screen, whose escape promises nothing written)
-or `dry_run` the file is ONE transaction, rolled back for the dry run, which
-runs exactly the same code and so shows exactly what would happen.
+same file again finishes it (those rows come back as duplicates). The CLI's
+import and the desk's both go in batches. With `whole_file` (all or nothing) or
+`dry_run` the file is ONE transaction, rolled back for the dry run, which runs
+exactly the same code and so shows exactly what would happen (its write lock is
+held for the whole file: another writer waits for it, up to its busy timeout).
 
 Rows go in with `executemany` on peewee's connection, a batch at a time;
 duplicates are looked up per batch against the database, which by then also
@@ -27,7 +28,7 @@ imported with full fidelity instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -36,13 +37,9 @@ from typing import TypeVar
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
-from leaddesk.core.domain.phones import ParsedPhone
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.validate import LeadDraft
-from leaddesk.core.reads.search import bulk_indexing
-from leaddesk.core.store.batch import BatchWriter
-from leaddesk.core.store.db import atomic_write
-from leaddesk.core.store.models import Lead, Phone, Touch
+from leaddesk.core.store.batch import relaxed_sync
+from leaddesk.core.store.db import atomic_write, database
 from leaddesk.core.transfer.dedupe import Key, known_keys, update_leads
 from leaddesk.core.transfer.fulldump import is_export
 from leaddesk.core.transfer.fulldump_import import import_records
@@ -55,12 +52,10 @@ from leaddesk.core.transfer.import_report import (
     RowNote,
     preview_lines,
 )
+from leaddesk.core.transfer.lead_writer import LeadWriter
 from leaddesk.core.transfer.mapping import Mapping, parse_overrides, plan_mapping
 from leaddesk.core.transfer.rows import Candidate, RowReader
 from leaddesk.core.transfer.tabular import Table
-from leaddesk.core.writes.dnc import apply_lists
-from leaddesk.core.writes.leads import new_lead_rows
-from leaddesk.core.writes.spellings import Spellings
 
 # The names callers (CLI, the desk's import screen) use, all here.
 __all__ = [
@@ -224,54 +219,6 @@ def _inside(fn: Callable[[], T]) -> T:
     return fn()
 
 
-class LeadWriter:
-    """New leads as bulk rows, a batch at a time, each batch inside a write
-    transaction (`begin` … `end`): ids are handed out from the store's maximum as
-    the batch begins, so a lead another program added meanwhile is never reused."""
-
-    def __init__(self, now: DateTime, settings: Settings, owner: str | None = None) -> None:
-        self.owner = owner
-        self.owners: Iterator[int | None] | None = None
-        self.now = now
-        self.settings = settings
-        self.spellings = Spellings()  # sources and tags as first seen, in the file too
-        self.ranges: list[range] = []  # the ids this file's leads were given
-
-    def begin(self) -> None:
-        from leaddesk.core.writes.team import owner_cycle
-
-        if self.owners is None:
-            self.owners = owner_cycle(self.owner)  # in the first batch: a bad name stops it
-        self.batch = BatchWriter((Lead, Phone, Touch), without_ids=(Phone, Touch))
-        self.first = self.batch.next[Lead]
-
-    def add(self, draft: LeadDraft, phones: list[ParsedPhone], email: str) -> int:
-        assert self.owners is not None, "begin() first"
-        draft.owner = next(self.owners)
-        draft = self.spellings.draft(draft)
-        rows = new_lead_rows(draft, phones, self.now, self.settings, email=email)
-        lead_id = self.batch.take(Lead)
-        self.batch.add(Lead, rows.lead, id=lead_id)
-        for phone in rows.phones:
-            self.batch.add(Phone, phone, lead=lead_id)
-        self.batch.add(Touch, rows.received, lead=lead_id)
-        self.batch.zone_keys.add(rows.zone_key)
-        return lead_id
-
-    def end(self) -> None:
-        # the batch's rows indexed for search in one pass, not row by row (~10x cheaper)
-        with bulk_indexing(self.batch.db):
-            self.batch.finish()
-        made = range(self.first, self.batch.next[Lead])
-        self.ranges.append(made)
-        # New leads whose number or address is on a do-not-call (-mail) list go off it.
-        apply_lists(made, self.now, self.settings)
-
-    def from_file(self, lead_id: int) -> bool:
-        # this batch's own leads (no other writer inside its transaction), or an earlier's
-        return lead_id >= self.first or any(lead_id in made for made in self.ranges)
-
-
 class _CsvImport:
     def __init__(
         self,
@@ -293,7 +240,7 @@ class _CsvImport:
         self.progress = progress
         self.commit = commit
         self.reader = RowReader(source.mapping, settings)
-        self.writer = LeadWriter(now, settings, owner)
+        self.writer = LeadWriter(now, settings, owner, dry_run=summary.dry_run)
         # Keys a skipped duplicate row brought that its lead does not hold (an
         # email beside a known phone). Only duplicates add to it.
         self.aliases: dict[Key, int] = {}
@@ -301,8 +248,18 @@ class _CsvImport:
     def run(self) -> None:
         table = self.source.table
         assert table is not None
-        batch: list[Candidate] = []
         size = table.size
+        # Every batch but the last commits without an fsync; the last, at FULL, syncs
+        # them all (`relaxed_sync`), so a batch is held until the next row comes.
+        with relaxed_sync(database.obj):
+            batch = self._batches(table, size)
+        self.commit(partial(self._batch, batch))
+        if self.progress:
+            self.progress(size, size)
+
+    def _batches(self, table: Table, size: int) -> list[Candidate]:
+        """Read the file, committing every full batch; the last batch, not committed."""
+        batch: list[Candidate] = []
         for record in table.records():
             if record.line <= self.source.header_line:
                 continue
@@ -319,15 +276,13 @@ class _CsvImport:
             if isinstance(outcome, str):
                 self._reject(record.line, outcome, record.fields)
                 continue
-            batch.append(outcome)
             if len(batch) >= BATCH:
                 self.commit(partial(self._batch, batch))
                 batch = []
                 if self.progress:  # between batches: a cancel keeps whole batches
                     self.progress(table.position, size)
-        self.commit(partial(self._batch, batch))
-        if self.progress:
-            self.progress(size, size)
+            batch.append(outcome)
+        return batch
 
     def _reject(self, line: int, reason: str, fields: Sequence[str]) -> None:
         self.summary.rejected += 1
@@ -338,7 +293,7 @@ class _CsvImport:
         """One batch, inside its transaction."""
         if not batch:
             return
-        self.writer.begin()
+        self.writer.begin(len(batch))
         known = known_keys(k for c in batch for k in c.keys)
         pending: dict[Key, int] = {}
         updates: list[tuple[Candidate, int]] = []

@@ -2,8 +2,12 @@
 happen (a dry run), press enter to import with a progress bar, read the summary.
 
 The core does the work (`importing.open_source`, `import_file`) on the app's
-database thread; this screen only shows its answers. Escape during an import
-cancels it: the transaction is rolled back, nothing is written.
+database thread; this screen only shows its answers. The import commits a batch
+of rows at a time, as the CLI's does, so the write lock is held for a fraction of
+a second at a time and another program on the same store (a second desk, a cron
+job) writes in between (issue 15). Escape during an import stops it after the
+batch under way: the batches before it are kept, each lead whole, and importing
+the same file again finishes it (those rows come back as duplicates).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ if TYPE_CHECKING:
 
 HINT = (
     "enter: preview, then import · ctrl+o: update duplicates instead of skipping them"
-    " · pgup/pgdn: scroll · escape: close (while importing: cancel, nothing written)"
+    " · pgup/pgdn: scroll · escape: close (while importing: stop, whole batches kept)"
 )
 
 
@@ -126,7 +130,7 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
     async def _import(self, path: str) -> None:
         self.state = "importing"
         progress = self._progress(path)
-        self._say("importing … (escape cancels: nothing is written)", "")
+        self._say("importing … (escape stops it: the rows imported so far are kept)", "")
 
         def work() -> ImportSummary:
             source = open_source(path)
@@ -136,8 +140,6 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
                 self.app.settings,
                 on_duplicate=self.on_duplicate,
                 progress=progress,
-                # escape promises nothing written; the desk's own keys wait for it anyway
-                whole_file=True,
             )
 
         try:
@@ -154,7 +156,7 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
 
     def _progress(self, path: str) -> Callable[[int, int], None]:
         """A progress callback for the database thread, feeding the bar; it
-        raises when the rep cancels, which rolls the import back."""
+        raises when the rep cancels (between batches: those committed stay)."""
         self._cancel.clear()
         bar = self.query_one(ProgressBar)
         bar.display = True
@@ -165,7 +167,7 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
             # on the database thread: hand the number to the event loop, never block
             loop.call_soon_threadsafe(partial(bar.update, total=total, progress=done))
             if self._cancel.is_set():
-                raise ImportCancelled("stopped: nothing was written")
+                raise ImportCancelled("stopped by the rep")
 
         return progress
 

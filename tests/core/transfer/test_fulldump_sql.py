@@ -1,0 +1,82 @@
+"""The JSONL export written by the database (fulldump_sql) is byte for byte the one
+Python builds, on both engines: every kind of column, NULLs, instants before 1970
+and at the edges of a second, and text holding every character JSON escapes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pendulum
+import pytest
+
+from leaddesk.core.demo import fill_demo
+from leaddesk.core.store.db import database, to_ms
+from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
+from leaddesk.core.transfer import fulldump
+from leaddesk.core.transfer.exporting import lead_id_chunks
+from leaddesk.core.transfer.fulldump_sql import row_json
+
+# every control character, the two JSON escapes, DEL, the line separators JavaScript
+# cares about, accents, a character outside the BMP, and a lone percent sign
+AWKWARD = "".join(chr(c) for c in range(1, 32)) + '"\\/\x7f\u2028\u2029 é ü 漢字 🎉 %s %'
+
+
+def _both_ways() -> tuple[str, str]:
+    chunks = list(lead_id_chunks((), 3))  # several chunks, a gap among the ids
+    by_python, by_sql = io.StringIO(), io.StringIO()
+    fulldump._records(by_python, chunks)
+    fulldump._records_from_sql(by_sql, chunks)
+    return by_python.getvalue(), by_sql.getvalue()
+
+
+def test_every_model_of_the_export_has_a_sql_form(store):
+    for model in (Lead, Phone, Touch, Appointment):
+        assert row_json(model, database.obj) is not None, model.__name__
+
+
+@pytest.mark.parametrize("ms", [0, 999, 1_000, -1, -999, -1_000, -86_400_001, 253_402_300_799_999])
+def test_an_instant_is_written_as_python_writes_it(store, ms):
+    cursor = database.obj.execute_sql(
+        f"SELECT {row_json(Lead, database.obj)} FROM lead WHERE id = {database.obj.param}",
+        (_lead(received_at=ms, claimed_until=ms),),
+    )
+    (text,) = cursor.fetchone()
+    data = json.loads(text)
+    assert data["received_at"] == data["claimed_until"] == fulldump.iso_ms(ms)
+
+
+def _lead(**values) -> int:
+    now = pendulum.datetime(2026, 11, 23, 19, tz="UTC")
+    base = dict(name="Dana", received_at=now, created_at=now, updated_at=now)
+    lead_id: int = Lead.insert(**{**base, **values}).execute()
+    return lead_id
+
+
+def test_the_database_writes_the_export_byte_for_byte(store, now, settings):
+    fill_demo(12, now, settings, seed=3)
+    Lead.delete_by_id(Lead.select(Lead.id).order_by(Lead.id).offset(4).scalar())
+    awkward = _lead(
+        name=AWKWARD, company=AWKWARD, notes=AWKWARD * 3, tags="", tz_override=None,
+        first_contact_on="1969-07-20", do_not_call=True, priority=None,
+        received_at=to_ms(now) - 17, claimed_until=-1_234,
+    )  # fmt: skip
+    Phone.insert(lead=awkward, raw=AWKWARD, e164="+12125550100", label="wörk", bad=True).execute()
+    Touch.insert(
+        lead=awkward, at=to_ms(now) + 999, channel="note", outcome="note", note=AWKWARD,
+        before=json.dumps({"status": AWKWARD}), calls_24h=None, in_window=None,
+    ).execute()  # fmt: skip
+    Appointment.insert(
+        lead=awkward, at=now, kind="callback", note=AWKWARD, created_at=now, done=False
+    ).execute()
+    by_python, by_sql = _both_ways()
+    assert AWKWARD in "".join(json.loads(line)["lead"]["name"] for line in by_sql.split("\n")[:-1])
+    assert by_sql == by_python
+    assert by_sql.count("\n") == Lead.select().count()
+
+
+def test_the_export_uses_the_database_form(store, now, settings, monkeypatch):
+    fill_demo(3, now, settings, seed=1)
+    monkeypatch.setattr(fulldump, "_records", None)  # the Python form would fail
+    out = io.StringIO()
+    assert fulldump.export_jsonl(out, now) == 3
