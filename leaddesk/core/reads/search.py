@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -37,6 +37,7 @@ from leaddesk.core.reads.search_engines import (
     has_fts,
     has_trigram_index,
 )
+from leaddesk.core.reads.search_postings import PostingEngine, bulk_postings, has_postings
 from leaddesk.core.reads.search_trigram import TrigramEngine
 from leaddesk.core.store.db import database, tuples
 from leaddesk.core.store.models import Lead
@@ -205,6 +206,8 @@ def default_engine() -> Engine:
     db = database.obj
     if has_fts(db):
         return Fts5Engine(db)
+    if has_postings(db):
+        return PostingEngine(db)
     return TrigramEngine(db) if has_trigram_index(db) else LikeEngine()
 
 
@@ -255,15 +258,16 @@ def bulk_indexing(db: pw.Database, adding: int | None = None) -> Iterator[None]:
     rolls the triggers back with the rest.
     Rows may only be inserted meanwhile: the update and delete triggers stay
     and expect every row they meet to be indexed.
-    On PostgreSQL, when `adding` leads are at least as many as the store holds,
-    the GIN trigram indexes of migration 0014 are dropped and built again at the
-    end instead (`_rebuilt_trigram_indexes`); a smaller batch keeps them.
+    On PostgreSQL the leads' keys of migration 0021 go in once at the end
+    (`search_postings.bulk_postings`); when `adding` leads are at least as many as
+    the store holds, the GIN trigram indexes of migration 0014 and the posting
+    table's key are dropped and built again at the end (`_rebuilt_trigram_indexes`);
+    a smaller batch keeps them.
     """
     if has_trigram_index(db):
-        if adding is None or _holds_more_leads(db, adding):
-            yield
-            return
-        with _rebuilt_trigram_indexes(db):
+        fresh = adding is not None and not _holds_more_leads(db, adding)
+        postings = bulk_postings(db, fresh) if has_postings(db) else nullcontext()
+        with postings, _rebuilt_trigram_indexes(db) if fresh else nullcontext():
             yield
         return
     if not has_fts(db):
