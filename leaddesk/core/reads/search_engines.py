@@ -4,7 +4,9 @@
 - PostgreSQL: `TrigramEngine` (`search_trigram`) narrows the LIKE scan with the GIN trigram
   indexes of migration 0014 (built-in GIN over `leaddesk_trigrams()`, no
   extension needed), then rechecks with the same ILIKE, so it finds exactly
-  what `LikeEngine` finds, from an index.
+  what `LikeEngine` finds, from an index. With migration 0021, `PostingEngine`
+  (`search_postings`) reads the lead fields from the ordered posting table
+  `search_gram` instead (phones and touch notes as `TrigramEngine`).
 - Anything else (or a store whose indexes could not be made): `LikeEngine`,
   which scans — correct, not fast.
 """
