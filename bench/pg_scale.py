@@ -69,7 +69,8 @@ def timed_fill(size: int, seed: int) -> Callable[[], dict[str, Any]]:
                 copy_rows(*args)
 
         def sql(statement: str, *args: Any, **kwargs: Any) -> Any:
-            phase = {"CREATE INDEX": "index_build_s", "VACUUM ANALY": "vacuum_analyze_s"}
+            phase = {"CREATE INDEX": "index_build_s", "VACUUM ANALY": "vacuum_analyze_s",
+                     "SELECT leadd": "index_build_s", "ALTER TABLE ": "index_build_s"}  # fmt: skip
             with counted(phase.get(statement[:12])):
                 return execute_sql(statement, *args, **kwargs)
 

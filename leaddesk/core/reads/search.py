@@ -4,8 +4,9 @@ and phone digits in any formatting ("2125550142", "555-0142", "(212) 555").
 `search(text, limit)` is engine-neutral: it asks an engine for matching ids in
 four passes (phones, names, any lead field, touch notes) and ranks and labels
 the hits itself. On SQLite the engine reads the FTS5 trigram indexes of
-migration 0004; on PostgreSQL the GIN trigram indexes of migration 0014 (a
-few ms per keystroke at 100k leads on either, see BENCHMARKS.md); elsewhere
+migration 0004; on PostgreSQL the posting table of migration 0021 (lead fields)
+and the GIN trigram indexes of migration 0014 (numbers, touch notes) — a few ms
+per keystroke at 100k leads on either, see BENCHMARKS.md; elsewhere
 (or where those indexes could not be made) it falls back to LIKE, which
 scans. The engines live in `search_engines.py`.
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -38,6 +39,7 @@ from leaddesk.core.reads.search_engines import (
     has_fts,
     has_trigram_index,
 )
+from leaddesk.core.reads.search_postings import PostingEngine, bulk_postings, has_postings
 from leaddesk.core.reads.search_trigram import TrigramEngine
 from leaddesk.core.store.db import database
 
@@ -210,6 +212,8 @@ def default_engine() -> Engine:
     db = database.obj
     if has_fts(db):
         return Fts5Engine(db)
+    if has_postings(db):
+        return PostingEngine(db)
     return TrigramEngine(db) if has_trigram_index(db) else LikeEngine()
 
 
@@ -272,15 +276,16 @@ def bulk_indexing(db: pw.Database, adding: int | None = None) -> Iterator[None]:
     and expect every row they meet to be indexed.
     On SQLite, when `adding` leads are at least as many as the store holds, the lead
     indexes are merged into one segment each at the end ('optimize').
-    On PostgreSQL, when `adding` leads are at least as many as the store holds,
-    the GIN trigram indexes of migration 0014 are dropped and built again at the
-    end instead (`_rebuilt_trigram_indexes`); a smaller batch keeps them.
+    On PostgreSQL the leads' keys of migration 0021 go in once at the end
+    (`search_postings.bulk_postings`); when `adding` leads are at least as many as
+    the store holds, the GIN trigram indexes of migration 0014 and the posting
+    table's key are dropped and built again at the end (`_rebuilt_trigram_indexes`);
+    a smaller batch keeps them.
     """
     if has_trigram_index(db):
-        if adding is None or _holds_more_leads(db, adding):
-            yield
-            return
-        with _rebuilt_trigram_indexes(db):
+        fresh = adding is not None and not _holds_more_leads(db, adding)
+        postings = bulk_postings(db, fresh) if has_postings(db) else nullcontext()
+        with postings, _rebuilt_trigram_indexes(db) if fresh else nullcontext():
             yield
         return
     if not has_fts(db):

@@ -4,7 +4,9 @@
 - PostgreSQL: `TrigramEngine` (`search_trigram`) narrows the LIKE scan with the GIN trigram
   indexes of migration 0014 (built-in GIN over `leaddesk_trigrams()`, no
   extension needed), then rechecks with the same ILIKE, so it finds exactly
-  what `LikeEngine` finds, from an index.
+  what `LikeEngine` finds, from an index. With migration 0021, `PostingEngine`
+  (`search_postings`) reads the lead fields from the ordered posting table
+  `search_gram` instead (phones and touch notes as `TrigramEngine`).
 - Anything else (or a store whose indexes could not be made): `LikeEngine`,
   which scans — correct, not fast.
 """
@@ -28,6 +30,7 @@ NAME_INDEX = "lead_name_trigrams"  # its index on the folded name (doctor looks 
 INITIALS = "leaddesk_initials"  # the SQL function of migration 0020
 INITIALS_INDEX = "lead_name_initials"  # its index: the first letter of each word of the name
 TRIGRAM_INDEXES = (NAME_INDEX, "lead_text_trigrams", "phone_e164_trigrams", "touch_note_trigrams")
+POSTINGS_INDEX = "search_gram_pkey"  # migration 0021's posting table (it drops the lead's GIN)
 
 
 def _fts_string(term: str) -> str:
@@ -179,7 +182,7 @@ def indexes_here(db: pw.Database) -> frozenset[str]:
         return frozenset()
     key = id(db.connection())
     if key not in _INDEXED_HERE:
-        names = (*TRIGRAM_INDEXES, INITIALS_INDEX)
+        names = (*TRIGRAM_INDEXES, INITIALS_INDEX, POSTINGS_INDEX)
         rows = db.execute_sql(
             "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
             " AND indexname = ANY(%s)",
@@ -190,8 +193,9 @@ def indexes_here(db: pw.Database) -> frozenset[str]:
 
 
 def has_trigram_index(db: pw.Database) -> bool:
-    """Whether migration 0014 could make the trigram indexes here (PostgreSQL)."""
-    return NAME_INDEX in indexes_here(db)
+    """Whether migration 0014 could make the trigram indexes here (PostgreSQL; 0021
+    replaced those of `lead`)."""
+    return not indexes_here(db).isdisjoint(TRIGRAM_INDEXES)
 
 
 _INDEXED_HERE: dict[int, frozenset[str]] = {}
@@ -221,7 +225,14 @@ def search_method(db: pw.Database) -> str:
             "SELECT installed_version FROM pg_available_extensions WHERE name = 'pg_trgm'"
         ).fetchone()
         trgm = "not on this server" if row is None else "on this server, not needed"
-        one = "" if INITIALS_INDEX in indexes_here(db) else "; one letter scans (no 0020 index)"
+        here = indexes_here(db)
+        if POSTINGS_INDEX in here:
+            return (
+                "indexed (PostgreSQL: lead fields from the posting table search_gram, newest"
+                " first, migration 0021; numbers and notes GIN over leaddesk_trigrams(),"
+                f" 0014; pg_trgm: {trgm})"
+            )
+        one = "" if INITIALS_INDEX in here else "; one letter scans (no 0020 index)"
         return (
             "indexed (PostgreSQL GIN over leaddesk_trigrams(), migrations 0014 and 0020;"
             f" pg_trgm: {trgm}{one})"

@@ -1,0 +1,124 @@
+"""PostgreSQL's search of the lead fields: migration 0021's ordered posting table.
+
+`search_gram(gram, lead_id)` is a B-tree in key order, then lead id: read
+backwards, one key's leads come newest first, as FTS5 gives them on SQLite. So a
+query walks the rarest key of the typed terms (`search_gram_count` says which),
+newest lead first, judges each lead with the ILIKE that `LikeEngine` scans with,
+and stops when the page is full — about a page of leads read, where a GIN index
+handed back every candidate of its keys (all 1,235 for "Kwame") to be fetched and
+sorted. Each other term's rarest key is probed in the same index before the lead
+is read ("carlos nguyen" walks "ngu" and skips the leads without "car").
+
+Keys (migration 0021): `t` + a trigram of the four fields joined, `n` + a trigram
+of the name padded with a space (" da": a word's start), `n ` + a word's first
+letter. Phones and touch notes keep 0014's GIN indexes (`TrigramEngine`).
+Either way the ILIKE decides, so the hits are exactly the scan's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import peewee as pw
+
+from leaddesk.core.reads.search_engines import POSTINGS_INDEX, _like_term, indexes_here
+from leaddesk.core.reads.search_trigram import _SERIAL, TrigramEngine, _judged
+
+_PROBES = 3  # other terms checked in the index before a lead is read; the ILIKE does the rest
+
+
+def has_postings(db: pw.Database) -> bool:
+    """Whether migration 0021 could make the posting table here (PostgreSQL)."""
+    return POSTINGS_INDEX in indexes_here(db)
+
+
+def _grams(kind: str, word: str) -> set[str]:
+    return {kind + word[i : i + 3] for i in range(len(word) - 2)}
+
+
+class PostingEngine(TrigramEngine):
+    """PostgreSQL with migration 0021: lead fields from `search_gram`, newest first;
+    phones and touch notes as `TrigramEngine` reads them."""
+
+    def _walk(self, terms: list[set[str]], judge: tuple[str, list[Any]], limit: int) -> list[int]:
+        """Leads holding every term (each a set of keys, all required) that pass the
+        judge (a condition on the lead `c`), newest first, at most `limit`."""
+        wanted = sorted(set().union(*terms))
+        counts = dict(
+            self.db.execute_sql(
+                "SELECT gram, n FROM search_gram_count WHERE gram = ANY(%s)", (wanted,)
+            ).fetchall()
+        )
+        # each term's rarest key; a key no lead holds means no lead holds the term
+        rarest = sorted(min((counts.get(k, 0), k) for k in term) for term in terms)
+        if rarest[0][0] <= 0:
+            return []
+        probes = [key for _, key in rarest[1 : 1 + _PROBES]]
+        exists = "".join(
+            " AND EXISTS (SELECT 1 FROM search_gram h WHERE h.gram = %s AND h.lead_id = g.lead_id)"
+            for _ in probes
+        )
+        condition, params = judge
+        # Each posting's lead read alone (a LATERAL subquery the planner may not flatten:
+        # OFFSET 0), so the walk stops with the page; flattened, the planner would rather
+        # merge-join the list with the whole lead table read backwards (757 leads read
+        # for 60 hits of one letter). Posting lists may still merge-join each other.
+        sql = (
+            f"{_SERIAL}SET LOCAL enable_hashjoin = off; SELECT c.id FROM search_gram g"
+            f" CROSS JOIN LATERAL (SELECT c.id FROM lead c WHERE c.id = g.lead_id AND {condition}"
+            f" OFFSET 0) AS c WHERE g.gram = %s{exists} ORDER BY g.lead_id DESC LIMIT %s"
+        )
+        rows = self.db.execute_sql(sql, [*params, rarest[0][1], *probes, limit]).fetchall()
+        return [r[0] for r in rows]
+
+    def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
+        words = [_like_term(t) for t in terms]
+        kind = "n" if fields == ("name",) else "t"  # (`t` holds all four fields)
+        keys = [_grams(kind, w) for w in words if len(w) >= 3]
+        if not keys:
+            return super().leads(terms, fields, limit)
+        checks = [_judged([(f"c.{f}", f"%{w}%") for f in fields], " OR ") for w in words]
+        judge = " AND ".join(c for c, _ in checks), [p for _, ps in checks for p in ps]
+        return self._walk(keys, judge, limit)
+
+    def name_starts(self, terms: tuple[str, ...], limit: int) -> list[int]:
+        words = [w for w in (_like_term(t) for t in terms) if w]
+        if not words:
+            return super().name_starts(terms, limit)
+        # a word's start: its first letter or two after a space ("n d", "n da")
+        keys = [{"n " + w[:2]} | _grams("n", w) for w in words]
+        checks = [_judged([("c.name", f"{w}%"), ("c.name", f"% {w}%")], " OR ") for w in words]
+        judge = " AND ".join(c for c, _ in checks), [p for _, ps in checks for p in ps]
+        return self._walk(keys, judge, limit)
+
+
+BULK_AFTER = "leaddesk.search_bulk_after"  # the setting migration 0021's trigger reads
+
+
+@contextmanager
+def bulk_postings(db: pw.Database, fresh: bool) -> Iterator[None]:
+    """Index the leads a bulk writer inserts once, at the end, in one statement.
+
+    Call inside the transaction that inserts them. The triggers skip every lead
+    with an id above the highest before (inserted, or changed or deleted again by
+    the fill); `leaddesk_index_leads` then adds their keys and counts. The setting
+    is local to the transaction, so other writers' triggers and an error's
+    rollback are untouched. A `fresh` fill (at least as many leads as the store
+    held) also drops the primary key and builds it again after the fill: sorted
+    once rather than inserted into key by key; the table is locked for readers
+    until the commit, as `_rebuilt_trigram_indexes` does for the GIN indexes.
+    """
+    after = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM lead").fetchone()[0]
+    db.execute_sql("SELECT set_config(%s, %s, true)", (BULK_AFTER, str(after)))
+    if fresh:
+        db.execute_sql(f"ALTER TABLE search_gram DROP CONSTRAINT {POSTINGS_INDEX}")
+    yield
+    db.execute_sql("SELECT leaddesk_index_leads(%s)", (after,))
+    if fresh:
+        db.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")
+        db.execute_sql(
+            f"ALTER TABLE search_gram ADD CONSTRAINT {POSTINGS_INDEX} PRIMARY KEY (gram, lead_id)"
+        )
+    db.execute_sql("SELECT set_config(%s, '', true)", (BULK_AFTER,))
