@@ -114,6 +114,13 @@ def bulk_postings(db: pw.Database, fresh: bool) -> Iterator[None]:
     db.execute_sql("SELECT set_config(%s, %s, true)", (BULK_AFTER, str(after)))
     if fresh:
         db.execute_sql(f"ALTER TABLE search_gram DROP CONSTRAINT {POSTINGS_INDEX}")
+    else:
+        # The batch's rows take the stats tallies row by row (0018's triggers) and the
+        # counts only at the end; a rep adding a lead meanwhile takes the counts first
+        # (search_gram_insert fires before the stats_ triggers: by name). Holding the
+        # counts from the start puts that rep's write behind the batch instead of into
+        # a deadlock (seen in tests/core/transfer/test_import_scale.py). Readers pass.
+        db.execute_sql("LOCK TABLE search_gram_count IN SHARE ROW EXCLUSIVE MODE")
     yield
     db.execute_sql("SELECT leaddesk_index_leads(%s)", (after,))
     if fresh:
