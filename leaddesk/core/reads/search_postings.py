@@ -114,7 +114,7 @@ def bulk_postings(db: pw.Database, fresh: bool) -> Iterator[None]:
     db.execute_sql("SELECT set_config(%s, %s, true)", (BULK_AFTER, str(after)))
     if fresh:
         db.execute_sql(f"ALTER TABLE search_gram DROP CONSTRAINT {POSTINGS_INDEX}")
-    else:
+    elif db.in_transaction():  # (outside one, each statement commits alone: nothing held)
         # The batch's rows take the stats tallies row by row (0018's triggers) and the
         # counts only at the end; a rep adding a lead meanwhile takes the counts first
         # (search_gram_insert fires before the stats_ triggers: by name). Holding the
