@@ -19,7 +19,12 @@ from leaddesk.core.reads.leads import LeadView, lead_count, lead_view
 from leaddesk.core.reads.queue.due import band_counts, due_page
 from leaddesk.core.reads.queue.later import later_count, later_rows, tomorrow_count
 from leaddesk.core.reads.queue.rows import COUNT_CAP, QueueRow, zones_of
-from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys, opening_today_keys
+from leaddesk.core.reads.queue.where import (
+    new_lead_cut,
+    open_zone_keys,
+    opening_today_keys,
+    zone_set_keys,
+)
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.reads.stats.tallies import CONNECT_OUTCOMES
 from leaddesk.core.reads.suppressions import scrub_warning
@@ -172,9 +177,10 @@ def desk_extras(
 ) -> DeskExtras:
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
     count_cap = COUNT_CAP if count_cap is None else count_cap
-    opening = opening_today_keys(now, settings, keys)  # once for LATER's three reads
+    known = zone_set_keys()  # read once for LATER's and tomorrow's keys
+    opening = opening_today_keys(now, settings, keys, known)  # once for LATER's three reads
     later = later_count(now, settings, keys, cap=count_cap, opening=opening)
-    tomorrow = tomorrow_count(now, settings, keys, cap=count_cap, opening=opening)
+    tomorrow = tomorrow_count(now, settings, keys, cap=count_cap, opening=opening, known=known)
     return DeskExtras(
         total_leads=lead_count(cap=count_cap),
         later_count=later,

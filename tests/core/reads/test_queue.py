@@ -393,3 +393,34 @@ def test_later_today_stops_before_the_reps_midnight(make_lead, settings, now):
     log_outcome(at_midnight, "appointment", now, settings, next_at=midnight)
     later = [r.lead_id for r in later_rows(now, settings)]
     assert before in later and at_midnight not in later
+
+
+@pytest.mark.postgresql_only
+def test_a_due_page_on_postgresql_binds_the_open_keys_once_and_opens_no_transaction(
+    make_lead, settings, now
+):
+    # The open window keys grow with the data (253 in the 1M demo): one array
+    # parameter keeps each statement, and its planning, the same size whatever their
+    # number. BEGIN/COMMIT would buy no shared snapshot under READ COMMITTED.
+    from leaddesk.core.reads.scope import scope_for
+
+    _fill(make_lead, settings, now, 12)
+    keys = open_zone_keys(now, settings)
+    assert len(keys) >= 3
+    scope_for(settings)  # the rep's id, remembered
+    with count_queries() as counter:
+        rows = due_page(now, settings, limit=50, open_keys=keys)
+    assert len(rows) == 12
+    sent = [record.msg for record in counter.get_queries()]
+    assert not [sql for sql, _ in sent if sql.split()[0].upper() in ("BEGIN", "COMMIT")]
+    reads = [(sql, params) for sql, params in sent if 'FROM "lead"' in sql]
+    assert reads and all(keys in params and keys[0] not in params for _, params in reads)
+
+
+def test_the_counts_read_the_window_keys_once(make_lead, settings, now):
+    _fill(make_lead, settings, now, 6)
+    with count_queries() as counter:
+        found = counts(now, settings)
+    assert found.due == 6
+    reads = [r.msg[0] for r in counter.get_queries() if '"zone_set"' in r.msg[0]]
+    assert len(reads) == 1, reads

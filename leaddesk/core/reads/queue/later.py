@@ -22,6 +22,7 @@ from leaddesk.core.reads.queue.where import (
     open_zone_keys,
     opening_today_keys,
     shut_today_keys,
+    zone_set_keys,
 )
 from leaddesk.core.reads.scope import own_scope_params, own_scope_sql, scope_for, scope_where
 from leaddesk.core.store.db import database, to_ms, tuples
@@ -148,13 +149,16 @@ def tomorrow_count(
     open_keys: list[str],
     cap: int | None = None,
     opening: list[str] | None = None,
+    known: list[str] | None = None,
 ) -> int:
     """Calls due whose window does not open again before the rep's midnight
-    (`where.tomorrow_where`, read by window key)."""
+    (`where.tomorrow_where`, read by window key). `known`: `zone_set_keys()`."""
+    if known is None:
+        known = zone_set_keys()
     if opening is None:
-        opening = opening_today_keys(now, settings, open_keys)
+        opening = opening_today_keys(now, settings, open_keys, known)
     # none shut (most of a work day): nothing to count, no query
-    return _zone_count(shut_today_keys(open_keys, opening), now, settings, cap)
+    return _zone_count(shut_today_keys(open_keys, opening, known), now, settings, cap)
 
 
 def _counted(query: pw.Select, cap: int | None) -> int:

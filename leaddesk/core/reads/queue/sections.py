@@ -19,6 +19,7 @@ from leaddesk.core.reads.queue.where import (
     new_lead_cut,
     open_zone_keys,
     opening_today_keys,
+    zone_set_keys,
 )
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.store.db import database, to_ms
@@ -29,14 +30,15 @@ def counts(
     now: DateTime, settings: Settings, open_keys: list[str] | None = None, cap: int = COUNT_CAP
 ) -> QueueCounts:
     """DUE, LATER and tomorrow, each counted up to `cap` rows (flat at any size)."""
-    keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    known = zone_set_keys()  # read once for the three sections
+    keys = open_zone_keys(now, settings, known) if open_keys is None else open_keys
     cut, scope = new_lead_cut(now, settings), scope_for(settings)
     due = sum(band_counts(now, keys, cut, scope, cap=cap))
-    opening = opening_today_keys(now, settings, keys)  # once for both
+    opening = opening_today_keys(now, settings, keys, known)  # once for both
     return QueueCounts(
         due,
         later_count(now, settings, keys, cap=cap, opening=opening),
-        tomorrow_count(now, settings, keys, cap=cap, opening=opening),
+        tomorrow_count(now, settings, keys, cap=cap, opening=opening, known=known),
         cap=cap,
     )
 
