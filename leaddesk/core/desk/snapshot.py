@@ -130,7 +130,8 @@ def desk_snapshot(
     The keystroke path asks for the page only (a few ms at 100k leads) and
     fetches the rest right after, so the next lead appears first.
     """
-    keys = open_zone_keys(now, settings)
+    known = zone_set_keys()  # read once: the open keys now, LATER's and tomorrow's
+    keys = open_zone_keys(now, settings, known)
     # One row past the page, so the queue knows there is more below it to page to.
     count_cap = COUNT_CAP if count_cap is None else count_cap
     cap = max(count_cap, offset + limit + 1)
@@ -138,7 +139,7 @@ def desk_snapshot(
     total_due = sum(bands)
     offset = max(0, min(offset, max(total_due - 1, 0)))
     due = tuple(due_page(now, settings, offset, limit, keys, bands))
-    extras = desk_extras(now, settings, later_limit, keys, count_cap) if full else None
+    extras = desk_extras(now, settings, later_limit, keys, count_cap, known) if full else None
     if lead_id is None and focus is not None:
         lead_id = _lead_at(due, focus - offset, avoid_lead)
     lead = None
@@ -174,10 +175,13 @@ def desk_extras(
     later_limit: int = 100,
     open_keys: list[str] | None = None,
     count_cap: int | None = None,
+    known: list[str] | None = None,
 ) -> DeskExtras:
-    keys = open_zone_keys(now, settings) if open_keys is None else open_keys
+    """LATER, the counts and totals beside the DUE page. `known`: `zone_set_keys()`
+    when the caller has read them (else read here, once)."""
+    known = zone_set_keys() if known is None else known
+    keys = open_zone_keys(now, settings, known) if open_keys is None else open_keys
     count_cap = COUNT_CAP if count_cap is None else count_cap
-    known = zone_set_keys()  # read once for LATER's and tomorrow's keys
     opening = opening_today_keys(now, settings, keys, known)  # once for LATER's three reads
     later = later_count(now, settings, keys, cap=count_cap, opening=opening)
     tomorrow = tomorrow_count(now, settings, keys, cap=count_cap, opening=opening, known=known)

@@ -424,3 +424,14 @@ def test_the_counts_read_the_window_keys_once(make_lead, settings, now):
     assert found.due == 6
     reads = [r.msg[0] for r in counter.get_queries() if '"zone_set"' in r.msg[0]]
     assert len(reads) == 1, reads
+
+
+def test_the_desk_snapshot_reads_the_window_keys_once(make_lead, settings, now):
+    from leaddesk.core.desk.snapshot import desk_extras, desk_snapshot
+
+    _fill(make_lead, settings, now, 6)
+    for read in (lambda: desk_snapshot(now, settings, 0, 5), lambda: desk_extras(now, settings)):
+        with count_queries() as counter:
+            read()
+        reads = [r.msg[0] for r in counter.get_queries() if '"zone_set"' in r.msg[0]]
+        assert len(reads) == 1, reads
