@@ -98,10 +98,15 @@ BEGIN
     IF TG_OP <> 'DELETE' AND {read.format(r="NEW.")} THEN
         new_keys := leaddesk_grams(NEW.{column});
     END IF;
-    DELETE FROM {posting}
-        WHERE gram = ANY(old_keys) AND NOT gram = ANY(new_keys) AND {id_column} = rid;
-    INSERT INTO {posting} (gram, {id_column})
-        SELECT k, rid FROM unnest(new_keys) AS k WHERE NOT k = ANY(old_keys);
+    -- (each statement skipped when it has nothing to do: a logged touch only inserts)
+    IF old_keys <> '{{}}' THEN
+        DELETE FROM {posting}
+            WHERE gram = ANY(old_keys) AND NOT gram = ANY(new_keys) AND {id_column} = rid;
+    END IF;
+    IF new_keys <> '{{}}' THEN
+        INSERT INTO {posting} (gram, {id_column})
+            SELECT k, rid FROM unnest(new_keys) AS k WHERE NOT k = ANY(old_keys);
+    END IF;
     RETURN NULL;
 END $$"""
 
