@@ -6,7 +6,8 @@
   extension needed), then rechecks with the same ILIKE, so it finds exactly
   what `LikeEngine` finds, from an index. With migration 0021, `PostingEngine`
   (`search_postings`) reads the lead fields from the ordered posting table
-  `search_gram` instead (phones and touch notes as `TrigramEngine`).
+  `search_gram` instead, and with 0024 touch notes and phones from
+  `search_note_gram` and `search_phone_gram`.
 - Anything else (or a store whose indexes could not be made): `LikeEngine`,
   which scans — correct, not fast.
 """
