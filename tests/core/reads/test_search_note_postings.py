@@ -9,6 +9,7 @@ from core_helpers import plans_during, statements_during
 
 from leaddesk.core.demo import fill_demo
 from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads import search_postings
 from leaddesk.core.reads.search import default_engine, search
 from leaddesk.core.reads.search_engines import LikeEngine
 from leaddesk.core.store.db import atomic_write, database
@@ -158,3 +159,28 @@ def test_the_walk_reads_the_postings_newest_first(make_lead, now, settings, kind
     # the list read backwards, one row looked up per posting: no sort, no scan
     assert f"Backward using {posting}_pkey" in plans[0], plans[0]
     assert "Seq Scan" not in plans[0] and "Sort" not in plans[0].replace("Sort Key", ""), plans[0]
+
+
+def test_the_walk_takes_the_key_the_statistics_call_rarest(make_lead, now, settings, monkeypatch):
+    """ "asked" is in every note, "zebra" in one: after ANALYZE the walk reads a key of
+    "zebra", not one of the common phrase (a wrong choice costs speed, not hits)."""
+    lead = make_lead("Dana Whitfield")
+    for n in range(40):
+        add_note(lead, f"asked for pricing {n}", now, settings)
+    add_note(lead, "asked about zebra stripes", now, settings)
+    db = database.obj
+    db.execute_sql("ANALYZE search_note_gram")
+    monkeypatch.setattr(search_postings, "_SHARES", {})  # (as a new connection sees them)
+    walks: list[tuple[str, list]] = []
+    original = db.execute_sql
+
+    def recorded(sql, params=None, *args, **kwargs):
+        if "FROM search_note_gram g" in sql:
+            walks.append((sql, params))
+        return original(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute_sql", recorded)
+    assert [h.field for h in search("zebra asked", 10)] == ["note"]
+    ((sql, params),) = walks
+    walked = params[sql.split("g.gram = %s", 1)[0].count("%s")]
+    assert walked in {"zeb", "ebr", "bra"}, walked
