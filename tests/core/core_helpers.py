@@ -68,3 +68,51 @@ def schema_drift(db, models=None):
     ours = (*TRIGRAM_INDEXES, INITIALS_INDEX)
     kept = [index for index in diff.drop_indexes if index.name not in ours]
     return diff._replace(drop_indexes=kept)
+
+
+def statements_during(action) -> list[str]:
+    """Every SQL string the open store runs while `action()` runs."""
+    from leaddesk.core.store.db import database
+
+    db = database.obj
+    statements: list[str] = []
+    original = db.execute_sql
+
+    def counted(sql, *args, **kwargs):
+        statements.append(sql)
+        return original(sql, *args, **kwargs)
+
+    db.execute_sql = counted
+    try:
+        action()
+    finally:
+        del db.execute_sql
+    return statements
+
+
+def plans_during(marker: str, action) -> tuple[list[str], object]:
+    """The plans (EXPLAIN) of the statements holding `marker` that `action()` runs, after
+    the SET LOCALs each carries, and what it returned; sequential scans off (a tiny
+    table is cheaper to scan)."""
+    from leaddesk.core.store.db import database
+
+    db = database.obj
+    plans: list[str] = []
+    original = db.execute_sql
+
+    def explained(sql, params=None, *args, **kwargs):
+        *settings, query = sql.split("; ")
+        if marker in query:
+            for setting in settings:
+                original(setting)
+            plans.append("\n".join(r[0] for r in original("EXPLAIN " + query, params)))
+        return original(sql, params, *args, **kwargs)
+
+    with db.atomic():
+        db.execute_sql("SET LOCAL enable_seqscan = off")
+        db.execute_sql = explained
+        try:
+            result = action()
+        finally:
+            del db.execute_sql
+    return plans, result

@@ -32,6 +32,7 @@ from leaddesk.core.demo.scenarios import Template, make_template, scenario_list
 from leaddesk.core.demo.writer import Writer, hold_zones
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
+from leaddesk.core.reads.search_engines import NOTE_POSTINGS_INDEX, indexes_here
 from leaddesk.core.reads.search_postings import has_postings
 from leaddesk.core.store.batch import bulk_cache, deferred_indexes, fill_journal
 from leaddesk.core.store.db import atomic_write, database, is_sqlite
@@ -96,7 +97,10 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         # alone. ANALYZE "just after making major changes in the contents of a table"
         # (https://www.postgresql.org/docs/16/sql-analyze.html). Outside the write
         # transaction: VACUUM cannot run inside one.
-        # (and migration 0021's posting table: its walk reads the index alone)
+        # (and migrations 0021's and 0024's posting tables: their walks read the index
+        # alone, and 0024's chooses its key from the statistics)
         postings = ", search_gram, search_gram_count" if has_postings(db) else ""
+        if NOTE_POSTINGS_INDEX in indexes_here(db):
+            postings += ", search_note_gram, search_phone_gram"
         db.execute_sql(f"VACUUM ANALYZE lead, phone, touch, appointment{postings}")
     return made

@@ -4,9 +4,9 @@ and phone digits in any formatting ("2125550142", "555-0142", "(212) 555").
 `search(text, limit)` is engine-neutral: it asks an engine for matching ids in
 four passes (phones, names, any lead field, touch notes) and ranks and labels
 the hits itself. On SQLite the engine reads the FTS5 trigram indexes of
-migration 0004; on PostgreSQL the posting table of migration 0021 (lead fields)
-and the GIN trigram indexes of migration 0014 (numbers, touch notes) — a few ms
-per keystroke at 100k leads on either, see BENCHMARKS.md; elsewhere
+migration 0004; on PostgreSQL the posting tables of migrations 0021 (lead fields)
+and 0024 (touch notes, numbers) — a few ms per keystroke at 100k leads on either,
+see BENCHMARKS.md; elsewhere
 (or where those indexes could not be made) it falls back to LIKE, which
 scans. The engines live in `search_engines.py`.
 

@@ -6,7 +6,8 @@
   extension needed), then rechecks with the same ILIKE, so it finds exactly
   what `LikeEngine` finds, from an index. With migration 0021, `PostingEngine`
   (`search_postings`) reads the lead fields from the ordered posting table
-  `search_gram` instead (phones and touch notes as `TrigramEngine`).
+  `search_gram` instead, and with 0024 touch notes and phones from
+  `search_note_gram` and `search_phone_gram`.
 - Anything else (or a store whose indexes could not be made): `LikeEngine`,
   which scans — correct, not fast.
 """
@@ -31,6 +32,8 @@ INITIALS = "leaddesk_initials"  # the SQL function of migration 0020
 INITIALS_INDEX = "lead_name_initials"  # its index: the first letter of each word of the name
 TRIGRAM_INDEXES = (NAME_INDEX, "lead_text_trigrams", "phone_e164_trigrams", "touch_note_trigrams")
 POSTINGS_INDEX = "search_gram_pkey"  # migration 0021's posting table (it drops the lead's GIN)
+NOTE_POSTINGS_INDEX = "search_note_gram_pkey"  # migration 0024's posting tables
+PHONE_POSTINGS_INDEX = "search_phone_gram_pkey"
 
 
 def _fts_string(term: str) -> str:
@@ -182,7 +185,8 @@ def indexes_here(db: pw.Database) -> frozenset[str]:
         return frozenset()
     key = id(db.connection())
     if key not in _INDEXED_HERE:
-        names = (*TRIGRAM_INDEXES, INITIALS_INDEX, POSTINGS_INDEX)
+        names = (*TRIGRAM_INDEXES, INITIALS_INDEX, POSTINGS_INDEX, NOTE_POSTINGS_INDEX,
+                 PHONE_POSTINGS_INDEX)  # fmt: skip
         rows = db.execute_sql(
             "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
             " AND indexname = ANY(%s)",
@@ -226,6 +230,12 @@ def search_method(db: pw.Database) -> str:
         ).fetchone()
         trgm = "not on this server" if row is None else "on this server, not needed"
         here = indexes_here(db)
+        if POSTINGS_INDEX in here and NOTE_POSTINGS_INDEX in here:
+            return (
+                "indexed (PostgreSQL: lead fields from the posting table search_gram, newest"
+                " first, migration 0021; notes and numbers from search_note_gram and"
+                f" search_phone_gram, 0024; pg_trgm: {trgm})"
+            )
         if POSTINGS_INDEX in here:
             return (
                 "indexed (PostgreSQL: lead fields from the posting table search_gram, newest"

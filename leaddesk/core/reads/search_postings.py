@@ -11,7 +11,10 @@ is read ("carlos nguyen" walks "ngu" and skips the leads without "car").
 
 Keys (migration 0021): `t` + a trigram of the four fields joined, `n` + a trigram
 of the name padded with a space (" da": a word's start), `n ` + a word's first
-letter. Phones and touch notes keep 0014's GIN indexes (`TrigramEngine`).
+letter. Touch notes and phone numbers walk migration 0024's `search_note_gram`
+and `search_phone_gram` the same way, newest touch (number) first; their rarest
+key comes from the column's statistics, not from counts (the migration says why).
+Without 0024 they read 0014's GIN indexes (`TrigramEngine`).
 Either way the ILIKE decides, so the hits are exactly the scan's.
 """
 
@@ -23,7 +26,13 @@ from typing import Any
 
 import peewee as pw
 
-from leaddesk.core.reads.search_engines import POSTINGS_INDEX, _like_term, indexes_here
+from leaddesk.core.reads.search_engines import (
+    NOTE_POSTINGS_INDEX,
+    PHONE_POSTINGS_INDEX,
+    POSTINGS_INDEX,
+    _like_term,
+    indexes_here,
+)
 from leaddesk.core.reads.search_trigram import _SERIAL, TrigramEngine, _judged
 
 _PROBES = 3  # other terms checked in the index before a lead is read; the ILIKE does the rest
@@ -36,6 +45,13 @@ def has_postings(db: pw.Database) -> bool:
 
 def _grams(kind: str, word: str) -> set[str]:
     return {kind + word[i : i + 3] for i in range(len(word) - 2)}
+
+
+# (connection, posting table) → key → share of the postings holding it, as the
+# statistics list the common keys (a key they leave out is rarer: taken first)
+_SHARES: dict[tuple[int, str], dict[str, float]] = {}
+# migration 0024's posting tables: the table whose rows they list, and its id column
+_POSTED = {"search_note_gram": ("touch", "touch_id"), "search_phone_gram": ("phone", "phone_id")}
 
 
 class PostingEngine(TrigramEngine):
@@ -73,6 +89,78 @@ class PostingEngine(TrigramEngine):
         rows = self.db.execute_sql(sql, [*params, rarest[0][1], *probes, limit]).fetchall()
         return [r[0] for r in rows]
 
+    def _shares(self, table: str) -> dict[str, float]:
+        """Migration 0024's posting table's keys as the last ANALYZE saw them. Asked
+        once per connection, as `TrigramEngine._stats`: a stale answer costs speed."""
+        key = (id(self.db.connection()), table)
+        if key not in _SHARES:
+            row = self.db.execute_sql(
+                "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats"
+                " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'gram'",
+                (table,),
+            ).fetchone()
+            keys, shares = row if row and row[0] else ([], [])
+            _SHARES[key] = dict(zip(keys, shares, strict=False))
+        return _SHARES[key]
+
+    def _row_walk(
+        self, table: str, keys: set[str], select: str, judge: tuple[str, list[Any]], limit: int
+    ) -> tuple[str, list[Any]]:
+        """A walk of 0024's posting `table` (its rows' table `c` as `select` names it):
+        the statistics' rarest of `keys` (all required) newest first, the next rarest
+        probed in the index, the rest judged, at most `limit` rows."""
+        shares = self._shares(table)
+        ordered = sorted(keys, key=lambda k: (shares.get(k, 0.0), k))
+        walked, probes = ordered[0], ordered[1 : 1 + _PROBES]
+        base, ref = _POSTED[table]
+        exists = "".join(
+            f" AND EXISTS (SELECT 1 FROM {table} h WHERE h.gram = %s AND h.{ref} = g.{ref})"
+            for _ in probes
+        )
+        condition, params = judge
+        # as `_walk`: each posting's row read alone (OFFSET 0), so the walk stops with the page
+        sql = (
+            f"SELECT g.{ref} AS id, {select} FROM {table} g CROSS JOIN LATERAL"
+            f" (SELECT {select} FROM {base} c WHERE c.id = g.{ref} AND {condition}"
+            f" OFFSET 0) AS c WHERE g.gram = %s{exists} ORDER BY g.{ref} DESC LIMIT %s"
+        )
+        return sql, [*params, walked, *probes, limit]
+
+    def notes(self, terms: tuple[str, ...], limit: int) -> list[tuple[int, str]]:
+        words = [_like_term(t) for t in terms]
+        keys = set().union(*(_grams("", w) for w in words))
+        if NOTE_POSTINGS_INDEX not in indexes_here(self.db) or not keys:
+            return super().notes(terms, limit)
+        judge = _judged([("c.note", f"%{w}%") for w in words], " AND ")
+        sql, params = self._row_walk("search_note_gram", keys, "c.lead_id, c.note", judge, limit)
+        rows = self.db.execute_sql(f"{_SERIAL}SET LOCAL enable_hashjoin = off; {sql}", params)
+        return [(r[1], r[2]) for r in rows.fetchall()]
+
+    def phones(self, digits: tuple[str, ...], limit: int) -> list[tuple[int, str, str]]:
+        if PHONE_POSTINGS_INDEX not in indexes_here(self.db) or any(len(d) < 3 for d in digits):
+            return super().phones(digits, limit)
+        # one walk a spelling of the number, merged newest first (a number holding
+        # both is one row: UNION)
+        walks = [
+            self._row_walk(
+                "search_phone_gram",
+                _grams("", d),
+                "c.lead_id, c.e164, c.label",
+                ("c.e164 ILIKE %s", [f"%{d}%"]),
+                limit,
+            )
+            for d in digits
+        ]
+        if len(walks) == 1:
+            sql, params = walks[0]
+        else:
+            # (at most `limit` rows a walk: sorting their union is nothing)
+            union = " UNION ".join(f"({sql})" for sql, _ in walks)
+            sql = f"SELECT * FROM ({union}) AS w ORDER BY w.id DESC LIMIT %s"
+            params = [*(p for _, ps in walks for p in ps), limit]
+        rows = self.db.execute_sql(f"{_SERIAL}SET LOCAL enable_hashjoin = off; {sql}", params)
+        return [(r[1], r[2], r[3]) for r in rows.fetchall()]
+
     def leads(self, terms: tuple[str, ...], fields: tuple[str, ...], limit: int) -> list[int]:
         words = [_like_term(t) for t in terms]
         kind = "n" if fields == ("name",) else "t"  # (`t` holds all four fields)
@@ -95,6 +183,13 @@ class PostingEngine(TrigramEngine):
 
 
 BULK_AFTER = "leaddesk.search_bulk_after"  # the setting migration 0021's trigger reads
+# migration 0024's: the table, its setting, its fill, its posting table's key and columns
+_ROW_BULK = (
+    ("touch", "leaddesk.search_touch_after", "leaddesk_index_notes", NOTE_POSTINGS_INDEX,
+     "search_note_gram", "gram, touch_id"),
+    ("phone", "leaddesk.search_phone_after", "leaddesk_index_phones", PHONE_POSTINGS_INDEX,
+     "search_phone_gram", "gram, phone_id"),
+)  # fmt: skip
 
 
 @contextmanager
@@ -109,9 +204,19 @@ def bulk_postings(db: pw.Database, fresh: bool) -> Iterator[None]:
     held) also drops the primary key and builds it again after the fill: sorted
     once rather than inserted into key by key; the table is locked for readers
     until the commit, as `_rebuilt_trigram_indexes` does for the GIN indexes.
+    Migration 0024's touch notes and phone numbers go the same way (no counts).
     """
     after = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM lead").fetchone()[0]
     db.execute_sql("SELECT set_config(%s, %s, true)", (BULK_AFTER, str(after)))
+    here = indexes_here(db)
+    rows = [entry for entry in _ROW_BULK if entry[3] in here]
+    befores = []
+    for table, setting, _, key, posting, _ in rows:
+        before = db.execute_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]
+        db.execute_sql("SELECT set_config(%s, %s, true)", (setting, str(before)))
+        befores.append(before)
+        if fresh:
+            db.execute_sql(f"ALTER TABLE {posting} DROP CONSTRAINT {key}")
     if fresh:
         db.execute_sql(f"ALTER TABLE search_gram DROP CONSTRAINT {POSTINGS_INDEX}")
     elif db.in_transaction():  # (outside one, each statement commits alone: nothing held)
@@ -120,12 +225,19 @@ def bulk_postings(db: pw.Database, fresh: bool) -> Iterator[None]:
         # (search_gram_insert fires before the stats_ triggers: by name). Holding the
         # counts from the start puts that rep's write behind the batch instead of into
         # a deadlock (seen in tests/core/transfer/test_import_scale.py). Readers pass.
+        # (0024's tables have no counts: their rows lock nothing another writer needs.)
         db.execute_sql("LOCK TABLE search_gram_count IN SHARE ROW EXCLUSIVE MODE")
     yield
     db.execute_sql("SELECT leaddesk_index_leads(%s)", (after,))
+    for (_, _, fill, _, _, _), before in zip(rows, befores, strict=True):
+        db.execute_sql(f"SELECT {fill}(%s)", (before,))
     if fresh:
         db.execute_sql("SET LOCAL maintenance_work_mem = '256MB'")
         db.execute_sql(
             f"ALTER TABLE search_gram ADD CONSTRAINT {POSTINGS_INDEX} PRIMARY KEY (gram, lead_id)"
         )
+        for _, _, _, key, posting, columns in rows:
+            db.execute_sql(f"ALTER TABLE {posting} ADD CONSTRAINT {key} PRIMARY KEY ({columns})")
     db.execute_sql("SELECT set_config(%s, '', true)", (BULK_AFTER,))
+    for _, setting, *_ in rows:
+        db.execute_sql("SELECT set_config(%s, '', true)", (setting,))

@@ -42,11 +42,12 @@ def test_the_demo_writes_the_same_rows_on_both_engines(tmp_path, pg_url):
 
 def _trigram_indexes() -> dict[str, int]:
     """The search's indexes by name, with their object ids (a rebuilt index has a new one):
-    0014's GIN of phones and touch notes, 0021's posting table's key."""
+    0014's GIN of phones and touch notes, 0021's and 0024's posting tables' keys."""
     rows = database.obj.execute_sql(
         "SELECT c.relname, c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE n.nspname = current_schema() AND c.relkind = 'i'"
-        " AND (c.relname LIKE %s OR c.relname = 'search_gram_pkey')",
+        " AND (c.relname LIKE %s OR c.relname IN"
+        " ('search_gram_pkey', 'search_note_gram_pkey', 'search_phone_gram_pkey'))",
         ("%\\_trigrams",),
     ).fetchall()
     return dict(rows)
@@ -55,7 +56,7 @@ def _trigram_indexes() -> dict[str, int]:
 @pytest.mark.postgresql_only
 def test_a_postgresql_fill_rebuilds_the_search_indexes_and_analyzes(store, settings, now):
     made = _trigram_indexes()
-    assert len(made) == 3
+    assert len(made) == 5
     fill_demo(40, now, settings, seed=2)  # into an empty store: the indexes rebuilt after
     first = _trigram_indexes()
     fill_demo(40, now, settings, seed=3)  # as big as the store: rebuilt over all 80
@@ -70,5 +71,6 @@ def test_a_postgresql_fill_rebuilds_the_search_indexes_and_analyzes(store, setti
         "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema()"
         " AND last_analyze IS NOT NULL AND last_vacuum IS NOT NULL ORDER BY 1"
     ).fetchall()
-    tables = ["appointment", "lead", "phone", "search_gram", "search_gram_count", "touch"]
+    tables = ["appointment", "lead", "phone", "search_gram", "search_gram_count"]
+    tables += ["search_note_gram", "search_phone_gram", "touch"]
     assert [name for (name,) in analyzed] == tables

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from core_helpers import plans_during, statements_during
 
 from leaddesk.core.demo import fill_demo
 from leaddesk.core.domain.validate import LeadDraft
@@ -108,19 +109,8 @@ def test_a_demo_fill_is_indexed_once_at_the_end(make_lead, now, settings, existi
     """Into an empty store (the key dropped and built again) or beside leads."""
     for n in range(existing):
         make_lead(f"Lead {n}")
-    statements: list[str] = []
+    statements = statements_during(lambda: fill_demo(20, now, settings, seed=3))
     db = database.obj
-    original = db.execute_sql
-
-    def counted(sql, *args, **kwargs):
-        statements.append(sql)
-        return original(sql, *args, **kwargs)
-
-    db.execute_sql = counted
-    try:
-        fill_demo(20, now, settings, seed=3)
-    finally:
-        del db.execute_sql
     assert sum("leaddesk_index_leads" in s for s in statements) == 1
     assert sum("ADD CONSTRAINT search_gram_pkey" in s for s in statements) == (existing == 0)
     assert_in_step()
@@ -136,25 +126,10 @@ def test_the_walk_reads_the_posting_list_newest_first(make_lead):
         make_lead(f"Kwame {n}")
     engine = default_engine()
     assert isinstance(engine, PostingEngine)
-    db = database.obj
-    plans: list[str] = []
-    original = db.execute_sql
-
-    def explained(sql, params=None, *args, **kwargs):
-        *settings, query = sql.split("; ")
-        if "FROM search_gram g" in query:
-            for setting in settings:
-                original(setting)
-            plans.append("\n".join(r[0] for r in original("EXPLAIN " + query, params)))
-        return original(sql, params, *args, **kwargs)
-
-    with db.atomic():
-        db.execute_sql("SET LOCAL enable_seqscan = off")  # (a tiny table is cheaper to scan)
-        db.execute_sql = explained
-        try:
-            assert len(engine.leads(("kwame",), ("name",), 2)) == 2
-        finally:
-            del db.execute_sql
+    plans, found = plans_during(
+        "FROM search_gram g", lambda: engine.leads(("kwame",), ("name",), 2)
+    )
+    assert len(found) == 2
     # the list read backwards, one lead looked up per posting: no sort, no lead scan
     assert "Backward using search_gram_pkey" in plans[0], plans[0]
     assert "Sort" not in plans[0] and "Index Scan using lead_pkey" in plans[0], plans[0]
