@@ -5,7 +5,6 @@ A broken file gives one ConfigError naming the file, line and key; unknown keys 
 
 from __future__ import annotations
 
-import getpass
 import json
 import re
 import tomllib
@@ -208,9 +207,8 @@ def local_timezone() -> str:
 
 def load_settings(path: Path | None) -> tuple[Settings, list[str]]:
     """Settings from `path` (missing file = defaults) and a list of warnings."""
-    base = Settings(rep_name=_login(), rep_timezone=local_timezone())
     if path is None or not path.exists():
-        return base, []
+        return _machine_defaults({}), []
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -218,7 +216,19 @@ def load_settings(path: Path | None) -> tuple[Settings, list[str]]:
         raise ConfigError(f"{path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
-    return settings_from_dict(data, path, base, text)
+    return settings_from_dict(data, path, _machine_defaults(data.get("rep")), text)
+
+
+def _machine_defaults(rep: Any) -> Settings:
+    """Defaults from this machine (the login, its zone) for what [rep] leaves out.
+
+    A key [rep] has is either used or refused by `settings_from_dict`, so its
+    default is never read: the login (getpass) and the zone are not looked up.
+    """
+    given = rep if isinstance(rep, dict) else {}
+    name = "me" if "name" in given else _login()
+    zone = "UTC" if "timezone" in given else local_timezone()
+    return Settings(rep_name=name, rep_timezone=zone)
 
 
 def settings_from_dict(
@@ -383,6 +393,8 @@ def write_first_config(path: Path, answer: RepAnswer) -> RepAnswer:
 
 def _login() -> str:
     try:
+        import getpass  # here: a config naming the rep never asks for the login
+
         return getpass.getuser() or "me"
     except Exception:
         return "me"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 
 from leaddesk.core.domain.errors import InvalidInput
@@ -24,6 +23,8 @@ def fold(text: str) -> str:
         # the same answer (NFKD, the marks and _LETTERS change no ASCII character),
         # ~10x sooner: search folds every field of every candidate on each keystroke
         return text.lower()
+    import unicodedata  # here: only non-ASCII text needs it, and every command loads this module
+
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return plain.casefold().translate(_LETTERS)

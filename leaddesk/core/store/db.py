@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import re
 import sqlite3
 import time
@@ -213,6 +212,8 @@ def atomic_write(fn: Callable[[], T]) -> T:
         except (sqlite3.Error, peewee.PeeweeException) as exc:
             # Inside an outer transaction the retry belongs to its owner.
             if is_busy(exc) and attempt < WRITE_ATTEMPTS and not db.in_transaction():
+                import random  # only a busy file needs the jitter: not loaded at start-up
+
                 _pause(RETRY_PAUSE_S * attempt * (1 + random.random()))
                 continue
             if not isinstance(exc, peewee.DatabaseError | sqlite3.DatabaseError):
