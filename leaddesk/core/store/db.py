@@ -21,8 +21,6 @@ import peewee
 import pendulum
 from pendulum import DateTime
 
-from leaddesk.core.store.changes import note_own_write
-
 database = peewee.DatabaseProxy()
 
 SQLITE_PRAGMAS = {
@@ -203,6 +201,8 @@ def atomic_write(fn: Callable[[], T]) -> T:
         with db.atomic():
             result = fn()
             if isinstance(db, peewee.PostgresqlDatabase):
+                from leaddesk.core.store.changes import note_own_write  # PostgreSQL only
+
                 note_own_write(db)  # so our own change check does not reload for it
             return result
     for attempt in range(1, WRITE_ATTEMPTS + 1):
