@@ -107,7 +107,9 @@ DEFAULT_CONFIG = """\
 """
 
 
-_DURATION = re.compile(r"^(\d+)\s*(m|min|h|d|w)?$")
+# Patterns as text: `re` compiles each on first use and caches it, so a config
+# with no cadence and no mistake to point at compiles none of them.
+_DURATION = r"^(\d+)\s*(m|min|h|d|w)?$"
 _UNIT_MINUTES = {None: 1, "m": 1, "min": 1, "h": 60, "d": 1440, "w": 10080}
 
 
@@ -117,8 +119,8 @@ def _where(path: Path, key: str, text: str = "") -> str:
     return f"{path}, line {line}: {key}" if line else f"{path}: {key}"
 
 
-_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*=""")
+_HEADER = r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$"
+_KEY = r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*="""
 
 
 def _dotted(name: str) -> str:
@@ -131,12 +133,12 @@ def key_line(text: str, key: str) -> int | None:
     else the line of its table header; None when neither is found."""
     table, header_line = "", None
     for number, line in enumerate(text.splitlines(), start=1):
-        if match := _HEADER.match(line):
+        if match := re.match(_HEADER, line):
             table = _dotted(match.group(1))
             if table == key:
                 header_line = number
             continue
-        if match := _KEY.match(line):
+        if match := re.match(_KEY, line):
             name = _dotted(match.group(1))
             if (f"{table}.{name}" if table else name) == key:
                 return number
@@ -167,7 +169,7 @@ def _parse_step(text: str, where: str) -> CadenceStep:
     parts = str(text).split()
     if len(parts) != 2 or parts[1] not in ("call", "email", "letter"):
         raise ConfigError(f"{where}: step {text!r} must be like '1d call' (call, email, letter)")
-    match = _DURATION.match(parts[0])
+    match = re.match(_DURATION, parts[0])
     if not match:
         raise ConfigError(f"{where}: {parts[0]!r} is not a duration like 30m, 1h, 2d, 1w")
     return CadenceStep(int(match.group(1)) * _UNIT_MINUTES[match.group(2)], parts[1])

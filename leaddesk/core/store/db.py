@@ -341,12 +341,13 @@ def _writable_dir(target: str) -> bool:
     return os.access(os.path.dirname(os.path.abspath(target)) or ".", os.W_OK)
 
 
-_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@]+@", re.IGNORECASE)
+# As text: compiled by `re` on the first message to mask (a failure), not at start-up.
+_URL_PASSWORD = r"(?i)(?P<head>[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@]+@"
 
 
 def mask_secrets(text: str) -> str:
     """Mask the password of every database URL inside a message or log line."""
-    return _URL_PASSWORD.sub(r"\g<head>***@", text)
+    return re.sub(_URL_PASSWORD, r"\g<head>***@", text)
 
 
 def portable_sql(text: str) -> str:
