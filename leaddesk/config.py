@@ -5,7 +5,6 @@ A broken file gives one ConfigError naming the file, line and key; unknown keys 
 
 from __future__ import annotations
 
-import getpass
 import json
 import re
 import tomllib
@@ -108,7 +107,9 @@ DEFAULT_CONFIG = """\
 """
 
 
-_DURATION = re.compile(r"^(\d+)\s*(m|min|h|d|w)?$")
+# Patterns as text: `re` compiles each on first use and caches it, so a config
+# with no cadence and no mistake to point at compiles none of them.
+_DURATION = r"^(\d+)\s*(m|min|h|d|w)?$"
 _UNIT_MINUTES = {None: 1, "m": 1, "min": 1, "h": 60, "d": 1440, "w": 10080}
 
 
@@ -118,8 +119,8 @@ def _where(path: Path, key: str, text: str = "") -> str:
     return f"{path}, line {line}: {key}" if line else f"{path}: {key}"
 
 
-_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*=""")
+_HEADER = r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$"
+_KEY = r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*="""
 
 
 def _dotted(name: str) -> str:
@@ -132,12 +133,12 @@ def key_line(text: str, key: str) -> int | None:
     else the line of its table header; None when neither is found."""
     table, header_line = "", None
     for number, line in enumerate(text.splitlines(), start=1):
-        if match := _HEADER.match(line):
+        if match := re.match(_HEADER, line):
             table = _dotted(match.group(1))
             if table == key:
                 header_line = number
             continue
-        if match := _KEY.match(line):
+        if match := re.match(_KEY, line):
             name = _dotted(match.group(1))
             if (f"{table}.{name}" if table else name) == key:
                 return number
@@ -168,7 +169,7 @@ def _parse_step(text: str, where: str) -> CadenceStep:
     parts = str(text).split()
     if len(parts) != 2 or parts[1] not in ("call", "email", "letter"):
         raise ConfigError(f"{where}: step {text!r} must be like '1d call' (call, email, letter)")
-    match = _DURATION.match(parts[0])
+    match = re.match(_DURATION, parts[0])
     if not match:
         raise ConfigError(f"{where}: {parts[0]!r} is not a duration like 30m, 1h, 2d, 1w")
     return CadenceStep(int(match.group(1)) * _UNIT_MINUTES[match.group(2)], parts[1])
@@ -208,9 +209,8 @@ def local_timezone() -> str:
 
 def load_settings(path: Path | None) -> tuple[Settings, list[str]]:
     """Settings from `path` (missing file = defaults) and a list of warnings."""
-    base = Settings(rep_name=_login(), rep_timezone=local_timezone())
     if path is None or not path.exists():
-        return base, []
+        return _machine_defaults({}), []
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -218,7 +218,19 @@ def load_settings(path: Path | None) -> tuple[Settings, list[str]]:
         raise ConfigError(f"{path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
-    return settings_from_dict(data, path, base, text)
+    return settings_from_dict(data, path, _machine_defaults(data.get("rep")), text)
+
+
+def _machine_defaults(rep: Any) -> Settings:
+    """Defaults from this machine (the login, its zone) for what [rep] leaves out.
+
+    A key [rep] has is either used or refused by `settings_from_dict`, so its
+    default is never read: the login (getpass) and the zone are not looked up.
+    """
+    given = rep if isinstance(rep, dict) else {}
+    name = "me" if "name" in given else _login()
+    zone = "UTC" if "timezone" in given else local_timezone()
+    return Settings(rep_name=name, rep_timezone=zone)
 
 
 def settings_from_dict(
@@ -383,6 +395,8 @@ def write_first_config(path: Path, answer: RepAnswer) -> RepAnswer:
 
 def _login() -> str:
     try:
+        import getpass  # here: a config naming the rep never asks for the login
+
         return getpass.getuser() or "me"
     except Exception:
         return "me"

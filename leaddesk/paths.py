@@ -5,18 +5,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path, user_log_path
-
 APP = "leaddesk"
+
+# platformdirs (with tempfile, shutil and the compression modules it pulls in) is
+# imported by the function that needs it: a command given --db and --config, or
+# one that writes no log, never asks where the defaults are.
 
 
 def data_dir() -> Path:
+    from platformdirs import user_data_path
+
     return user_data_path(APP, appauthor=False)
 
 
 def config_file() -> Path:
     override = os.environ.get("LEADDESK_CONFIG")
-    return Path(override) if override else user_config_path(APP, appauthor=False) / "config.toml"
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP, appauthor=False) / "config.toml"
 
 
 def default_database() -> str:
@@ -24,4 +32,6 @@ def default_database() -> str:
 
 
 def log_dir() -> Path:
+    from platformdirs import user_log_path
+
     return user_log_path(APP, appauthor=False)

@@ -29,6 +29,39 @@ def test_a_missing_file_gives_the_defaults(tmp_path):
     assert load_settings(None)[1] == []
 
 
+def test_the_machine_fills_only_what_rep_leaves_out(tmp_path, monkeypatch):
+    """The login and this machine's zone are the defaults of [rep] name and timezone,
+    looked up only for a key the file leaves out (start-up: getpass is not loaded)."""
+    import getpass
+
+    from leaddesk import config
+
+    asked: list[str] = []
+
+    def login() -> str:
+        asked.append("login")
+        return "dana"
+
+    def zone() -> str:
+        asked.append("zone")
+        return "America/Denver"
+
+    monkeypatch.setattr(getpass, "getuser", login)
+    monkeypatch.setattr(config, "local_timezone", zone)
+    settings, _ = load_settings(write(tmp_path, "[rules]\nmorning_hour = 8\n"))
+    assert (settings.rep_name, settings.rep_timezone) == ("dana", "America/Denver")
+    assert sorted(asked) == ["login", "zone"]
+    asked.clear()
+    settings, _ = load_settings(write(tmp_path, '[rep]\nname = "ana"\n'))
+    assert (settings.rep_name, settings.rep_timezone, asked) == ("ana", "America/Denver", ["zone"])
+    asked.clear()
+    named = '[rep]\nname = "ana"\ntimezone = "Europe/Oslo"\n'
+    settings, _ = load_settings(write(tmp_path, named))
+    assert (settings.rep_name, settings.rep_timezone, asked) == ("ana", "Europe/Oslo", [])
+    with pytest.raises(ConfigError, match=r"rep\.name"):
+        load_settings(write(tmp_path, '[rep]\nname = ""\n'))
+
+
 def test_the_documented_default_file_is_the_defaults(tmp_path):
     settings, warnings = load_settings(write(tmp_path, DEFAULT_CONFIG))
     assert warnings == []

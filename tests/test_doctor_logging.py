@@ -196,3 +196,47 @@ def test_log_lines_never_hold_a_database_password(tmp_path):
 def test_version(cli):
     result = cli("--version")
     assert result.exit_code == 0 and result.stdout.strip() == f"leaddesk, version {__version__}"
+
+
+def test_the_desk_sets_up_the_log_file(monkeypatch, tmp_path):
+    """The desk logs what it shows as one line (ui/desk/base.py): `open_desk` points
+    the log at the file before the app runs. (A command that succeeds sets none up.)"""
+    import gc
+
+    import pendulum
+
+    import leaddesk.ui.app
+    import leaddesk.ui.dbthread
+    import leaddesk.ui.first_page
+    from leaddesk.cli.desk import open_desk
+    from leaddesk.core.domain.clock import FixedClock
+    from leaddesk.core.domain.settings import Settings
+
+    def file_handlers() -> list[PrivateRotatingFileHandler]:
+        return [h for h in logger.handlers if isinstance(h, PrivateRotatingFileHandler)]
+
+    saved = file_handlers()
+    for handler in saved:
+        logger.removeHandler(handler)
+    logged_to: list[str] = []
+
+    class App:
+        def run(self) -> None:
+            logged_to.extend(h.baseFilename for h in file_handlers())
+
+    monkeypatch.setattr(leaddesk.ui.dbthread, "DbThread", lambda target: None)
+    monkeypatch.setattr(leaddesk.ui.first_page, "read_first_page", lambda *args: None)
+    monkeypatch.setattr(leaddesk.ui.app, "make_app", lambda *args: App())
+    collecting = gc.isenabled()
+    clock = FixedClock(pendulum.datetime(2026, 11, 23, 19))
+    try:
+        open_desk(Settings(), clock, str(tmp_path / "desk.db"))
+    finally:
+        gc.unfreeze()  # open_desk froze this process's objects for the desk's lifetime
+        (gc.enable if collecting else gc.disable)()
+        for handler in file_handlers():
+            logger.removeHandler(handler)
+            handler.close()
+        for handler in saved:
+            logger.addHandler(handler)
+    assert logged_to == [str(log_file().absolute())]

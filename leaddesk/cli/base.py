@@ -82,8 +82,9 @@ class LeadDeskGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         from leaddesk.output import guarded
 
-        # The log is set up where a command runs or fails (`invoke`, `fail`):
-        # `--version` and `--help` need no logging module.
+        # The log is set up where a record can be written: the desk (cli/desk.py)
+        # and `fail`. A command that succeeds writes none, so it never loads the
+        # logging handlers (or platformdirs, to find the log's folder).
         # Start-up allocates a few hundred thousand objects that live as long as the
         # process (modules, classes, the settings): the cyclic collector walking them
         # again and again was ~15% of the desk's import CPU and ~5% of `due`'s
@@ -118,10 +119,7 @@ class LeadDeskGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from leaddesk.core.domain.errors import LeadDeskError, StoreError
-        from leaddesk.core.store.db import translate_error
-        from leaddesk.logs import log_file, setup_logging
 
-        setup_logging()
         target = ctx.params.get("db") or ""
         try:
             return super().invoke(ctx)
@@ -143,6 +141,9 @@ class LeadDeskGroup(click.Group):
         except OverflowError as exc:
             fail(f"a number is out of range ({exc})")
         except Exception as exc:
+            from leaddesk.core.store.db import translate_error
+            from leaddesk.logs import log_file
+
             # A driver's error (sqlite3, peewee, psycopg2) in the core's words, as the desk says it.
             said = translate_error(exc, target or "(default)")
             if said is not exc:

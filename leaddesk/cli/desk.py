@@ -41,9 +41,11 @@ def open_desk(
 ) -> None:
     """The desk; `first_config` is where to write config.toml after asking who the
     rep is (no config file yet), None when there is one."""
+    from leaddesk.logs import setup_logging
     from leaddesk.ui.dbthread import DbThread
     from leaddesk.ui.first_page import read_first_page
 
+    setup_logging()  # the desk logs what it shows as one line (ui/desk/base.py)
     db, first_page, offer = DbThread(target), None, None
     if first_config is None:
         # read while Textual and the desk load (ui/first_page.py); not before the first

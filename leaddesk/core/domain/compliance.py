@@ -14,7 +14,6 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,10 @@ _DAY_SETS = {
 }
 _RULE_KEYS = {"id", "name", "applies", "hours", "cap", "per", "blackout", "from", "until"}
 _RULE_KEYS |= {"source", "link"}
+# The packs ship as package data beside this module (pyproject.toml), read as plain
+# files like the migration scripts (store/migrations): importlib.resources would
+# load its readers and zipfile on every start-up, for a package never zipped.
+RULEPACKS = Path(__file__).parent / "rulepacks"
 
 
 @dataclass(frozen=True)
@@ -214,11 +217,10 @@ def parse_pack(text: str, origin: str) -> tuple[str, str, tuple[Rule, ...]]:
 
 @cache
 def shipped_pack(name: str) -> tuple[str, str, tuple[Rule, ...]]:
-    files = resources.files("leaddesk.core.domain").joinpath("rulepacks")
-    known = sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml"))
+    known = sorted(p.name[:-5] for p in RULEPACKS.iterdir() if p.name.endswith(".toml"))
     if name not in known:
         raise InvalidInput(f"no rule pack {name!r} (shipped: {', '.join(known)})")
-    path = files.joinpath(f"{name}.toml")
+    path = RULEPACKS / f"{name}.toml"
     return parse_pack(path.read_text(encoding="utf-8"), f"rulepacks/{name}.toml")
 
 

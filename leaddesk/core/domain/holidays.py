@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from leaddesk.core.domain.errors import InvalidInput
@@ -32,6 +31,9 @@ _ALIASES = (
 def _zone_countries() -> dict[str, str]:
     # zone.tab ships with the tzdata package (a pendulum dependency), so the
     # mapping is the same on every machine whatever the system's tz files.
+    # Imported here: only observed holidays need it, not every start-up.
+    from importlib import resources
+
     text = resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text(encoding="utf-8")
     countries: dict[str, str] = {}
     for line in text.splitlines():

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
+from leaddesk.core.domain.compliance import RULEPACKS
 from leaddesk.core.domain.regions import region_code
 
 SEPARATOR = "|"  # between a key's zones and its places
@@ -27,7 +27,7 @@ class Place:
 
 @cache
 def _area_codes() -> dict[str, str]:
-    path = resources.files("leaddesk.core.domain").joinpath("rulepacks/nanp_area_codes.txt")
+    path = RULEPACKS / "nanp_area_codes.txt"
     table: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 
 from leaddesk.core.domain.errors import InvalidInput
@@ -24,6 +23,8 @@ def fold(text: str) -> str:
         # the same answer (NFKD, the marks and _LETTERS change no ASCII character),
         # ~10x sooner: search folds every field of every candidate on each keystroke
         return text.lower()
+    import unicodedata  # here: only non-ASCII text needs it, and every command loads this module
+
     plain = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return plain.casefold().translate(_LETTERS)
@@ -216,19 +217,21 @@ def printable(text: str) -> str:
     return CONTROLS.sub(CONTROL_MARK, text)
 
 
-_BREAKS = re.compile("\r\n|[\n\r\u2028\u2029]")
+# These two as text, compiled by `re` on the first `one_line` (every command loads
+# this module for `printable`; a command printing no field compiles neither).
+_BREAKS = "\r\n|[\n\r\u2028\u2029]"
 # Joiners, presentation selectors and skin-tone modifiers glue emoji into one
 # glyph on some terminals and not on others (tmux 3.3 draws 👩🏽‍💻 three glyphs
 # wide, Rich counts two cells), so a pane's columns would slide. Without them
 # every terminal agrees: 👩🏽‍💻 shows as 👩💻.
-_UNSTABLE_WIDTH = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
+_UNSTABLE_WIDTH = "[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]"
 
 
 def one_line(value: object) -> str:
     """A field for one line of a screen or a table: controls neutralised,
     line breaks shown as ⏎, tabs as a space, emoji in their plain form."""
-    text = _BREAKS.sub(" ⏎ ", str(value or "")).replace("\t", " ")
-    return printable(_UNSTABLE_WIDTH.sub("", text))
+    text = re.sub(_BREAKS, " ⏎ ", str(value or "")).replace("\t", " ")
+    return printable(re.sub(_UNSTABLE_WIDTH, "", text))
 
 
 MAX_FIELD = 2000  # characters in one typed field

@@ -53,9 +53,12 @@ UNITS = {
 AFTERNOON_HOUR, EVENING_HOUR = 14, 18
 _ARTICLE = {"a": "1", "an": "1"}
 
-_AGO_AT = re.compile(r"^(?P<n>\d+|a|an)\s*(?P<u>[a-z]+)\s+ago$")
-_TIME = re.compile(r"^(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\s*(?P<ap>am|pm|a|p)?$")
-_REL = re.compile(r"^(?:in\s+|\+)?(?P<n>\d+)\s*(?P<u>[a-z]+)$")
+# Patterns as text, compiled by `re` on first use and kept in its cache
+# (https://docs.python.org/3/library/re.html#re.compile): a command that parses
+# no typed time (`due` without --now) compiles none of them.
+_AGO_AT = r"^(?P<n>\d+|a|an)\s*(?P<u>[a-z]+)\s+ago$"
+_TIME = r"^(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\s*(?P<ap>am|pm|a|p)?$"
+_REL = r"^(?:in\s+|\+)?(?P<n>\d+)\s*(?P<u>[a-z]+)$"
 
 
 def parse_when(text: str, now: DateTime, zone: str, morning_hour: int = 9) -> DateTime:
@@ -88,7 +91,7 @@ def parse_past(text: str, now: DateTime, zone: str, morning_hour: int = 9) -> Da
     raw = " ".join((text or "").strip().lower().replace(",", " ").split())
     local = now.in_timezone(tz(zone))
     words = raw.split()
-    ago = _AGO_AT.match(raw)
+    ago = re.match(_AGO_AT, raw)
     if ago and ago.group("u") in UNITS:
         n = 1 if ago.group("n") in _ARTICLE else int(ago.group("n"))
         return local.subtract(**{UNITS[ago.group("u")]: n}).in_timezone("UTC")
@@ -134,7 +137,7 @@ def _parse(raw: str, now: DateTime, zone: str, morning: int) -> DateTime | None:
     words = raw.split()
     if len(words) == 3 and words[0] == "in" and words[1] in _ARTICLE:
         raw = f"in {_ARTICLE[words[1]]} {words[2]}"  # "in a week", "in an hour"
-    rel = _REL.match(raw)
+    rel = re.match(_REL, raw)
     if rel and rel.group("u") in UNITS:
         n, unit = int(rel.group("n")), UNITS[rel.group("u")]
         if unit in ("minutes", "hours"):
@@ -188,7 +191,7 @@ def _clock(text: str, morning: int = 9) -> tuple[int, int] | None:
     }  # fmt: skip
     if text in parts_of_day:
         return parts_of_day[text], 0
-    match = _TIME.match(text.replace(" ", ""))
+    match = re.match(_TIME, text.replace(" ", ""))
     if not match:
         return None
     hour, minute = int(match.group("h")), int(match.group("m") or 0)
@@ -218,13 +221,13 @@ def _month_day(now: DateTime, month: int, day: int, zone: str) -> DateTime:
     raise InvalidInput(f"there is no day {day} in month {month} ({name})")
 
 
-_ISO_LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{1,2}):(\d{2})(?::\d{2})?)?$")
+_ISO_LOCAL = r"^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{1,2}):(\d{2})(?::\d{2})?)?$"
 
 
 def _iso(raw: str, zone: str, morning: int) -> DateTime | None:
     if not re.match(r"^\d{4}-\d{2}-\d{2}", raw):
         return None
-    local = _ISO_LOCAL.match(raw)
+    local = re.match(_ISO_LOCAL, raw)
     if local:
         year, month, day = (int(g) for g in local.groups()[:3])
         try:
@@ -278,7 +281,7 @@ def parse_instant(text: str, zone: str = "UTC") -> DateTime:
     return parsed.in_timezone("UTC")
 
 
-_AGO = re.compile(r"^(?P<n>\d+|a|an)\s*(?P<u>d|days?|w|wks?|weeks?)\s+ago$")
+_AGO = r"^(?P<n>\d+|a|an)\s*(?P<u>d|days?|w|wks?|weeks?)\s+ago$"
 _DAY_HINT = "use 2026-11-20, today, yesterday, 3 days ago or nov 20"
 
 
@@ -304,7 +307,7 @@ def _day(raw: str, today: date) -> date | None:
         return today
     if raw == "yesterday":
         return today - timedelta(days=1)
-    ago = _AGO.match(raw)
+    ago = re.match(_AGO, raw)
     if ago:
         n = 1 if ago.group("n") in _ARTICLE else int(ago.group("n"))
         days = n * (7 if ago.group("u").startswith("w") else 1)

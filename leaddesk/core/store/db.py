@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import re
 import sqlite3
 import time
@@ -21,8 +20,6 @@ from typing import Any, TypeVar, cast
 import peewee
 import pendulum
 from pendulum import DateTime
-
-from leaddesk.core.store.changes import note_own_write
 
 database = peewee.DatabaseProxy()
 
@@ -204,6 +201,8 @@ def atomic_write(fn: Callable[[], T]) -> T:
         with db.atomic():
             result = fn()
             if isinstance(db, peewee.PostgresqlDatabase):
+                from leaddesk.core.store.changes import note_own_write  # PostgreSQL only
+
                 note_own_write(db)  # so our own change check does not reload for it
             return result
     for attempt in range(1, WRITE_ATTEMPTS + 1):
@@ -213,6 +212,8 @@ def atomic_write(fn: Callable[[], T]) -> T:
         except (sqlite3.Error, peewee.PeeweeException) as exc:
             # Inside an outer transaction the retry belongs to its owner.
             if is_busy(exc) and attempt < WRITE_ATTEMPTS and not db.in_transaction():
+                import random  # only a busy file needs the jitter: not loaded at start-up
+
                 _pause(RETRY_PAUSE_S * attempt * (1 + random.random()))
                 continue
             if not isinstance(exc, peewee.DatabaseError | sqlite3.DatabaseError):
@@ -340,12 +341,13 @@ def _writable_dir(target: str) -> bool:
     return os.access(os.path.dirname(os.path.abspath(target)) or ".", os.W_OK)
 
 
-_URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@]+@", re.IGNORECASE)
+# As text: compiled by `re` on the first message to mask (a failure), not at start-up.
+_URL_PASSWORD = r"(?i)(?P<head>[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@]+@"
 
 
 def mask_secrets(text: str) -> str:
     """Mask the password of every database URL inside a message or log line."""
-    return _URL_PASSWORD.sub(r"\g<head>***@", text)
+    return re.sub(_URL_PASSWORD, r"\g<head>***@", text)
 
 
 def portable_sql(text: str) -> str:

@@ -12,7 +12,6 @@ from leaddesk.core.domain.clock import Clock, SystemClock
 from leaddesk.core.domain.errors import StoreError
 from leaddesk.core.store import db as db_module
 from leaddesk.core.store import migrations
-from leaddesk.core.store.changes import pg_token
 from leaddesk.core.store.db import (
     database,
     is_busy,
@@ -180,6 +179,8 @@ def change_token() -> object:
         (version,) = db.execute_sql("PRAGMA data_version").fetchone()
         return (id(db.connection()), version)
     if isinstance(db, peewee.PostgresqlDatabase):
+        from leaddesk.core.store.changes import pg_token  # PostgreSQL only
+
         return pg_token(db)
     return None
 
