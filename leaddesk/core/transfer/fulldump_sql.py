@@ -119,7 +119,7 @@ def lines_sql(
         return None
     table = quoted(db, lead._meta.table_name)
     key, status = (quoted(db, lead._meta.fields[n].column_name) for n in ("id", "status"))
-    parts = [f"'{{\"lead\":' || {own}"]
+    names, values = ["lead"], [own]
     for name, model in children:
         text = row_json(model, db, "c")
         if text is None:
@@ -141,14 +141,20 @@ def lines_sql(
                 f"(SELECT string_agg({text}, ',' ORDER BY c.{quoted(db, 'id')})"
                 f" FROM {child} c WHERE c.{column} = l.{key})"
             )
-        parts.append(f"',\"{name}\":[' || COALESCE({joined}, '') || ']'")
-    # the line ends in the database too: Python writes each text as it comes
-    # (joining a batch's lines in Python first cost ~0.3M page faults at 100k leads)
-    parts.append("'}\n'")
+        names.append(name)
+        values.append(joined)
+    # One format call for the line, not a chain of `||` (each copies the text so
+    # far: ~12 % of the export's instructions went to memcpy). Both engines' %s
+    # writes NULL — a lead without phones, say — as nothing, so `[]` stays `[]`.
+    # The line ends in the database too: Python writes each text as it comes
+    # (joining a batch's lines in Python first cost ~0.3M page faults at 100k leads).
+    template = "{" + ",".join(f'"{n}":' + ("%s" if n == "lead" else "[%s]") for n in names)
+    template += "}\n"
+    mark = "%%" if db.param == "%s" else "%"  # psycopg2 reads a lone % as a parameter
+    line = (
+        f"{'printf' if sqlite else 'format'}('{template.replace('%', mark)}', {', '.join(values)})"
+    )
     where = f"l.{key} > {db.param}"
     if statuses:
         where += f" AND l.{status} IN ({', '.join([db.param] * statuses)})"
-    return (
-        f"SELECT l.{key}, {' || '.join(parts)} FROM {table} l WHERE {where}"
-        f" ORDER BY l.{key} LIMIT {db.param}"
-    )
+    return f"SELECT l.{key}, {line} FROM {table} l WHERE {where} ORDER BY l.{key} LIMIT {db.param}"
