@@ -60,15 +60,14 @@ def _sqlite_value(f: peewee.Field, column: str) -> str | None:
 def _postgres_value(f: peewee.Field, column: str) -> str | None:
     """The SQL for one column's JSON value text ('null' for NULL)."""
     if isinstance(f, UTCTimestamp):
-        # milliseconds since the epoch as fulldump.iso_ms writes them, floor-divided
-        # as Python does (an instant before 1970 has a negative remainder in SQL)
-        ms = f"((({column} % 1000) + 1000) % 1000)"
-        seconds = f"(({column} - {ms}) / 1000)"
+        # whole milliseconds added to the epoch are exact, and an instant before 1970
+        # lands on the millisecond before it, as fulldump.iso_ms floor-divides; one
+        # to_char writes it all (MS: the milliseconds, zero-padded)
         clock = (
-            f"to_char(TIMESTAMP '1970-01-01' + {seconds} * INTERVAL '1 second',"
-            " 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+            f"to_char(TIMESTAMP '1970-01-01' + {column} * INTERVAL '1 millisecond',"
+            ' \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')'
         )
-        text = f"'\"' || {clock} || '.' || lpad(({ms})::text, 3, '0') || 'Z\"'"
+        text = f"'\"' || {clock} || '\"'"
     elif isinstance(f, peewee.BooleanField):
         return f"CASE WHEN {column} IS NULL THEN 'null' WHEN {column} THEN 'true' ELSE 'false' END"
     elif isinstance(f, _INTEGERS):
