@@ -1,21 +1,30 @@
-"""The JSONL export's records written by the database: each row's JSON object comes
-back as one text, byte for byte what `json.dumps(row, ensure_ascii=False)` makes of
-the dict `fulldump` would build (its default separators ", " and ": ").
+"""The JSONL export's lines written by the database: each lead's whole line — its
+row, its phones, touches and appointments — comes back as one text, byte for byte
+what `json.dumps(record, ensure_ascii=False, separators=(",", ":"))` makes of the
+record `fulldump` would build in Python.
 
-Python building one dict per row and encoding it cost ~13 µs a row, ~160 s of CPU
-for the 1M-lead / 10M-touch store (BENCHMARKS.md, "Bulk work at scale"); the
-database writes the text in C and Python only joins a lead's rows. Both engines
-escape strings as Python's encoder does with `ensure_ascii=False` — `"`, `\\`, the
-short escapes \\b \\f \\n \\r \\t and `\\u00XX` (lowercase) for the other controls
-below 0x20, nothing else (SQLite's json_quote: https://sqlite.org/json1.html#jquote;
-PostgreSQL's to_json: https://www.postgresql.org/docs/16/functions-json.html) —
-which tests/core/transfer/test_fulldump_sql.py checks character by character.
+Python building one dict per row and encoding it cost ~13 µs a row; the database
+writing each row's object and Python joining a lead's rows still cost ~110 s of
+CPU for the 1M-lead / 10M-touch store (BENCHMARKS.md, "Bulk work at scale"). Here
+one statement per batch of leads returns finished lines: SQLite's `json_object`
+writes a row in one call (measured ~15 % less CPU than the printf-over-json_quote
+form it replaces, which converted every value to text separately), and the rows
+of a lead are joined by the database too, so Python only writes.
+
+Both engines escape strings as Python's encoder does with `ensure_ascii=False` —
+`"`, `\\`, the short escapes \\b \\f \\n \\r \\t and `\\u00XX` (lowercase) for the
+other controls below 0x20, nothing else (SQLite's json_quote and json_object share
+one string writer: https://sqlite.org/json1.html#jquote; PostgreSQL's to_json:
+https://www.postgresql.org/docs/16/functions-json.html) — which
+tests/core/transfer/test_fulldump_sql.py checks character by character.
 
 A model with a column of a kind not handled here has no SQL form (`row_json`
-returns None) and the export builds its rows in Python as before.
+returns None) and the export builds its records in Python.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import peewee
 
@@ -25,56 +34,126 @@ _INTEGERS = (peewee.IntegerField, peewee.ForeignKeyField, peewee.AutoField)
 _TEXTS = (peewee.CharField, peewee.TextField)
 
 
-def _quoted(db: peewee.Database, name: str) -> str:
+def quoted(db: peewee.Database, name: str) -> str:
     return str(db.get_sql_context().sql(peewee.Entity(name)).query()[0])
 
 
-def _value(f: peewee.Field, column: str, sqlite: bool) -> str | None:
+def _sqlite_value(f: peewee.Field, column: str) -> str | None:
+    """The SQL for one column's value as json_object should write it."""
+    if isinstance(f, UTCTimestamp):
+        # `unixepoch` of fractional seconds rounds to the millisecond
+        # (r*1000 + 0.5, sqlite/src/date.c) and %f writes SS.SSS, so this is
+        # fulldump.iso_ms's text — before 1970 too, where integer division would not
+        # floor; a NULL stays NULL, which json_object writes as null
+        return f"strftime('%Y-%m-%dT%H:%M:%fZ', {column} / 1000.0, 'unixepoch')"
+    if isinstance(f, peewee.BooleanField):
+        # json('true') is a constant: SQLite computes it once per statement
+        return (
+            f"CASE WHEN {column} IS NULL THEN NULL WHEN {column} THEN json('true')"
+            " ELSE json('false') END"
+        )
+    if isinstance(f, (*_INTEGERS, peewee.DateField, *_TEXTS)):
+        return column  # a DateField is stored as its ISO text on SQLite
+    return None
+
+
+def _postgres_value(f: peewee.Field, column: str) -> str | None:
     """The SQL for one column's JSON value text ('null' for NULL)."""
     if isinstance(f, UTCTimestamp):
-        # milliseconds since the epoch as fulldump.iso_ms writes them, floor-divided
-        # as Python does (an instant before 1970 has a negative remainder in SQL)
-        ms = f"((({column} % 1000) + 1000) % 1000)"
-        seconds = f"(({column} - {ms}) / 1000)"
-        if sqlite:
-            clock = f"strftime('%Y-%m-%dT%H:%M:%S', {seconds}, 'unixepoch')"
-            millis = f"printf('.%03dZ', {ms})"
-        else:
-            clock = (
-                f"to_char(TIMESTAMP '1970-01-01' + {seconds} * INTERVAL '1 second',"
-                " 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-            )
-            millis = f"'.' || lpad(({ms})::text, 3, '0') || 'Z'"
-        text = f"'\"' || {clock} || {millis} || '\"'"
+        # whole milliseconds added to the epoch are exact, and an instant before 1970
+        # lands on the millisecond before it, as fulldump.iso_ms floor-divides; one
+        # to_char writes it all (MS: the milliseconds, zero-padded)
+        clock = (
+            f"to_char(TIMESTAMP '1970-01-01' + {column} * INTERVAL '1 millisecond',"
+            ' \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')'
+        )
+        text = f"'\"' || {clock} || '\"'"
     elif isinstance(f, peewee.BooleanField):
         return f"CASE WHEN {column} IS NULL THEN 'null' WHEN {column} THEN 'true' ELSE 'false' END"
     elif isinstance(f, _INTEGERS):
         text = f"CAST({column} AS TEXT)"
     elif isinstance(f, peewee.DateField):
-        # stored as text on SQLite; PostgreSQL's date, as Python's isoformat writes it
-        text = (
-            f"json_quote({column})" if sqlite else f"to_json(to_char({column}, 'YYYY-MM-DD'))::text"
-        )
+        text = f"to_json(to_char({column}, 'YYYY-MM-DD'))::text"
     elif isinstance(f, _TEXTS):
-        text = f"json_quote({column})" if sqlite else f"to_json({column})::text"
+        text = f"to_json({column})::text"
     else:
         return None
     return f"COALESCE({text}, 'null')"
 
 
-def row_json(model: type[BaseModel], db: peewee.Database) -> str | None:
-    """A SQL expression giving each row of `model` as its export JSON object, or None
-    when a column's kind has no SQL form here."""
+def row_json(model: type[BaseModel], db: peewee.Database, alias: str = "") -> str | None:
+    """A SQL expression giving each row of `model` (named `alias` in the query, if
+    given) as its export JSON object, or None when a column's kind has no SQL form."""
     sqlite = is_sqlite(db)
+    prefix = f"{alias}." if alias else ""
     values: list[str] = []
     for f in model._meta.sorted_fields:
-        value = _value(f, _quoted(db, f.column_name), sqlite)
+        column = prefix + quoted(db, f.column_name)
+        value = _sqlite_value(f, column) if sqlite else _postgres_value(f, column)
         if value is None:
             return None
         values.append(value)
-    # One format call, not a chain of `||` (each of which copies the text so far).
     # Field names are Python identifiers: nothing in them needs escaping.
-    template = "{" + ", ".join(f'"{f.name}": %s' for f in model._meta.sorted_fields) + "}"
-    sql = f"{'printf' if sqlite else 'format'}('{template}', {', '.join(values)})"
+    names = [f.name for f in model._meta.sorted_fields]
+    if sqlite:
+        pairs = ", ".join(f"'{name}', {value}" for name, value in zip(names, values, strict=True))
+        return f"json_object({pairs})"
+    template = "{" + ",".join(f'"{name}":%s' for name in names) + "}"
     # psycopg2 reads `%` as its parameter mark: a literal one is written twice
-    return sql.replace("%", "%%") if db.param == "%s" else sql
+    return f"format('{template}', {', '.join(values)})".replace("%", "%%")
+
+
+def lines_sql(
+    db: peewee.Database,
+    lead: type[BaseModel],
+    children: Sequence[tuple[str, type[BaseModel]]],
+    statuses: int,
+) -> str | None:
+    """One statement giving (id, line) for the next leads after an id, in id order:
+    parameters `last id`, then `statuses` status values, then the batch size. None
+    when a model has no SQL form."""
+    sqlite = is_sqlite(db)
+    own = row_json(lead, db, "l")
+    if own is None:
+        return None
+    table = quoted(db, lead._meta.table_name)
+    key, status = (quoted(db, lead._meta.fields[n].column_name) for n in ("id", "status"))
+    names, values = ["lead"], [own]
+    for name, model in children:
+        text = row_json(model, db, "c")
+        if text is None:
+            return None
+        child = quoted(db, model._meta.table_name)
+        column = quoted(db, model._meta.fields["lead"].column_name)
+        if sqlite:
+            # SQLite before 3.44 has no ORDER BY inside an aggregate
+            # (https://sqlite.org/lang_aggfunc.html); group_concat is fed by a sorted
+            # subquery, which SQLite does not flatten into the aggregate and so reads in
+            # order — relied on, not promised: test_fulldump_sql's out-of-order touch
+            # fails if a SQLite release changes it
+            joined = (
+                f"(SELECT group_concat(j, ',') FROM (SELECT {text} AS j FROM {child} c"
+                f" WHERE c.{column} = l.{key} ORDER BY c.{quoted(db, 'id')}))"
+            )
+        else:
+            joined = (
+                f"(SELECT string_agg({text}, ',' ORDER BY c.{quoted(db, 'id')})"
+                f" FROM {child} c WHERE c.{column} = l.{key})"
+            )
+        names.append(name)
+        values.append(joined)
+    # One format call for the line, not a chain of `||` (each copies the text so
+    # far: ~12 % of the export's instructions went to memcpy). Both engines' %s
+    # writes NULL — a lead without phones, say — as nothing, so `[]` stays `[]`.
+    # The line ends in the database too: Python writes each text as it comes
+    # (joining a batch's lines in Python first cost ~0.3M page faults at 100k leads).
+    template = "{" + ",".join(f'"{n}":' + ("%s" if n == "lead" else "[%s]") for n in names)
+    template += "}\n"
+    mark = "%%" if db.param == "%s" else "%"  # psycopg2 reads a lone % as a parameter
+    line = (
+        f"{'printf' if sqlite else 'format'}('{template.replace('%', mark)}', {', '.join(values)})"
+    )
+    where = f"l.{key} > {db.param}"
+    if statuses:
+        where += f" AND l.{status} IN ({', '.join([db.param] * statuses)})"
+    return f"SELECT l.{key}, {line} FROM {table} l WHERE {where} ORDER BY l.{key} LIMIT {db.param}"

@@ -1,5 +1,5 @@
 """The JSONL export written by the database (fulldump_sql) is byte for byte the one
-Python builds, on both engines: every kind of column, NULLs, instants before 1970
+Python builds (compact JSON), on both engines: every kind of column, NULLs, instants before 1970
 and at the edges of a second, and text holding every character JSON escapes."""
 
 from __future__ import annotations
@@ -15,18 +15,20 @@ from leaddesk.core.store.db import database, to_ms
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 from leaddesk.core.transfer import fulldump
 from leaddesk.core.transfer.exporting import lead_id_chunks
-from leaddesk.core.transfer.fulldump_sql import row_json
+from leaddesk.core.transfer.fulldump_sql import lines_sql, row_json
 
 # every control character, the two JSON escapes, DEL, the line separators JavaScript
 # cares about, accents, a character outside the BMP, and a lone percent sign
 AWKWARD = "".join(chr(c) for c in range(1, 32)) + '"\\/\x7f\u2028\u2029 é ü 漢字 🎉 %s %'
 
 
-def _both_ways() -> tuple[str, str]:
-    chunks = list(lead_id_chunks((), 3))  # several chunks, a gap among the ids
+def _both_ways(statuses: tuple[str, ...] = ()) -> tuple[str, str]:
+    chunks = list(lead_id_chunks(statuses, 3))  # several batches, a gap among the ids
     by_python, by_sql = io.StringIO(), io.StringIO()
     fulldump._records(by_python, chunks)
-    fulldump._records_from_sql(by_sql, chunks)
+    sql = lines_sql(database.obj, Lead, fulldump.CHILDREN, len(statuses))
+    assert sql is not None
+    fulldump._lines_from_sql(by_sql, sql, list(statuses), size=3)
     return by_python.getvalue(), by_sql.getvalue()
 
 
@@ -66,13 +68,26 @@ def test_the_database_writes_the_export_byte_for_byte(store, now, settings):
         lead=awkward, at=to_ms(now) + 999, channel="note", outcome="note", note=AWKWARD,
         before=json.dumps({"status": AWKWARD}), calls_24h=None, in_window=None,
     ).execute()  # fmt: skip
+    # a later id with an earlier instant: the touch index's order is not the export's
+    Touch.insert(lead=awkward, at=to_ms(now) - 5_000, channel="note", outcome="note").execute()
     Appointment.insert(
         lead=awkward, at=now, kind="callback", note=AWKWARD, created_at=now, done=False
     ).execute()
     by_python, by_sql = _both_ways()
-    assert AWKWARD in "".join(json.loads(line)["lead"]["name"] for line in by_sql.split("\n")[:-1])
+    lines = [json.loads(line) for line in by_sql.split("\n")[:-1]]
+    assert AWKWARD in "".join(line["lead"]["name"] for line in lines)
+    assert [t["id"] for t in lines[-1]["touches"]] == sorted(t["id"] for t in lines[-1]["touches"])
     assert by_sql == by_python
     assert by_sql.count("\n") == Lead.select().count()
+
+
+def test_the_database_form_keeps_to_the_statuses_asked_for(store, now, settings):
+    fill_demo(12, now, settings, seed=3)
+    statuses = ("new", "working")
+    by_python, by_sql = _both_ways(statuses)
+    assert by_sql == by_python
+    wanted = Lead.select().where(Lead.status.in_(statuses)).count()
+    assert 0 < by_sql.count("\n") == wanted < Lead.select().count()
 
 
 def test_the_export_uses_the_database_form(store, now, settings, monkeypatch):
