@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import operator
 import re
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -183,8 +184,8 @@ def indexes_here(db: pw.Database) -> frozenset[str]:
     a wrong answer would only cost speed: every engine finds the same rows."""
     if is_sqlite(db):
         return frozenset()
-    key = id(db.connection())
-    if key not in _INDEXED_HERE:
+    cache = per_connection(db)
+    if "indexes" not in cache:
         names = (*TRIGRAM_INDEXES, INITIALS_INDEX, POSTINGS_INDEX, NOTE_POSTINGS_INDEX,
                  PHONE_POSTINGS_INDEX)  # fmt: skip
         rows = db.execute_sql(
@@ -192,8 +193,9 @@ def indexes_here(db: pw.Database) -> frozenset[str]:
             " AND indexname = ANY(%s)",
             (list(names),),
         ).fetchall()
-        _INDEXED_HERE[key] = frozenset(r[0] for r in rows)
-    return _INDEXED_HERE[key]
+        cache["indexes"] = frozenset(r[0] for r in rows)
+    found: frozenset[str] = cache["indexes"]
+    return found
 
 
 def has_trigram_index(db: pw.Database) -> bool:
@@ -202,7 +204,17 @@ def has_trigram_index(db: pw.Database) -> bool:
     return not indexes_here(db).isdisjoint(TRIGRAM_INDEXES)
 
 
-_INDEXED_HERE: dict[int, frozenset[str]] = {}
+def per_connection(db: pw.Database) -> dict[Any, Any]:
+    """What the search asked the catalog on this PostgreSQL connection (indexes,
+    statistics), kept as long as the connection lives.
+
+    Held by the connection object, weakly. Keyed by `id()` as it was, a closed
+    connection's answers went to a new one that happened to reuse its address:
+    the suite met another schema's "no trigram indexes" in the doctor's line."""
+    return _PER_CONNECTION.setdefault(db.connection(), {})
+
+
+_PER_CONNECTION: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
 
 
 def has_fts(db: pw.Database) -> bool:

@@ -32,6 +32,7 @@ from leaddesk.core.reads.search_engines import (
     POSTINGS_INDEX,
     _like_term,
     indexes_here,
+    per_connection,
 )
 from leaddesk.core.reads.search_trigram import _SERIAL, TrigramEngine, _judged
 
@@ -47,9 +48,6 @@ def _grams(kind: str, word: str) -> set[str]:
     return {kind + word[i : i + 3] for i in range(len(word) - 2)}
 
 
-# (connection, posting table) → key → share of the postings holding it, as the
-# statistics list the common keys (a key they leave out is rarer: taken first)
-_SHARES: dict[tuple[int, str], dict[str, float]] = {}
 # migration 0024's posting tables: the table whose rows they list, and its id column
 _POSTED = {"search_note_gram": ("touch", "touch_id"), "search_phone_gram": ("phone", "phone_id")}
 
@@ -92,16 +90,17 @@ class PostingEngine(TrigramEngine):
     def _shares(self, table: str) -> dict[str, float]:
         """Migration 0024's posting table's keys as the last ANALYZE saw them. Asked
         once per connection, as `TrigramEngine._stats`: a stale answer costs speed."""
-        key = (id(self.db.connection()), table)
-        if key not in _SHARES:
+        cache, key = per_connection(self.db), ("shares", table)
+        if key not in cache:
             row = self.db.execute_sql(
                 "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats"
                 " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'gram'",
                 (table,),
             ).fetchone()
             keys, shares = row if row and row[0] else ([], [])
-            _SHARES[key] = dict(zip(keys, shares, strict=False))
-        return _SHARES[key]
+            cache[key] = dict(zip(keys, shares, strict=False))
+        found: dict[str, float] = cache[key]
+        return found
 
     def _row_walk(
         self, table: str, keys: set[str], select: str, judge: tuple[str, list[Any]], limit: int

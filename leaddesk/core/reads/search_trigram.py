@@ -22,6 +22,7 @@ from leaddesk.core.reads.search_engines import (
     LikeEngine,
     _like_term,
     indexes_here,
+    per_connection,
 )
 
 _INDEXED = {
@@ -48,8 +49,6 @@ def _judged(checks: list[tuple[str, str]], joiner: str) -> tuple[str, list[Any]]
     parts = [_judge(column, pattern) for column, pattern in checks]
     return "(" + joiner.join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]
 
-
-_STATS: dict[tuple[int, str], tuple[dict[str, float], float, float, float]] = {}
 
 # A parallel plan's workers take longer to start (milliseconds, far more on a loaded
 # machine) than any of these reads takes alone; SET LOCAL lasts for this one statement
@@ -99,8 +98,8 @@ class TrigramEngine(LikeEngine):
     def _stats(self, index: str) -> tuple[dict[str, float], float, float, float]:
         """(trigram → share of rows holding it, share of any other, index rows, table
         rows), as the last ANALYZE saw them."""
-        key = (id(self.db.connection()), index)
-        if key not in _STATS:
+        cache, key = per_connection(self.db), ("stats", index)
+        if key not in cache:
             row = self.db.execute_sql(
                 "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs,"
                 " i.reltuples, t.reltuples FROM pg_class i"
@@ -114,10 +113,11 @@ class TrigramEngine(LikeEngine):
             if elems and freqs:
                 # (after the elements' shares comes their minimum: the share of any other)
                 floor = freqs[len(elems)]
-                _STATS[key] = (dict(zip(elems, freqs, strict=False)), floor, rows, table)
+                cache[key] = (dict(zip(elems, freqs, strict=False)), floor, rows, table)
             else:
-                _STATS[key] = ({}, 0.0, 0.0, 0.0)  # never analyzed: trust the index
-        return _STATS[key]
+                cache[key] = ({}, 0.0, 0.0, 0.0)  # never analyzed: trust the index
+        stats: tuple[dict[str, float], float, float, float] = cache[key]
+        return stats
 
     def _window(self, index: str, keys: list[set[str]], limit: int) -> int | None:
         """How many of the newest rows to read first when the terms (each a set of

@@ -9,9 +9,8 @@ from core_helpers import plans_during, statements_during
 
 from leaddesk.core.demo import fill_demo
 from leaddesk.core.domain.validate import LeadDraft
-from leaddesk.core.reads import search_postings
 from leaddesk.core.reads.search import default_engine, search
-from leaddesk.core.reads.search_engines import LikeEngine
+from leaddesk.core.reads.search_engines import LikeEngine, per_connection
 from leaddesk.core.store.db import atomic_write, database
 from leaddesk.core.store.models import Lead, Touch
 from leaddesk.core.transfer.backup_pg import backup_pg, restore_pg
@@ -170,7 +169,7 @@ def test_the_walk_takes_the_key_the_statistics_call_rarest(make_lead, now, setti
     add_note(lead, "asked about zebra stripes", now, settings)
     db = database.obj
     db.execute_sql("ANALYZE search_note_gram")
-    monkeypatch.setattr(search_postings, "_SHARES", {})  # (as a new connection sees them)
+    per_connection(db).clear()  # (as a new connection sees them)
     walks: list[tuple[str, list]] = []
     original = db.execute_sql
 

@@ -4,14 +4,16 @@ counts exactly the keys of each lead's searched fields, and the search walks it.
 from __future__ import annotations
 
 import dataclasses
+import gc
 
 import pytest
 from core_helpers import plans_during, statements_during
 
 from leaddesk.core.demo import fill_demo
 from leaddesk.core.domain.validate import LeadDraft
+from leaddesk.core.reads import search_engines
 from leaddesk.core.reads.search import default_engine, search
-from leaddesk.core.reads.search_engines import LikeEngine, search_method
+from leaddesk.core.reads.search_engines import LikeEngine, indexes_here, search_method
 from leaddesk.core.reads.search_postings import PostingEngine
 from leaddesk.core.store.db import atomic_write, database
 from leaddesk.core.store.models import Lead
@@ -153,3 +155,17 @@ def test_terms_and_limits_find_what_the_scan_finds(make_lead):
 def test_doctor_names_the_posting_table(store):
     line = search_method(store)
     assert "posting table search_gram" in line and "migration 0021" in line
+
+
+def test_what_the_search_asked_the_catalog_goes_with_its_connection(store):
+    """Kept by `id(connection)`, a closed connection's answers (which indexes this
+    schema has, the statistics) were handed to a new connection that reused its
+    address: the suite once met another schema's "no trigram indexes" in the
+    doctor's line. They must go when their connection goes."""
+    assert "posting table" in search_method(store)  # fills the cache
+    kept = len(search_engines._PER_CONNECTION)
+    store.close()
+    gc.collect()
+    assert len(search_engines._PER_CONNECTION) == kept - 1
+    store.connect()
+    assert indexes_here(store)  # asked again on the new connection
