@@ -1096,6 +1096,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         report["targets"] += report["bulk"]["targets"]
     OUT.mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)  # a fresh checkout measuring given stores
     (OUT / "results.json").write_text(json.dumps(report, indent=2))
     print(table(results))
     if team:

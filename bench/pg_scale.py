@@ -339,8 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     report = run(sizes, args.seed, args.runs, args.rebuild, sqlite, engines, pg_urls)
     out = _bench().OUT / f"pg_scale-{'-'.join(map(str, sizes))}-{'-'.join(engines)}.json"
+    print(table(report))  # first: a run of many minutes is never lost to the file
+    out.parent.mkdir(parents=True, exist_ok=True)  # a fresh checkout measuring given stores
     out.write_text(json.dumps(report, indent=2))
-    print(table(report))
     return 0
 
 

@@ -334,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = run(sizes, args.runs, store)
     OUT.mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)  # a fresh checkout measuring given stores
     (OUT / "startup.json").write_text(json.dumps(report, indent=2))
     print(table(report))
     print(json.dumps(report, indent=2))
