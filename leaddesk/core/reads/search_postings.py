@@ -192,6 +192,30 @@ _ROW_BULK = (
 
 
 @contextmanager
+def postings_emptied(db: pw.Database) -> Iterator[None]:
+    """Around deleting every lead, phone and touch (a restore on PostgreSQL): their
+    delete triggers skip them, and the posting tables and counts are emptied in one
+    statement each afterwards.
+
+    Row by row, each lead's delete took its keys off `search_gram_count` one update
+    at a time, the same few rows ("ana", "son") updated thousands of times in one
+    transaction: deleting 10,000 demo leads took 110 s, against 2.9 s skipped.
+    Call inside the transaction that deletes them all; only for that."""
+    if not has_postings(db):
+        yield
+        return
+    rows = [entry for entry in _ROW_BULK if entry[3] in indexes_here(db)]
+    settings = [BULK_AFTER, *(setting for _, setting, *_ in rows)]
+    for setting in settings:  # every id is above 0: each trigger skips its row
+        db.execute_sql("SELECT set_config(%s, '0', true)", (setting,))
+    yield
+    for table in ("search_gram", "search_gram_count", *(entry[4] for entry in rows)):
+        db.execute_sql(f"DELETE FROM {table}")
+    for setting in settings:
+        db.execute_sql("SELECT set_config(%s, '', true)", (setting,))
+
+
+@contextmanager
 def bulk_postings(db: pw.Database, fresh: bool) -> Iterator[None]:
     """Index the leads a bulk writer inserts once, at the end, in one statement.
 

@@ -31,6 +31,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, StoreError
 from leaddesk.core.domain.settings import Settings
+from leaddesk.core.reads.search_postings import postings_emptied
 from leaddesk.core.store.batch import sync_sequences
 from leaddesk.core.store.db import atomic_write, database
 from leaddesk.core.store.files import open_private
@@ -152,8 +153,9 @@ def _replace(source: Path, header: dict[str, Any], now: DateTime, settings: Sett
     db = database.obj
     # children first; only the tables a backup holds (a table it does not hold and
     # that needs a lead refuses the delete: nothing changes)
-    for model in reversed(TABLES):
-        model.delete().execute()
+    with postings_emptied(db):
+        for model in reversed(TABLES):
+            model.delete().execute()
     summary = ImportSummary(str(source), "jsonl", "utf-8", "", False, "skip", None)
     import_records(source, summary, now, settings, RejectsFile(None, source, []), None)
     problems = summary.rejects + summary.duplicates
