@@ -18,7 +18,7 @@ from pendulum.tz.local_timezone import get_local_timezone
 
 from leaddesk.config_caps import with_cap_scope
 from leaddesk.config_compliance import compliance
-from leaddesk.config_errors import ConfigError
+from leaddesk.config_errors import ConfigError, config_where
 from leaddesk.config_mail import parse_mail
 from leaddesk.config_mail_in import read_mail_in
 from leaddesk.config_role import with_role
@@ -111,40 +111,6 @@ DEFAULT_CONFIG = """\
 # with no cadence and no mistake to point at compiles none of them.
 _DURATION = r"^(\d+)\s*(m|min|h|d|w)?$"
 _UNIT_MINUTES = {None: 1, "m": 1, "min": 1, "h": 60, "d": 1440, "w": 10080}
-
-
-def _where(path: Path, key: str, text: str = "") -> str:
-    """`config.toml, line 12: rules.busy_retry_minutes` — the line when it can be found."""
-    line = key_line(text, key)
-    return f"{path}, line {line}: {key}" if line else f"{path}: {key}"
-
-
-_HEADER = r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$"
-_KEY = r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_.\s-])+?)\s*="""
-
-
-def _dotted(name: str) -> str:
-    parts = re.findall(r""""([^"]*)"|'([^']*)'|([^.\s]+)""", name)
-    return ".".join(next(p for p in groups if p) for groups in parts)
-
-
-def key_line(text: str, key: str) -> int | None:
-    """The line (1-based) that sets `key` ("rules.morning_hour") in TOML `text`;
-    else the line of its table header; None when neither is found."""
-    table, header_line = "", None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if match := re.match(_HEADER, line):
-            table = _dotted(match.group(1))
-            if table == key:
-                header_line = number
-            continue
-        if match := re.match(_KEY, line):
-            name = _dotted(match.group(1))
-            if (f"{table}.{name}" if table else name) == key:
-                return number
-    if header_line is None and "." in key:
-        return key_line(text, key.rsplit(".", 1)[0])
-    return header_line
 
 
 def _parse_windows(text: str, where: str) -> tuple[tuple[time, time], ...]:
@@ -243,17 +209,17 @@ def settings_from_dict(
     known |= {"compliance", "mail"}
     for key in data:
         if key not in known:
-            warnings.append(f"{_where(path, key, text)}: unknown section [{key}] ignored")
+            warnings.append(f"{config_where(path, key, text)}: unknown section [{key}] ignored")
 
     def table(name: str) -> dict[str, Any]:
         value = data.get(name, {})
         if not isinstance(value, dict):
-            raise ConfigError(f"{_where(path, name, text)}: must be a table ([{name}])")
+            raise ConfigError(f"{config_where(path, name, text)}: must be a table ([{name}])")
         return value
 
-    settings, rep = with_role(table("rep"), settings, lambda k: _where(path, k, text))
+    settings, rep = with_role(table("rep"), settings, lambda k: config_where(path, k, text))
     for key, value in rep.items():
-        where = _where(path, f"rep.{key}", text)
+        where = config_where(path, f"rep.{key}", text)
         if key not in ("name", "timezone", "default_region"):
             warnings.append(f"{where}: unknown key ignored")
             continue
@@ -272,7 +238,7 @@ def settings_from_dict(
 
     hours = dict(settings.calling_hours)
     for key, value in table("calling_hours").items():
-        where = _where(path, f"calling_hours.{key}", text)
+        where = config_where(path, f"calling_hours.{key}", text)
         if key == "holidays":
             settings = replace(settings, holidays=_parse_countries(value, where))
             continue
@@ -283,13 +249,15 @@ def settings_from_dict(
             raise ConfigError(f"{where}: must be a string like '08:00-21:00' or ''")
         hours[key] = _parse_windows(value, where)
     if not any(hours.values()):
-        where = _where(path, "calling_hours", text)
+        where = config_where(path, "calling_hours", text)
         raise ConfigError(f"{where}: closes every day; no call could be placed")
     settings = replace(settings, calling_hours=hours)
 
-    rules, rest = with_cap_scope(table("rules"), settings.rules, lambda k: _where(path, k, text))
+    rules, rest = with_cap_scope(
+        table("rules"), settings.rules, lambda k: config_where(path, k, text)
+    )
     for key, value in rest.items():
-        where = _where(path, f"rules.{key}", text)
+        where = config_where(path, f"rules.{key}", text)
         if not hasattr(Rules, key):
             warnings.append(f"{where}: unknown key ignored")
             continue
@@ -307,7 +275,7 @@ def settings_from_dict(
     cadences = dict(settings.cadences)
     default_cadence = settings.default_cadence
     for name, spec in table("cadences").items():
-        where = _where(path, f"cadences.{name}", text)
+        where = config_where(path, f"cadences.{name}", text)
         if name == "default":
             if not isinstance(spec, str) or not spec.strip():
                 raise ConfigError(f'{where}: must name a cadence, like "new-lead"')
@@ -324,27 +292,27 @@ def settings_from_dict(
         cadences[name] = Cadence(name, parsed, fallback)
     if default_cadence not in cadences:
         names = ", ".join(sorted(cadences))
-        where = _where(path, "cadences.default", text)
+        where = config_where(path, "cadences.default", text)
         raise ConfigError(f"{where}: no cadence named {default_cadence!r} ({names})")
     settings = replace(settings, cadences=cadences, default_cadence=default_cadence)
 
     keys = {}
     for key, value in table("keys").items():
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f'{_where(path, "keys." + key, text)}: must be a key like "n"')
+            raise ConfigError(f'{config_where(path, "keys." + key, text)}: must be a key like "n"')
         keys[key] = value.strip()
     settings = replace(settings, keys=keys)
 
     dialer = table("dialer")
     if "command" in dialer:
         if not isinstance(dialer["command"], str):
-            raise ConfigError(f"{_where(path, 'dialer.command', text)}: must be a string")
+            raise ConfigError(f"{config_where(path, 'dialer.command', text)}: must be a string")
         settings = replace(settings, dialer=dialer["command"])
     team = team_settings(table("team"), path, settings.team, warnings)
     settings = replace(settings, team=team)
-    settings = compliance(settings, data, path, text, warnings, _where)
+    settings = compliance(settings, data, path, text, warnings, config_where)
     settings = replace(settings, mail=parse_mail(table("mail"), path, warnings))
-    settings = replace(settings, mail_in=read_mail_in(table("mail"), path, text, _where))
+    settings = replace(settings, mail_in=read_mail_in(table("mail"), path, text, config_where))
     return settings, warnings
 
 

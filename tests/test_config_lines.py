@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from leaddesk.config import ConfigError, key_line, load_settings
+from leaddesk.config import ConfigError, load_settings
+from leaddesk.config_errors import key_line
 
 CLOSED_WEEK = "[calling_hours]\n" + "".join(
     f'{day} = ""\n' for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
