@@ -105,7 +105,8 @@ class DeskLoader:
         arriving above it never changes which lead the next key applies to.
         """
         screen = self.screen
-        if avoid_lead is None and select_lead is None:
+        keep_cursor = avoid_lead is None and select_lead is None
+        if keep_cursor:
             select_lead = screen.queue.selected_lead_id
         generation = screen.generation
         focus = screen.queue.cursor_due_index
@@ -130,6 +131,10 @@ class DeskLoader:
             )
         if snap is None or generation != screen.generation:
             return  # failed, or a write landed meanwhile and reloads itself
+        if keep_cursor and screen.queue.selected_lead_id != select_lead:
+            # The rep moved while the page was read: their key wins over the lead
+            # that was selected when this reload started.
+            select_lead = screen.queue.selected_lead_id
         if self.pinned is not None:
             self.pinned = await screen.db(lead_view, self.pinned.id, snap.now, screen.app.settings)
         self.show(snap, avoid_lead=avoid_lead, select_lead=select_lead)
