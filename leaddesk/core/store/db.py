@@ -310,24 +310,27 @@ def is_busy(exc: BaseException) -> bool:
 
 
 def sqlite_error_message(exc: BaseException, target: str, *, attempts: int = 1) -> str:
-    """One clear line for a database failure (no password, no traceback)."""
+    """One clear line for a database failure (no password, no traceback).
+
+    What went wrong comes before the path: the desk's status line is one row, and a
+    long path would push "read-only" or "locked" out of sight."""
     text = mask_secrets(" ".join(str(exc).split()))  # PostgreSQL messages span lines
     where = mask_url(target)
     code = sqlite_code(exc)
     if is_busy(exc):
         waited = f"{BUSY_TIMEOUT_S * attempts:g} s"
-        return f"database {where} is locked by another program (waited {waited})"
+        return f"database is locked by another program (waited {waited}): {where}"
     if code == "SQLITE_READONLY_DIRECTORY" or (
         code.startswith("SQLITE_READONLY") and not _writable_dir(target)
     ):
         folder = os.path.dirname(os.path.abspath(target))
-        return f"folder {folder} is read-only: leaddesk must write its journal beside {where}"
+        return f"folder is read-only: leaddesk must write its journal beside {where} in {folder}"
     if code.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
-        return f"database {where} is read-only"
+        return f"database is read-only: {where}"
     if code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or (
         "not a database" in text or "malformed" in text
     ):
-        return f"{where} is not a leaddesk database (or it is corrupted): {text}"
+        return f"not a leaddesk database (or it is corrupted): {where}: {text}"
     if code.startswith("SQLITE_FULL") or ("disk" in text and "full" in text):
         return f"disk full while writing {where}"
     if code.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
