@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# The suite on two workers (pytest-xdist): ~10 min on one core of this 2-core machine.
+# `make test PYTEST_ARGS=tests/cli` runs a part, on one.
+PYTEST_ARGS ?= -n 2
 # `make install`: the command for this user, outside the checkout.
 TOOL_HOME ?= $(HOME)/.local/share/leaddesk/venv
 TOOL_BIN ?= $(HOME)/.local/bin

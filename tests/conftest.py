@@ -32,6 +32,12 @@ from leaddesk.core.store.schema import close_store, open_store
 # Monday 2026-11-23, 19:00 UTC = 14:00 New York = 13:00 Chicago = 11:00 Los Angeles.
 NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
 
+# pytest-xdist's workers inherit COLUMNS=80 and LINES=24 from execnet. Textual and
+# Rich take a terminal's size from them first, so a desk a test starts in a
+# 120×35 pseudo-terminal would lay itself out at 80×24 (its status line cut short).
+for _size in ("COLUMNS", "LINES"):
+    os.environ.pop(_size, None)
+
 NY_PHONE = "+1 212 555 0142"  # America/New_York
 
 
