@@ -107,7 +107,12 @@ async def test_clear_dnc_and_move_cadence_from_the_desk(new_app, desk_settings):
         screen = app.screen
         assert isinstance(screen, DeskScreen)
         await settle(pilot, lambda: detail.lead_id == first, "Dana on screen")
+        # in DUE though nobody may call her: the detail says her step is an email
+        await settle(pilot, lambda: "DO NOT CALL" in screen_text(app), "her state drawn")
+        assert "email only" in screen_text(app)
         screen.action_act("lead-clear-dnc")
+        await settle(pilot, lambda: "DO NOT CALL" not in screen_text(app), "the detail redrawn")
+        assert "email only" not in screen_text(app)
         await settle(pilot, lambda: not Lead.get_by_id(first).do_not_call, "DNC cleared")
         screen.action_act("lead-move-cadence")
         await settle(pilot, lambda: isinstance(app.screen, CadenceChooser), "the chooser")

@@ -102,12 +102,16 @@ class LeadDetail(Static):
 
         state = Text(no_wrap=True, overflow="ellipsis")
         state.append(f"{lead.status}", style="bold")
+        if lead.do_not_call:
+            # first, before the line's end is cut: the one fact the rep must not miss
+            dnc = f" (since {lead.dnc_at.in_timezone(rep_zone):%Y-%m-%d})" if lead.dnc_at else ""
+            state.append(f" · DO NOT CALL{dnc}", style="bold red")
+            if lead.email and not lead.do_not_mail:
+                # in DUE for an email step: why a lead nobody may call is there
+                state.append(" · email only", style="bold")
         if lead.status in ("new", "working"):
             state.append(f" · {self._cadence(lead)}")
         state.append(f" · attempts {lead.attempts} · no's {lead.no_count}")
-        if lead.do_not_call:
-            dnc = f" (since {lead.dnc_at.in_timezone(rep_zone):%Y-%m-%d})" if lead.dnc_at else ""
-            state.append(f" · DO NOT CALL{dnc}", style="bold red")
         if lead.do_not_mail and not lead.email:
             state.append(" · do not mail", style="bold red")
         if lead.owner:  # team mode; a pool lead says nothing
