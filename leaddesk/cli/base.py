@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,8 +18,7 @@ from leaddesk import __version__
 from leaddesk.cli.env import Env, make_env
 
 if TYPE_CHECKING:
-    from leaddesk.core.domain.clock import Clock
-    from leaddesk.core.domain.settings import Settings
+    pass
 
 # Start-up is most of a short command's time, so nothing heavy is imported
 # here: each command's module is imported when that command runs (click's

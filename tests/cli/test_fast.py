@@ -10,6 +10,7 @@ names which argvs the quick path must take, so a path that declined everything
 from __future__ import annotations
 
 import sqlite3
+
 import pytest
 
 from leaddesk.cli import fast, main
