@@ -126,6 +126,8 @@ def test_hot_commands_load_no_ui_driver_or_calendar(one_lead, args):
     if args[0] != "show":  # `show` formats numbers, the others parse none
         assert not loaded(modules, "phonenumbers")
     assert not loaded(modules, "email")  # only a message being built needs it
+    # pendulum's fallback parser is registered, never run (core/domain/deferred.py)
+    assert not loaded(modules, "dateutil.parser._parser")
     # times are spelled by domain.text, not by pendulum's formatter and its locale
     assert not loaded(modules, "pendulum.locales.en")
 
@@ -195,3 +197,17 @@ def test_a_postgresql_url_loads_its_driver(tmp_path, pg_url):
         assert "psycopg2" in report["modules"]
     rows = json.loads(done.stdout)
     assert [r["id"] for r in rows] == [1] and rows[0]["attempts"] == 1
+
+
+def test_the_deferred_parser_still_parses_when_asked():
+    """dateutil's parser loads on first use: pendulum's non-strict parse still works."""
+    code = (
+        "import sys, leaddesk.core, pendulum\n"
+        "assert 'dateutil.parser._parser' not in sys.modules\n"
+        "at = pendulum.parse('Nov 23 2026 10am', strict=False)\n"
+        "assert 'dateutil.parser._parser' in sys.modules\n"
+        "print(at.isoformat())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2026-11-23T10:00:00+00:00"
