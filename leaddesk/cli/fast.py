@@ -78,7 +78,7 @@ def read_options(args: Sequence[str], names: Sequence[str]) -> tuple[dict[str, s
 
 
 def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Due | str | None:
-    """ "version", a Due, or None when click must read `argv`."""
+    """Read `argv`: "version", a Due, or None when click must read it."""
     if list(argv) == ["--version"]:
         return "version"
     group = read_options(argv, GROUP_OPTIONS)
