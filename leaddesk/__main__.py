@@ -1,6 +1,7 @@
 """`python -m leaddesk`, and the `leaddesk` command's entry point (`run`)."""
 
 import gc
+import sys
 
 
 def run() -> None:
@@ -9,6 +10,12 @@ def run() -> None:
     # before click is imported (~20 young collections in `import leaddesk.cli`
     # alone, issue 15); `cli/base.py` says where each command turns it back on.
     gc.disable()
+    from leaddesk.cli.fast import run as run_fast
+
+    # `--version` and `due` need no click (cli/fast.py); anything else, or any
+    # error there, is click's to read, run and word.
+    if run_fast(sys.argv[1:]):
+        return
     from leaddesk.cli import main
 
     main()

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from leaddesk.core.domain.text import CONTROLS, printable
 
@@ -50,6 +50,17 @@ def guarded() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+
+
+def reader_gone() -> NoReturn:
+    """The reader went away (`leaddesk due | head`): nothing to say, exit 1.
+
+    __stdout__ too: the interpreter flushes it at exit and would complain again.
+    """
+    import os
+
+    sys.stdout = sys.__stdout__ = open(os.devnull, "w")  # type: ignore[misc]  # noqa: SIM115
+    sys.exit(1)
 
 
 def json_text(data: Any) -> str:

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import gc
 import importlib
-import os
 import sys
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from leaddesk import __version__
+from leaddesk.cli.env import Env, make_env
 
 if TYPE_CHECKING:
-    from leaddesk.core.domain.clock import Clock
-    from leaddesk.core.domain.settings import Settings
+    pass
 
 # Start-up is most of a short command's time, so nothing heavy is imported
 # here: each command's module is imported when that command runs (click's
@@ -45,30 +43,6 @@ MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 # exit, ~20 ms CPU at load 6 (issue 15, measured with gc.callbacks); what they
 # allocate afterwards (rows, the JSON) holds no cycles for it to find.
 QUICK = ("due", "show", "log")
-
-
-@dataclass
-class Env:
-    target: str
-    now_text: str | None
-    settings: Settings
-    warnings: list[str]
-    config_path: Path | None = None
-    config_error: str | None = None  # only `doctor` runs with a broken config
-
-    def clock(self, *, running: bool = False) -> Clock:
-        from leaddesk.core.domain.clock import FixedClock, ShiftedClock, SystemClock
-        from leaddesk.core.domain.when import parse_instant
-
-        if self.now_text is None:
-            return SystemClock()
-        at = parse_instant(self.now_text, self.settings.rep_timezone)
-        return ShiftedClock(at) if running else FixedClock(at)
-
-    def open(self) -> None:
-        from leaddesk.core.store.schema import open_store
-
-        open_store(self.target)
 
 
 class LeadDeskGroup(click.Group):
@@ -132,10 +106,9 @@ class LeadDeskGroup(click.Group):
         except LeadDeskError as exc:
             fail(str(exc))
         except BrokenPipeError:
-            # The reader went away (`leaddesk due | head`): nothing to say.
-            # __stdout__ too: the interpreter flushes it at exit and would complain again.
-            sys.stdout = sys.__stdout__ = open(os.devnull, "w")  # type: ignore[misc]  # noqa: SIM115
-            sys.exit(1)
+            from leaddesk.output import reader_gone
+
+            reader_gone()
         except OSError as exc:
             fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), exc)
         except OverflowError as exc:
@@ -215,36 +188,8 @@ def main(
 
     Without a command, opens the desk.
     """
-    from leaddesk import paths
-    from leaddesk.config import ConfigError, load_settings
-    from leaddesk.core.domain.errors import InvalidInput
-    from leaddesk.core.domain.settings import Settings
-
-    asked = config_path is not None
-    if config_path is not None and not config_path.is_file():
-        # A path typed by hand that is not there is a typo, not "use the defaults".
-        raise ConfigError(f"no config file {config_path} (--config names an existing file)")
-    config_path = config_path or paths.config_file()
-    try:
-        settings, warnings = load_settings(config_path)
-        config_error = None
-    except ConfigError as exc:
-        if ctx.invoked_subcommand != "doctor":
-            raise
-        settings, warnings, config_error = Settings(), [], str(exc)
-    if rep_name is not None:
-        if not rep_name.strip():
-            raise InvalidInput("--rep needs a name")
-        settings = replace(settings, rep_name=rep_name.strip())
-    if not settings.mail.templates_dir:  # no config file yet: its folder's templates/
-        mail = replace(settings.mail, templates_dir=str(config_path.parent / "templates"))
-        settings = replace(settings, mail=mail)
-    target = db or settings.team.database or paths.default_database()
-    env = Env(target, now_text, settings, warnings, config_path, config_error)
-    ctx.obj = env
-    if now_text is not None:
-        env.clock()  # reject a bad --now before anything else
-    for warning in warnings:
+    env = ctx.obj = make_env(db, now_text, config_path, rep_name, ctx.invoked_subcommand)
+    for warning in env.warnings:
         click.echo(f"leaddesk: warning: {warning}", err=True)
     if ctx.invoked_subcommand is not None:
         if ctx.invoked_subcommand not in QUICK:
@@ -253,7 +198,9 @@ def main(
         env.open()
         from leaddesk.cli.desk import open_desk
 
-        first = None if asked or config_path.exists() else config_path
+        asked = config_path is not None
+        config_path = env.config_path
+        first = None if asked or config_path is None or config_path.exists() else config_path
         open_desk(env.settings, env.clock(running=True), env.target, first)
 
 

@@ -247,42 +247,7 @@ def shift(env: Env, days: int, as_json: bool) -> None:
 @pass_env
 def due(env: Env, limit: int, as_json: bool) -> None:
     """The queue in order: who to call next, and why."""
-    from leaddesk.core.domain.text import when_local
-    from leaddesk.core.reads.queue.blocked import blocked_by, first_reason
-    from leaddesk.core.reads.queue.sections import whole_queue
+    from leaddesk.cli.queue import due_lines
 
-    now = env.clock().now()
-    env.open()
-    rows = whole_queue(now, env.settings, limit)
-    if as_json:
-        keys = (
-            "id=lead_id name company tier section reason due_at due_local timezone=zone channel "
-            "callable blocked_by opens_at attempts step steps status"
-        )
-        blocks = blocked_by([r.lead_id for r in rows if r.channel == "call"], now, env.settings)
-        echo_json(
-            [
-                pick(
-                    r, keys, due_local=r.due_at.in_timezone(r.zone),
-                    step=min(r.step + 1, r.steps),
-                    blocked_by=first_reason(r.blocked_by, blocks.get(r.lead_id)),
-                )
-                for r in rows
-            ]
-        )  # fmt: skip
-        return
-    if not rows:
-        from leaddesk.cli.desk import this_command
-
-        run = this_command()
-        click.echo(f"Nothing due. ({run} add …, {run} import FILE, or {run} demo)")
-        return
-    section = None
-    for r in rows:
-        label = "DUE NOW" if r.section == "due" else "LATER"
-        if label != section:
-            section = label
-            click.echo(label)
-        when = when_local(r.due_at, env.settings.rep_timezone, now)
-        name = f"{r.name} · {r.company}" if r.company else r.name
-        click.echo(f"  #{r.lead_id:<6} {name[:34]:<34} {r.channel:<6} {when:>10}  {r.reason}")
+    for line in due_lines(env, limit, as_json):
+        click.echo(line)

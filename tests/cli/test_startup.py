@@ -96,11 +96,15 @@ def loaded(modules: set[str], name: str) -> bool:
     return any(m == name or m.startswith(f"{name}.") for m in modules)
 
 
-def test_version_loads_click_alone(tmp_path):
+def test_version_loads_nothing_it_does_not_print(tmp_path):
+    """`--version` is read without click (cli/fast.py): not even typing or dataclasses."""
     modules = probe(tmp_path, "--version")
-    for name in (*NEVER, *UNUSED, "peewee", "pendulum", "phonenumbers", "leaddesk.core.store.db"):
+    # (not pathlib: the checkout's editable install loads it at every start)
+    quick = ("click", "typing", "dataclasses", "leaddesk.output", "leaddesk.cli.base")
+    for name in (*NEVER, *UNUSED, *quick, "peewee", "pendulum", "phonenumbers"):
         assert not loaded(modules, name), name
-    assert "click" in modules
+    assert "leaddesk.cli.fast" in modules  # the probe saw the quick path
+    assert (tmp_path / "stdout.txt").read_text().startswith("leaddesk, version ")
 
 
 @pytest.mark.parametrize(
@@ -117,9 +121,13 @@ def test_hot_commands_load_no_ui_driver_or_calendar(one_lead, args):
         # phonenumbers loads unicodedata for `show`
         if (args[0], name) != ("show", "unicodedata"):
             assert not loaded(modules, name), name
+    # `due` is read without click (cli/fast.py); `log` and `show` are click's
+    assert loaded(modules, "click") == (args[0] != "due")
     if args[0] != "show":  # `show` formats numbers, the others parse none
         assert not loaded(modules, "phonenumbers")
     assert not loaded(modules, "email")  # only a message being built needs it
+    # pendulum's fallback parser is registered, never run (core/domain/deferred.py)
+    assert not loaded(modules, "dateutil.parser._parser")
     # times are spelled by domain.text, not by pendulum's formatter and its locale
     assert not loaded(modules, "pendulum.locales.en")
 
@@ -189,3 +197,17 @@ def test_a_postgresql_url_loads_its_driver(tmp_path, pg_url):
         assert "psycopg2" in report["modules"]
     rows = json.loads(done.stdout)
     assert [r["id"] for r in rows] == [1] and rows[0]["attempts"] == 1
+
+
+def test_the_deferred_parser_still_parses_when_asked():
+    """dateutil's parser loads on first use: pendulum's non-strict parse still works."""
+    code = (
+        "import sys, leaddesk.core, pendulum\n"
+        "assert 'dateutil.parser._parser' not in sys.modules\n"
+        "at = pendulum.parse('Nov 23 2026 10am', strict=False)\n"
+        "assert 'dateutil.parser._parser' in sys.modules\n"
+        "print(at.isoformat())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2026-11-23T10:00:00+00:00"
