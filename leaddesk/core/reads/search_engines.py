@@ -233,7 +233,10 @@ def search_method(db: pw.Database) -> str:
     """How search finds text in this store, in words (for `leaddesk doctor`)."""
     if has_fts(db):
         return "indexed (SQLite FTS5 trigrams)"
-    if has_trigram_index(db):
+    here = indexes_here(db)
+    # (0025 drops 0014's last GIN indexes where 0024's tables replace them: a store
+    # with the posting tables may hold no trigram index at all)
+    if has_trigram_index(db) or POSTINGS_INDEX in here:
         # pg_trgm would index the same ILIKE, but the bundled server (pgserver) ships
         # without it and a team's server may refuse CREATE EXTENSION: ours is in every
         # store, so both engines rank one corpus the same everywhere.
@@ -241,7 +244,6 @@ def search_method(db: pw.Database) -> str:
             "SELECT installed_version FROM pg_available_extensions WHERE name = 'pg_trgm'"
         ).fetchone()
         trgm = "not on this server" if row is None else "on this server, not needed"
-        here = indexes_here(db)
         if POSTINGS_INDEX in here and NOTE_POSTINGS_INDEX in here:
             return (
                 "indexed (PostgreSQL: lead fields from the posting table search_gram, newest"

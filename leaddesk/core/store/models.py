@@ -150,7 +150,7 @@ Lead.add_index(
 
 class Phone(BaseModel):
     id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
-    # found by (lead, position) (Meta); an index on lead_id alone would repeat it (0017)
+    # found by (lead, position, …) (Meta); an index on lead_id alone would repeat it (0017)
     lead = pw.ForeignKeyField(Lead, backref="phones", on_delete="CASCADE", index=False)
     lead_id: int  # peewee's accessor for the foreign key
     position = pw.IntegerField(default=0)
@@ -161,7 +161,9 @@ class Phone(BaseModel):
     bad = pw.BooleanField(default=False)
 
     class Meta:
-        indexes = ((("lead", "position"), False),)
+        # the numbers' fields too (0025): the lead view, the DUE page's holds and the
+        # dialer read a lead's numbers from the index alone, not from the table
+        indexes = ((("lead", "position", "e164", "raw", "label", "bad"), False),)
 
 
 class Touch(BaseModel):
@@ -247,6 +249,13 @@ Touch.add_index(
     pw.Index("touch_message_id", Touch._meta.table, [Touch.message_id]).where(
         Touch.message_id != ""
     )
+)
+# A lead's open promises in time order (0025): every lead-scoped read of appointments
+# asks for the open ones, a tenth of them; (lead, done) stays for ON DELETE CASCADE.
+Appointment.add_index(
+    pw.Index(
+        "appointment_open_lead", Appointment._meta.table, [Appointment.lead, Appointment.at]
+    ).where(Appointment.done == False)  # noqa: E712
 )
 
 

@@ -17,7 +17,7 @@ def test_the_repeated_indexes_are_gone(store):
     names = {index.name for table in ("touch", "phone", "appointment")
              for index in store.get_indexes(table)}  # fmt: skip
     assert not names & set(DROPPED)
-    assert {"touch_lead_id_at_channel_outcome", "phone_lead_id_position",
+    assert {"touch_lead_id_at_channel_outcome", "phone_lead_id_position_e164_raw_label_bad",
             "appointment_lead_id_done", "touch_message_id"} <= names  # fmt: skip
 
 
@@ -32,7 +32,7 @@ def test_lookups_by_lead_rep_and_message_id_still_seek(store):
         .where((Touch.rep == 1) & Touch.outcome.not_in(("received", "handoff")))
         .order_by(Touch.id.desc())
         .limit(1),
-        "phone_lead_id_position": Phone.select().where(Phone.lead == 1),
+        "phone_lead_id_position_e164_raw_label_bad": Phone.select().where(Phone.lead == 1),
         "appointment_lead_id_done": Appointment.select().where(Appointment.lead == 1),
         # the inbox's question (reads/inbox.handled_ids) names a non-empty id
         "touch_message_id": Touch.select(Touch.message_id).where(
