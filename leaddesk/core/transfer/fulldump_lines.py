@@ -1,0 +1,223 @@
+"""The JSONL export's lead lines read by two connections at once, written in order.
+
+The database writes each line (fulldump_sql), and that is nearly all of the export's
+work: one connection keeps one core busy, 57.7 s of user CPU for the 1M-lead store
+(BENCHMARKS.md, "Bulk work at scale"). Here two connections each run every other
+batch of leads — the drivers let go of the GIL while the database works — and the
+batches are written in lead order as they come back.
+
+Both connections read one snapshot, as pg_dump's parallel workers do: on PostgreSQL
+the second imports the first's (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`,
+https://www.postgresql.org/docs/16/functions-admin.html#FUNCTIONS-SNAPSHOT-SYNCHRONIZATION);
+SQLite has no such call in Python's driver, so the write lock is held (BEGIN
+IMMEDIATE, no write) while both begin to read: no commit can fall between them
+(https://sqlite.org/wal.html#concurrency). Where that cannot be done — a store open
+in a transaction of its own, an in-memory database, a file the lock cannot be taken
+on — `parallel_lines` says so and the export runs on the one connection, as before.
+
+Lines come back as UTF-8 bytes and go to the file's byte stream untouched: decoding
+9 GB into str and encoding it back cost ~8 % of the export's CPU (measured at 100k).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from queue import SimpleQueue
+from typing import IO, Any
+
+import peewee
+
+from leaddesk.core.store.db import is_sqlite
+
+WORKERS = 2  # the machine this is measured on has two cores; more only queue
+AHEAD = 2  # batches in flight per connection (a batch is a few MB of text)
+LOCK_WAIT_MS = 5_000  # an import's batch holds the lock for well under this
+CACHE_KB = 2_000  # SQLite's page cache per connection: the export reads each page about once
+
+
+def parallel_lines(
+    db: peewee.Database, out: IO[str], sql: str, step: str, statuses: list[Any], size: int
+) -> int | None:
+    """Write every lead's line to `out` (`sql`: fulldump_sql.lines_sql's statement,
+    batches of `size`; `step`: its batch_end_sql); how many. None when the store
+    cannot be read this way."""
+    workers = WORKERS if (os.cpu_count() or 1) > 1 else 1
+    if workers < 2:
+        return None
+    with _snapshot(db, workers) as conns:
+        if conns is None:
+            return None
+        starts = _starts(conns[0], step, statuses)
+        return _write_batches(out, conns, sql, statuses, size, starts)
+
+
+def _starts(conn: Any, step: str, statuses: list[Any]) -> list[int]:
+    """The id after which each batch begins, read at the workers' snapshot: the
+    batches then are exactly the serial export's (keyset paging). `step` gives
+    the last id of the batch after an id (fulldump_sql.batch_end_sql): one short
+    index walk per batch, so a million ids never sit in memory."""
+    starts, after = [0], 0
+    while True:
+        cursor = conn.cursor()
+        cursor.execute(step, [after, *statuses])
+        row = cursor.fetchone()
+        cursor.close()
+        if row is None:
+            return starts
+        after = row[0]
+        starts.append(after)
+
+
+def _write_batches(
+    out: IO[str],
+    conns: list[Any],
+    sql: str,
+    statuses: list[Any],
+    size: int,
+    starts: list[int],
+) -> int:
+    free: SimpleQueue[Any] = SimpleQueue()
+    for conn in conns:
+        free.put(conn)
+
+    def batch(after: int) -> list[bytes]:
+        conn = free.get()
+        try:
+            cursor = conn.cursor()
+            cursor.execute(sql, [after, *statuses, size])
+            lines = [line for _, line in cursor.fetchall()]
+            cursor.close()
+            return lines
+        finally:
+            free.put(conn)
+
+    write = _writer(out)
+    count = 0
+    with ThreadPoolExecutor(len(conns), thread_name_prefix="export") as pool:
+        pending: deque[Future[list[bytes]]] = deque()
+        for after in starts:
+            pending.append(pool.submit(batch, after))
+            if len(pending) >= AHEAD * len(conns):
+                count += write(pending.popleft().result())
+        while pending:
+            count += write(pending.popleft().result())
+    return count
+
+
+def _writer(out: IO[str]) -> Callable[[list[bytes]], int]:
+    """Writes a batch's lines (bytes) to `out`: to its byte stream when it has one
+    in UTF-8, else decoded (a StringIO)."""
+    raw = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None) or ""
+    utf8 = encoding and codecs.lookup(encoding).name == "utf-8"
+    if raw is not None and utf8:
+        out.flush()  # whatever the text layer holds (the header) goes first
+
+        def to_bytes(lines: list[bytes]) -> int:
+            raw.writelines(lines)
+            return len(lines)
+
+        return to_bytes
+
+    def to_text(lines: list[bytes]) -> int:
+        out.writelines(line.decode("utf-8") for line in lines)
+        return len(lines)
+
+    return to_text
+
+
+@contextmanager
+def _snapshot(db: peewee.Database, workers: int) -> Iterator[list[Any] | None]:
+    """`workers` new connections reading one snapshot of the store, or None."""
+    if db.in_transaction():
+        # the caller's transaction: on SQLite it may hold writes others cannot see;
+        # on PostgreSQL a read-only one (a backup's) is shared, see below
+        if is_sqlite(db) or not _read_only(db):
+            yield None
+            return
+    elif is_sqlite(db) and _in_memory(db):
+        yield None  # every connection to :memory: is a database of its own
+        return
+    conns: list[Any] = []
+    try:
+        conns = [_connection(db) for _ in range(workers)]
+        ok = _begin_sqlite(db, conns) if is_sqlite(db) else _begin_postgres(db, conns)
+        yield conns if ok else None
+    finally:
+        for conn in conns:
+            try:
+                conn.rollback()
+            finally:
+                conn.close()
+
+
+def _connection(db: peewee.Database) -> Any:
+    """A new connection as the store's own are made (pragmas, server options), which
+    peewee does not hand to this thread as its connection."""
+    return db._connect()  # type: ignore[attr-defined]  # peewee's stubs omit it
+
+
+def _in_memory(db: peewee.Database) -> bool:
+    name = str(db.database)
+    return name in ("", ":memory:") or "mode=memory" in name
+
+
+def _read_only(db: peewee.Database) -> bool:
+    (value,) = db.execute_sql("SHOW transaction_read_only").fetchone()
+    return bool(value == "on")
+
+
+def _begin_sqlite(db: peewee.Database, conns: list[sqlite3.Connection]) -> bool:
+    holder = _connection(db)
+    try:
+        try:
+            holder.execute(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+            holder.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            return False  # a read-only file, or a writer that kept the lock too long
+        for conn in conns:
+            conn.text_factory = bytes
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+            conn.execute("BEGIN")
+            # the first read fixes the connection's snapshot (WAL read mark)
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        holder.execute("ROLLBACK")
+        return True
+    finally:
+        holder.close()
+
+
+def _begin_postgres(db: peewee.Database, conns: Sequence[Any]) -> bool:
+    import psycopg2.extensions
+
+    if db.in_transaction():
+        source = db.connection()  # the caller's read-only transaction (a backup)
+    else:
+        source = conns[0]
+        _begin_pg(source)
+    cursor = source.cursor()
+    cursor.execute("SELECT pg_export_snapshot()")
+    (snapshot,) = cursor.fetchone()
+    cursor.close()
+    for conn in conns:
+        # text comes back as the bytes the server sent, not decoded into str
+        psycopg2.extensions.register_type(psycopg2.extensions.BYTES, conn)
+        if conn is source:
+            continue
+        _begin_pg(conn)
+        cursor = conn.cursor()
+        cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+        cursor.close()
+    return True
+
+
+def _begin_pg(conn: Any) -> None:
+    cursor = conn.cursor()
+    cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    cursor.close()
