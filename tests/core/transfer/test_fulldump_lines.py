@@ -6,6 +6,7 @@ be shared, the export says so and runs on its own connection."""
 from __future__ import annotations
 
 import io
+import itertools
 
 import pytest
 
@@ -140,3 +141,31 @@ def _sql() -> str:
     sql = lines_sql(database.obj, Lead, fulldump.CHILDREN, 0)
     assert sql is not None
     return sql
+
+
+def test_the_written_file_is_let_go_of_the_page_cache_as_it_grows(
+    store, now, settings, tmp_path, monkeypatch
+):
+    """Every DROP_EVERY bytes the kernel is told the pages written so far will not be
+    read again, each call covering the range of the call before (written back by
+    then); a pipe or a StringIO is not advised."""
+    fill_demo(9, now, settings, seed=4)
+    expected = _serial(2)
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(fulldump_lines, "DROP_EVERY", 4_000)
+    monkeypatch.setattr(
+        fulldump_lines.os, "posix_fadvise", lambda fd, at, size, advice: calls.append((at, size))
+    )
+    path = tmp_path / "out.jsonl"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write("header\n")
+        assert _parallel(handle, 2) == 9
+    assert path.read_text(encoding="utf-8") == "header\n" + expected
+    assert len(calls) >= 2
+    assert calls[0][0] == 0
+    for (at, size), (next_at, next_size) in itertools.pairwise(calls):
+        assert at <= next_at < at + size < next_at + next_size  # overlapping, moving on
+    assert calls[-1][0] + calls[-1][1] <= path.stat().st_size
+    calls.clear()
+    assert _parallel(io.StringIO(), 2) == 9
+    assert calls == []
