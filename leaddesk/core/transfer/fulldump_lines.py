@@ -1,29 +1,30 @@
 """The JSONL export's lead lines read by two connections at once, written in order.
 
 The database writes each line (fulldump_sql), and that is nearly all of the export's
-work: one connection keeps one core busy, 57.7 s of user CPU for the 1M-lead store
-(BENCHMARKS.md, "Bulk work at scale"). Here two connections each run every other
-batch of leads — the drivers let go of the GIL while the database works — and the
-batches are written in lead order as they come back.
+work: one connection keeps one core busy — 57.7 s of user CPU for the 1M-lead store
+(BENCHMARKS.md, "Bulk work at scale"). Here two connections each read every other
+batch of leads and the batches are written in lead order as they come back. On
+PostgreSQL the work is the server's, in a backend per connection, and two threads
+here suffice; on SQLite it is this process's own, and two threads measured no
+faster than one (see `_fork_batches`), so each connection reads in a forked child.
 
 Both connections read one snapshot, as pg_dump's parallel workers do: on PostgreSQL
 the second imports the first's (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`,
 https://www.postgresql.org/docs/16/functions-admin.html#FUNCTIONS-SNAPSHOT-SYNCHRONIZATION);
 SQLite has no such call in Python's driver, so the write lock is held (BEGIN
-IMMEDIATE, no write) while both begin to read: no commit can fall between them
-(https://sqlite.org/wal.html#concurrency). Where that cannot be done — a store open
-in a transaction of its own, an in-memory database, a file the lock cannot be taken
-on — `parallel_lines` says so and the export runs on the one connection, as before.
+IMMEDIATE, nothing written) while both begin to read: no commit can fall between
+them (https://sqlite.org/wal.html#concurrency). Where that cannot be done — a store
+open in a transaction of its own, an in-memory database, a file the lock cannot be
+taken on, a process running other threads (no fork) — `parallel_lines` says so and
+the export runs on the one connection, as before.
 
-Lines come back as UTF-8 bytes and go to the file's byte stream untouched: decoding
-9 GB into str and encoding it back cost ~8 % of the export's CPU (measured at 100k).
+Lines travel as UTF-8 bytes and go to the file's byte stream as they are.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-import multiprocessing
 import os
 import sqlite3
 import stat
@@ -31,18 +32,20 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from queue import SimpleQueue
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import peewee
 
 from leaddesk.core.domain.errors import StoreError
 from leaddesk.core.store.db import is_sqlite
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
 WORKERS = 2  # the machine this is measured on has two cores; more only queue
-AHEAD = 2  # batches in flight per connection (a batch is a few MB of text)
+AHEAD = 2  # PostgreSQL: batches in flight per connection (a batch is a few MB of text)
 LOCK_WAIT_MS = 5_000  # an import's batch holds the lock for well under this
 DROP_EVERY = 64 << 20  # bytes of output between two posix_fadvise calls
 CACHE_KB = 2_000  # SQLite's page cache per connection: the export reads each page about once
@@ -55,17 +58,15 @@ def parallel_lines(
     batches of `size`; `step`: its batch_end_sql); how many. None when the store
     cannot be read this way."""
     workers = WORKERS if (os.cpu_count() or 1) > 1 else 1
-    if workers < 2:
-        return None
+    if workers < 2 or (is_sqlite(db) and threading.active_count() > 1):
+        return None  # SQLite reads in forked children: unsafe beside other threads
     with _snapshot(db, workers) as conns:
         if conns is None:
             return None
         starts = _starts(conns[0], step, statuses)
-        if not is_sqlite(db):
-            return _write_batches(out, conns, sql, statuses, size, starts)
-        if threading.active_count() > 1:
-            return None  # forking a process that runs other threads is not safe
-        return _fork_batches(out, conns, sql, statuses, size, starts)
+        if is_sqlite(db):
+            return _fork_batches(out, conns, sql, statuses, size, starts)
+        return _write_batches(out, conns, sql, statuses, size, starts)
 
 
 def _starts(conn: Any, step: str, statuses: list[Any]) -> list[int]:
@@ -108,6 +109,8 @@ def _write_batches(
         finally:
             free.put(conn)
 
+    from concurrent.futures import ThreadPoolExecutor
+
     write = _writer(out)
     count = 0
 
@@ -142,6 +145,8 @@ def _fork_batches(
     connection opened here — its read transaction, and so the snapshot, is held by
     this process, which alone closes it — and sends each batch's lines back whole;
     they are written in batch order, child by child."""
+    import multiprocessing  # here: ~35 ms that only a parallel export needs
+
     context = multiprocessing.get_context("fork")
     receivers, children = [], []
     try:

@@ -11,6 +11,7 @@ import itertools
 import pytest
 
 from leaddesk.core.demo import fill_demo
+from leaddesk.core.domain.errors import StoreError
 from leaddesk.core.store.db import database, is_sqlite
 from leaddesk.core.store.models import Lead
 from leaddesk.core.store.schema import close_store, open_store
@@ -169,3 +170,14 @@ def test_the_written_file_is_let_go_of_the_page_cache_as_it_grows(
     calls.clear()
     assert _parallel(io.StringIO(), 2) == 9
     assert calls == []
+
+
+@pytest.mark.sqlite_only
+def test_a_failing_batch_in_a_child_is_one_clear_error(store, now, settings):
+    fill_demo(5, now, settings, seed=1)
+    db = database.obj
+    broken = "SELECT l.id, json('{') FROM lead l WHERE l.id > ? ORDER BY l.id LIMIT ?"
+    with pytest.raises(StoreError, match="malformed JSON"):
+        fulldump_lines.parallel_lines(
+            db, io.StringIO(), broken, batch_end_sql(db, Lead, 0, 2), [], 2
+        )
