@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import threading
 
 import pytest
 
@@ -17,6 +18,15 @@ from leaddesk.core.store.models import Lead
 from leaddesk.core.store.schema import close_store, open_store
 from leaddesk.core.transfer import fulldump, fulldump_lines
 from leaddesk.core.transfer.fulldump_sql import batch_end_sql, lines_sql
+
+_real_active_count = threading.active_count
+
+
+@pytest.fixture(autouse=True)
+def _one_thread(monkeypatch):
+    """Another test's leftover thread would keep SQLite's export on one connection
+    (no fork beside threads): these tests are about the two."""
+    monkeypatch.setattr(fulldump_lines.threading, "active_count", lambda: 1)
 
 
 def _serial(size: int, statuses: tuple[str, ...] = ()) -> str:
@@ -181,3 +191,19 @@ def test_a_failing_batch_in_a_child_is_one_clear_error(store, now, settings):
         fulldump_lines.parallel_lines(
             db, io.StringIO(), broken, batch_end_sql(db, Lead, 0, 2), [], 2
         )
+
+
+@pytest.mark.sqlite_only
+def test_beside_another_thread_sqlite_is_exported_on_one_connection(store, now, settings):
+    fill_demo(3, now, settings, seed=1)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            # the real count, which the module's fixture replaced
+            patch.setattr(fulldump_lines.threading, "active_count", _real_active_count)
+            assert _parallel(io.StringIO(), 2) is None
+    finally:
+        release.set()
+        other.join()
