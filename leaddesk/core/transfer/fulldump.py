@@ -39,7 +39,8 @@ from leaddesk.core.store.models import (
     Touch,
     ZoneSet,
 )
-from leaddesk.core.transfer.fulldump_sql import lines_sql, quoted
+from leaddesk.core.transfer.fulldump_lines import parallel_lines
+from leaddesk.core.transfer.fulldump_sql import batch_end_sql, lines_sql, quoted
 
 FORMAT = "leaddesk-export"
 VERSION = 1
@@ -218,7 +219,13 @@ def export_jsonl(
 def _lines_from_sql(out: IO[str], sql: str, statuses: list[Any], size: int = EXPORT_CHUNK) -> int:
     """The leads' lines as the database writes them (fulldump_sql.lines_sql), a batch
     per statement (keyset paging: each batch is one range of the lead table, however
-    deep) and one write per batch."""
+    deep): two connections at once where the store allows (fulldump_lines), else
+    this one."""
+    db = database.obj
+    step = batch_end_sql(db, Lead, len(statuses), size)
+    count = parallel_lines(db, out, sql, step, statuses, size)
+    if count is not None:
+        return count
     count, after = 0, 0
     execute, write = database.obj.execute_sql, out.write
     while True:

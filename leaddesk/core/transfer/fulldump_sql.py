@@ -116,8 +116,7 @@ def lines_sql(
     own = row_json(lead, db, "l")
     if own is None:
         return None
-    table = quoted(db, lead._meta.table_name)
-    key, status = (quoted(db, lead._meta.fields[n].column_name) for n in ("id", "status"))
+    key = quoted(db, lead._meta.fields["id"].column_name)
     names, values = ["lead"], [own]
     for name, model in children:
         text = row_json(model, db, "c")
@@ -153,7 +152,21 @@ def lines_sql(
     line = (
         f"{'printf' if sqlite else 'format'}('{template.replace('%', mark)}', {', '.join(values)})"
     )
+    return f"SELECT l.{key}, {line} FROM {_after(db, lead, statuses)} LIMIT {db.param}"
+
+
+def batch_end_sql(db: peewee.Database, lead: type[BaseModel], statuses: int, size: int) -> str:
+    """The last id of the batch lines_sql gives after an id (parameters: the id, then
+    `statuses` status values); no row when fewer than `size` leads follow."""
+    key = quoted(db, lead._meta.fields["id"].column_name)
+    return f"SELECT l.{key} FROM {_after(db, lead, statuses)} LIMIT 1 OFFSET {size - 1}"
+
+
+def _after(db: peewee.Database, lead: type[BaseModel], statuses: int) -> str:
+    """The leads after an id (and with one of `statuses` status values), in id order."""
+    table = quoted(db, lead._meta.table_name)
+    key, status = (quoted(db, lead._meta.fields[n].column_name) for n in ("id", "status"))
     where = f"l.{key} > {db.param}"
     if statuses:
         where += f" AND l.{status} IN ({', '.join([db.param] * statuses)})"
-    return f"SELECT l.{key}, {line} FROM {table} l WHERE {where} ORDER BY l.{key} LIMIT {db.param}"
+    return f"{table} l WHERE {where} ORDER BY l.{key}"
