@@ -28,7 +28,7 @@ imported with full fidelity instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -37,6 +37,7 @@ from typing import TypeVar
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
+from leaddesk.core.domain.phones import remember
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.batch import relaxed_sync
 from leaddesk.core.store.db import atomic_write, database
@@ -54,6 +55,7 @@ from leaddesk.core.transfer.import_report import (
 )
 from leaddesk.core.transfer.lead_writer import LeadWriter
 from leaddesk.core.transfer.mapping import Mapping, parse_overrides, plan_mapping
+from leaddesk.core.transfer.read_ahead import Event, events, events_in_worker, worth_a_worker
 from leaddesk.core.transfer.rows import Candidate, RowReader
 from leaddesk.core.transfer.tabular import Table
 
@@ -260,29 +262,48 @@ class _CsvImport:
     def _batches(self, table: Table, size: int) -> list[Candidate]:
         """Read the file, committing every full batch; the last batch, not committed."""
         batch: list[Candidate] = []
-        for record in table.records():
-            if record.line <= self.source.header_line:
-                continue
-            if record.blank:
-                self.summary.blank_lines += 1
-                continue
-            self.summary.rows_read += 1
-            line = record.line
-
-            def warn(text: str, line: int = line) -> None:
-                self.summary.note("warning", line, text)
-
-            outcome = self.reader.read(record, self.now, warn)
-            if isinstance(outcome, str):
-                self._reject(record.line, outcome, record.fields)
-                continue
-            if len(batch) >= BATCH:
-                self.commit(partial(self._batch, batch))
-                batch = []
-                if self.progress:  # between batches: a cancel keeps whole batches
-                    self.progress(table.position, size)
-            batch.append(outcome)
+        for chunk, position in self._events(table):
+            for line, fields, outcome, warnings in chunk:
+                if outcome is None:
+                    self.summary.blank_lines += 1
+                    continue
+                self.summary.rows_read += 1
+                for text in warnings:
+                    self.summary.note("warning", line, text)
+                if isinstance(outcome, str):
+                    self._reject(line, outcome, fields)
+                    continue
+                if len(batch) >= BATCH:
+                    self.commit(partial(self._batch, batch))
+                    batch = []
+                    if self.progress:  # between batches: a cancel keeps whole batches
+                        self.progress(position, size)
+                batch.append(outcome)
         return batch
+
+    def _events(self, table: Table) -> Iterator[tuple[list[Event], int]]:
+        """The rows, read here or — a big file — by a worker process meanwhile."""
+        source = self.source
+        if not worth_a_worker(table.size):
+            yield from events(table, source.header_line, self.reader, self.now)
+            return
+        assert source.mapping is not None
+        chunks = events_in_worker(
+            table.path,
+            table.encoding,
+            table.delimiter,
+            source.header_line,
+            source.mapping,
+            self.settings,
+            self.now,
+        )
+        for chunk, position in chunks:
+            for _, _, outcome, _ in chunk:
+                if isinstance(outcome, Candidate):
+                    # what the worker's parse found, for the zones and rules here
+                    for phone in outcome.phones:
+                        remember(phone)
+            yield chunk, position
 
     def _reject(self, line: int, reason: str, fields: Sequence[str]) -> None:
         self.summary.rejected += 1
@@ -307,7 +328,7 @@ class _CsvImport:
                 elif key in aliases:
                     matches.add(aliases[key])
             if not matches:
-                lead_id = self.writer.add(c.draft, c.phones, c.email)
+                lead_id = self.writer.add(c.draft, c.phones, c.email, c.rows)
                 for key in c.keys:
                     pending[key] = lead_id
                 self.summary.imported += 1

@@ -16,7 +16,7 @@ from leaddesk.core.store.batch import BatchWriter
 from leaddesk.core.store.models import Lead, Phone, Touch
 from leaddesk.core.store.rollups import batch_rollups
 from leaddesk.core.writes.dnc import apply_lists
-from leaddesk.core.writes.leads import new_lead_rows
+from leaddesk.core.writes.leads import NewLead, new_lead_rows
 from leaddesk.core.writes.spellings import Spellings
 
 
@@ -51,17 +51,36 @@ class LeadWriter:
         self.batch = BatchWriter((Lead, Phone, Touch), without_ids=(Phone, Touch))
         self.batch.reserve(Lead, 0 if self.dry_run else rows)
         self.made = []
+        # what the batch's leads are reached by, for the do-not-call lists
+        self.numbers: dict[int, list[str]] = {}
+        self.emails: dict[int, str] = {}
 
-    def add(self, draft: LeadDraft, phones: list[ParsedPhone], email: str) -> int:
+    def add(
+        self,
+        draft: LeadDraft,
+        phones: list[ParsedPhone],
+        email: str,
+        ahead: NewLead | None = None,
+    ) -> int:
+        """A new lead's rows into the batch; its id. `ahead`: its rows already worked
+        out from `draft` as it was read (no owner, its own spellings)."""
         assert self.owners is not None, "begin() first"
         draft.owner = next(self.owners)
-        draft = self.spellings.draft(draft)
-        rows = new_lead_rows(draft, phones, self.now, self.settings, email=email)
+        spelled = self.spellings.draft(draft)
+        if ahead is not None and spelled is draft:
+            rows = ahead  # the owner is the one thing added since, and only to the lead row
+            rows.lead["owner"] = draft.owner
+        else:
+            rows = new_lead_rows(spelled, phones, self.now, self.settings, email=email)
         lead_id = self.batch.take(Lead)
         self.made.append(lead_id)
         self.batch.add(Lead, rows.lead, id=lead_id)
         for phone in rows.phones:
             self.batch.add(Phone, phone, lead=lead_id)
+        if rows.phones:
+            self.numbers[lead_id] = [phone["e164"] for phone in rows.phones]
+        if rows.lead["email"]:
+            self.emails[lead_id] = rows.lead["email"].lower()
         self.batch.add(Touch, rows.received, lead=lead_id)
         self.batch.zone_keys.add(rows.zone_key)
         return lead_id
@@ -78,7 +97,7 @@ class LeadWriter:
             else:
                 self.ranges.append(range(lead_id, lead_id + 1))
         # New leads whose number or address is on a do-not-call (-mail) list go off it.
-        apply_lists(self.made, self.now, self.settings)
+        apply_lists(self.made, self.now, self.settings, (self.numbers, self.emails))
 
     def from_file(self, lead_id: int) -> bool:
         # this batch's own leads, or an earlier batch's

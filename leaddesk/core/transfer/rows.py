@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pendulum
 from pendulum import DateTime
@@ -28,17 +29,21 @@ from leaddesk.core.transfer.sheet_values import (
 )
 from leaddesk.core.transfer.tabular import Record, trim_trailing
 
+if TYPE_CHECKING:
+    from leaddesk.core.writes.leads import NewLead
+
 
 @dataclass
 class Candidate:
     """A valid row: what the lead will be, and the keys it dedupes on."""
 
     line: int
-    fields: list[str]
     draft: LeadDraft
     phones: list[ParsedPhone]
     email: str
     keys: list[Key] = field(default_factory=list)
+    # the lead's rows worked out ahead (read_ahead), to be written if the row is new
+    rows: NewLead | None = None
 
     def __post_init__(self) -> None:
         keys: list[Key] = [("p", p.e164) for p in self.phones]
@@ -225,7 +230,7 @@ class RowReader:
             validate_draft(draft, self.settings, phones)
         except InvalidDraft as exc:
             return "; ".join(self._where(f, text) for f, text in exc.errors.items())
-        return Candidate(record.line, cells, draft, phones, email)
+        return Candidate(record.line, draft, phones, email)
 
     def _where(self, draft_field: str, text: str) -> str:
         """A validation message with the column(s) it came from."""
