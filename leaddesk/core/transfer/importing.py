@@ -37,7 +37,6 @@ from typing import TypeVar
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
-from leaddesk.core.domain.phones import remember
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.batch import relaxed_sync
 from leaddesk.core.store.db import atomic_write, database
@@ -297,13 +296,7 @@ class _CsvImport:
             self.settings,
             self.now,
         )
-        for chunk, position in chunks:
-            for _, _, outcome, _ in chunk:
-                if isinstance(outcome, Candidate):
-                    # what the worker's parse found, for the zones and rules here
-                    for phone in outcome.phones:
-                        remember(phone)
-            yield chunk, position
+        yield from chunks
 
     def _reject(self, line: int, reason: str, fields: Sequence[str]) -> None:
         self.summary.rejected += 1
@@ -328,7 +321,7 @@ class _CsvImport:
                 elif key in aliases:
                     matches.add(aliases[key])
             if not matches:
-                lead_id = self.writer.add(c.draft, c.phones, c.email, c.rows)
+                lead_id = self.writer.add_prepared(c)
                 for key in c.keys:
                     pending[key] = lead_id
                 self.summary.imported += 1

@@ -29,10 +29,10 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.settings import Settings
+from leaddesk.core.transfer.lead_writer import prepare
 from leaddesk.core.transfer.mapping import Mapping
 from leaddesk.core.transfer.rows import Candidate, RowReader
 from leaddesk.core.transfer.tabular import Table
-from leaddesk.core.writes.leads import new_lead_rows
 
 # One row: (line, cells — of a rejected row only —, the candidate — or the reason it
 # is rejected, or None for a blank line —, the warnings reading it gave).
@@ -74,8 +74,8 @@ def events(
                 if isinstance(outcome, str):
                     chunk.append((record.line, record.fields, outcome, warnings))
                 else:
-                    outcome.rows = new_lead_rows(
-                        outcome.draft, outcome.phones, now, reader.settings, email=outcome.email
+                    outcome.rows = prepare(
+                        outcome.draft, outcome.phones, now, reader.settings, outcome.email
                     )
                     chunk.append((record.line, [], outcome, warnings))  # cells: for a reject
             if len(chunk) >= CHUNK:

@@ -29,11 +29,15 @@ class Spellings:
 
     def draft(self, draft: LeadDraft) -> LeadDraft:
         """`draft` with its source and tags in their canonical spelling."""
-        source = self.source(draft.source)
-        tags = self.tags(draft.tags)
-        if (source, tags) == (draft.source, draft.tags):
+        if self.kept(draft.source, draft.tags):
             return draft
+        source, tags = self.source(draft.source), self.tags(draft.tags)
         return replace(draft, source=source, tags=tags)
+
+    def kept(self, source: str, tags: str) -> bool:
+        """Whether a draft with this source and these tags keeps them as they are
+        (`draft` would return it unchanged)."""
+        return (self.source(source), self.tags(tags)) == (source, tags)
 
     def source(self, text: str) -> str:
         source = one_spaced(text)

@@ -19,6 +19,8 @@ from leaddesk.core.transfer.importing import (
     import_file,
     open_source,
 )
+from leaddesk.core.writes.spellings import Spellings
+from leaddesk.core.writes.team import add_rep
 
 HEADER = "First Name,Last Name,Company,Phone,Mobile,Email,Street,City,State,Zip,Created Date,Time Zone,Notes,Lead Source,Tags\n"  # noqa: E501
 SHAPES = ("({a}) {b}-{c}", "{a}-{b}-{c}", "+1 {a} {b} {c}", "{a}{b}{c}", "+44 20 7946 {c}")
@@ -160,3 +162,32 @@ def test_only_a_big_file_on_two_cores_gets_a_worker(monkeypatch):
     assert not read_ahead.worth_a_worker(read_ahead.MIN_BYTES - 1)
     monkeypatch.setattr(read_ahead, "_cores", lambda: 1)
     assert not read_ahead.worth_a_worker(10 * read_ahead.MIN_BYTES)
+
+
+@pytest.mark.parametrize("owner", [None, "round-robin"])
+def test_rows_prepared_ahead_are_the_rows_the_draft_gives(tmp_path, settings, now, owner):
+    """A new lead goes in from the rows its reader prepared, ids and owner filled in
+    (`LeadWriter.add_prepared`); they are exactly what building them from its draft
+    here writes (`LeadWriter.add`, what a row whose source takes the file's first
+    spelling goes through)."""
+    file = spreadsheet(tmp_path / "leads.csv", BATCH + 300)
+    outcomes = []
+    for from_draft in (False, True):
+        store = tmp_path / f"draft-{from_draft}.db"
+        open_store(str(store))
+        try:
+            for name in ("Ann", "Bo", "Cy"):
+                add_rep(name)
+            with pytest.MonkeyPatch.context() as patch:
+                if from_draft:
+                    patch.setattr(Spellings, "kept", lambda *_: False)
+                summary = import_file(
+                    open_source(file), now, settings, rejects_path=None, owner=owner
+                ).as_json()
+        finally:
+            close_store()
+        summary.pop("rejects_file")
+        outcomes.append((summary, snapshot(store)))
+    assert outcomes[0] == outcomes[1]
+    owners = {row[19] for row in outcomes[0][1]["lead"]}  # Lead.owner's column
+    assert owners == ({None} if owner is None else {1, 2, 3})
