@@ -26,6 +26,7 @@ class Spellings:
         self._others = Lead.id != editing if editing is not None else Lead.id > 0
         self._sources: dict[str, str] = {}
         self._tags: dict[str, str] = {}
+        self._kept: dict[tuple[str, str], bool] = {}
 
     def draft(self, draft: LeadDraft) -> LeadDraft:
         """`draft` with its source and tags in their canonical spelling."""
@@ -37,7 +38,14 @@ class Spellings:
     def kept(self, source: str, tags: str) -> bool:
         """Whether a draft with this source and these tags keeps them as they are
         (`draft` would return it unchanged)."""
-        return (self.source(source), self.tags(tags)) == (source, tags)
+        key = (source, tags)
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = (self.source(source), self.tags(tags)) == key
+            if len(self._kept) < 4096:  # a file's few sources and tag sets, not every row's
+                # fixed once asked: each source and tag keeps the spelling it first got
+                self._kept[key] = kept
+        return kept
 
     def source(self, text: str) -> str:
         source = one_spaced(text)
