@@ -17,6 +17,10 @@ import and the desk's both go in batches. With `whole_file` (all or nothing) or
 exactly the same code and so shows exactly what would happen (its write lock is
 held for the whole file: another writer waits for it, up to its busy timeout).
 
+A file of a few MB or more is read, checked and turned into rows by a second
+process while this one dedupes and writes (`read_ahead`): the same events in the
+same order, so the same outcome.
+
 Rows go in with `executemany` on peewee's connection, a batch at a time;
 duplicates are looked up per batch against the database, which by then also
 holds the earlier rows of this file — so memory stays flat however long the
