@@ -57,6 +57,7 @@ def phone_places(e164: str) -> tuple[str, ...]:
     return (country,)
 
 
+@lru_cache(maxsize=4096)  # a few hundred states and countries: an import asks per row
 def address_places(country: str, region: str) -> tuple[str, ...]:
     """("US", "US-FL") for ("US", "Florida"); ("DE",) for ("DE", "Bayern")."""
     code = region_code(country.strip(), region.strip()) if region.strip() else ""
@@ -76,7 +77,12 @@ def lead_places(e164s: list[str], country: str, region: str) -> tuple[Place, ...
 
 
 def place_codes(e164s: list[str], country: str, region: str) -> tuple[str, ...]:
-    return tuple(sorted(p.code for p in lead_places(e164s, country, region)))
+    """The codes of `lead_places`, sorted (which of them came first does not matter)."""
+    codes = set(address_places(country, region))
+    for e164 in e164s:
+        if e164:
+            codes.update(phone_places(e164))
+    return tuple(sorted(codes))
 
 
 def window_key(zones: tuple[str, ...] | list[str], places: tuple[str, ...] = ()) -> str:

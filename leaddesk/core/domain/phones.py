@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import phonenumbers
@@ -11,12 +10,6 @@ from phonenumbers import PhoneMetadata
 from phonenumbers import timezone as pn_timezone
 
 from leaddesk.core.domain.errors import InvalidInput
-
-_number_type_helper: Callable[[str, PhoneMetadata], int] | None
-try:  # private, but stable for a decade; without it the public (slower) path runs
-    from phonenumbers.phonenumberutil import _number_type_helper
-except ImportError:  # pragma: no cover
-    _number_type_helper = None
 
 UNKNOWN_ZONE = "Etc/Unknown"
 # A number whose possible zones span more than this many hours of offset gives
@@ -44,14 +37,18 @@ def parse_phone(raw: str, default_region: str = "US") -> ParsedPhone:
     if len(text) > 64:
         raise InvalidInput(f"phone number {text[:20]!r}… is too long")
     number = _plain_nanp(text, default_region)
-    if number is None:
+    if number is not None:
+        # ten digits, a length every number of country code 1 may have (what
+        # is_possible_number checks), and no leading zero: E.164 is "+1" and them
+        e164 = f"+1{number.national_number}"
+    else:
         try:
             number = phonenumbers.parse(text, default_region or None)
         except phonenumbers.NumberParseException as exc:
             raise InvalidInput(f"phone number {text!r} cannot be read: {exc._msg}") from None
-    if not phonenumbers.is_possible_number(number):
-        raise InvalidInput(f"phone number {text!r} has the wrong number of digits")
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        if not phonenumbers.is_possible_number(number):
+            raise InvalidInput(f"phone number {text!r} has the wrong number of digits")
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     known = _ZONES.get(e164)
     if known is None and number.italian_leading_zero:
         # "+49 00223456" keeps a leading zero its E.164 form "+490223456" loses: what is
@@ -150,6 +147,15 @@ def _remember(e164: str, number: phonenumbers.PhoneNumber, region: str, kind: in
     return known
 
 
+def remember(phone: ParsedPhone) -> None:
+    """What another process's parse found for a number (an import's reader): the
+    zones, validity and region `parse_phone` would have remembered here."""
+    if phone.e164 not in _ZONES:
+        if len(_ZONES) >= 16384:
+            _ZONES.clear()
+        _ZONES[phone.e164] = (phone.zones, phone.valid, phone.region)
+
+
 def _country_code(number: phonenumbers.PhoneNumber) -> int:
     # A parsed number always has one; the stubs allow None (an empty PhoneNumber).
     return number.country_code or 0
@@ -168,6 +174,66 @@ def _compute_zones(number: phonenumbers.PhoneNumber, kind: int) -> tuple[str, ..
     return zones
 
 
+# A region's number types in the order phonenumbers tries them: (type, possible
+# lengths, compiled pattern) — `_number_type` below.
+_Desc = tuple[int, frozenset[int], "re.Pattern[str] | None"]
+_T = phonenumbers.PhoneNumberType
+_TRIED = (
+    ("premium_rate", _T.PREMIUM_RATE), ("toll_free", _T.TOLL_FREE),
+    ("shared_cost", _T.SHARED_COST), ("voip", _T.VOIP),
+    ("personal_number", _T.PERSONAL_NUMBER), ("pager", _T.PAGER), ("uan", _T.UAN),
+    ("voicemail", _T.VOICEMAIL),
+)  # fmt: skip
+_TYPES: dict[int, tuple[PhoneMetadata, list[_Desc], _Desc, _Desc, _Desc, bool]] = {}
+
+
+def _desc(kind: int, desc: phonenumbers.PhoneNumberDesc | None) -> _Desc:
+    if desc is None:
+        return kind, frozenset(), None
+    pattern = desc.national_number_pattern
+    return kind, frozenset(desc.possible_length or ()), re.compile(pattern) if pattern else None
+
+
+def _matches(nsn: str, desc: _Desc) -> bool:
+    # phonenumbers' _is_number_matching_desc: no pattern never matches; lengths, when
+    # listed, must fit; then the whole number must match (a match at the start that
+    # is not whole counts as none: allow_prefix_match is False there)
+    _, lengths, pattern = desc
+    if pattern is None or (lengths and len(nsn) not in lengths):
+        return False
+    return pattern.fullmatch(nsn) is not None
+
+
+def _number_type(nsn: str, metadata: PhoneMetadata) -> int:
+    """phonenumbers' `_number_type_helper` with each pattern compiled once and looked up
+    by the metadata, not by its text for every test (most of a number's typing time).
+    tests/core/domain/test_phones_fast.py checks they agree for every region."""
+    entry = _TYPES.get(id(metadata))
+    if entry is None or entry[0] is not metadata:
+        entry = (
+            metadata,
+            [_desc(kind, getattr(metadata, name)) for name, kind in _TRIED],
+            _desc(_T.UNKNOWN, metadata.general_desc),
+            _desc(_T.FIXED_LINE, metadata.fixed_line),
+            _desc(_T.MOBILE, metadata.mobile),
+            bool(metadata.same_mobile_and_fixed_line_pattern),
+        )
+        _TYPES[id(metadata)] = entry
+    _, tried, general, fixed, mobile, same = entry
+    if not _matches(nsn, general):
+        return _T.UNKNOWN
+    for desc in tried:
+        if _matches(nsn, desc):
+            return desc[0]
+    if _matches(nsn, fixed):
+        if same or _matches(nsn, mobile):
+            return _T.FIXED_LINE_OR_MOBILE
+        return _T.FIXED_LINE
+    if not same and _matches(nsn, mobile):
+        return _T.MOBILE
+    return _T.UNKNOWN
+
+
 def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
     """`region_code_for_number` and `number_type` in one pass.
 
@@ -177,8 +243,6 @@ def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
     time in a 100k-row import. tests/core/domain/test_phones_fast.py checks this
     agrees with phonenumbers' own functions.
     """
-    if _number_type_helper is None:  # pragma: no cover - a phonenumbers without it
-        return phonenumbers.region_code_for_number(number) or "", phonenumbers.number_type(number)
     nsn = phonenumbers.national_significant_number(number)
     regions: tuple[str, ...] = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(
         _country_code(number), ()
@@ -195,7 +259,7 @@ def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
                 region = code
                 break
         else:
-            kind = _number_type_helper(nsn, metadata)
+            kind = _number_type(nsn, metadata)
             if kind != phonenumbers.PhoneNumberType.UNKNOWN:
                 region = code
                 break
@@ -207,7 +271,7 @@ def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
         kind = (
             phonenumbers.PhoneNumberType.UNKNOWN
             if metadata is None
-            else _number_type_helper(nsn, metadata)
+            else _number_type(nsn, metadata)
         )
     return region or "", kind
 

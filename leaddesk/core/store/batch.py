@@ -242,40 +242,53 @@ def next_id(model: type[BaseModel]) -> int:
     return int(model.select(peewee.fn.MAX(model._meta.primary_key)).scalar() or 0) + 1
 
 
-class Rows:
-    """Pending rows of one model, in the model's column order."""
+class RowShape:
+    """How a model's Python values become one row in its column order: no database
+    needed, so an import's worker process builds its rows with it too."""
 
-    def __init__(self, model: type[BaseModel], db: peewee.Database, with_id: bool) -> None:
+    def __init__(self, model: type[BaseModel], with_id: bool) -> None:
         fields = [f for f in model._meta.sorted_fields if with_id or f.name != "id"]
-        self.model = model
         self.names: list[str] = [f.name for f in fields]
-        self.sql = insert_sql(model, self.names, db)
-        self.copy = None if is_sqlite(db) else _target(model, self.names, db)
         # Per row: merge with the defaults and pick the columns in C, then
         # convert only the few columns that need it (~3x faster than a loop).
         self._defaults = {f.name: f.default for f in fields if not callable(f.default)}
-        self._made = [(f.name, f.default) for f in fields if callable(f.default)]
-        self._pick = itemgetter(*self.names)
+        self.made = [(f.name, f.default) for f in fields if callable(f.default)]
+        self.pick = itemgetter(*self.names)
         self._convert = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
-        self.rows: list[tuple[Any, ...]] = []
 
-    def add(self, values: dict[str, Any], **more: Any) -> None:
+    def row(self, values: dict[str, Any], **more: Any) -> tuple[Any, ...]:
         """A row from Python values (instants, dates, model instances); defaults as
         `Model.create` fills them."""
         full = {**self._defaults, **values, **more}
-        for name, make in self._made:
+        for name, make in self.made:
             if name not in full:
                 full[name] = make()
-        row = list(self._pick(full))
+        row = list(self.pick(full))
         for index, convert in self._convert:
             value = row[index]
             if value is not None:
                 row[index] = convert(value)
-        self.rows.append(tuple(row))
+        return tuple(row)
+
+
+class Rows:
+    """Pending rows of one model, in the model's column order."""
+
+    def __init__(self, model: type[BaseModel], db: peewee.Database, with_id: bool) -> None:
+        self.model = model
+        self.shape = RowShape(model, with_id)
+        self.names = self.shape.names
+        self.sql = insert_sql(model, self.names, db)
+        self.copy = None if is_sqlite(db) else _target(model, self.names, db)
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, values: dict[str, Any], **more: Any) -> None:
+        """A row from Python values; see `RowShape.row`."""
+        self.rows.append(self.shape.row(values, **more))
 
     def add_raw(self, values: dict[str, Any]) -> None:
         """A row of stored values, every column given (a missing one is a KeyError)."""
-        self.rows.append(self._pick(values))
+        self.rows.append(self.shape.pick(values))
 
 
 class BatchWriter:
@@ -328,6 +341,10 @@ class BatchWriter:
 
     def add_raw(self, model: type[BaseModel], values: dict[str, Any]) -> None:
         self.tables[model].add_raw(values)
+
+    def add_row(self, model: type[BaseModel], row: tuple[Any, ...]) -> None:
+        """A row already in the model's column order and stored form (`RowShape.row`)."""
+        self.tables[model].rows.append(row)
 
     def flush(self) -> None:
         for model, rows in self.tables.items():

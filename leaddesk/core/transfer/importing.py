@@ -17,6 +17,10 @@ import and the desk's both go in batches. With `whole_file` (all or nothing) or
 exactly the same code and so shows exactly what would happen (its write lock is
 held for the whole file: another writer waits for it, up to its busy timeout).
 
+A file of a few MB or more is read, checked and turned into rows by a second
+process while this one dedupes and writes (`read_ahead`): the same events in the
+same order, so the same outcome.
+
 Rows go in with `executemany` on peewee's connection, a batch at a time;
 duplicates are looked up per batch against the database, which by then also
 holds the earlier rows of this file — so memory stays flat however long the
@@ -28,7 +32,7 @@ imported with full fidelity instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -54,6 +58,7 @@ from leaddesk.core.transfer.import_report import (
 )
 from leaddesk.core.transfer.lead_writer import LeadWriter
 from leaddesk.core.transfer.mapping import Mapping, parse_overrides, plan_mapping
+from leaddesk.core.transfer.read_ahead import Event, events, events_in_worker, worth_a_worker
 from leaddesk.core.transfer.rows import Candidate, RowReader
 from leaddesk.core.transfer.tabular import Table
 
@@ -260,29 +265,42 @@ class _CsvImport:
     def _batches(self, table: Table, size: int) -> list[Candidate]:
         """Read the file, committing every full batch; the last batch, not committed."""
         batch: list[Candidate] = []
-        for record in table.records():
-            if record.line <= self.source.header_line:
-                continue
-            if record.blank:
-                self.summary.blank_lines += 1
-                continue
-            self.summary.rows_read += 1
-            line = record.line
-
-            def warn(text: str, line: int = line) -> None:
-                self.summary.note("warning", line, text)
-
-            outcome = self.reader.read(record, self.now, warn)
-            if isinstance(outcome, str):
-                self._reject(record.line, outcome, record.fields)
-                continue
-            if len(batch) >= BATCH:
-                self.commit(partial(self._batch, batch))
-                batch = []
-                if self.progress:  # between batches: a cancel keeps whole batches
-                    self.progress(table.position, size)
-            batch.append(outcome)
+        for chunk, position in self._events(table):
+            for line, fields, outcome, warnings in chunk:
+                if outcome is None:
+                    self.summary.blank_lines += 1
+                    continue
+                self.summary.rows_read += 1
+                for text in warnings:
+                    self.summary.note("warning", line, text)
+                if isinstance(outcome, str):
+                    self._reject(line, outcome, fields)
+                    continue
+                if len(batch) >= BATCH:
+                    self.commit(partial(self._batch, batch))
+                    batch = []
+                    if self.progress:  # between batches: a cancel keeps whole batches
+                        self.progress(position, size)
+                batch.append(outcome)
         return batch
+
+    def _events(self, table: Table) -> Iterator[tuple[list[Event], int]]:
+        """The rows, read here or — a big file — by a worker process meanwhile."""
+        source = self.source
+        if not worth_a_worker(table.size):
+            yield from events(table, source.header_line, self.reader, self.now)
+            return
+        assert source.mapping is not None
+        chunks = events_in_worker(
+            table.path,
+            table.encoding,
+            table.delimiter,
+            source.header_line,
+            source.mapping,
+            self.settings,
+            self.now,
+        )
+        yield from chunks
 
     def _reject(self, line: int, reason: str, fields: Sequence[str]) -> None:
         self.summary.rejected += 1
@@ -307,7 +325,7 @@ class _CsvImport:
                 elif key in aliases:
                     matches.add(aliases[key])
             if not matches:
-                lead_id = self.writer.add(c.draft, c.phones, c.email)
+                lead_id = self.writer.add_prepared(c)
                 for key in c.keys:
                     pending[key] = lead_id
                 self.summary.imported += 1

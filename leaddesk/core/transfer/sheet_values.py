@@ -164,6 +164,8 @@ COUNTRIES = {
 def country_code(text: str) -> str:
     """ISO 3166 alpha-2 for a country as people write it; "" when unsure."""
     value = text.strip()
+    if not value:
+        return ""  # most rows: no country column, or an empty cell
     if len(value) == 2 and value.isalpha():
         return value.upper()
     return COUNTRIES.get(re.sub(r"[^a-z]+", " ", value.lower()).strip(), "")

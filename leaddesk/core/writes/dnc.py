@@ -75,17 +75,27 @@ def import_registry(
     return atomic_write(write)
 
 
-def apply_lists(lead_ids: Sequence[int], now: DateTime, settings: Settings) -> list[str]:
+def apply_lists(
+    lead_ids: Sequence[int],
+    now: DateTime,
+    settings: Settings,
+    written: tuple[dict[int, list[str]], dict[int, str]] | None = None,
+) -> list[str]:
     """Inside a write: new leads (added, imported) whose number is at its cap wait for it
     to free; those whose number or address is already on a list go off that channel.
     The warnings, one per lead put on a list ("lead 12: +13055550142 on the do-not-call
-    list since 2026-11-02 (request by lead 412)")."""
+    list since 2026-11-02 (request by lead 412)"). `written`: what the caller just wrote
+    of these leads — each one's numbers in order (none marked bad) and its address, in
+    lower case (none empty) — instead of reading it back."""
     ids = list(lead_ids)
     if not ids:
         return []
     phones: dict[int, list[str]] = {}  # each lead's good numbers, the one a call dials first
     emails: dict[int, str] = {}
-    if ids == list(range(ids[0], ids[-1] + 1)):
+    chunks: list[tuple[pw.Expression, pw.Expression]] = []
+    if written is not None:
+        phones, emails = written
+    elif ids == list(range(ids[0], ids[-1] + 1)):
         # an import's batch, a new lead: one range, not IN lists (peewee compiles those
         # value by value — most of a 1,000-row batch's time here)
         chunks = [(Phone.lead.between(ids[0], ids[-1]), Lead.id.between(ids[0], ids[-1]))]

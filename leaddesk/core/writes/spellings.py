@@ -26,14 +26,26 @@ class Spellings:
         self._others = Lead.id != editing if editing is not None else Lead.id > 0
         self._sources: dict[str, str] = {}
         self._tags: dict[str, str] = {}
+        self._kept: dict[tuple[str, str], bool] = {}
 
     def draft(self, draft: LeadDraft) -> LeadDraft:
         """`draft` with its source and tags in their canonical spelling."""
-        source = self.source(draft.source)
-        tags = self.tags(draft.tags)
-        if (source, tags) == (draft.source, draft.tags):
+        if self.kept(draft.source, draft.tags):
             return draft
+        source, tags = self.source(draft.source), self.tags(draft.tags)
         return replace(draft, source=source, tags=tags)
+
+    def kept(self, source: str, tags: str) -> bool:
+        """Whether a draft with this source and these tags keeps them as they are
+        (`draft` would return it unchanged)."""
+        key = (source, tags)
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = (self.source(source), self.tags(tags)) == key
+            if len(self._kept) < 4096:  # a file's few sources and tag sets, not every row's
+                # fixed once asked: each source and tag keeps the spelling it first got
+                self._kept[key] = kept
+        return kept
 
     def source(self, text: str) -> str:
         source = one_spaced(text)

@@ -54,3 +54,22 @@ def test_places_match_phonenumbers_own_answer(e164):
 def test_text_that_is_no_number_has_no_places():
     phone_places.cache_clear()
     assert phone_places("not a number") == ()
+
+
+@pytest.mark.parametrize(
+    ("e164s", "country", "region"),
+    [
+        (["+13055550142", "+12125550142"], "", "NY"),
+        (["+13055550142", ""], "US", "Florida"),
+        (["+442079460958"], "GB", ""),
+        ([], "CA", "Ontario"),
+        (["+14165550142", "+13055550142"], "US", "Texas"),
+        ([""], "", ""),
+    ],
+)
+def test_place_codes_are_the_lead_places_codes_sorted(e164s, country, region):
+    from leaddesk.core.domain.jurisdictions import lead_places, place_codes
+
+    assert place_codes(e164s, country, region) == tuple(
+        sorted(p.code for p in lead_places(e164s, country, region))
+    )

@@ -122,3 +122,87 @@ def test_region_type_and_zones_agree_with_phonenumbers(region, kind, changes):
     assert phones.is_valid_e164(e164) == phonenumbers.is_valid_number(stored)
     theirs = tuple(z for z in pn_timezone.time_zones_for_number(number) if z != UNKNOWN_ZONE)
     assert _compute_zones(number, kind) == (theirs if len(theirs) <= MAX_SPREAD_ZONES else ())
+
+
+def _every_region_metadata():
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        yield region, phonenumbers.PhoneMetadata.metadata_for_region(region)
+    for code in sorted(phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS):
+        yield str(code), phonenumbers.PhoneMetadata.metadata_for_nongeo_region(code)
+
+
+def test_number_type_agrees_with_phonenumbers_for_every_region_and_type():
+    """Each region's example numbers of every type, and each one a digit off, a digit
+    short and a digit long: the compiled patterns type them as phonenumbers does."""
+    from phonenumbers.phonenumberutil import _number_type_helper
+
+    checked = 0
+    for _, metadata in _every_region_metadata():
+        for kind in phonenumbers.PhoneNumberType.values():
+            desc = phonenumbers.phonenumberutil._number_desc_by_type(metadata, kind)
+            nsn = desc.example_number if desc is not None else None
+            if not nsn:
+                continue
+            for variant in {nsn, nsn[:-1], nsn + "0", nsn[:-1] + str((int(nsn[-1]) + 5) % 10),
+                            str((int(nsn[0]) + 1) % 10) + nsn[1:]}:  # fmt: skip
+                assert phones._number_type(variant, metadata) == _number_type_helper(
+                    variant, metadata
+                ), (metadata.id, kind, variant)
+                checked += 1
+    assert checked > 2000  # every region was there to check
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    region=st.sampled_from(["US", "CA", "JM", "PR", "GB", "DE", "AU", "IN", "FR", "800"]),
+    digits=st.from_regex(r"[0-9]{4,13}", fullmatch=True),
+)
+def test_number_type_agrees_on_any_digits(region, digits):
+    from phonenumbers.phonenumberutil import _number_type_helper
+
+    metadata = (
+        phonenumbers.PhoneMetadata.metadata_for_nongeo_region(int(region))
+        if region.isdigit()
+        else phonenumbers.PhoneMetadata.metadata_for_region(region)
+    )
+    assert phones._number_type(digits, metadata) == _number_type_helper(digits, metadata)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.from_regex(phones._NANP_SHAPE, fullmatch=True), region=st.sampled_from(REGIONS))
+def test_a_plain_north_american_number_is_possible_and_its_e164_is_plus_one_and_ten_digits(
+    text, region
+):
+    """The shortcut writes E.164 itself and skips `is_possible_number`: phonenumbers
+    agrees for every shape it takes."""
+    number = _plain_nanp(text, region)
+    if number is None:
+        return
+    assert phonenumbers.is_possible_number(number)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    assert parse_phone(text, region).e164 == e164 == f"+1{number.national_number}"
+
+
+@pytest.mark.parametrize("area", ["212", "718", "312", "213", "415", "305", "512", "617", "800"])
+def test_the_bench_spreadsheet_formats_agree_with_phonenumbers(area):
+    """The four formats bench/imports.py writes ("(212) 200-0001", "212-200-0001",
+    "+1 212 200 0001", "2122000001") and a few more shapes, over many exchanges: as
+    phonenumbers reads them, whichever path parse_phone takes."""
+    for n in range(0, 8_000_000, 97_003):
+        digits = f"{area}{200 + (n // 10_000) % 800}{n % 10_000:04d}"
+        a, b, c = digits[:3], digits[3:6], digits[6:]
+        shapes = (f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"+1 {a} {b} {c}", digits,
+                  f"1-{a}-{b}-{c}", f"{a}.{b}.{c}", f"+1{digits}", f" {a} {b} {c} ")  # fmt: skip
+        for text in shapes:
+            phones._ZONES.clear()
+            got = parse_phone(text, "US")
+            number = phonenumbers.parse(text, "US")
+            pe164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            assert got.e164 == pe164, text
+            assert got.region == phonenumbers.region_code_for_number(number), text
+            assert got.valid == phonenumbers.is_valid_number(number), text
+            kind = phonenumbers.number_type(number)
+            assert _region_and_kind(number) == (got.region, kind)
+            theirs = pn_timezone.time_zones_for_number(number)
+            theirs = tuple(z for z in theirs if z != UNKNOWN_ZONE)
+            assert got.zones == (theirs if len(theirs) <= MAX_SPREAD_ZONES else ()), text
