@@ -100,13 +100,18 @@ def _promises(lead_ids: list[int]) -> dict[int, tuple[str, DateTime]]:
     if not lead_ids:
         return {}
     found: dict[int, tuple[str, DateTime]] = {}
+    # Each lead's earliest open promise, picked here rather than by ORDER BY: with an
+    # ORDER BY, SQLite may walk every open promise in `appointment_done_at` order
+    # instead of these leads' few (36 ms against 0.3 ms on a 1M store whose
+    # statistics PRAGMA optimize had sampled).
     query = tuples(
-        Appointment.select(Appointment.lead, Appointment.kind, Appointment.at)
-        .where(Appointment.lead.in_(lead_ids) & (Appointment.done == False))  # noqa: E712
-        .order_by(Appointment.at)
+        Appointment.select(Appointment.lead, Appointment.kind, Appointment.at).where(
+            Appointment.lead.in_(lead_ids) & (Appointment.done == False)  # noqa: E712
+        )
     )
     for lead_id, kind, at in query:
-        found.setdefault(lead_id, (kind, at))
+        if lead_id not in found or at < found[lead_id][1]:
+            found[lead_id] = (kind, at)
     return found
 
 
