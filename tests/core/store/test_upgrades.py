@@ -223,6 +223,28 @@ def test_a_backup_is_taken_before_a_migration_and_rows_survive_it(current, tmp_p
     assert "badge" in after
 
 
+INDEX_ON_TOUCH = """
+def up(migrator, db):
+    db.execute_sql("CREATE INDEX touch_outcome_next ON touch (outcome)")
+"""
+
+
+def test_an_upgrade_leaves_whole_statistics(current, tmp_path):
+    """PRAGMA optimize at close would sample the new index (analysis_limit=400): wrong
+    plans on a big store. The upgrade counts it whole before anything reads."""
+    open_store(str(current), clock=CLOCK, directory=scripts_plus(tmp_path, INDEX_ON_TOUCH))
+    try:
+        db = database.obj
+        (touches,) = db.execute_sql("SELECT COUNT(*) FROM touch").fetchone()
+        found = db.execute_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'touch_outcome_next'"
+        ).fetchone()
+        assert found is not None, "no statistics for the new index"
+        assert int(found[0].split()[0]) == touches
+    finally:
+        close_store()
+
+
 def test_a_new_database_needs_no_backup(tmp_path):
     open_store(str(tmp_path / "new.db"), clock=CLOCK)
     close_store()
