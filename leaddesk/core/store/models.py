@@ -10,6 +10,12 @@ import peewee as pw
 
 from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.store.db import BaseModel, UTCTimestamp
+from leaddesk.core.store.rollup_models import (
+    CallTally,
+    ConnectTally,
+    SpeedTally,
+    StatusTally,
+)
 
 STATUSES = ("new", "working", "engaged", "appointment", "nurture", "won", "lost", "bad")
 CHANNELS = ("call", "email", "letter")
@@ -337,20 +343,6 @@ class InboxMessage(BaseModel):
     seen_at = UTCTimestamp()
 
 
-class CallTally(BaseModel):
-    """The rep's calls per UTC hour, outcome and hour of the lead's local day (0018),
-    kept by triggers on `touch`: the stats' sums read it (reads/stats/rollup.py)."""
-
-    rep_id = pw.IntegerField()
-    hour = pw.BigIntegerField()  # "at" // 3_600_000
-    outcome = pw.CharField()
-    local_hour = pw.SmallIntegerField()  # -1: no stored local time
-    n = pw.IntegerField(default=0)
-
-    class Meta:
-        primary_key = pw.CompositeKey("rep_id", "hour", "outcome", "local_hour")
-
-
 class FirstConnect(BaseModel):
     """A lead's first connect ever (by time, then id), who made it and the calls before
     it (0018), kept by triggers on `touch`: dials before the first connect."""
@@ -362,39 +354,6 @@ class FirstConnect(BaseModel):
 
     class Meta:
         indexes = ((("rep_id", "at"), False),)
-
-
-class SpeedTally(BaseModel):
-    """Leads per owner (0: the pool), UTC hour of arrival and whole minutes to their first
-    attempt (`NO_ATTEMPT`: none yet) (0018), kept by triggers on `lead`: speed to lead."""
-
-    owner = pw.IntegerField()
-    hour = pw.BigIntegerField()  # received_at // 3_600_000
-    m = pw.IntegerField()
-    n = pw.IntegerField(default=0)
-
-    class Meta:
-        primary_key = pw.CompositeKey("hour", "owner", "m")
-
-
-class ConnectTally(BaseModel):
-    """First connects per rep, UTC hour and calls before them (0018), kept by triggers on
-    `first_connect`: dials before the first connect."""
-
-    rep_id = pw.IntegerField()
-    hour = pw.BigIntegerField()
-    calls_before = pw.IntegerField()
-    n = pw.IntegerField(default=0)
-
-    class Meta:
-        primary_key = pw.CompositeKey("rep_id", "hour", "calls_before")
-
-
-class StatusTally(BaseModel):
-    """Leads per status (0018), kept by triggers on `lead`: the pipeline."""
-
-    status = pw.CharField(primary_key=True)
-    n = pw.IntegerField(default=0)
 
 
 MODELS: tuple[type[BaseModel], ...] = (Rep, Lead, Phone, Touch, Appointment, ZoneSet)

@@ -16,7 +16,8 @@ from pendulum import DateTime
 
 from leaddesk.core.reads.stats.rollup import pieces
 from leaddesk.core.store.db import database, portable_sql, to_ms, tuples
-from leaddesk.core.store.models import STATUSES, Appointment, Lead, StatusTally
+from leaddesk.core.store.models import STATUSES, Appointment, Lead
+from leaddesk.core.store.rollup_models import StatusTally
 
 B = TypeVar("B")
 R = TypeVar("R")
