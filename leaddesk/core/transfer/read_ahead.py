@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import traceback
 from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -107,7 +109,8 @@ def events_in_worker(
         name="leaddesk-import-reader",
         daemon=True,  # never outlives the importer, whatever stops it
     )
-    worker.start()
+    with _stderr_with_a_descriptor():
+        worker.start()
     send.close()  # the worker's end: EOF here when it dies
     try:
         while True:
@@ -128,6 +131,29 @@ def events_in_worker(
         if worker.is_alive():
             worker.terminate()
         worker.join()
+
+
+@contextmanager
+def _stderr_with_a_descriptor() -> Iterator[None]:
+    """A spawn starts multiprocessing's resource tracker with `sys.stderr.fileno()`
+    among the descriptors it keeps; in the desk Textual has replaced sys.stderr with
+    a capture whose fileno() is -1, and the start failed ("bad value(s) in
+    fds_to_keep": the desk closed on a traceback). There the tracker gets /dev/null:
+    nothing it might say belongs on the rep's screen."""
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    captured = sys.stderr
+    with open(os.devnull, "w") as sink:
+        sys.stderr = sink
+        try:
+            yield
+        finally:
+            sys.stderr = captured
 
 
 def _work(

@@ -191,3 +191,59 @@ def test_rows_prepared_ahead_are_the_rows_the_draft_gives(tmp_path, settings, no
     assert outcomes[0] == outcomes[1]
     owners = {row[19] for row in outcomes[0][1]["lead"]}  # Lead.owner's column
     assert owners == ({None} if owner is None else {1, 2, 3})
+
+
+DESK_STDERR = """
+import sys
+from pathlib import Path
+
+import pendulum
+
+from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.schema import close_store, open_store
+from leaddesk.core.transfer import read_ahead
+from leaddesk.core.transfer.importing import import_file, open_source
+
+
+class Captured:
+    \"\"\"What Textual puts in sys.stderr while the desk runs: no descriptor.\"\"\"
+
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        return -1
+
+
+NOW = pendulum.datetime(2026, 11, 23, 19, 0, tz="UTC")
+folder = Path(sys.argv[1])
+read_ahead.MIN_BYTES = 0
+open_store(str(folder / "desk.db"))
+sys.stderr = Captured()
+try:
+    summary = import_file(open_source(folder / "leads.csv"), NOW, Settings())
+finally:
+    sys.stderr = sys.__stderr__
+    close_store()
+print(summary.imported)
+"""
+
+
+def test_the_worker_starts_from_the_desk_whose_stderr_has_no_descriptor(tmp_path):
+    """A fresh process (the resource tracker starts once per process), as the desk
+    is: before, the spawn failed and the desk closed on a traceback."""
+    import subprocess
+    import sys
+
+    spreadsheet(tmp_path / "leads.csv", 40)
+    done = subprocess.run(
+        [sys.executable, "-c", DESK_STDERR, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) > 0
