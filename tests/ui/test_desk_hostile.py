@@ -23,6 +23,7 @@ from leaddesk.core.store.models import Lead, Touch
 from leaddesk.core.store.schema import close_store
 from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.logs import log_file, setup_logging
+from leaddesk.ui.desk import writes as desk_writes
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.help import HelpScreen
 from leaddesk.ui.screens.picker import NextContactPicker
@@ -223,6 +224,35 @@ async def test_a_lock_held_too_long_is_one_line_and_the_desk_goes_on(
         await pilot.press("n")
         await settle(pilot, lambda: "u to undo" in status.message, "saved once released")
     assert touches() == 1
+
+
+async def test_a_bug_in_a_desk_job_is_one_line_and_the_desk_goes_on(
+    new_app, desk_settings, monkeypatch
+):
+    setup_logging()
+    lead(desk_settings, "Dana", "(212) 555-0142", 30)
+    real = desk_writes.outcome_key
+
+    def broken(*args, **kwargs):
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        _, _, status = await ready(pilot)
+        monkeypatch.setattr(desk_writes, "outcome_key", broken)
+        await pilot.press("n")
+        await settle(pilot, lambda: status.is_error, "an error line")
+        assert status.message.startswith("internal error: ValueError: bad value(s) in fds_to_keep")
+        assert str(log_file()) in status.message
+        assert touches() == 0
+        assert app.is_running
+        monkeypatch.setattr(desk_writes, "outcome_key", real)
+        await pilot.press("n")
+        await settle(pilot, lambda: "u to undo" in status.message, "saved once the bug is gone")
+        assert touches() == 1
+    assert app.return_code in (0, None)
+    logged = log_file().read_text()
+    assert "internal error in a desk job" in logged and "Traceback" in logged
 
 
 async def test_a_corrupted_file_under_the_desk_is_one_line_and_quit_works(

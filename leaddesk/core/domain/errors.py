@@ -2,7 +2,7 @@
 
 
 class LeadDeskError(Exception):
-    """Base for every error that is the user's input, not a bug."""
+    """Base for every error that is the user's input, not a bug (but see InternalError)."""
 
 
 class NotFound(LeadDeskError):
@@ -46,6 +46,11 @@ class CallBlocked(InvalidInput):
     def __init__(self, message: str, block: object) -> None:
         super().__init__(message)
         self.block = block
+
+
+class InternalError(LeadDeskError):
+    """A bug met by a desk job, already logged with its traceback: a LeadDeskError
+    so that every handler shows it as one line and the rep's desk stays open."""
 
 
 class ConnectionLost(StoreError):

@@ -11,6 +11,7 @@ from textual.screen import Screen
 
 from leaddesk.core.domain.errors import (
     ConnectionLost,
+    InternalError,
     LeadDeskError,
     NeedsConfirmation,
     StoreError,
@@ -68,6 +69,11 @@ class DeskBase(Screen[None]):
         except StoreError as exc:  # a write that failed says "not saved" itself
             logger.error("%s", exc, exc_info=exc)
             self.status.error(str(exc))
+        except InternalError as exc:  # logged with its traceback on the way
+            self.status.error(str(exc))
+        except OSError as exc:
+            logger.error("%s", exc, exc_info=exc)
+            self.status.error(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         except LeadDeskError as exc:
             logger.warning("%s", exc)
             self.status.error(str(exc))
