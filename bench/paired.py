@@ -199,7 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for entry in args.store:
             size, _, path = entry.partition("=")
-            (count,) = scale.parse_sizes(size)
+            try:
+                (count,) = scale.parse_sizes(size) if path else ()
+            except ValueError:
+                wrong = f"--store: {entry!r} is not SIZE=PATH (e.g. 1m=LARGE.db)"
+                raise ValueError(wrong) from None
             if not Path(path).is_file():
                 raise ValueError(f"--store: {path!r} is not a file")
             stores[count] = Path(path)
