@@ -681,6 +681,25 @@ def run_size(
     return result
 
 
+def run_paired(sizes: list[int], seed: int, runs: int, only: set[str] | None) -> dict[str, Any]:
+    """Point 3's ratios with 1k and the largest size measured side by side, call by call
+    (bench/paired.py): the per-size figures above are taken minutes apart, and a busy
+    moment of a shared machine moved their 1M ratios by up to 2x between runs."""
+    from bench import paired
+
+    small, large = min(sizes), max(sizes)
+    if not scale.wanted(only, "paired") or small > 1000 or large < 1_000_000:
+        return {}
+    print(f"measuring {small:,} and {large:,} leads side by side …", file=sys.stderr, flush=True)
+    stores = {size: work_copy(build_store(size, seed, False)[0], size) for size in (small, large)}
+    try:
+        return paired.run(stores, runs)
+    finally:
+        for size in (small, large):
+            for leftover in OUT.glob(f"work-{size}.db*"):
+                leftover.unlink()
+
+
 # --- team mode: PostgreSQL beside SQLite --------------------------------------------
 
 
@@ -1054,6 +1073,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, Any]] = {}
     for size in sizes:
         results[str(size)] = run_size(size, args.seed, runs, args.rebuild, not args.no_ui, only)
+    paired = run_paired(sizes, args.seed, runs, only)
     team: dict[str, Any] = {}
     if not args.no_team and scale.wanted(only, "team"):
         team_size = max(sizes)
@@ -1068,6 +1088,11 @@ def main(argv: list[str] | None = None) -> int:
         "targets": targets(results) + scale.scale_targets(results) + report_targets,
         "team": team,
     }
+    if paired:
+        from bench.paired import targets as paired_targets
+
+        report["paired"] = paired
+        report["targets"] += paired_targets(paired)
     # --only names what to measure: a 1M size must not fill PostgreSQL (~21 min) unasked
     if not args.no_team and not args.no_pg_scale and scale.wanted(only, "team"):
         from bench import pg_scale  # the hot paths on both engines at every size
@@ -1113,6 +1138,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     if team:
         print(team_table(team["size"], team))
+    if "paired" in report:
+        from bench.paired import table as paired_table
+
+        print("\n" + paired_table(report["paired"]))
     if "pg_scale" in report:
         from bench.pg_scale import table as pg_scale_table
 

@@ -32,6 +32,7 @@ GROUPS = (
     "keypress",  # the real desk: key 'n' -> next lead painted
     "find_keys",
     "disk",  # bytes on disk per lead (dbstat)
+    "paired",  # point 3's ratios again, 1k and the largest size side by side (bench/paired.py)
     # the parts after the per-size table
     "team",  # PostgreSQL beside SQLite
     "desks",  # twenty desks at once

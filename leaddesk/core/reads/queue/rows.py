@@ -23,8 +23,7 @@ from leaddesk.core.domain.windows import next_open, zones_or_rep
 from leaddesk.core.reads.handoffs import is_handoff, owners
 from leaddesk.core.reads.queue.reasons import handoff_why, why_now
 from leaddesk.core.reads.scope import scope_for
-from leaddesk.core.store.db import tuples
-from leaddesk.core.store.models import Appointment
+from leaddesk.core.store.db import database, from_ms, portable_sql
 
 DUE, LATER = "due", "later"
 
@@ -99,20 +98,22 @@ def zone_key(zones: Sequence[str], places: tuple[str, ...] = ()) -> str:
 def _promises(lead_ids: list[int]) -> dict[int, tuple[str, DateTime]]:
     if not lead_ids:
         return {}
-    found: dict[int, tuple[str, DateTime]] = {}
+    earliest: dict[int, tuple[str, int]] = {}
     # Each lead's earliest open promise, picked here rather than by ORDER BY: with an
     # ORDER BY, SQLite may walk every open promise in `appointment_done_at` order
     # instead of these leads' few (36 ms against 0.3 ms on a 1M store whose
-    # statistics PRAGMA optimize had sampled).
-    query = tuples(
-        Appointment.select(Appointment.lead, Appointment.kind, Appointment.at).where(
-            Appointment.lead.in_(lead_ids) & (Appointment.done == False)  # noqa: E712
-        )
+    # statistics PRAGMA optimize had sampled). Written out, as `due_rows` is: peewee
+    # compiled a node per id and made a pendulum instant of every row (50 promised
+    # leads on a 1M store's page: 0.55 ms of the page's 2.5 against 0.06 here).
+    marks = ", ".join("?" * len(lead_ids))
+    sql = portable_sql(
+        'SELECT "lead_id", "kind", "at" FROM "appointment"'
+        f' WHERE "lead_id" IN ({marks}) AND "done" = ?'
     )
-    for lead_id, kind, at in query:
-        if lead_id not in found or at < found[lead_id][1]:
-            found[lead_id] = (kind, at)
-    return found
+    for lead_id, kind, at in database.obj.execute_sql(sql, [*lead_ids, False]):
+        if lead_id not in earliest or at < earliest[lead_id][1]:
+            earliest[lead_id] = (kind, at)
+    return {lead_id: (kind, from_ms(at)) for lead_id, (kind, at) in earliest.items()}
 
 
 def queue_rows(
