@@ -5,8 +5,9 @@ work: one connection keeps one core busy — 57.7 s of user CPU for the 1M-lead 
 (BENCHMARKS.md, "Bulk work at scale"). Here two connections each read every other
 batch of leads and the batches are written in lead order as they come back. On
 PostgreSQL the work is the server's, in a backend per connection, and two threads
-here suffice; on SQLite it is this process's own, and two threads measured no
-faster than one (see `_fork_batches`), so each connection reads in a forked child.
+here suffice, each batch read by a binary COPY (see `_write_batches`); on SQLite it
+is this process's own, and two threads measured no faster than one (see
+`_fork_batches`), so each connection reads in a forked child.
 
 Both connections read one snapshot, as pg_dump's parallel workers do: on PostgreSQL
 the second imports the first's (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`,
@@ -103,16 +104,29 @@ def _write_batches(
     size: int,
     starts: list[int],
 ) -> int:
+    """PostgreSQL: each connection in a thread, each batch a binary COPY of its lines
+    into a buffer kept from batch to batch. Rows fetched as a result cost the client
+    twice the kernel time at 1M leads (BENCHMARKS.md, branch i15x): every batch's
+    PGresult and the bytes made of it were allocated afresh in the threads' malloc
+    arenas, handed back to the kernel when freed and faulted in again (~1.1M page
+    faults). A batch now goes to the file in one write, not one or two per line."""
     free: SimpleQueue[Any] = SimpleQueue()
     for conn in conns:
         free.put(conn)
+    buffers: SimpleQueue[_Lines] = SimpleQueue()
+    for _ in range(AHEAD * len(conns) + 1):  # one per batch in flight, one more submitted
+        buffers.put(_Lines())
+    copy = f"COPY (SELECT s.line FROM ({sql}) AS s(id, line)) TO STDOUT (FORMAT binary)"
 
-    def batch(after: int) -> list[bytes]:
+    def batch(after: int) -> _Lines:
+        lines = buffers.get()
         conn = free.get()
         try:
             cursor = conn.cursor()
-            cursor.execute(sql, [after, *statuses, size])
-            lines = [line for _, line in cursor.fetchall()]
+            # COPY takes no parameters: the driver quotes them into the statement
+            statement = cursor.mogrify(copy, [after, *statuses, size])
+            lines.clear()
+            cursor.copy_expert(statement, lines)
             cursor.close()
             return lines
         finally:
@@ -123,13 +137,14 @@ def _write_batches(
     write = _writer(out)
     count = 0
 
-    def take(future: Future[list[bytes]]) -> int:
+    def take(future: Future[_Lines]) -> int:
         lines = future.result()
-        write(lines)
-        return len(lines)
+        write([memoryview(lines.buffer)[: lines.end]])
+        buffers.put(lines)
+        return lines.count
 
     with ThreadPoolExecutor(len(conns), thread_name_prefix="export") as pool:
-        pending: deque[Future[list[bytes]]] = deque()
+        pending: deque[Future[_Lines]] = deque()
         for after in starts:
             pending.append(pool.submit(batch, after))
             if len(pending) >= AHEAD * len(conns):
@@ -137,6 +152,41 @@ def _write_batches(
         while pending:
             count += take(pending.popleft())
     return count
+
+
+# Binary COPY ("Binary Format", https://www.postgresql.org/docs/16/sql-copy.html): the
+# stream begins with this signature and two 32-bit fields (19 bytes in all); each row
+# is its field count (16 bits), then each field's length (32 bits) and bytes; the
+# stream ends with a field count of -1. The server sends one CopyData message per row
+# (https://www.postgresql.org/docs/16/protocol-flow.html#PROTOCOL-COPY), and psycopg2's
+# copy_expert hands each message to `write` as it comes (psycopg/pqpath.c,
+# _pq_copy_out_v3) — PostgreSQL 16 sends the header in the first row's message.
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+_HEADER = 19
+_ROW_HEAD = 6  # a field count of 1 and the line's length
+_TRAILER = 2
+
+
+class _Lines:
+    """A batch's lines from a binary COPY of one text column, gathered in a buffer
+    that is overwritten, never shrunk, from batch to batch."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.end = 0
+        self.count = 0
+
+    def clear(self) -> None:
+        self.end = self.count = 0
+
+    def write(self, message: bytes) -> None:
+        start = _HEADER if message.startswith(_SIGNATURE) else 0
+        if len(message) - start <= _TRAILER:
+            return  # the header alone, or the trailer (alone, or after the header)
+        end = self.end + len(message) - start - _ROW_HEAD
+        self.buffer[self.end : end] = memoryview(message)[start + _ROW_HEAD :]
+        self.end = end
+        self.count += 1
 
 
 def _fork_batches(
@@ -323,8 +373,6 @@ def _begin_sqlite(db: peewee.Database, conns: list[sqlite3.Connection]) -> bool:
 
 
 def _begin_postgres(db: peewee.Database, conns: Sequence[Any]) -> bool:
-    import psycopg2.extensions
-
     if db.in_transaction():
         source = db.connection()  # the caller's read-only transaction (a backup)
     else:
@@ -335,8 +383,6 @@ def _begin_postgres(db: peewee.Database, conns: Sequence[Any]) -> bool:
     (snapshot,) = cursor.fetchone()
     cursor.close()
     for conn in conns:
-        # text comes back as the bytes the server sent, not decoded into str
-        psycopg2.extensions.register_type(psycopg2.extensions.BYTES, conn)
         if conn is source:
             continue
         _begin_pg(conn)

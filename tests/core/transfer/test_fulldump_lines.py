@@ -66,6 +66,41 @@ def test_two_connections_write_what_one_writes(store, now, settings, tmp_path, s
     assert path.read_text(encoding="utf-8") == "header\n" + expected + "after\n"
 
 
+def test_batches_that_end_with_the_leads_and_outnumber_the_buffers(store, now, settings):
+    """A last batch with no lead (the leads a multiple of the batch size) counts none,
+    and a buffer reused for a later, shorter batch holds only that batch's lines."""
+    fill_demo(12, now, settings, seed=3)
+    buffers = fulldump_lines.AHEAD * fulldump_lines.WORKERS + 1
+    assert buffers < 12 // 2  # every buffer is used again
+    expected = _serial(2)
+    text = io.StringIO()
+    assert _parallel(text, 2) == 12
+    assert text.getvalue() == expected
+
+
+def test_lines_are_taken_out_of_binary_copy_messages():
+    """What PostgreSQL 16 sends for `COPY (SELECT line …) TO STDOUT (FORMAT binary)`:
+    the header with the first row, a row a message, the trailer alone; or, for no
+    row, the header and the trailer in one message."""
+    header = fulldump_lines._SIGNATURE + bytes(8)
+    trailer = b"\xff\xff"
+
+    def row(line: bytes) -> bytes:
+        return b"\x00\x01" + len(line).to_bytes(4, "big") + line
+
+    lines = fulldump_lines._Lines()
+    for message in (header + row(b'{"a":1}\n'), row(b"\n"), row("é\n".encode()), trailer):
+        lines.write(message)
+    assert (bytes(lines.buffer[: lines.end]), lines.count) == (b'{"a":1}\n\n' + "é\n".encode(), 3)
+    lines.clear()  # the next batch: shorter, over the same buffer
+    for message in (header + row(b"x\n"), trailer):
+        lines.write(message)
+    assert (bytes(lines.buffer[: lines.end]), lines.count) == (b"x\n", 1)
+    lines.clear()
+    lines.write(header + trailer)
+    assert (lines.end, lines.count) == (0, 0)
+
+
 def test_a_commit_after_the_snapshot_is_in_neither_connection(store, now, settings):
     fill_demo(4, now, settings, seed=2)
     with fulldump_lines._snapshot(database.obj, 2) as conns:
