@@ -30,7 +30,16 @@ class Env:
         at = parse_instant(self.now_text, self.settings.rep_timezone)
         return ShiftedClock(at) if running else FixedClock(at)
 
-    def open(self) -> None:
+    def open(self, *, quick: bool = False) -> None:
+        """Open the store (migrated if it must be). `quick`: a current SQLite file is
+        opened without peewee (store/sql.open_quick), for reads written in SQL only —
+        the queue's; anything else is opened as always."""
+        if quick:
+            from leaddesk.core.store.migrations import DIRECTORY
+            from leaddesk.core.store.sql import open_quick
+
+            if open_quick(self.target, DIRECTORY):
+                return
         from leaddesk.core.store.schema import open_store
 
         open_store(self.target)
