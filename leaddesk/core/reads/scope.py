@@ -5,28 +5,40 @@ read needs no peewee, store/sql.py)."""
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from pendulum import DateTime
 
+from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.sql import current, to_ms
 
 NO_REP = -1  # a rep with no record yet owns nothing and claims nothing
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(Frozen):
     """Whose queue: the rep's id and `[team] queue` (mine+pool | mine | all), and
-    when another owner's lead is handed off to it (`[team]` minutes)."""
+    when another owner's lead is handed off to it (`[team]` minutes). (A plain class:
+    `domain.record`.)"""
 
+    __slots__ = ("rep", "queue", "new_lead_minutes", "promise_minutes", "away_minutes")  # noqa: RUF023
     rep: int
     queue: str
     new_lead_minutes: int
     promise_minutes: int
     away_minutes: int
+
+    def __init__(
+        self, rep: int, queue: str, new_lead_minutes: int, promise_minutes: int, away_minutes: int
+    ) -> None:
+        self._set(
+            rep=rep,
+            queue=queue,
+            new_lead_minutes=new_lead_minutes,
+            promise_minutes=promise_minutes,
+            away_minutes=away_minutes,
+        )
 
 
 _rep_ids: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()

@@ -12,7 +12,6 @@ the moment of a call, and the audit of what the queue offers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from pendulum import DateTime
@@ -29,6 +28,7 @@ from leaddesk.core.domain.caps import (
 )
 from leaddesk.core.domain.exemptions import is_enquiry, registry_exemption
 from leaddesk.core.domain.lead_state import NOT_A_CALL_TO_THE_LEAD
+from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.windows import zones_or_rep
 from leaddesk.core.reads.queue.rows import places_of, zones_of
@@ -41,15 +41,20 @@ def no_jurisdiction_caps(number: str) -> Sequence[Cap]:
     return ()
 
 
-@dataclass(frozen=True)
-class Listed:
-    """An active suppression of a number or address."""
+class Listed(Frozen):
+    """An active suppression of a number or address (a plain class: `domain.record`)."""
 
+    __slots__ = ("value", "source", "added_at", "lead_id", "added_by")  # noqa: RUF023 (field order)
     value: str
     source: str  # lead | manual | registry
     added_at: DateTime
     lead_id: int | None
     added_by: str
+
+    def __init__(
+        self, value: str, source: str, added_at: DateTime, lead_id: int | None, added_by: str
+    ) -> None:
+        self._set(value=value, source=source, added_at=added_at, lead_id=lead_id, added_by=added_by)
 
 
 def current_numbers(lead_ids: Iterable[int]) -> dict[int, str]:

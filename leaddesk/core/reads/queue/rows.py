@@ -8,13 +8,13 @@ calling window opens, how long a new lead has waited, and the "why now" line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from pendulum import DateTime
 
 from leaddesk.core.domain.hours import blocked_by
 from leaddesk.core.domain.jurisdictions import split_key, window_key
+from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.rules import waiting_heat
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import minutes_between
@@ -28,8 +28,14 @@ from leaddesk.core.store.sql import current, from_ms, in_list
 DUE, LATER = "due", "later"
 
 
-@dataclass(frozen=True)
-class QueueRow:
+class QueueRow(Frozen):
+    """One row of the queue (a plain class, not a dataclass: `domain.record`)."""
+
+    __slots__ = (  # noqa: RUF023 (the field order: repr, positional arguments)
+        "lead_id", "name", "company", "tier", "section", "due_at", "channel", "callable",
+        "reason", "attempts", "step", "steps", "status", "opens_at", "waited_minutes", "heat",
+        "zone", "blocked_by", "handoff_from",
+    )  # fmt: skip
     lead_id: int
     name: str
     company: str
@@ -49,10 +55,40 @@ class QueueRow:
     zone: str  # the lead's zone (or the rep's)
     # Why a call may not be placed now: a jurisdiction's rule id ("US-FL"), or
     # "company-hours"; None when nothing blocks it (domain/hours.blocked_by).
-    blocked_by: str | None = None
+    blocked_by: str | None
     # Team mode: the owner this lead is handed off from ("" when it is no hand-off);
     # the row marks it ("↪ ana"), the reason says why.
-    handoff_from: str = ""
+    handoff_from: str
+
+    def __init__(
+        self,
+        lead_id: int,
+        name: str,
+        company: str,
+        tier: str,
+        section: str,
+        due_at: DateTime,
+        channel: str,
+        callable: bool,
+        reason: str,
+        attempts: int,
+        step: int,
+        steps: int,
+        status: str,
+        opens_at: DateTime | None,
+        waited_minutes: int | None,
+        heat: str,
+        zone: str,
+        blocked_by: str | None = None,
+        handoff_from: str = "",
+    ) -> None:
+        self._set(
+            lead_id=lead_id, name=name, company=company, tier=tier, section=section,
+            due_at=due_at, channel=channel, callable=callable, reason=reason,
+            attempts=attempts, step=step, steps=steps, status=status, opens_at=opens_at,
+            waited_minutes=waited_minutes, heat=heat, zone=zone, blocked_by=blocked_by,
+            handoff_from=handoff_from,
+        )  # fmt: skip
 
 
 # The desk's DUE / LATER / tomorrow counts stop at this many rows (issue 15): each
@@ -61,15 +97,22 @@ class QueueRow:
 COUNT_CAP = 1000
 
 
-@dataclass(frozen=True)
-class QueueCounts:
-    """Each count is exact below `cap`; at it, the section holds that many or more."""
+class QueueCounts(Frozen):
+    """Each count is exact below `cap`; at it, the section holds that many or more.
+    (A plain class: `domain.record`.)"""
 
+    __slots__ = ("due", "later", "tomorrow", "cap")  # noqa: RUF023 (field order)
     due: int
     later: int
-    tomorrow: int = 0  # calls due whose window opens only after the rep's midnight
-    # None: counted in full. Not compared: equal counts are equal, however counted.
-    cap: int | None = field(default=None, compare=False)
+    tomorrow: int  # calls due whose window opens only after the rep's midnight
+    cap: int | None  # None: counted in full
+
+    def __init__(self, due: int, later: int, tomorrow: int = 0, cap: int | None = None) -> None:
+        self._set(due=due, later=later, tomorrow=tomorrow, cap=cap)
+
+    def _values(self) -> tuple[int, ...]:
+        # `cap` is not compared: equal counts are equal, however counted.
+        return (self.due, self.later, self.tomorrow)
 
     @property
     def capped(self) -> tuple[bool, bool, bool]:
