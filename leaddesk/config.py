@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from leaddesk.config_role import with_role
 from leaddesk.config_team import team_settings
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.holidays import check_country
+from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.settings import (
     DEFAULT_FALLBACK,
     WEEKDAYS,
@@ -316,12 +317,16 @@ def settings_from_dict(
     return settings, warnings
 
 
-@dataclass(frozen=True)
-class RepAnswer:
-    """The first-run questions' answer: who the rep is and the zone they work in."""
+class RepAnswer(Frozen):
+    """The first-run questions' answer: who the rep is and the zone they work in. (A
+    plain class, `domain.record`: this module loads on `leaddesk due`'s path.)"""
 
+    __slots__ = ("name", "timezone")
     name: str
     timezone: str
+
+    def __init__(self, name: str, timezone: str) -> None:
+        self._set(name=name, timezone=timezone)
 
 
 def first_run_guess(name: str | None = None) -> tuple[RepAnswer, str]:

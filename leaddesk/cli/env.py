@@ -3,7 +3,7 @@ click so the quick path (cli/fast.py) and click's `main` build it the same way."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,14 +12,21 @@ if TYPE_CHECKING:
     from leaddesk.core.domain.settings import Settings
 
 
-@dataclass
 class Env:
-    target: str
-    now_text: str | None
-    settings: Settings
-    warnings: list[str]
-    config_path: Path | None = None
-    config_error: str | None = None  # only `doctor` runs with a broken config
+    """The store, "now" and the settings a command runs with. (A plain class: a
+    dataclass costs `leaddesk due` the compiling of its methods, domain/record.py.)"""
+
+    def __init__(
+        self,
+        target: str,
+        now_text: str | None,
+        settings: Settings,
+        warnings: list[str],
+        config_path: Path | None = None,
+        config_error: str | None = None,  # only `doctor` runs with a broken config
+    ) -> None:
+        self.target, self.now_text, self.settings = target, now_text, settings
+        self.warnings, self.config_path, self.config_error = warnings, config_path, config_error
 
     def clock(self, *, running: bool = False) -> Clock:
         from leaddesk.core.domain.clock import FixedClock, ShiftedClock, SystemClock
@@ -30,7 +37,16 @@ class Env:
         at = parse_instant(self.now_text, self.settings.rep_timezone)
         return ShiftedClock(at) if running else FixedClock(at)
 
-    def open(self) -> None:
+    def open(self, *, quick: bool = False) -> None:
+        """Open the store (migrated if it must be). `quick`: a current SQLite file is
+        opened without peewee (store/sql.open_quick), for reads written in SQL only —
+        the queue's; anything else is opened as always."""
+        if quick:
+            from leaddesk.core.store.migrations import DIRECTORY
+            from leaddesk.core.store.sql import open_quick
+
+            if open_quick(self.target, DIRECTORY):
+                return
         from leaddesk.core.store.schema import open_store
 
         open_store(self.target)

@@ -9,7 +9,10 @@ exactly the hot forms:
 
 (each option once, `--opt value` or `--opt=value`, `LEADDESK_DB` and
 `LEADDESK_REP` as click reads them), builds the same Env with the same function
-(cli/env.make_env) and prints the same lines (cli/queue.due_lines). Anything
+(cli/env.make_env) and prints the same lines (cli/queue.due_lines), the queue read
+on a bare sqlite3 connection when the store is a current SQLite file
+(store/sql.open_quick: no peewee; anything else is opened as click's path opens
+it, in this process). Anything
 else — `--help`, an unknown or repeated option, a value it would have to
 judge, any error at all — is handed to click unchanged, so click stays the one
 source of help and of error messages. tests/cli/test_fast.py holds the two
@@ -129,11 +132,12 @@ def run(argv: Sequence[str]) -> bool:
     assert isinstance(asked, Due)
     from leaddesk.cli.env import make_env
     from leaddesk.cli.queue import due_lines
+    from leaddesk.core.store.sql import close_quick
     from leaddesk.output import guarded, reader_gone
 
     try:
         env = make_env(asked.db, asked.now_text, asked.config_path, asked.rep_name, "due")
-        lines = due_lines(env, asked.limit, asked.as_json)
+        lines = due_lines(env, asked.limit, asked.as_json, quick=True)
     except KeyboardInterrupt:
         with guarded():  # as click.Abort says it
             sys.stderr.write("\nAborted!\n")
@@ -142,6 +146,8 @@ def run(argv: Sequence[str]) -> bool:
         # Nothing is printed yet: click runs the command again and words the error
         # (and logs it) exactly as it always does.
         return False
+    finally:
+        close_quick()  # the queue is read: nothing else uses the quick connection
     if any("\x1b" in line for line in lines):
         return False  # click.echo strips ANSI codes when piped: let it
     with guarded():

@@ -6,15 +6,17 @@ from __future__ import annotations
 from leaddesk.cli.env import Env
 
 
-def due_lines(env: Env, limit: int, as_json: bool) -> list[str]:
-    """The queue in order, as the lines `due` prints (one JSON text with --json)."""
+def due_lines(env: Env, limit: int, as_json: bool, *, quick: bool = False) -> list[str]:
+    """The queue in order, as the lines `due` prints (one JSON text with --json).
+    `quick`: the store may be opened without peewee (`Env.open`); the caller closes it
+    (store/sql.close_quick)."""
     from leaddesk.core.domain.text import when_local
     from leaddesk.core.reads.queue.blocked import blocked_by, first_reason
     from leaddesk.core.reads.queue.sections import whole_queue
     from leaddesk.output import json_text, pick, plain
 
     now = env.clock().now()
-    env.open()
+    env.open(quick=quick)
     rows = whole_queue(now, env.settings, limit)
     if as_json:
         keys = (

@@ -66,7 +66,7 @@ def rep(ctx: click.Context):
     """List the team's reps (and how many leads each owns)."""
     if ctx.invoked_subcommand is not None:
         return
-    from leaddesk.core.reads.scope import rep_names
+    from leaddesk.core.reads.scope_where import rep_names
 
     env = ctx.find_object(Env)
     if env is None:  # the main group always makes one; a bare call of the group does not

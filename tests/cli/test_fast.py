@@ -158,3 +158,75 @@ def test_parse_reads_the_environment_as_click_does():
     assert isinstance(due, fast.Due) and (due.db, due.rep_name, due.limit) == (None, None, 20)
     due = fast.parse(["--db", "a.db", "due"], {"LEADDESK_DB": "b.db", "LEADDESK_REP": "Sam"})
     assert isinstance(due, fast.Due) and (due.db, due.rep_name) == ("a.db", "Sam")
+
+
+def test_the_quick_path_reads_without_peewee(setup, capsys, monkeypatch):
+    """A current SQLite file is read on the quick connection (store/sql.open_quick):
+    peewee's opener is never called, and the connection is closed afterwards."""
+    from leaddesk.core.store import schema, sql
+
+    def refused(*args, **kwargs):
+        raise AssertionError("opened through peewee")
+
+    monkeypatch.setattr(schema, "open_store", refused)
+    argv = expand([*SHARED, "due", "--json"], setup)
+    assert by_fast(argv, capsys) is not None
+    assert sql._quick is None
+
+
+@pytest.mark.parametrize("form", ["sqlite:///{db}", "older"])
+def test_a_store_the_quick_opener_declines_is_opened_as_always(setup, capsys, monkeypatch, form):
+    """A URL, or a store whose history is not this program's scripts (here: one script
+    more on disk, as after an upgrade), is opened by peewee's path in the same process;
+    the page is the same as click's."""
+    from leaddesk.core.store import schema, sql
+
+    opened = []
+    real = schema.open_store
+    monkeypatch.setattr(schema, "open_store", lambda *a, **k: opened.append(a) or real(*a, **k))
+    if form == "older":
+        quick = sql.open_quick
+
+        def older(target, migrations):
+            class OneMore:
+                def glob(self, pattern):
+                    return [*migrations.glob(pattern), migrations / "9999_next.py"]
+
+            return quick(target, OneMore())
+
+        monkeypatch.setattr(sql, "open_quick", older)
+    db = setup["db"] if form == "older" else form.format(**setup)
+    argv = expand(["--db", db, "--config", "{config}", "--now", CLI_NOW, "due", "--json"], setup)
+    quick = by_fast(argv, capsys)
+    assert quick is not None and opened
+    assert quick == by_click(argv, capsys)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> dict[str, str]:
+    """A demo store of 300 leads (promises, hand-offs, caps, lists, nurture …)."""
+    from click.testing import CliRunner
+
+    folder = tmp_path_factory.mktemp("demo")
+    paths = {"db": str(folder / "demo.db"), "config": str(folder / "config.toml")}
+    (folder / "config.toml").write_text(
+        '[rep]\nname = "tester"\ntimezone = "America/Chicago"\n[rules]\nmax_calls_per_24h = 2\n'
+    )
+    argv = ["--db", paths["db"], "--config", paths["config"], "--now", CLI_NOW]
+    result = CliRunner().invoke(main, [*argv, "demo", "--leads", "300", "--seed", "15"])
+    assert result.exit_code == 0, result.output
+    return paths
+
+
+@pytest.mark.parametrize(
+    "now", [CLI_NOW, "2026-11-24T06:30:00-05:00", "2026-11-24T22:30:00-05:00", "2026-11-29T12:00Z"]
+)
+@pytest.mark.parametrize("page", [["--json"], ["--limit", "300", "--json"], ["--limit", "300"]])
+def test_the_quick_read_is_the_desks_read_on_a_demo_store(demo_db, capsys, now, page):
+    """The queue's SQL on the quick connection gives the page peewee's connection
+    gives, over every kind of row the demo writes, at several hours of the day."""
+    argv = ["--db", demo_db["db"], "--config", demo_db["config"], "--now", now, "due", *page]
+    quick = by_fast(argv, capsys)
+    assert quick is not None
+    assert quick == by_click(argv, capsys)
+    assert quick[1].count("\n") > 5  # a real page, not "Nothing due"

@@ -11,12 +11,12 @@ jurisdiction's rule is named before the company's own (issue 13, point 6).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from pendulum import DateTime
 
 from leaddesk.core.domain.lead_state import epoch_ms
+from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 
@@ -24,12 +24,17 @@ COMPANY_CAP = "cap"  # `blocked_by` for the company's own `max_calls_per_24h`
 DNC = "dnc"  # `blocked_by` for a suppressed number
 
 
-@dataclass(frozen=True)
-class Cap:
+class Cap(Frozen):
+    """A cap on calls (a plain class, as `Block`: `domain.record`)."""
+
+    __slots__ = ("rule", "calls", "per_hours", "per_number")  # noqa: RUF023 (field order)
     rule: str  # "cap" (the company's), or a jurisdiction's rule id ("US-FL")
     calls: int  # at most this many calls …
-    per_hours: int = 24  # … in any rolling window this long
-    per_number: bool = True  # counted per called number (False: per lead record)
+    per_hours: int  # … in any rolling window this long
+    per_number: bool  # counted per called number (False: per lead record)
+
+    def __init__(self, rule: str, calls: int, per_hours: int = 24, per_number: bool = True) -> None:
+        self._set(rule=rule, calls=calls, per_hours=per_hours, per_number=per_number)
 
 
 # Where the called number goes in a Block's text: it is spelled out (phonenumbers,
@@ -38,14 +43,20 @@ class Cap:
 NUMBER = "\x00number\x00"
 
 
-@dataclass(frozen=True)
-class Block:
-    """Why a call may not be placed now, and until when."""
+class Block(Frozen):
+    """Why a call may not be placed now, and until when. (A plain class, not a frozen
+    dataclass: built on `leaddesk due`'s path, `domain.record`.)"""
 
+    __slots__ = ("reason", "said", "free_at", "number")  # noqa: RUF023 (field order)
     reason: str  # a rule id: "US-FL", "cap", "dnc"
     said: str  # the message, with NUMBER where `number` goes
-    free_at: DateTime | None = None  # None: until the suppression is lifted
-    number: str = ""  # the called number (E.164) the message names, if any
+    free_at: DateTime | None  # None: until the suppression is lifted
+    number: str  # the called number (E.164) the message names, if any
+
+    def __init__(
+        self, reason: str, said: str, free_at: DateTime | None = None, number: str = ""
+    ) -> None:
+        self._set(reason=reason, said=said, free_at=free_at, number=number)
 
     @property
     def message(self) -> str:

@@ -16,17 +16,22 @@ enquiries; a bought list is not) — the rep's data says which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pendulum import DateTime
 
+from leaddesk.core.domain.record import Frozen
 
-@dataclass(frozen=True)
-class Exemption:
+
+class Exemption(Frozen):
+    """A registry exemption (a plain class: `domain.record`)."""
+
+    __slots__ = ("id", "months", "after", "source")  # noqa: RUF023 (field order)
     id: str
     months: int  # the relationship lasts this long after …
     after: str  # … the lead's last sale ("sale") or its enquiry ("enquiry")
     source: str
+
+    def __init__(self, id: str, months: int, after: str, source: str) -> None:
+        self._set(id=id, months=months, after=after, source=source)
 
 
 EXEMPTIONS = (

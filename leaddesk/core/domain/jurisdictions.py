@@ -10,19 +10,24 @@ the queue stays one IN over the few distinct keys.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from leaddesk.core.domain.compliance import RULEPACKS
+from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.regions import region_code
 
 SEPARATOR = "|"  # between a key's zones and its places
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(Frozen):
+    """A jurisdiction a lead is in, and how it is known (a plain class: `domain.record`)."""
+
+    __slots__ = ("code", "source")
     code: str  # "US", "US-FL"
     source: str  # "phone" | "address"
+
+    def __init__(self, code: str, source: str) -> None:
+        self._set(code=code, source=source)
 
 
 @cache

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from pendulum import DateTime
 
 from leaddesk.core.reads.scope import Scope
-from leaddesk.core.store.db import tuples
-from leaddesk.core.store.models import Rep
+from leaddesk.core.store.sql import current, from_ms, in_list
 
 AWAY, INACTIVE = "away", "inactive"
 
@@ -32,11 +31,14 @@ def owners(ids: Iterable[int], now: DateTime, scope: Scope) -> dict[int, tuple[s
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    query = tuples(Rep.select(Rep.id, Rep.name, Rep.active, Rep.seen_at).where(Rep.id.in_(wanted)))
-    return {
-        rep: (name, presence(bool(active), seen, now, scope.away_minutes))
-        for rep, name, active, seen in query
-    }
+    db = current()
+    reps = in_list(db.param, len(wanted))
+    sql = f'SELECT "id", "name", "active", "seen_at" FROM "rep" WHERE "id" IN {reps}'
+    found = {}
+    for rep, name, active, seen in db.execute_sql(sql, wanted).fetchall():
+        seen_at = from_ms(seen) if seen is not None else None
+        found[rep] = (name, presence(bool(active), seen_at, now, scope.away_minutes))
+    return found
 
 
 def is_handoff(owner: int | None, scope: Scope) -> bool:

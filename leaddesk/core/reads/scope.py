@@ -1,73 +1,62 @@
-"""Whose queue: a rep's leads (and the pool), not claimed by others; reps by name."""
+"""Whose queue: a rep's leads (and the pool), not claimed by others, as SQL; reps by
+name. Peewee's form of the same filter is `scope_where` (its own module: the queue's
+read needs no peewee, store/sql.py)."""
 
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.domain.errors import NotFound
+from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.store.db import database, from_ms, to_ms, tuples
-from leaddesk.core.store.models import Lead, Rep
+from leaddesk.core.store.sql import current, to_ms
 
 NO_REP = -1  # a rep with no record yet owns nothing and claims nothing
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(Frozen):
     """Whose queue: the rep's id and `[team] queue` (mine+pool | mine | all), and
-    when another owner's lead is handed off to it (`[team]` minutes)."""
+    when another owner's lead is handed off to it (`[team]` minutes). (A plain class:
+    `domain.record`.)"""
 
+    __slots__ = ("rep", "queue", "new_lead_minutes", "promise_minutes", "away_minutes")  # noqa: RUF023
     rep: int
     queue: str
     new_lead_minutes: int
     promise_minutes: int
     away_minutes: int
 
+    def __init__(
+        self, rep: int, queue: str, new_lead_minutes: int, promise_minutes: int, away_minutes: int
+    ) -> None:
+        self._set(
+            rep=rep,
+            queue=queue,
+            new_lead_minutes=new_lead_minutes,
+            promise_minutes=promise_minutes,
+            away_minutes=away_minutes,
+        )
 
-_rep_ids: weakref.WeakKeyDictionary[pw.Database, dict[str, int]] = weakref.WeakKeyDictionary()
+
+_rep_ids: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
 
 
 def known_rep(name: str) -> int | None:
     """The id of the rep called `name`, or None; remembered per database."""
-    db = database.obj
+    db = current()
     cache = _rep_ids.setdefault(db, {})
     if name in cache:
         return cache[name]
-    found: int | None = Rep.select(Rep.id).where(Rep.name == name).scalar()
+    sql = f'SELECT "id" FROM "rep" WHERE "name" = {db.param}'
+    row = db.execute_sql(sql, [name]).fetchone()
+    found: int | None = row[0] if row is not None else None
     # Only a committed row is remembered: a rep created inside a write that
     # then rolls back (a refused claim) must not leave a dangling id.
     if found is not None and not db.in_transaction():
         cache[name] = found
-    return found
-
-
-def rep_roster() -> list[tuple[int, str, int]]:
-    """Every rep: id, name and how many leads they own, by name."""
-    owned = pw.fn.COUNT(Lead.id)
-    query = tuples(
-        Rep.select(Rep.id, Rep.name, owned)
-        .join(Lead, pw.JOIN.LEFT_OUTER, on=(Lead.owner == Rep.id))
-        .group_by(Rep.id, Rep.name)
-        .order_by(Rep.name)
-    )
-    return [(rep, name, count) for rep, name, count in query]
-
-
-def rep_names() -> list[tuple[str, int]]:
-    """Every rep and how many leads they own, by name."""
-    return [(name, count) for _, name, count in rep_roster()]
-
-
-def rep_by_name(name: str) -> int:
-    found = known_rep(name.strip())
-    if found is None:
-        known = ", ".join(n for n, _ in rep_names()) or "none yet"
-        raise NotFound(f"no rep named {name!r} (reps: {known}; add one: leaddesk rep add NAME)")
     return found
 
 
@@ -143,28 +132,3 @@ def handoff_sql(param: str) -> str:
 def scope_params(scope: Scope, now: DateTime) -> list[int]:
     owner = [] if scope.queue == "all" else [scope.rep, *handoff_params(scope, now)]
     return [*owner, to_ms(now), scope.rep]
-
-
-def handoff_where(scope: Scope, now: DateTime) -> pw.Expression:
-    """The same condition as `handoff_sql`, for queries peewee builds."""
-    new_cut, promise_cut, _, away_cut = (from_ms(ms) for ms in handoff_params(scope, now))
-    away = Rep.select(Rep.id).where((Rep.active == False) | (Rep.seen_at < away_cut))  # noqa: E712
-    return Lead.owner.is_null(False) & (
-        ((Lead.priority == 1) & (Lead.next_due_at <= new_cut))
-        | ((Lead.priority == 0) & (Lead.next_due_at <= promise_cut))
-        | ((Lead.priority <= 1) & (Lead.next_due_at <= now) & Lead.owner.in_(away))
-    )
-
-
-def scope_where(scope: Scope, now: DateTime, handoffs: bool = True) -> pw.Expression:
-    """The same filter as `scope_sql`, for queries peewee builds; `handoffs=False`
-    leaves out other owners' leads offered to this rep (for a write to one's own)."""
-    free = (
-        Lead.claimed_until.is_null() | (Lead.claimed_until <= now) | (Lead.claimed_by == scope.rep)
-    )
-    if scope.queue == "all":
-        return free
-    mine = Lead.owner == scope.rep
-    if scope.queue == "mine+pool":
-        mine |= Lead.owner.is_null()
-    return (mine | handoff_where(scope, now) if handoffs else mine) & free

@@ -13,13 +13,15 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import peewee
-import pendulum
 from pendulum import DateTime
+
+# Re-exported: the models and most reads take them from here.
+from leaddesk.core.store.sql import from_ms as from_ms
+from leaddesk.core.store.sql import to_ms as to_ms
 
 database = peewee.DatabaseProxy()
 
@@ -60,23 +62,6 @@ class UTCTimestamp(peewee.BigIntegerField):
         if value is None:
             return None
         return from_ms(int(value))
-
-
-def to_ms(value: datetime) -> int:
-    if value.tzinfo is None:
-        raise ValueError(f"naive datetime {value!r}: instants must carry a time zone")
-    ts = value.timestamp()
-    return round(ts * 1000)
-
-
-def from_ms(ms: int) -> DateTime:
-    # Built directly: pendulum.from_timestamp costs ~10 µs, this ~1 µs, and a
-    # queue page converts hundreds of these.
-    seconds, millis = divmod(ms, 1000)
-    d = datetime.fromtimestamp(seconds, UTC)
-    return DateTime(
-        d.year, d.month, d.day, d.hour, d.minute, d.second, millis * 1000, tzinfo=pendulum.UTC
-    )
 
 
 class BaseModel(peewee.Model):

@@ -14,7 +14,8 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_PROMISE
 from leaddesk.core.domain.windows import add_business_days, next_open, zones_or_rep
 from leaddesk.core.reads.queue.rows import places_of, zones_of
-from leaddesk.core.reads.scope import scope_for, scope_where
+from leaddesk.core.reads.scope import scope_for
+from leaddesk.core.reads.scope_where import scope_where
 from leaddesk.core.reads.search import bulk_indexing
 from leaddesk.core.store.batch import execute_many
 from leaddesk.core.store.db import Row, atomic_write, database, from_ms, to_ms

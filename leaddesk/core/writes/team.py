@@ -18,7 +18,8 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, NotFound
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.reads.scope import known_rep, rep_by_name
+from leaddesk.core.reads.scope import known_rep
+from leaddesk.core.reads.scope_where import rep_by_name
 from leaddesk.core.store.db import atomic_write, database, from_ms, to_ms, tuples
 from leaddesk.core.store.models import Lead, Rep, Touch
 from leaddesk.core.writes.handoffs import take_handoff

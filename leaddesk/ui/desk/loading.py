@@ -24,8 +24,8 @@ from leaddesk.core.desk.snapshot import (
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.domain.text import minutes_between
 from leaddesk.core.reads.leads import LeadView, lead_view
+from leaddesk.core.reads.queue.place import Place, locate
 from leaddesk.core.reads.queue.rows import DUE
-from leaddesk.core.reads.queue.sections import Place, locate
 from leaddesk.core.writes.sessions import SessionView
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.claims import DeskClaims

@@ -9,8 +9,9 @@ from playhouse.test_utils import count_queries
 
 from leaddesk.core.reads.queue.due import due_page
 from leaddesk.core.reads.queue.later import later_rows
+from leaddesk.core.reads.queue.place import locate
 from leaddesk.core.reads.queue.rows import DUE, LATER, QueueCounts
-from leaddesk.core.reads.queue.sections import counts, locate, whole_queue
+from leaddesk.core.reads.queue.sections import counts, whole_queue
 from leaddesk.core.reads.queue.where import open_zone_keys
 from leaddesk.core.store.models import Lead
 from leaddesk.core.writes.outcomes import log_outcome
@@ -310,8 +311,7 @@ def test_due_page_query_count_does_not_grow_with_the_queue(make_lead, settings, 
 
 @pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN; PostgreSQL plans: test_postgresql.py
 def test_the_due_page_uses_the_queue_index(make_lead, store, settings, now):
-    from leaddesk.core.reads.queue.due import due_query
-    from leaddesk.core.reads.queue.where import new_lead_cut
+    from leaddesk.core.reads.queue.where import due_query, new_lead_cut
 
     make_lead()
     cut = new_lead_cut(now, settings)
@@ -322,8 +322,8 @@ def test_the_due_page_uses_the_queue_index(make_lead, store, settings, now):
 
 @pytest.mark.parametrize("open_zones", [True, False])
 def test_the_written_due_sql_matches_the_peewee_query(make_lead, settings, now, open_zones):
-    from leaddesk.core.reads.queue.due import _converted, due_query, due_rows
-    from leaddesk.core.reads.queue.where import new_lead_cut
+    from leaddesk.core.reads.queue.due import _converted, due_rows
+    from leaddesk.core.reads.queue.where import due_query, new_lead_cut
 
     _fill(make_lead, settings, now, 40)
     cut = new_lead_cut(now, settings)
@@ -366,8 +366,8 @@ def test_the_written_due_sql_uses_the_queue_index(make_lead, store, settings, no
 
 
 def test_deep_pages_match_the_reference_query_across_band_edges(make_lead, settings, now):
-    from leaddesk.core.reads.queue.due import _converted, band_counts, due_query, due_rows
-    from leaddesk.core.reads.queue.where import due_where, new_lead_cut
+    from leaddesk.core.reads.queue.due import _converted, band_counts, due_rows
+    from leaddesk.core.reads.queue.where import due_query, due_where, new_lead_cut
     from leaddesk.core.store.models import Lead
 
     _fill(make_lead, settings, now, 60)

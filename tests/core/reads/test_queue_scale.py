@@ -9,11 +9,12 @@ import pytest
 
 from leaddesk.core.desk.snapshot import desk_snapshot
 from leaddesk.core.reads.leads import lead_count
-from leaddesk.core.reads.queue.due import _converted, band_counts, due_query, due_rows
+from leaddesk.core.reads.queue.due import _converted, band_counts, due_rows
 from leaddesk.core.reads.queue.later import later_count, later_rows, tomorrow_count
 from leaddesk.core.reads.queue.sections import counts
 from leaddesk.core.reads.queue.where import (
     COLUMNS,
+    due_query,
     end_of_rep_day,
     later_where,
     new_lead_cut,

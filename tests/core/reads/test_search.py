@@ -9,8 +9,8 @@ import pytest
 from leaddesk.core.demo import fill_demo
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.reads.queue.due import due_page
+from leaddesk.core.reads.queue.place import Place, locate
 from leaddesk.core.reads.queue.rows import DUE, LATER
-from leaddesk.core.reads.queue.sections import Place, locate
 from leaddesk.core.reads.search import (
     Fts5Engine,
     LikeEngine,

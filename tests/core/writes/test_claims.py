@@ -11,9 +11,9 @@ from core_helpers import schema_drift
 
 from leaddesk.core.domain.errors import NotFound, NothingToUndo
 from leaddesk.core.domain.settings import Settings, Team
-from leaddesk.core.reads.queue.due import _converted, due_page, due_query, due_rows
+from leaddesk.core.reads.queue.due import _converted, due_page, due_rows
 from leaddesk.core.reads.queue.sections import counts, whole_queue
-from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
+from leaddesk.core.reads.queue.where import due_query, new_lead_cut, open_zone_keys
 from leaddesk.core.reads.scope import scope_for
 from leaddesk.core.store.models import Lead, Rep, Touch
 from leaddesk.core.store.schema import change_token

@@ -153,8 +153,8 @@ def test_round_robin_skips_inactive_reps(store):
 
 
 def test_the_queue_sql_and_the_peewee_filter_agree_on_hand_offs(anas_new_lead, make_lead, now):
-    from leaddesk.core.reads.queue.due import _converted, due_query, due_rows
-    from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
+    from leaddesk.core.reads.queue.due import _converted, due_rows
+    from leaddesk.core.reads.queue.where import due_query, new_lead_cut, open_zone_keys
     from leaddesk.core.reads.scope import scope_for
 
     make_lead("Pool Lead", minutes_ago=3)

@@ -12,10 +12,8 @@ the moment of a call, and the audit of what the queue offers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.caps import (
@@ -30,11 +28,11 @@ from leaddesk.core.domain.caps import (
 )
 from leaddesk.core.domain.exemptions import is_enquiry, registry_exemption
 from leaddesk.core.domain.lead_state import NOT_A_CALL_TO_THE_LEAD
+from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.windows import zones_or_rep
 from leaddesk.core.reads.queue.rows import places_of, zones_of
-from leaddesk.core.store.db import to_ms, tuples
-from leaddesk.core.store.models import Lead, Phone, Suppression, Touch
+from leaddesk.core.store.sql import chunked, current, from_ms, in_list, to_ms
 
 JurisdictionCaps = Callable[[str], Sequence[Cap]]  # a number -> its rule packs' caps
 
@@ -43,28 +41,33 @@ def no_jurisdiction_caps(number: str) -> Sequence[Cap]:
     return ()
 
 
-@dataclass(frozen=True)
-class Listed:
-    """An active suppression of a number or address."""
+class Listed(Frozen):
+    """An active suppression of a number or address (a plain class: `domain.record`)."""
 
+    __slots__ = ("value", "source", "added_at", "lead_id", "added_by")  # noqa: RUF023 (field order)
     value: str
     source: str  # lead | manual | registry
     added_at: DateTime
     lead_id: int | None
     added_by: str
 
+    def __init__(
+        self, value: str, source: str, added_at: DateTime, lead_id: int | None, added_by: str
+    ) -> None:
+        self._set(value=value, source=source, added_at=added_at, lead_id=lead_id, added_by=added_by)
+
 
 def current_numbers(lead_ids: Iterable[int]) -> dict[int, str]:
     """Each lead's number a call would dial: its first good phone."""
     found: dict[int, str] = {}
-    ids = list(lead_ids)
-    for chunk in pw.chunked(ids, 500):
-        rows = tuples(
-            Phone.select(Phone.lead, Phone.e164)
-            .where(Phone.lead.in_(chunk) & (Phone.bad == False) & (Phone.e164 != ""))  # noqa: E712
-            .order_by(Phone.lead, Phone.position)
+    db = current()
+    for chunk in chunked(list(lead_ids), 500):
+        ids = in_list(db.param, len(chunk))
+        sql = (
+            f'SELECT "lead_id", "e164" FROM "phone" WHERE "lead_id" IN {ids}'
+            f' AND "bad" = {db.param} AND "e164" != {db.param} ORDER BY "lead_id", "position"'
         )
-        for lead_id, e164 in rows:
+        for lead_id, e164 in db.execute_sql(sql, [*chunk, False, ""]).fetchall():
             found.setdefault(lead_id, e164)
     return found
 
@@ -72,37 +75,43 @@ def current_numbers(lead_ids: Iterable[int]) -> dict[int, str]:
 def listed(values: Iterable[str]) -> dict[str, list[Listed]]:
     """The active suppressions of `values` (numbers or addresses)."""
     found: dict[str, list[Listed]] = {}
-    for chunk in pw.chunked(sorted(set(values)), 500):
-        rows = tuples(
-            Suppression.select(
-                Suppression.value, Suppression.source, Suppression.added_at,
-                Suppression.lead_id, Suppression.added_by,
-            ).where(Suppression.value.in_(chunk) & Suppression.removed_at.is_null())
-            .order_by(Suppression.added_at, Suppression.id)
-        )  # fmt: skip
-        for row in rows:
-            found.setdefault(row[0], []).append(Listed(*row))
+    db = current()
+    for chunk in chunked(sorted(set(values)), 500):
+        sql = (
+            'SELECT "value", "source", "added_at", "lead_id", "added_by" FROM "suppression"'
+            f' WHERE "value" IN {in_list(db.param, len(chunk))} AND "removed_at" IS NULL'
+            ' ORDER BY "added_at", "id"'
+        )
+        for value, source, added_at, lead_id, added_by in db.execute_sql(sql, chunk).fetchall():
+            entry = Listed(value, source, from_ms(added_at), lead_id, added_by)
+            found.setdefault(value, []).append(entry)
     return found
 
 
 def _calls_by(
-    column: pw.Field,
+    column: str,
     keys: Iterable[Any],
     now: DateTime,
     hours: int,
-    extra: pw.Expression | None = None,
+    not_outcomes: Sequence[str] = (),
 ) -> dict[Any, list[DateTime]]:
-    """Call touches in (now - hours, now] grouped by `column`'s value among `keys`."""
+    """Call touches in (now - hours, now] grouped by `column`'s value among `keys`
+    (touches with an outcome in `not_outcomes` left out)."""
     since = to_ms(now) - hours * 3600 * 1000
     found: dict[Any, list[DateTime]] = {}
-    for chunk in pw.chunked(sorted(set(keys)), 500):
-        where = column.in_(chunk) & (Touch.at > since) & (Touch.at <= now)
-        where &= Touch.channel == "call"
-        if extra is not None:
-            where &= extra
-        rows = tuples(Touch.select(column, Touch.at).where(where))
-        for key, at in rows:
-            found.setdefault(key, []).append(at)
+    db = current()
+    p = db.param
+    for chunk in chunked(sorted(set(keys)), 500):
+        sql = (
+            f'SELECT "{column}", "at" FROM "touch" WHERE "{column}" IN {in_list(p, len(chunk))}'
+            f' AND "at" > {p} AND "at" <= {p} AND "channel" = {p}'
+        )
+        params = [*chunk, since, to_ms(now), "call"]
+        if not_outcomes:
+            sql += f' AND "outcome" NOT IN {in_list(p, len(not_outcomes))}'
+            params += not_outcomes
+        for key, at in db.execute_sql(sql, params).fetchall():
+            found.setdefault(key, []).append(from_ms(at))
     return found
 
 
@@ -110,32 +119,34 @@ def number_calls(
     numbers: Iterable[str], now: DateTime, hours: int = 24
 ) -> dict[str, list[DateTime]]:
     """Calls to each number in (now - hours, now], by any lead and rep (touch(phone, at))."""
-    return _calls_by(Touch.phone, numbers, now, hours)
+    return _calls_by("phone", numbers, now, hours)
 
 
 def lead_calls(
     lead_ids: Iterable[int], now: DateTime, hours: int = 24
 ) -> dict[int, list[DateTime]]:
     """The leads' own calls in (now - hours, now], as the per-lead attempt cap counts them."""
-    attempts = Touch.outcome.not_in(NOT_A_CALL_TO_THE_LEAD)
-    return _calls_by(Touch.lead, lead_ids, now, hours, attempts)
+    return _calls_by("lead_id", lead_ids, now, hours, NOT_A_CALL_TO_THE_LEAD)
 
 
 def exempt_leads(lead_ids: list[int], now: DateTime) -> set[int]:
     """Leads an established business relationship exempts from the registry at `now`."""
     if not lead_ids:
         return set()
-    sales: dict[int, DateTime] = dict(
-        tuples(
-            Touch.select(Touch.lead, pw.fn.MAX(Touch.at))
-            .where(Touch.lead.in_(lead_ids) & (Touch.outcome == "won") & (Touch.at <= now))
-            .group_by(Touch.lead)
-        )
+    db = current()
+    ids = in_list(db.param, len(lead_ids))
+    won = (
+        f'SELECT "lead_id", MAX("at") FROM "touch" WHERE "lead_id" IN {ids}'
+        f' AND "outcome" = {db.param} AND "at" <= {db.param} GROUP BY "lead_id"'
     )
+    sales: dict[int, DateTime] = {
+        lead_id: from_ms(at)
+        for lead_id, at in db.execute_sql(won, [*lead_ids, "won", to_ms(now)]).fetchall()
+    }
     exempt = set()
-    rows = Lead.select(Lead.id, Lead.source, Lead.tags, Lead.received_at)
-    for lead_id, source, tags, received_at in tuples(rows.where(Lead.id.in_(lead_ids))):
-        enquiry = received_at if is_enquiry(source, tags) else None
+    leads = f'SELECT "id", "source", "tags", "received_at" FROM "lead" WHERE "id" IN {ids}'
+    for lead_id, source, tags, received_at in db.execute_sql(leads, lead_ids).fetchall():
+        enquiry = from_ms(received_at) if is_enquiry(source, tags) else None
         sale = sales.get(lead_id)
         if registry_exemption(sale, enquiry, now) is not None:
             exempt.add(lead_id)
@@ -152,9 +163,9 @@ def blocked_by(
     numbers = current_numbers(lead_ids)
     if not numbers:
         return {}
-    zones: dict[int, str] = dict(
-        tuples(Lead.select(Lead.id, Lead.call_zones).where(Lead.id.in_(list(numbers))))
-    )
+    db = current()
+    sql = f'SELECT "id", "call_zones" FROM "lead" WHERE "id" IN {in_list(db.param, len(numbers))}'
+    zones: dict[int, str] = dict(db.execute_sql(sql, list(numbers)).fetchall())
     lists = listed(numbers.values())
     on_registry = [
         i for i, n in numbers.items() if any(e.source == "registry" for e in lists.get(n, []))

@@ -12,16 +12,14 @@ from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from typing import Any
 
-import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.tiers import TIER_NEW
+from leaddesk.core.reads.queue.keys import converted as _converted
+from leaddesk.core.reads.queue.keys import new_lead_cut, open_zone_keys
 from leaddesk.core.reads.queue.rows import DUE, QueueRow, queue_rows
-from leaddesk.core.reads.queue.where import COLUMNS, due_where, new_lead_cut, open_zone_keys
-from leaddesk.core.reads.scope import Scope, scope_for, scope_params, scope_sql, scope_where
-from leaddesk.core.store.db import database, from_ms, is_sqlite, to_ms
-from leaddesk.core.store.models import Lead
+from leaddesk.core.reads.scope import Scope, scope_for, scope_params, scope_sql
+from leaddesk.core.store.sql import Connection, current, is_sqlite_param, to_ms
 
 # The DUE order is tier by tier, most overdue first, except that new leads
 # received inside the last hour (speed to lead: still hot) come before older
@@ -31,50 +29,6 @@ from leaddesk.core.store.models import Lead
 # its own LIMIT), and UNION ALL + ORDER BY band, … puts them together: the sort
 # is over at most 4 × (offset + limit) rows, never over all due leads. Rows
 # carry the band as a 15th column.
-BANDS = 4
-_ORDER = ("priority", "next_due_at", "id")
-
-
-def _band_where(band: int, cut: DateTime) -> pw.Expression:
-    if band == 0:
-        return Lead.priority < TIER_NEW
-    if band == 1:
-        return (Lead.priority == TIER_NEW) & (Lead.next_due_at >= cut)
-    if band == 2:
-        return (Lead.priority == TIER_NEW) & (Lead.next_due_at < cut)
-    return Lead.priority > TIER_NEW
-
-
-def due_query(
-    now: DateTime,
-    open_keys: list[str],
-    cut: DateTime,
-    offset: int,
-    limit: int,
-    scope: Scope | None = None,
-) -> pw.SelectBase:
-    """The DUE page (rows offset … offset + limit) as peewee builds it; `due_rows` is
-    the same SQL written out. `cut`: `new_lead_cut(now, settings)`. Its rows are
-    raw (instants in ms, the band last): `_converted` makes them `due_rows` rows.
-    `scope`: one rep's queue (team mode); None is every lead."""
-    where = due_where(now, open_keys)
-    if scope is not None:
-        where &= scope_where(scope, now)
-    query: pw.SelectBase | None = None
-    for band in range(BANDS):
-        inner = (
-            Lead.select(*COLUMNS, pw.SQL(f'{band} AS "band"'))
-            .where(where & _band_where(band, cut))
-            .order_by(Lead.priority, Lead.next_due_at, Lead.id)
-            .limit(offset + limit)
-        )
-        part = pw.Select([inner.alias(f"b{band}")], [pw.SQL("*")])
-        query = part if query is None else query.union_all(part)
-    assert query is not None
-    order = [pw.SQL(f'"{c}"') for c in ("band", *_ORDER)]
-    return query.order_by(*order).limit(limit).offset(offset).bind(database)
-
-
 # The written SQL reads the bands as five segments, in DUE order: equality on
 # `priority` lets each scan stop at `next_due_at <= now` (a `priority > 1` range
 # would walk every queued cadence and nurture lead, due or not).
@@ -122,7 +76,7 @@ def open_keys_params(open_keys: list[str], param: str | None = None) -> list[Any
     """The parameters `_open_keys_sql` takes for `open_keys` (none when none is open)."""
     if not open_keys:
         return []
-    return [list(open_keys)] if keys_as_array(param or database.obj.param) else list(open_keys)
+    return [list(open_keys)] if keys_as_array(param or current().param) else list(open_keys)
 
 
 def band_where_sql(param: str, open_count: int, band: int, queue: str | None = None) -> str:
@@ -166,7 +120,7 @@ def band_params(
     return params
 
 
-def one_snapshot(db: pw.Database) -> AbstractContextManager[Any]:
+def one_snapshot(db: Connection) -> AbstractContextManager[Any]:
     """A read transaction where it makes the statements inside it read one snapshot.
 
     On SQLite it does. PostgreSQL, as peewee runs it (READ COMMITTED, its default),
@@ -175,7 +129,7 @@ def one_snapshot(db: pw.Database) -> AbstractContextManager[Any]:
     Isolation Level), so there a BEGIN and a COMMIT would only add two round trips
     to every page and count. A read already inside a transaction needs no savepoint.
     """
-    if is_sqlite(db) and not db.in_transaction():
+    if is_sqlite_param(db) and not db.in_transaction():
         return db.atomic()
     return nullcontext()
 
@@ -195,7 +149,7 @@ def band_counts(
     it. The rows read are at most `cap`, however many are due — at 1M leads the
     promises alone fill the cap, and the four other segments cost nothing.
     """
-    db = database.obj
+    db = current()
     queue = scope.queue if scope is not None else None
     if cap is None:
         params: list[Any] = []
@@ -254,16 +208,17 @@ def due_rows(
     bands: tuple[int, ...] | None = None,
     scope: Scope | None = None,
 ) -> list[tuple[Any, ...]]:
-    """The DUE page as tuples (the `COLUMNS`), in `due_query` order.
+    """The DUE page as tuples (`keys.COLUMN_NAMES`), in `where.due_query` order.
 
     The hottest read (every keystroke), so its SQL is written out rather than
     compiled by peewee on each call; it is plain SQL both engines accept, sent
-    through peewee's connection, checked row for row against `due_query` in
+    through the open connection (store/sql.current), checked row for row against
+    `where.due_query` in
     tests/core/reads/test_queue.py. `bands` (from `band_counts`, counted at least up
     to `offset + limit`) saves a count when the caller has it; counts and rows are read
     in `one_snapshot`.
     """
-    db = database.obj
+    db = current()
     with one_snapshot(db):
         if bands is None:  # the page needs to know only the segments up to its end
             bands = band_counts(now, open_keys, cut, scope, cap=offset + limit)
@@ -272,17 +227,6 @@ def due_rows(
         for sql, params in pages:
             rows += db.execute_sql(sql, params).fetchall()
     return [_converted(row) for row in rows]
-
-
-def _converted(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    # Columns 4, 10, 11 of COLUMNS are instants (next_due_at, received_at, last_touch_at);
-    # a band column (the 15th, from `due_query`) is dropped.
-    values = list(row[: len(COLUMNS)])
-    values[4] = from_ms(values[4])
-    values[10] = from_ms(values[10])
-    if values[11] is not None:
-        values[11] = from_ms(values[11])
-    return tuple(values)
 
 
 def due_page(

@@ -10,23 +10,22 @@ import heapq
 import itertools
 from typing import Any
 
-import peewee as pw
 from pendulum import DateTime
 
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
-from leaddesk.core.reads.queue.rows import LATER, QueueRow, queue_rows
-from leaddesk.core.reads.queue.where import (
-    COLUMNS,
+from leaddesk.core.reads.queue.keys import (
+    COLUMNS_SQL,
+    converted,
     end_of_rep_day,
     open_zone_keys,
     opening_today_keys,
     shut_today_keys,
     zone_set_keys,
 )
-from leaddesk.core.reads.scope import own_scope_params, own_scope_sql, scope_for, scope_where
-from leaddesk.core.store.db import database, to_ms, tuples
-from leaddesk.core.store.models import Lead
+from leaddesk.core.reads.queue.rows import LATER, QueueRow, queue_rows
+from leaddesk.core.reads.scope import own_scope_params, own_scope_sql, scope_for
+from leaddesk.core.store.sql import current, to_ms
 
 # The due calls of a few window keys, key by key off `lead_zone_queue` (migration 0019):
 # the keys as a VALUES list CROSS JOINed to the lead (SQLite takes a CROSS JOIN's
@@ -46,7 +45,7 @@ def _zone_calls(
 ) -> tuple[str, list[Any]]:
     """FROM … WHERE for the calls due by now whose window key is one of `keys` (the
     rep's own: `scope_where(…, handoffs=False)`), of one tier if given."""
-    param, scope = database.obj.param, scope_for(settings)
+    param, scope = current().param, scope_for(settings)
     sql = _ZONE_CALLS.format(
         keys=", ".join([f"({param})"] * len(keys)),
         tiers=", ".join(str(t) for t in TIER_NAMES),
@@ -61,7 +60,7 @@ def _zone_calls(
 def _zone_count(keys: list[str], now: DateTime, settings: Settings, cap: int | None) -> int:
     if not keys:
         return 0
-    db = database.obj
+    db = current()
     where, params = _zone_calls(keys, now, settings)
     limit = f" LIMIT {db.param}" if cap is not None else ""
     sql = f'SELECT COUNT(*) FROM (SELECT 1 {where}{limit}) AS "c"'
@@ -69,22 +68,32 @@ def _zone_count(keys: list[str], now: DateTime, settings: Settings, cap: int | N
     return count
 
 
-def _upcoming(now: DateTime, settings: Settings) -> pw.Expression:
-    """The rep's own work due after now and before their midnight: a range per tier."""
-    return (
-        Lead.priority.is_null(False)
-        & Lead.priority.in_(list(TIER_NAMES))
-        & (Lead.next_due_at > now)
-        & (Lead.next_due_at < end_of_rep_day(now, settings))
-        & scope_where(scope_for(settings), now, handoffs=False)
+# The rep's own work due after now and before their midnight: a range per tier.
+_UPCOMING = (
+    '"priority" IS NOT NULL AND "priority" IN ({tiers})'
+    ' AND "next_due_at" > {p} AND "next_due_at" < {p}{scope}'
+)
+
+
+def _upcoming(now: DateTime, settings: Settings) -> tuple[str, list[Any]]:
+    """WHERE for the rep's own work (`scope_where(…, handoffs=False)`) due after now and
+    before their midnight, and its parameters."""
+    param, scope = current().param, scope_for(settings)
+    sql = _UPCOMING.format(
+        tiers=", ".join(str(t) for t in TIER_NAMES),
+        p=param,
+        scope=own_scope_sql(param, scope.queue),
     )
+    bounds = [to_ms(now), to_ms(end_of_rep_day(now, settings))]
+    return sql, bounds + own_scope_params(scope, now)
 
 
-def _rows(ids: pw.Node) -> list[tuple[Any, ...]]:
+def _rows(ids_sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     """Whole rows for the ids kept, in due order: the ids are found off the index alone,
     so a sort never looks up rows it then drops (thousands at 1M leads)."""
-    query = Lead.select(*COLUMNS).where(Lead.id.in_(ids))
-    return list(tuples(query.order_by(Lead.next_due_at, Lead.id)))
+    sql = f'SELECT {COLUMNS_SQL} FROM "lead" WHERE "lead"."id" IN ({ids_sql})'
+    sql += ' ORDER BY "lead"."next_due_at", "lead"."id"'
+    return [converted(row) for row in current().execute_sql(sql, params).fetchall()]
 
 
 def later_rows(
@@ -99,7 +108,7 @@ def later_rows(
     keys = open_zone_keys(now, settings) if open_keys is None else open_keys
     if opening is None:
         opening = opening_today_keys(now, settings, keys)
-    param = database.obj.param
+    param = current().param
     # Per tier, two disjoint arms in due order: the due calls whose window opens later
     # today (all due by now), then the work due later today, each stopping at `limit`.
     # One OR across them would walk every due lead; one query across tiers would sort
@@ -110,15 +119,12 @@ def later_rows(
         if opening:
             where, params = _zone_calls(opening, now, settings, tier)
             order = f' ORDER BY "next_due_at", "lead"."id" LIMIT {param}'
-            rows += _rows(pw.SQL(f'(SELECT "lead"."id" {where}{order})', [*params, limit]))
+            rows += _rows(f'SELECT "lead"."id" {where}{order}', [*params, limit])
         if len(rows) < limit:
-            ids = (
-                Lead.select(Lead.id)
-                .where(_upcoming(now, settings) & (Lead.priority == tier))
-                .order_by(Lead.next_due_at, Lead.id)
-                .limit(limit - len(rows))
-            )
-            rows += _rows(ids)
+            upcoming, params = _upcoming(now, settings)
+            ids = f'SELECT "id" FROM "lead" WHERE {upcoming} AND "priority" = {param}'
+            ids += f' ORDER BY "next_due_at", "id" LIMIT {param}'
+            rows += _rows(ids, [*params, tier, limit - len(rows)])
         per_tier.append(rows)
     merged = heapq.merge(*per_tier, key=lambda row: (row[4], row[0]))
     found = queue_rows(list(itertools.islice(merged, limit)), LATER, now, settings, keys)
@@ -140,7 +146,7 @@ def later_count(
     if cap is not None and counted >= cap:
         return cap
     left = None if cap is None else cap - counted
-    return counted + _counted(Lead.select(pw.SQL("1")).where(_upcoming(now, settings)), left)
+    return counted + _counted(*_upcoming(now, settings), left)
 
 
 def tomorrow_count(
@@ -161,7 +167,14 @@ def tomorrow_count(
     return _zone_count(shut_today_keys(open_keys, opening, known), now, settings, cap)
 
 
-def _counted(query: pw.Select, cap: int | None) -> int:
-    # With a LIMIT, peewee counts over a subquery: the scan stops at `cap` rows.
-    count: int = (query if cap is None else query.limit(cap)).count()
+def _counted(where: str, params: list[Any], cap: int | None) -> int:
+    """The leads matching `where`; with `cap`, counted over a subquery whose scan stops
+    at `cap` rows."""
+    db = current()
+    if cap is None:
+        sql = f'SELECT COUNT(*) FROM "lead" WHERE {where}'
+    else:
+        sql = f'SELECT COUNT(*) FROM (SELECT 1 FROM "lead" WHERE {where} LIMIT {db.param}) AS "c"'
+        params = [*params, cap]
+    count: int = db.execute_sql(sql, params).fetchone()[0]
     return count

@@ -8,13 +8,13 @@ calling window opens, how long a new lead has waited, and the "why now" line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from pendulum import DateTime
 
 from leaddesk.core.domain.hours import blocked_by
 from leaddesk.core.domain.jurisdictions import split_key, window_key
+from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.rules import waiting_heat
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import minutes_between
@@ -23,13 +23,19 @@ from leaddesk.core.domain.windows import next_open, zones_or_rep
 from leaddesk.core.reads.handoffs import is_handoff, owners
 from leaddesk.core.reads.queue.reasons import handoff_why, why_now
 from leaddesk.core.reads.scope import scope_for
-from leaddesk.core.store.db import database, from_ms, portable_sql
+from leaddesk.core.store.sql import current, from_ms, in_list
 
 DUE, LATER = "due", "later"
 
 
-@dataclass(frozen=True)
-class QueueRow:
+class QueueRow(Frozen):
+    """One row of the queue (a plain class, not a dataclass: `domain.record`)."""
+
+    __slots__ = (  # noqa: RUF023 (the field order: repr, positional arguments)
+        "lead_id", "name", "company", "tier", "section", "due_at", "channel", "callable",
+        "reason", "attempts", "step", "steps", "status", "opens_at", "waited_minutes", "heat",
+        "zone", "blocked_by", "handoff_from",
+    )  # fmt: skip
     lead_id: int
     name: str
     company: str
@@ -49,10 +55,40 @@ class QueueRow:
     zone: str  # the lead's zone (or the rep's)
     # Why a call may not be placed now: a jurisdiction's rule id ("US-FL"), or
     # "company-hours"; None when nothing blocks it (domain/hours.blocked_by).
-    blocked_by: str | None = None
+    blocked_by: str | None
     # Team mode: the owner this lead is handed off from ("" when it is no hand-off);
     # the row marks it ("↪ ana"), the reason says why.
-    handoff_from: str = ""
+    handoff_from: str
+
+    def __init__(
+        self,
+        lead_id: int,
+        name: str,
+        company: str,
+        tier: str,
+        section: str,
+        due_at: DateTime,
+        channel: str,
+        callable: bool,
+        reason: str,
+        attempts: int,
+        step: int,
+        steps: int,
+        status: str,
+        opens_at: DateTime | None,
+        waited_minutes: int | None,
+        heat: str,
+        zone: str,
+        blocked_by: str | None = None,
+        handoff_from: str = "",
+    ) -> None:
+        self._set(
+            lead_id=lead_id, name=name, company=company, tier=tier, section=section,
+            due_at=due_at, channel=channel, callable=callable, reason=reason,
+            attempts=attempts, step=step, steps=steps, status=status, opens_at=opens_at,
+            waited_minutes=waited_minutes, heat=heat, zone=zone, blocked_by=blocked_by,
+            handoff_from=handoff_from,
+        )  # fmt: skip
 
 
 # The desk's DUE / LATER / tomorrow counts stop at this many rows (issue 15): each
@@ -61,15 +97,22 @@ class QueueRow:
 COUNT_CAP = 1000
 
 
-@dataclass(frozen=True)
-class QueueCounts:
-    """Each count is exact below `cap`; at it, the section holds that many or more."""
+class QueueCounts(Frozen):
+    """Each count is exact below `cap`; at it, the section holds that many or more.
+    (A plain class: `domain.record`.)"""
 
+    __slots__ = ("due", "later", "tomorrow", "cap")  # noqa: RUF023 (field order)
     due: int
     later: int
-    tomorrow: int = 0  # calls due whose window opens only after the rep's midnight
-    # None: counted in full. Not compared: equal counts are equal, however counted.
-    cap: int | None = field(default=None, compare=False)
+    tomorrow: int  # calls due whose window opens only after the rep's midnight
+    cap: int | None  # None: counted in full
+
+    def __init__(self, due: int, later: int, tomorrow: int = 0, cap: int | None = None) -> None:
+        self._set(due=due, later=later, tomorrow=tomorrow, cap=cap)
+
+    def _values(self) -> tuple[int, ...]:
+        # `cap` is not compared: equal counts are equal, however counted.
+        return (self.due, self.later, self.tomorrow)
 
     @property
     def capped(self) -> tuple[bool, bool, bool]:
@@ -102,15 +145,15 @@ def _promises(lead_ids: list[int]) -> dict[int, tuple[str, DateTime]]:
     # Each lead's earliest open promise, picked here rather than by ORDER BY: with an
     # ORDER BY, SQLite may walk every open promise in `appointment_done_at` order
     # instead of these leads' few (36 ms against 0.3 ms on a 1M store whose
-    # statistics PRAGMA optimize had sampled). Written out, as `due_rows` is: peewee
-    # compiled a node per id and made a pendulum instant of every row (50 promised
-    # leads on a 1M store's page: 0.55 ms of the page's 2.5 against 0.06 here).
-    marks = ", ".join("?" * len(lead_ids))
-    sql = portable_sql(
+    # statistics PRAGMA optimize had sampled). Written out, as `due_rows` is, and only
+    # each lead's earliest made an instant (50 promised leads on a 1M store's page:
+    # 0.55 ms of the page's 2.5 when every row was one, against 0.06).
+    db = current()
+    sql = (
         'SELECT "lead_id", "kind", "at" FROM "appointment"'
-        f' WHERE "lead_id" IN ({marks}) AND "done" = ?'
+        f' WHERE "lead_id" IN {in_list(db.param, len(lead_ids))} AND "done" = {db.param}'
     )
-    for lead_id, kind, at in database.obj.execute_sql(sql, [*lead_ids, False]):
+    for lead_id, kind, at in db.execute_sql(sql, [*lead_ids, False]).fetchall():
         if lead_id not in earliest or at < earliest[lead_id][1]:
             earliest[lead_id] = (kind, at)
     return {lead_id: (kind, from_ms(at)) for lead_id, (kind, at) in earliest.items()}

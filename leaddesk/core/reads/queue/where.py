@@ -1,4 +1,5 @@
-"""Which leads are in which section, as peewee expressions over the `lead` table.
+"""Which leads are in which section, as peewee expressions over the `lead` table
+(for the desk's `locate` and the writers; the queue's own read is written SQL).
 
 DUE: queued, due by now, and actionable now (a call whose calling window is
 open, or an email or letter step). LATER: calls due whose window is closed but
@@ -13,13 +14,20 @@ from __future__ import annotations
 import peewee as pw
 from pendulum import DateTime
 
-from leaddesk.core.domain.settings import Settings
-from leaddesk.core.domain.tz import tz
-from leaddesk.core.domain.windows import next_open, window_open
-from leaddesk.core.reads.queue.rows import places_of, zones_of
-from leaddesk.core.reads.scope import Scope, scope_where
+from leaddesk.core.domain.tiers import TIER_NEW
+
+# Re-exported: the desk's and the writers' callers take them from here.
+from leaddesk.core.reads.queue.keys import end_of_rep_day as end_of_rep_day
+from leaddesk.core.reads.queue.keys import key_opens as key_opens
+from leaddesk.core.reads.queue.keys import new_lead_cut as new_lead_cut
+from leaddesk.core.reads.queue.keys import open_zone_keys as open_zone_keys
+from leaddesk.core.reads.queue.keys import opening_today_keys as opening_today_keys
+from leaddesk.core.reads.queue.keys import shut_today_keys as shut_today_keys
+from leaddesk.core.reads.queue.keys import zone_set_keys as zone_set_keys
+from leaddesk.core.reads.scope import Scope
+from leaddesk.core.reads.scope_where import scope_where
 from leaddesk.core.store.db import database
-from leaddesk.core.store.models import Lead, ZoneSet
+from leaddesk.core.store.models import Lead
 
 # The raw columns of a queue row, in the order `rows.queue_rows` unpacks them.
 COLUMNS = (
@@ -38,74 +46,6 @@ COLUMNS = (
     Lead.cadence_step,
     Lead.owner,  # another rep's lead in this rep's queue is a hand-off (its reason says so)
 )
-
-
-def zone_set_keys() -> list[str]:
-    """Every window key in the store (one small read; a caller needing them for
-    several section reads reads them once and passes them on)."""
-    # Fetched as plain rows: peewee's row wrapping cost ~1 µs a key, a few hundred keys.
-    sql = f'SELECT "key" FROM "{ZoneSet._meta.table_name}"'
-    return [key for (key,) in database.obj.execute_sql(sql).fetchall()]
-
-
-def key_opens(now: DateTime, key: str, settings: Settings) -> DateTime:
-    """When a window key's calling window opens next (now, when open)."""
-    rules = settings.compliance.book.for_places(places_of(key))
-    return next_open(now, zones_of(key), settings, rules=rules)
-
-
-def open_zone_keys(now: DateTime, settings: Settings, known: list[str] | None = None) -> list[str]:
-    """The window keys (zones and jurisdictions) whose calling window is open at `now`.
-
-    Most places have no rule of their own (New York and Pennsylvania share the
-    federal one), so the window is decided once per zones and rules in force.
-    """
-    book, decided, found = settings.compliance.book, {}, []
-    for key in zone_set_keys() if known is None else known:
-        zones, rules = zones_of(key), book.for_places(places_of(key))
-        what = (zones, tuple(r.id for r in rules))
-        if what not in decided:
-            decided[what] = window_open(now, zones, settings, rules=rules)
-        if decided[what]:
-            found.append(key)
-    return found
-
-
-def opening_today_keys(
-    now: DateTime, settings: Settings, open_keys: list[str], known: list[str] | None = None
-) -> list[str]:
-    """The closed window keys whose calling window opens before the rep's midnight
-    (`known`: `zone_set_keys()` when the caller has read them)."""
-    end = end_of_rep_day(now, settings)
-    shut, book = set(open_keys), settings.compliance.book
-    decided: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
-    found = []
-    for key in zone_set_keys() if known is None else known:
-        if key in shut:
-            continue
-        # as in open_zone_keys: one window search per zones and rules in force
-        zones, rules = zones_of(key), book.for_places(places_of(key))
-        what = (zones, tuple(r.id for r in rules))
-        if what not in decided:
-            decided[what] = next_open(now, zones, settings, rules=rules) < end
-        if decided[what]:
-            found.append(key)
-    return found
-
-
-def end_of_rep_day(now: DateTime, settings: Settings) -> DateTime:
-    """The next midnight in the rep's zone: an exclusive bound.
-
-    (`end_of("day")` is 23:59:59.999999, which rounds up to midnight when
-    stored as milliseconds.)
-    """
-    today = now.in_timezone(tz(settings.rep_timezone)).start_of("day")
-    return today.add(days=1).in_timezone("UTC")
-
-
-def new_lead_cut(now: DateTime, settings: Settings) -> DateTime:
-    """New leads due at or after this instant are inside their first hour."""
-    return now.subtract(minutes=settings.rules.new_lead_cold_minutes)
 
 
 def _queued() -> pw.Expression:
@@ -147,14 +87,6 @@ def later_where(
     return where & scope_where(scope, now, handoffs=False) if scope is not None else where
 
 
-def shut_today_keys(
-    open_keys: list[str], opening_keys: list[str], known: list[str] | None = None
-) -> list[str]:
-    """The window keys neither open now nor opening before the rep's midnight."""
-    today = set(open_keys) | set(opening_keys)
-    return [k for k in (zone_set_keys() if known is None else known) if k not in today]
-
-
 def tomorrow_where(
     now: DateTime, shut_keys: list[str], scope: Scope | None = None
 ) -> pw.Expression:
@@ -166,3 +98,49 @@ def tomorrow_where(
     calls = _queued() & (Lead.next_due_at <= now) & (Lead.next_channel == "call")
     where = calls & Lead.call_zones.in_(shut_keys) if shut_keys else calls & (Lead.id < 0)
     return where & scope_where(scope, now, handoffs=False) if scope is not None else where
+
+
+# The DUE page as peewee builds it: the reference the written SQL of `due.due_rows`
+# is checked against, row for row (tests/core/reads/test_queue.py).
+BANDS = 4
+_ORDER = ("priority", "next_due_at", "id")
+
+
+def _band_where(band: int, cut: DateTime) -> pw.Expression:
+    if band == 0:
+        return Lead.priority < TIER_NEW
+    if band == 1:
+        return (Lead.priority == TIER_NEW) & (Lead.next_due_at >= cut)
+    if band == 2:
+        return (Lead.priority == TIER_NEW) & (Lead.next_due_at < cut)
+    return Lead.priority > TIER_NEW
+
+
+def due_query(
+    now: DateTime,
+    open_keys: list[str],
+    cut: DateTime,
+    offset: int,
+    limit: int,
+    scope: Scope | None = None,
+) -> pw.SelectBase:
+    """The DUE page (rows offset … offset + limit) as peewee builds it; `due_rows` is
+    the same SQL written out. `cut`: `new_lead_cut(now, settings)`. Its rows are
+    raw (instants in ms, the band last): `_converted` makes them `due_rows` rows.
+    `scope`: one rep's queue (team mode); None is every lead."""
+    where = due_where(now, open_keys)
+    if scope is not None:
+        where &= scope_where(scope, now)
+    query: pw.SelectBase | None = None
+    for band in range(BANDS):
+        inner = (
+            Lead.select(*COLUMNS, pw.SQL(f'{band} AS "band"'))
+            .where(where & _band_where(band, cut))
+            .order_by(Lead.priority, Lead.next_due_at, Lead.id)
+            .limit(offset + limit)
+        )
+        part = pw.Select([inner.alias(f"b{band}")], [pw.SQL("*")])
+        query = part if query is None else query.union_all(part)
+    assert query is not None
+    order = [pw.SQL(f'"{c}"') for c in ("band", *_ORDER)]
+    return query.order_by(*order).limit(limit).offset(offset).bind(database)

@@ -24,7 +24,7 @@ from typing import TypeVar
 from pendulum import DateTime
 
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.reads.scope import rep_roster
+from leaddesk.core.reads.scope_where import rep_roster
 from leaddesk.core.reads.stats.lead_figures import (
     Owner,
     abandoned_bands,
