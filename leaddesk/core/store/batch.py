@@ -227,29 +227,15 @@ def relaxed_sync(db: peewee.Database) -> Iterator[None]:
     program; only a power loss or an OS crash may roll back the last commits
     (https://www.sqlite.org/pragma.html#pragma_synchronous). The WAL is one file
     written in order, so the FULL commit after the block syncs every frame before it.
-    Nothing changes on PostgreSQL, nor inside a transaction (one commit: its own).
-
-    Meanwhile the WAL is folded into the file every RELAXED_CHECKPOINT pages instead of
-    every 1,000: each batch dirties a leaf page of every random-key index per row (the
-    e-mail, the address, the touches' instants), ~8 MB of pages a 1,000-row batch, so
-    the default checkpointed after nearly every batch and wrote each page twice; a page
-    dirtied by several batches between two checkpoints is written to the file once."""
+    Nothing changes on PostgreSQL, nor inside a transaction (one commit: its own)."""
     if not is_sqlite(db) or db.in_transaction():
         yield
         return
-    (pages,) = db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()
     db.execute_sql("PRAGMA synchronous = NORMAL")
-    db.execute_sql(f"PRAGMA wal_autocheckpoint = {RELAXED_CHECKPOINT}")
     try:
         yield
     finally:
         db.execute_sql("PRAGMA synchronous = FULL")
-        db.execute_sql(f"PRAGMA wal_autocheckpoint = {int(pages)}")
-
-
-# WAL pages between checkpoints while batches commit (`relaxed_sync`): ~40 MB of log,
-# on disk only — the WAL index in shared memory grows by 32 kB per 4,096 pages.
-RELAXED_CHECKPOINT = 10_000
 
 
 def next_id(model: type[BaseModel]) -> int:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from leaddesk.core.store.batch import RELAXED_CHECKPOINT
 from leaddesk.core.store.db import database
 from leaddesk.core.store.models import Lead
 from leaddesk.core.transfer.importing import BATCH, import_file, open_source
@@ -28,10 +27,6 @@ def _synchronous() -> int:
     return int(database.obj.execute_sql("PRAGMA synchronous").fetchone()[0])
 
 
-def _checkpoint_pages() -> int:
-    return int(database.obj.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0])
-
-
 @pytest.mark.sqlite_only
 def test_batches_commit_without_an_fsync_and_the_last_one_with_it(store, settings, now, tmp_path):
     seen: list[int] = []
@@ -43,16 +38,6 @@ def test_batches_commit_without_an_fsync_and_the_last_one_with_it(store, setting
     # between batches: NORMAL; the last batch, and everything after, FULL again
     assert seen[:-1] == [NORMAL, NORMAL] and seen[-1] == FULL
     assert _synchronous() == FULL
-
-
-@pytest.mark.sqlite_only
-def test_batches_checkpoint_the_log_less_often_then_as_before(store, settings, now, tmp_path):
-    database.obj.execute_sql("PRAGMA wal_autocheckpoint = 777")  # whatever it was
-    seen: list[int] = []
-    source = open_source(_rows(tmp_path, 2 * BATCH + 10))
-    import_file(source, now, settings, progress=lambda d, t: seen.append(_checkpoint_pages()))
-    assert seen[:-1] == [RELAXED_CHECKPOINT] * 2 and seen[-1] == 777
-    assert _checkpoint_pages() == 777
 
 
 @pytest.mark.sqlite_only
