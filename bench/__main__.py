@@ -185,14 +185,8 @@ def bench_due_query(work: Path, runs: int) -> dict[str, Any]:
     plus peewee's query builder (`due_query(...).tuples()`, the reference),
     which compiles the SQL on every call.
     """
-    from leaddesk.core.reads.queue.due import (
-        _converted,
-        band_counts,
-        due_query,
-        due_rows,
-        due_statements,
-    )
-    from leaddesk.core.reads.queue.where import new_lead_cut, open_zone_keys
+    from leaddesk.core.reads.queue.due import _converted, band_counts, due_rows, due_statements
+    from leaddesk.core.reads.queue.where import due_query, new_lead_cut, open_zone_keys
     from leaddesk.core.store.db import database
 
     keys = open_zone_keys(NOW, SETTINGS)
