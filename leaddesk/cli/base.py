@@ -10,7 +10,7 @@ import gc
 import importlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -92,8 +92,6 @@ class LeadDeskGroup(click.Group):
             raise  # pragma: no cover (_usage exits)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from leaddesk.core.domain.errors import LeadDeskError, StoreError
-
         target = ctx.params.get("db") or ""
         try:
             return super().invoke(ctx)
@@ -101,28 +99,36 @@ class LeadDeskGroup(click.Group):
             usage(exc)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except StoreError as exc:
-            fail(str(exc), exc)
-        except LeadDeskError as exc:
-            fail(str(exc))
-        except BrokenPipeError:
-            from leaddesk.output import reader_gone
-
-            reader_gone()
-        except OSError as exc:
-            fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), exc)
-        except OverflowError as exc:
-            fail(f"a number is out of range ({exc})")
         except Exception as exc:
-            from leaddesk.core.store.db import translate_error
-            from leaddesk.logs import log_file
+            explain(exc, target)
 
-            # A driver's error (sqlite3, peewee, psycopg2) in the core's words, as the desk says it.
-            said = translate_error(exc, target or "(default)")
-            if said is not exc:
-                fail(str(said), exc)
-            where = log_file()
-            fail(f"internal error: {type(exc).__name__}: {exc} (details in {where})", exc, 70)
+
+def explain(exc: Exception, target: str) -> NoReturn:
+    """A command's failure (not click's own) as one line on stderr, and its exit code;
+    cli/fast.py's desk says it here too."""
+    from leaddesk.core.domain.errors import LeadDeskError, StoreError
+
+    if isinstance(exc, StoreError):
+        fail(str(exc), exc)
+    if isinstance(exc, LeadDeskError):
+        fail(str(exc))
+    if isinstance(exc, BrokenPipeError):
+        from leaddesk.output import reader_gone
+
+        reader_gone()
+    if isinstance(exc, OSError):
+        fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), exc)
+    if isinstance(exc, OverflowError):
+        fail(f"a number is out of range ({exc})")
+    from leaddesk.core.store.db import translate_error
+    from leaddesk.logs import log_file
+
+    # A driver's error (sqlite3, peewee, psycopg2) in the core's words, as the desk says it.
+    said = translate_error(exc, target or "(default)")
+    if said is not exc:
+        fail(str(said), exc)
+    where = log_file()
+    fail(f"internal error: {type(exc).__name__}: {exc} (details in {where})", exc, 70)
 
 
 def usage(exc: click.UsageError) -> None:
@@ -131,7 +137,7 @@ def usage(exc: click.UsageError) -> None:
     fail(f"{exc.format_message()} (see {command} --help)", code=2)
 
 
-def fail(message: str, exc: BaseException | None = None, code: int = 1) -> None:
+def fail(message: str, exc: BaseException | None = None, code: int = 1) -> NoReturn:
     from leaddesk.core.domain.text import one_line
     from leaddesk.core.store.db import mask_secrets
     from leaddesk.logs import logger, setup_logging
@@ -195,13 +201,10 @@ def main(
         if ctx.invoked_subcommand not in QUICK:
             gc.enable()  # a long command (import, demo) collects as usual
     else:
-        env.open()
-        from leaddesk.cli.desk import open_desk
+        from leaddesk.cli.desk import desk_for
 
-        asked = config_path is not None
-        config_path = env.config_path
-        first = None if asked or config_path is None or config_path.exists() else config_path
-        open_desk(env.settings, env.clock(running=True), env.target, first)
+        env.open()
+        desk_for(env, config_path is not None, env.clock(running=True))
 
 
 pass_env = click.make_pass_decorator(Env)

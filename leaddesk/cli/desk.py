@@ -7,9 +7,13 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leaddesk.core.domain.clock import Clock
 from leaddesk.core.domain.settings import Settings
+
+if TYPE_CHECKING:
+    from leaddesk.cli.env import Env
 
 
 def how_to_run(argv0: str, executable: str, on_path: str | None, cwd: Path) -> str:
@@ -34,6 +38,14 @@ def how_to_run(argv0: str, executable: str, on_path: str | None, cwd: Path) -> s
 
 def this_command() -> str:
     return how_to_run(sys.argv[0], sys.executable, shutil.which("leaddesk"), Path.cwd())
+
+
+def desk_for(env: Env, config_given: bool, clock: Clock) -> None:
+    """The desk `leaddesk` opens without a command, on `env`'s store (opened): the
+    first run's questions too when no config file is there yet and none was named."""
+    where = env.config_path
+    first = None if config_given or where is None or where.exists() else where
+    open_desk(env.settings, clock, env.target, first)
 
 
 def open_desk(

@@ -6,6 +6,7 @@ exactly the hot forms:
 
     leaddesk --version
     leaddesk [--db X] [--now T] [--config F] [--rep R] due [--limit N] [--json]
+    leaddesk [--db X] [--now T] [--config F] [--rep R]          (the desk)
 
 (each option once, `--opt value` or `--opt=value`, `LEADDESK_DB` and
 `LEADDESK_REP` as click reads them), builds the same Env with the same function
@@ -35,6 +36,17 @@ if TYPE_CHECKING:
 GROUP_OPTIONS = ("--db", "--now", "--config", "--rep")
 LIMIT_RANGE = (1, 10_000_000)  # click.IntRange of `due --limit` (cli/calls.py)
 LIMIT_DEFAULT = 20
+
+
+class Desk:
+    """The desk to open, with the shared options. Click (~25 ms of CPU) was most of
+    what the desk's start-up loaded and never used (issue 15 point 2)."""
+
+    def __init__(
+        self, db: str | None, now_text: str | None, config_path: Path | None, rep_name: str | None
+    ) -> None:
+        self.db, self.now_text, self.config_path = db, now_text, config_path
+        self.rep_name = rep_name
 
 
 class Due:
@@ -80,14 +92,25 @@ def read_options(args: Sequence[str], names: Sequence[str]) -> tuple[dict[str, s
     return found, i
 
 
-def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Due | str | None:
-    """Read `argv`: "version", a Due, or None when click must read it."""
+def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Desk | Due | str | None:
+    """Read `argv`: "version", a Desk, a Due, or None when click must read it."""
     if list(argv) == ["--version"]:
         return "version"
     group = read_options(argv, GROUP_OPTIONS)
     if group is None:
         return None
     options, at = group
+    from pathlib import Path
+
+    config = options.get("--config")
+    if config is not None and not (Path(config).is_file() and os.access(config, os.R_OK)):
+        return None  # click.Path and make_env word these
+    db = options.get("--db") or environ.get("LEADDESK_DB") or None
+    now_text = options.get("--now")
+    config_path = Path(config) if config is not None else None
+    rep_name = options.get("--rep") or environ.get("LEADDESK_REP") or None
+    if at == len(argv):
+        return Desk(db, now_text, config_path, rep_name)
     if argv[at : at + 1] != ["due"]:
         return None
     rest = argv[at + 1 :]
@@ -103,19 +126,7 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Due | str | None:
             return None
         if not LIMIT_RANGE[0] <= limit <= LIMIT_RANGE[1]:
             return None
-    from pathlib import Path
-
-    config = options.get("--config")
-    if config is not None and not (Path(config).is_file() and os.access(config, os.R_OK)):
-        return None  # click.Path and make_env word these
-    return Due(
-        db=options.get("--db") or environ.get("LEADDESK_DB") or None,
-        now_text=options.get("--now"),
-        config_path=Path(config) if config is not None else None,
-        rep_name=options.get("--rep") or environ.get("LEADDESK_REP") or None,
-        limit=limit,
-        as_json="--json" in flags,
-    )
+    return Due(db, now_text, config_path, rep_name, limit, as_json="--json" in flags)
 
 
 def run(argv: Sequence[str]) -> bool:
@@ -129,6 +140,8 @@ def run(argv: Sequence[str]) -> bool:
         sys.stdout.write(f"leaddesk, version {__version__}\n")
         sys.stdout.flush()
         return True
+    if isinstance(asked, Desk):
+        return open_desk(asked)
     assert isinstance(asked, Due)
     from leaddesk.cli.env import make_env
     from leaddesk.cli.queue import due_lines
@@ -160,6 +173,43 @@ def run(argv: Sequence[str]) -> bool:
             sys.stdout.flush()
         except BrokenPipeError:
             reader_gone()
+    return True
+
+
+def open_desk(asked: Desk) -> bool:
+    """Open the desk as click's `main` does; False (nothing printed, nothing left
+    open) when anything before it fails, for click to run again and word."""
+    from leaddesk.cli.env import make_env
+    from leaddesk.output import guarded
+
+    try:
+        env = make_env(asked.db, asked.now_text, asked.config_path, asked.rep_name, None)
+        env.open()
+        clock = env.clock(running=True)
+    except KeyboardInterrupt:
+        with guarded():  # as click.Abort says it
+            sys.stderr.write("\nAborted!\n")
+        sys.exit(1)
+    except Exception:
+        from leaddesk.core.store.schema import close_store
+
+        close_store()
+        return False
+    from leaddesk.cli.desk import desk_for
+
+    with guarded():
+        for warning in env.warnings:
+            sys.stderr.write(f"leaddesk: warning: {warning}\n")
+        sys.stderr.flush()
+        try:
+            desk_for(env, asked.config_path is not None, clock)
+        except KeyboardInterrupt:
+            sys.stderr.write("\nAborted!\n")
+            sys.exit(1)
+        except Exception as exc:
+            from leaddesk.cli.base import explain  # click, only to say what failed
+
+            explain(exc, asked.db or "")
     return True
 
 

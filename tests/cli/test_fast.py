@@ -230,3 +230,70 @@ def test_the_quick_read_is_the_desks_read_on_a_demo_store(demo_db, capsys, now, 
     assert quick is not None
     assert quick == by_click(argv, capsys)
     assert quick[1].count("\n") > 5  # a real page, not "Nothing due"
+
+
+DESK_FORMS = [
+    SHARED,
+    ["--now=" + CLI_NOW, "--config={config}", "--db={db}", "--rep", "Sam"],
+    ["--config", "{config}", "--now", CLI_NOW],  # the store from LEADDESK_DB
+]
+
+
+@pytest.fixture
+def desks(monkeypatch) -> list[tuple]:
+    """What each desk opened: its settings, the clock's kind and start, its store and
+    first-run config."""
+    from leaddesk.cli import desk
+
+    opened: list[tuple] = []
+
+    def record(settings, clock, target, first_config=None):
+        opened.append((settings, type(clock), clock._start, target, first_config))
+
+    monkeypatch.setattr(desk, "open_desk", record)
+    return opened
+
+
+@pytest.mark.parametrize("argv", DESK_FORMS, ids=" ".join)
+def test_the_quick_path_opens_the_desk_click_opens(setup, argv, capsys, monkeypatch, desks):
+    monkeypatch.setenv("LEADDESK_DB", setup["db"])
+    argv = expand(argv, setup)
+    assert by_fast(argv, capsys) == (0, "", "")
+    assert by_click(argv, capsys) == (0, "", "")
+    assert len(desks) == 2 and desks[0] == desks[1]
+    assert desks[0][3] == setup["db"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "{db}", "--config", "{config}", "--now", "half past nine"],
+        ["--db", "{folder}", "--config", "{config}", "--now", CLI_NOW],
+        ["--db", "{db}", "--config", "{missing}", "--now", CLI_NOW],
+        ["--db", "{db}", "--config", "{config}", "--rep", "   "],
+    ],
+    ids=" ".join,
+)
+def test_a_desk_that_cannot_open_is_left_to_click(setup, tmp_path, argv, capsys, desks):
+    paths = {**setup, "missing": str(tmp_path / "nope.toml"), "folder": str(tmp_path)}
+    argv = expand(argv, paths)
+    assert by_fast(argv, capsys) is None
+    code, _, err = by_click(argv, capsys)
+    assert code != 0 and err.startswith(("leaddesk: ", "Usage:")), err
+    assert desks == []
+
+
+def test_a_failure_in_the_desk_is_said_as_click_says_it(setup, capsys, monkeypatch):
+    from leaddesk.cli import desk
+    from leaddesk.core.domain.errors import StoreError
+
+    def broken(*args, **kwargs):
+        raise StoreError("database is read-only: somewhere")
+
+    monkeypatch.setattr(desk, "open_desk", broken)
+    argv = expand(SHARED, setup)
+    with pytest.raises(SystemExit) as quick:
+        fast.run(argv)
+    said = capsys.readouterr()
+    assert (quick.value.code, said.out, said.err) == by_click(argv, capsys)
+    assert said.err == "leaddesk: database is read-only: somewhere\n"

@@ -228,3 +228,36 @@ def test_the_deferred_parser_still_parses_when_asked():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2026-11-23T10:00:00+00:00"
+
+
+DESK_PROBE = """
+import json, sys
+import leaddesk.cli.desk as desk
+out, sys.argv = sys.argv[1], ["leaddesk", *sys.argv[2:]]
+def opened(settings, clock, target, first_config=None):
+    with open(out, "w") as handle:
+        json.dump({"target": target, "modules": sorted(sys.modules)}, handle)
+desk.open_desk = opened
+from leaddesk.__main__ import run
+run()
+"""
+
+
+def test_the_desk_opens_without_click(one_lead):
+    """`leaddesk` with only the shared options is read by cli/fast.py: click (~25 ms of
+    the desk's start-up CPU) is never loaded on the way to the desk."""
+    settings = one_lead / "config.toml"
+    settings.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
+    out = one_lead / "desk.json"
+    db = str(one_lead / "cli.db")
+    argv = ["--db", db, "--config", str(settings), "--now", NOW]
+    done = subprocess.run(
+        [sys.executable, "-c", DESK_PROBE, str(out), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    assert report["target"] == db
+    assert not loaded(set(report["modules"]), "click")
