@@ -19,15 +19,16 @@ from leaddesk.cli import base
 NOW = "2026-11-23T14:00:00-05:00"
 
 # The probe runs the program as its `leaddesk` script does (`leaddesk.__main__.run`)
-# and counts the cyclic collector's passes from there on.
+# and counts the cyclic collector's passes from there on (importing `run` itself may
+# compile the package where no bytecode cache is written, and collect).
 PROBE = """
 import gc, json, sys
+from leaddesk.__main__ import run
 passes = []
 def counted(phase, info):
     if phase == "start":
         passes.append(info["generation"])
 gc.callbacks.append(counted)
-from leaddesk.__main__ import run
 out, sys.argv = sys.argv[1], ["leaddesk", *sys.argv[2:]]
 try:
     run()

@@ -205,7 +205,7 @@ CONTROLS = re.compile(
     # alone it would send the cursor back over what the line already showed
     r"|\r(?!\n)"
 )
-CONTROL_MARK = "\N{REPLACEMENT CHARACTER}"
+CONTROL_MARK = "\ufffd"  # REPLACEMENT CHARACTER (a \N{} escape: compiling it loads unicodedata)
 
 
 def printable(text: str) -> str:
