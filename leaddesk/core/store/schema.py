@@ -24,10 +24,13 @@ from leaddesk.core.store.db import (
     sqlite_path,
 )
 
+# Re-exported: backup and the tests name the history table from here.
+from leaddesk.core.store.sql import HISTORY_TABLE as HISTORY_TABLE
+from leaddesk.core.store.sql import script_names
+
 if TYPE_CHECKING:
     from playhouse.migrations import Runner
 
-HISTORY_TABLE = "schema_migration"
 # Programs upgrading one file at once collide at most once per migration (the
 # loser waits for the winner's commit, then finds its step done): room for all.
 MIGRATE_ATTEMPTS = 12
@@ -93,7 +96,7 @@ def _up_to_date(db: peewee.Database, directory: Path) -> bool:
     """
     if not db.table_exists(HISTORY_TABLE):
         return False
-    scripts = {path.stem for path in directory.glob("[0-9]*.py")}
+    scripts = script_names(directory)
     applied = {name for (name,) in db.execute_sql(f"SELECT name FROM {HISTORY_TABLE}")}
     return applied == scripts
 

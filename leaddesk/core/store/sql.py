@@ -139,7 +139,13 @@ QUICK_PRAGMAS = (
     ("cache_size", -32_000),
 )
 QUICK_TIMEOUT_S = 5.0
-HISTORY_TABLE = "schema_migration"
+HISTORY_TABLE = "schema_migration"  # the migrations applied, by script name
+
+
+def script_names(migrations: Path) -> set[str]:
+    """The migration scripts on disk, by name: a store is current when its history
+    names exactly these (here and in store/schema.open_store)."""
+    return {path.stem for path in migrations.glob("[0-9]*.py")}
 
 
 def open_quick(target: str, migrations: Path) -> bool:
@@ -177,7 +183,7 @@ def open_quick(target: str, migrations: Path) -> bool:
         if found is None:
             raise sqlite3.DatabaseError("no schema history")
         applied = {name for (name,) in conn.execute(f"SELECT name FROM {HISTORY_TABLE}")}
-        if applied != {p.stem for p in migrations.glob("[0-9]*.py")}:
+        if applied != script_names(migrations):
             raise sqlite3.DatabaseError("schema not current")
     except sqlite3.Error:
         if conn is not None:
