@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -154,14 +155,72 @@ class PgServer:
         self.sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+PG_HOME_PREFIX = "leaddesk-pg-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _serves(pid: int, data: Path) -> bool:
+    """Whether `pid` is still that server's postmaster (not a reused pid)."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return bool(argv) and argv[0].endswith(b"postgres") and str(data).encode() in argv
+
+
+def sweep_orphan_servers(tmp: Path) -> list[Path]:
+    """Stop and remove the servers of earlier sessions that ended without cleanup.
+
+    A session killed mid-run (a timeout, ^C twice, a CI runner's SIGKILL) never
+    reaches the fixture's `finally`: its server kept running and its data (50–200
+    MB) stayed in /tmp. pgserver lists the processes holding a server in
+    `.handle_pids.json`; when none of them lives, nobody can still use it. Another
+    session running beside this one (its pid alive) is left alone.
+    """
+    import json
+    import signal
+
+    swept = []
+    for home in sorted(tmp.glob(PG_HOME_PREFIX + "*")):
+        data = home / "data"
+        try:
+            holders = json.loads((data / ".handle_pids.json").read_text())
+        except (OSError, ValueError):
+            continue  # not pgserver's layout yet (being created), or not ours
+        if any(_alive(int(pid)) for pid in holders):
+            continue
+        try:
+            postmaster = int((data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            postmaster = 0
+        if postmaster and _alive(postmaster) and _serves(postmaster, data):
+            os.kill(postmaster, signal.SIGINT)  # PostgreSQL's "fast" shutdown
+            deadline = time.monotonic() + 10
+            while _alive(postmaster) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        shutil.rmtree(home, ignore_errors=True)
+        swept.append(home)
+    return swept
+
+
 @pytest.fixture(scope="session")
 def pg() -> Iterator[PgServer]:
     """The session's PostgreSQL server (started on first use, ~0.5 s)."""
     import pgserver
 
+    sweep_orphan_servers(Path(tempfile.gettempdir()))
     # Run as root, pgserver starts the server as its own user, which must be able
     # to reach the data folder: pytest's tmp folders are private to root.
-    home = Path(tempfile.mkdtemp(prefix="leaddesk-pg-"))
+    home = Path(tempfile.mkdtemp(prefix=PG_HOME_PREFIX))
     home.chmod(0o755)
     server = pgserver.get_server(home / "data", cleanup_mode="stop")
     helper = PgServer(server)

@@ -1,0 +1,79 @@
+"""The test setup stops the PostgreSQL servers that killed sessions left running."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ENGINES, PG_HOME_PREFIX, sweep_orphan_servers
+
+# A session that dies without cleanup: it starts a server and exits at once,
+# as a SIGKILL would leave it (no `finally`, no atexit).
+ORPHAN = """
+import os, sys, pgserver
+server = pgserver.get_server(sys.argv[1], cleanup_mode="stop")
+print(server.get_pid(), flush=True)
+os._exit(0)
+"""
+
+
+@pytest.fixture
+def tmp_root() -> Iterator[Path]:
+    # Not pytest's tmp_path: as root, pgserver runs the server as its own user,
+    # which must be able to reach the folder.
+    root = Path(tempfile.mkdtemp(prefix="leaddesk-sweep-"))
+    root.chmod(0o755)
+    yield root
+    sweep_orphan_servers(root)  # the server a failed test left running
+    subprocess.run(["rm", "-rf", str(root)], check=False)
+
+
+def _home(root: Path, holders: list[int]) -> Path:
+    data = root / f"{PG_HOME_PREFIX}x{len(list(root.iterdir()))}" / "data"
+    data.mkdir(parents=True)
+    (data / ".handle_pids.json").write_text(json.dumps(holders))
+    return data.parent
+
+
+def test_a_dead_sessions_folder_goes_and_a_live_ones_stays(tmp_root) -> None:
+    dead_pid = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    dead = _home(tmp_root, [int(dead_pid)])
+    live = _home(tmp_root, [os.getpid()])
+    starting = tmp_root / f"{PG_HOME_PREFIX}starting"
+    starting.mkdir()  # pgserver has not written its list yet: not ours to judge
+
+    assert sweep_orphan_servers(tmp_root) == [dead]
+    assert not dead.exists()
+    assert live.exists() and starting.exists()
+
+
+@pytest.mark.skipif("postgresql" not in ENGINES, reason="PostgreSQL left out")
+def test_a_server_whose_session_was_killed_is_stopped(tmp_root) -> None:
+    home = tmp_root / f"{PG_HOME_PREFIX}orphan"
+    home.mkdir()
+    home.chmod(0o755)
+    started = subprocess.run(
+        [sys.executable, "-c", ORPHAN, str(home / "data")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    postmaster = int(started.stdout.split()[0])
+    assert Path(f"/proc/{postmaster}").exists()
+
+    assert sweep_orphan_servers(tmp_root) == [home]
+    assert not Path(f"/proc/{postmaster}").exists()
+    assert not home.exists()
