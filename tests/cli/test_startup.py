@@ -131,6 +131,10 @@ def test_hot_commands_load_no_ui_driver_or_calendar(one_lead, args):
     if args[0] == "due":  # the queue's SQL on a bare sqlite3 connection (store/sql.open_quick)
         for name in PEEWEE:
             assert not loaded(modules, name), name
+        # The domain's types on its path are records (domain/record.Record), not
+        # dataclasses: the module and the inspect and ast it loads cost ~40 M instructions.
+        for name in ("dataclasses", "inspect", "ast"):
+            assert not loaded(modules, name), name
     else:
         assert "peewee" in modules and "leaddesk.core.store.models" in modules
     for name in NEVER:
