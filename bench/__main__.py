@@ -25,7 +25,6 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from pendulum import DateTime
 
 from bench import scale, stats_scale
 from bench.compliance import bench_blocked, bench_scrub
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

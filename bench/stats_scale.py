@@ -36,9 +36,8 @@ def _timed(fn: Callable[[], Any], runs: int) -> dict[str, float]:
 
 def bench_stats_scale(runs: int) -> dict[str, Any]:
     """`stats` (every figure, 3 periods + since) and `stats --team` on the open store."""
-    from dataclasses import replace
-
     from bench.__main__ import NOW, SETTINGS
+    from leaddesk.core.domain.record import replace
     from leaddesk.core.reads.stats import reference
     from leaddesk.core.reads.stats.periods import periods
     from leaddesk.core.reads.stats.report import stats_report

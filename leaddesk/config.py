@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from leaddesk.config_role import with_role
 from leaddesk.config_team import team_settings
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.holidays import check_country
-from leaddesk.core.domain.record import Frozen
+from leaddesk.core.domain.record import Frozen, replace
 from leaddesk.core.domain.settings import (
     DEFAULT_FALLBACK,
     WEEKDAYS,

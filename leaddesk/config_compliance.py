@@ -12,13 +12,13 @@ id); one that loosens a shipped rule is kept but named as a warning, which
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from leaddesk.config_errors import ConfigError
 from leaddesk.core.domain.compliance import Compliance, load_book
 from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings
 
 Where = Callable[[Path, str, str], str]

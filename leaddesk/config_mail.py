@@ -7,7 +7,6 @@ system keyring holds it.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from leaddesk.config_mail_in import MAIL_IN_KEYS
 from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.mail import SECURITIES, MailSettings
+from leaddesk.core.domain.record import replace
 
 _TEXT_KEYS = {
     "from": "sender",

@@ -7,12 +7,12 @@ left alone here; MAIL_IN_KEYS lets the combining code warn about the rest.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from leaddesk.config_errors import ConfigError
 from leaddesk.core.domain.mail_in import IMAP_SECURITY, LOOPBACK, MailIn
+from leaddesk.core.domain.record import replace
 
 MAIL_IN_KEYS = frozenset(
     {

@@ -7,10 +7,10 @@ and parses the keys that remain.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from leaddesk.config_errors import ConfigError
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Role, Settings
 
 ROLE_KEYS = ("manager",)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from leaddesk.config_errors import ConfigError
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import TEAM_QUEUES, Team
 
 # Whole minutes each key may hold, inclusive.

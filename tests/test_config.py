@@ -71,9 +71,9 @@ def test_the_documented_default_file_is_the_defaults(tmp_path):
 
 
 def test_every_rule_is_documented_with_its_default():
-    import dataclasses
+    from leaddesk.core.domain.record import fields
 
-    for f in dataclasses.fields(Rules):
+    for f in fields(Rules):
         default = list(f.default) if isinstance(f.default, tuple) else f.default  # TOML list
         default = f'"{default}"' if isinstance(default, str) else default  # a TOML string
         assert f"# {f.name} = {default}" in DEFAULT_CONFIG, f.name

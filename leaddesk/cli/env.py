@@ -3,9 +3,10 @@ click so the quick path (cli/fast.py) and click's `main` build it the same way."
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from leaddesk.core.domain.record import replace
 
 if TYPE_CHECKING:
     from leaddesk.core.domain.clock import Clock

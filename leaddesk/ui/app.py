@@ -7,7 +7,6 @@ argv, the environment or the wall clock itself.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -16,6 +15,7 @@ from textual.screen import Screen
 
 from leaddesk.config import ConfigError, RepAnswer, write_first_config
 from leaddesk.core.domain.clock import Clock
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings
 from leaddesk.logs import logger
 from leaddesk.ui.actions import bindings, help_groups

@@ -36,8 +36,12 @@ except SystemExit as exc:
     code = exc.code or 0
 else:
     code = 0
+# pendulum's token formatter: the real module, or leaddesk's stand-in (domain/deferred.py)
+formatter = getattr(sys.modules.get("pendulum.formatting.formatter"), "Formatter", None)
+real = getattr(formatter, "__module__", None) == "pendulum.formatting.formatter"
 with open(out, "w") as handle:
-    json.dump({"code": code, "modules": sorted(sys.modules), "collections": passes}, handle)
+    report = {"code": code, "modules": sorted(sys.modules), "collections": passes}
+    json.dump({**report, "real_formatter": real}, handle)
 """
 
 # Never on a quick command: the desk, a server driver, the holiday calendars
@@ -94,6 +98,7 @@ def probe(tmp_path: Path, *args: str, config: str = "") -> set[str]:
     assert report["code"] == 0, done.stderr
     (tmp_path / "stdout.txt").write_text(done.stdout)
     (tmp_path / "collections.json").write_text(json.dumps(report["collections"]))
+    (tmp_path / "real_formatter.json").write_text(json.dumps(report["real_formatter"]))
     return set(report["modules"])
 
 
@@ -131,6 +136,12 @@ def test_hot_commands_load_no_ui_driver_or_calendar(one_lead, args):
     if args[0] == "due":  # the queue's SQL on a bare sqlite3 connection (store/sql.open_quick)
         for name in PEEWEE:
             assert not loaded(modules, name), name
+        # The domain's types on its path are records (domain/record.Record), not
+        # dataclasses: the module and the inspect and ast it loads cost ~40 M instructions.
+        for name in ("dataclasses", "inspect", "ast"):
+            assert not loaded(modules, name), name
+        # nor pendulum's token formatter (~7 M instructions): nothing in `due` formats with it
+        assert json.loads((one_lead / "real_formatter.json").read_text()) is False
     else:
         assert "peewee" in modules and "leaddesk.core.store.models" in modules
     for name in NEVER:
@@ -229,6 +240,40 @@ def test_the_deferred_parser_still_parses_when_asked():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2026-11-23T10:00:00+00:00"
+
+
+FORMATS = """
+import sys
+if sys.argv[1] == "deferred":
+    import leaddesk.core  # registers the stand-in formatter (core/domain/deferred.py)
+    assert sys.modules["pendulum.formatting.formatter"].Formatter.__module__ != (
+        "pendulum.formatting.formatter"
+    )
+import pendulum
+at = pendulum.datetime(2026, 11, 23, 10, 5, tz="America/Chicago")
+print(at.format("dddd, MMMM D, YYYY [at] HH:mm"), f"{at:YYYYMMDD[T]HHmmss}")
+print(pendulum.date(2000, 3, 1).format("MMMM"), at.format("Do MMM", locale="fr"))
+print(pendulum.from_format("2026-11-23 10:05", "YYYY-MM-DD HH:mm", tz="UTC").isoformat())
+print(pendulum.Formatter().format(at, "X"))
+assert sys.modules["pendulum.formatting.formatter"].Formatter.__module__ == (
+    "pendulum.formatting.formatter"
+)
+"""
+
+
+def test_the_deferred_formatter_formats_as_pendulum_does():
+    """pendulum's token formatter loads on first use and then formats, parses and
+    localises exactly as it does when pendulum loads it itself."""
+    done = {
+        way: subprocess.run(
+            [sys.executable, "-c", FORMATS, way], capture_output=True, text=True, timeout=60
+        )
+        for way in ("deferred", "eager")
+    }
+    assert done["deferred"].returncode == 0, done["deferred"].stderr
+    assert done["eager"].returncode == 0, done["eager"].stderr
+    assert done["deferred"].stdout == done["eager"].stdout
+    assert "Monday, November 23, 2026 at 10:05" in done["deferred"].stdout
 
 
 DESK_PROBE = """

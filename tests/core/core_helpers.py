@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pendulum
 from pendulum import DateTime
 
 from leaddesk.core.domain.lead_state import LeadState, new_lead_state
+from leaddesk.core.domain.record import replace
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 
 NY = ("America/New_York",)

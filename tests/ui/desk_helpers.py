@@ -60,9 +60,8 @@ def screen_text(app) -> str:
 
 def mailing(settings: Settings, port: int) -> Settings:
     """`settings` with [mail] sending through the loopback SMTP server on `port`."""
-    from dataclasses import replace
-
     from leaddesk.core.domain.mail import MailSettings
+    from leaddesk.core.domain.record import replace
 
     mail = MailSettings(sender="Tester <t@example.com>", host="127.0.0.1", port=port,
                         security="none")  # fmt: skip

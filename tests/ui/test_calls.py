@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import shlex
 import sys
-from dataclasses import replace
 
 from desk_helpers import keys, lead, screen_text, settle
 from textual.widgets import OptionList
 
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.models import CallSession, Touch
 from leaddesk.core.writes.outcomes import log_outcome

@@ -3,11 +3,10 @@ clear do-not-call, move to a cadence, shift the schedule, holidays on screen."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from desk_helpers import DESK_NOW, lead, screen_text, settle
 from test_desk import SIZE, parts, ready
 
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Cadence, CadenceStep
 from leaddesk.core.store.models import Lead, Touch
 from leaddesk.core.writes.outcomes import log_outcome

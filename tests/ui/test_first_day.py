@@ -4,7 +4,6 @@ on `enter`; extensions shown and dialled (120×35, through the pilot)."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 from desk_helpers import keys, lead, settle
 from test_calls import recording_dialer, with_dialer
@@ -12,6 +11,7 @@ from test_forms import SIZE, field, open_screen, ready, screen_text, status
 from textual.widgets import Input, Static
 
 from leaddesk.config import RepAnswer
+from leaddesk.core.domain.record import replace
 from leaddesk.core.store.models import Lead, Rep, Touch
 from leaddesk.ui.app import make_app
 from leaddesk.ui.screens.first_run import FirstRunOffer, FirstRunScreen

@@ -3,11 +3,10 @@ for everyone else the stats screen as it was, with no Team tab."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from desk_helpers import DESK_NOW, keys, lead, screen_text, settle
 from textual.widgets import TabbedContent
 
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Role, Settings
 from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.core.writes.team import ensure_rep

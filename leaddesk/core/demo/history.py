@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from pendulum import DateTime
 
@@ -15,6 +15,7 @@ from leaddesk.core.domain.lead_state import (
     new_lead_state,
     priority_for,
 )
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_NURTURE, TIER_PROMISE
 from leaddesk.core.domain.touches import plan_touch

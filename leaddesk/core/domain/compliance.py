@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.record import Record, field
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Window = tuple[time, time]
@@ -37,8 +37,7 @@ _RULE_KEYS |= {"source", "link"}
 RULEPACKS = Path(__file__).parent / "rulepacks"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     id: str  # "US-FL"
     pack: str  # the pack it came from ("us", or the extra file's name)
     hours: dict[str, tuple[Window, ...]]  # weekday -> windows; a day not listed is closed
@@ -75,8 +74,7 @@ class Rule:
         return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in found) or "closed"
 
 
-@dataclass(frozen=True)
-class RuleBook:
+class RuleBook(Record):
     """The rules in use and each pack's version (recorded on every call touch)."""
 
     rules: tuple[Rule, ...] = ()
@@ -93,8 +91,7 @@ class RuleBook:
         return tuple(sorted(found, key=lambda r: (-len(r.jurisdiction), r.id)))
 
 
-@dataclass(frozen=True)
-class Compliance:
+class Compliance(Record):
     """`[compliance]` in the config: which packs, and a rep's own pack file."""
 
     packs: tuple[str, ...] = SHIPPED

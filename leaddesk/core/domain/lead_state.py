@@ -3,17 +3,15 @@ decision, which channels it allows, the attempt caps and its queue tier."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.record import Record
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_CADENCE, TIER_NEW, TIER_NURTURE, TIER_PROMISE
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Record):
     name: str
     label: str
     channel: str  # channel of the touch it logs
@@ -69,8 +67,7 @@ def outcome(name: str) -> Outcome:
         raise InvalidInput(f"unknown outcome {name!r}; use one of: {known}") from None
 
 
-@dataclass(frozen=True)
-class LeadState:
+class LeadState(Record):
     """Everything the rules read about a lead (and all they may change)."""
 
     status: str = "new"
@@ -125,8 +122,7 @@ class LeadState:
     )
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(Record):
     state: LeadState
     channel: str  # of the touch
     counted: bool  # counted as an attempt

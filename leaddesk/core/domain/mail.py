@@ -6,10 +6,11 @@ in `core.transfer.transport`, the outbox and the touches in `core.transfer.maili
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pendulum import DateTime
+
+from leaddesk.core.domain.record import Record
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -20,8 +21,7 @@ if TYPE_CHECKING:
 SECURITIES = ("none", "starttls", "tls")
 
 
-@dataclass(frozen=True)
-class MailSettings:
+class MailSettings(Record):
     """`[mail]` of config.toml. The password is never here: `password_command`
     prints it, else the system keyring holds it (service "leaddesk", the user)."""
 
@@ -47,8 +47,7 @@ class MailSettings:
         return self.port or {"tls": 465, "starttls": 587}.get(self.security, 25)
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(Record):
     """A rendered message for one lead, before it is sent."""
 
     lead_id: int

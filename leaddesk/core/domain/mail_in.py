@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from leaddesk.core.domain.record import Record
 
 IMAP_SECURITY = ("tls", "starttls", "none")
 # IANA port numbers: 993 imaps (IMAP over TLS), 143 imap (STARTTLS, RFC 3501 §6.2.1).
@@ -10,8 +10,7 @@ IMAP_PORTS = {"tls": 993, "starttls": 143, "none": 143}
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-@dataclass(frozen=True)
-class MailIn:
+class MailIn(Record):
     maildir: str = ""  # a local Maildir, read in place
     imap_host: str = ""
     imap_port: int = 0  # 0: the usual port of `imap_security`

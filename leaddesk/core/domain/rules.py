@@ -7,8 +7,6 @@ in one transaction.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from pendulum import DateTime
 
 from leaddesk.core.domain.compliance import Rule
@@ -27,6 +25,7 @@ from leaddesk.core.domain.lead_state import (
     outcome,
     priority_for,
 )
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_PROMISE
 from leaddesk.core.domain.tz import tz

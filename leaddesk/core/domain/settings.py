@@ -5,18 +5,17 @@ Pure values — loading them from TOML lives in `leaddesk.config`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import time
 
 from leaddesk.core.domain.compliance import WEEKDAYS, Compliance
 from leaddesk.core.domain.mail import MailSettings
 from leaddesk.core.domain.mail_in import MailIn
+from leaddesk.core.domain.record import Record, field
 
 __all__ = ["WEEKDAYS", "Compliance"]
 
 
-@dataclass(frozen=True)
-class CadenceStep:
+class CadenceStep(Record):
     after_minutes: int  # offset from the first attempt
     channel: str  # call | email | letter
 
@@ -44,8 +43,7 @@ def _default_steps() -> tuple[CadenceStep, ...]:
 DEFAULT_FALLBACK = ("call", "email", "letter")
 
 
-@dataclass(frozen=True)
-class Cadence:
+class Cadence(Record):
     name: str
     steps: tuple[CadenceStep, ...]
     fallback: tuple[str, ...] = DEFAULT_FALLBACK  # () = skip such steps
@@ -56,8 +54,7 @@ def _default_windows() -> dict[str, tuple[tuple[time, time], ...]]:
     return {d: (day if d != "sun" else ()) for d in WEEKDAYS}
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(Record):
     busy_retry_minutes: int = 30
     min_call_gap_minutes: int = 30  # between two call attempts (0 = no gap)
     max_calls_per_24h: int = 3  # call attempts in any rolling 24 h (0 = no cap) …
@@ -82,8 +79,7 @@ class Rules:
 TEAM_QUEUES = ("mine+pool", "mine", "all")
 
 
-@dataclass(frozen=True)
-class Team:
+class Team(Record):
     """Working as a team on one shared (PostgreSQL) database."""
 
     database: str = ""  # a postgresql:// URL; "" = --db, LEADDESK_DB or the local file
@@ -97,15 +93,13 @@ class Team:
     away_minutes: int = 10  # a desk silent this long: its rep's leads are handed off at once
 
 
-@dataclass(frozen=True)
-class Role:
+class Role(Record):
     """What a rep sees beyond their own work (`[rep] manager`)."""
 
     manager: bool = False  # the Team tab of `F`: every rep's numbers side by side
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Record):
     rep_name: str = "me"
     rep_timezone: str = "UTC"
     default_region: str = "US"

@@ -10,13 +10,14 @@ only ids and the transaction; there is no second implementation to keep in step.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.lead_state import Decision, LeadState, epoch_ms, outcome
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.rules import plan_outcome
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from pendulum import DateTime
@@ -12,6 +12,7 @@ from leaddesk.core.domain.errors import InvalidInput, NotFound
 from leaddesk.core.domain.jurisdictions import place_codes
 from leaddesk.core.domain.lead_state import LeadState, new_lead_state, priority_for
 from leaddesk.core.domain.phones import ParsedPhone, resolve_zone
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.rules import plan_edit
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import clean_text, field_words, next_contact

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import peewee as pw
@@ -16,6 +16,7 @@ from leaddesk.core.domain.caps import cap_blocks, company_caps, free_at, rule_ca
 from leaddesk.core.domain.errors import CallBlocked, LeadDeskError, NothingToUndo
 from leaddesk.core.domain.hours import check_calling_hours, governed, promise_warning, touch_text
 from leaddesk.core.domain.lead_state import LIST_OUTCOMES, LeadState, outcome
+from leaddesk.core.domain.record import fields, replace
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import clean_text, next_contact
 from leaddesk.core.domain.touches import plan_touch

@@ -11,7 +11,6 @@ import os
 import shlex
 import subprocess
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -22,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from leaddesk.core.domain.mail import Draft
+from leaddesk.core.domain.record import replace
 from leaddesk.ui.render import safe
 
 

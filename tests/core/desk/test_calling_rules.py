@@ -4,7 +4,6 @@ Florida; the refusal names the rule; a call touch records the rules that allowed
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import time
 
 import pendulum
@@ -12,6 +11,7 @@ import pytest
 
 from leaddesk.core.desk.dialer import dial_target
 from leaddesk.core.domain.errors import InvalidInput, OutsideHours
+from leaddesk.core.domain.record import replace
 from leaddesk.core.reads.leads import lead_view
 from leaddesk.core.reads.queue.sections import counts, whole_queue
 from leaddesk.core.store.models import Lead, Touch

@@ -4,7 +4,6 @@ day-later calls try it at different times of its day (point 8)."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 
 import pytest
 from core_helpers import NY, fresh, local
@@ -13,6 +12,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from leaddesk.core.domain.lead_state import LeadState
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.rules import plan_outcome
 from leaddesk.core.domain.settings import Cadence, Rules, Settings, _default_steps
 from leaddesk.core.domain.windows import window_open

@@ -7,7 +7,6 @@ Pure rules first (fixed instants, no store), then the same through the services.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 
 import pytest
 from core_helpers import NY, fresh, local, world
@@ -15,6 +14,7 @@ from core_helpers import NY, fresh, local, world
 from leaddesk.core.domain.errors import InvalidInput, NeedsConfirmation, NothingToUndo
 from leaddesk.core.domain.holidays import holiday_name, zone_country
 from leaddesk.core.domain.hours import blocked_by
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.rules import plan_outcome
 from leaddesk.core.domain.settings import Cadence, CadenceStep, Settings
 from leaddesk.core.domain.tiers import TIER_CADENCE, TIER_NEW, TIER_NURTURE

@@ -3,10 +3,9 @@ replied, bounced, unsubscribed."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from core_helpers import fresh, local
 
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.rules import plan_outcome
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_PROMISE

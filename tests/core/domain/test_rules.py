@@ -6,7 +6,6 @@ All pure: a LeadState, an outcome, an explicit `now` and Settings in, a Decision
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 from datetime import UTC, datetime, time
 
 import pendulum
@@ -25,6 +24,7 @@ from leaddesk.core.domain.lead_state import (
     priority_for,
 )
 from leaddesk.core.domain.phones import parse_phone
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.rules import plan_outcome, waiting_heat
 from leaddesk.core.domain.settings import WEEKDAYS, Cadence, CadenceStep, Rules, Settings
 from leaddesk.core.domain.tiers import TIER_CADENCE, TIER_NEW, TIER_NURTURE, TIER_PROMISE

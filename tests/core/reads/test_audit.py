@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from dataclasses import replace
 
 import pendulum
 from hypothesis import HealthCheck, given
@@ -15,6 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.record import replace
 from leaddesk.core.reads.audit import AuditSummary, audit_rows
 from leaddesk.core.store.models import Touch
 from leaddesk.core.writes.dnc import add_suppression, import_registry

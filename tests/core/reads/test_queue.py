@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from playhouse.test_utils import count_queries
 
+from leaddesk.core.domain.record import replace
 from leaddesk.core.reads.queue.due import due_page
 from leaddesk.core.reads.queue.later import later_rows
 from leaddesk.core.reads.queue.place import locate
@@ -117,7 +116,7 @@ def test_pages_of_any_size_join_up_across_the_bands(new_leads, settings, now, si
 
 
 def test_the_first_hour_is_the_configured_cold_time(new_leads, settings, now):
-    from dataclasses import replace
+    from leaddesk.core.domain.record import replace
 
     quick = replace(settings, rules=replace(settings.rules, new_lead_cold_minutes=30))
     rows = due_page(now, quick)

@@ -3,13 +3,12 @@ server on loopback, both engines: the REQUEST parsed back, a move, a cancel."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import icalendar
 import pytest
 
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.mail import MailSettings
+from leaddesk.core.domain.record import replace
 from leaddesk.core.store.models import Appointment, MailOutbox, Touch
 from leaddesk.core.transfer.invitations import (
     cancelled_by,

@@ -4,14 +4,15 @@ bounces mark the address, unsubscribes set do-not-mail; a second check does noth
 
 from __future__ import annotations
 
+import dataclasses
 import mailbox
-from dataclasses import replace
 
 import mail_samples as mail
 import pytest
 from dovecot_server import PASSWORD, USER
 
 from leaddesk.core.domain.mail_in import MailIn
+from leaddesk.core.domain.record import replace
 from leaddesk.core.reads.queue.due import due_page
 from leaddesk.core.store.models import InboxMessage, Lead, Touch
 from leaddesk.core.transfer.inbox_fetch import MailboxError
@@ -188,8 +189,13 @@ def test_a_new_address_for_a_bounced_lead_may_be_mailed_again(tmp_path, leads, s
     box.add(mail.dsn_bounce("sam@example.com", "<b@mx>", "<sent-sam@leaddesk>"))
     check_mail(now, replace(settings, mail_in=MailIn(maildir=str(tmp_path / "Maildir"))))
     assert Lead.get_by_id(leads["sam"]).email_bad
-    update_lead(leads["sam"], replace(draft_for(leads["sam"]), notes="met at expo"), now, settings)
+    update_lead(
+        leads["sam"],
+        dataclasses.replace(draft_for(leads["sam"]), notes="met at expo"),
+        now,
+        settings,
+    )
     assert Lead.get_by_id(leads["sam"]).email_bad, "an edit that keeps the address keeps the mark"
-    draft = replace(draft_for(leads["sam"]), email="sam.ito@example.com")
+    draft = dataclasses.replace(draft_for(leads["sam"]), email="sam.ito@example.com")
     update_lead(leads["sam"], draft, now, settings)
     assert not Lead.get_by_id(leads["sam"]).email_bad

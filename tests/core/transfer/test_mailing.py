@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import pytest
 
 from leaddesk.core.domain.errors import InvalidInput, NothingToUndo
 from leaddesk.core.domain.mail import MailSettings
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.templates import load_templates
 from leaddesk.core.store.models import Appointment, Lead, MailOutbox, Touch
 from leaddesk.core.transfer.mailing import draft_for, email_due, send_batch, send_draft

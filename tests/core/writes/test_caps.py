@@ -4,14 +4,13 @@ callable (queue, dial, log) until the number frees, and the refusal says why."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pendulum
 import pytest
 
 from leaddesk.core.desk.dialer import dial_target
 from leaddesk.core.domain.caps import Cap, cap_blocks, first_block
 from leaddesk.core.domain.errors import CallBlocked, InvalidInput
+from leaddesk.core.domain.record import replace
 from leaddesk.core.reads.queue.blocked import blocked_by
 from leaddesk.core.reads.queue.due import due_page
 from leaddesk.core.store.models import Lead, Touch

@@ -4,12 +4,12 @@ others' claims), reassigning as an undoable touch, per-rep undo, the change toke
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 
 import pytest
 from core_helpers import schema_drift
 
 from leaddesk.core.domain.errors import NotFound, NothingToUndo
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings, Team
 from leaddesk.core.reads.queue.due import _converted, due_page, due_rows
 from leaddesk.core.reads.queue.sections import counts, whole_queue

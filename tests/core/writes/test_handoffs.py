@@ -5,11 +5,10 @@ hand-off touch; round-robin skips inactive reps."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from leaddesk.core.domain.errors import NotFound
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings, Team
 from leaddesk.core.reads.queue.sections import whole_queue
 from leaddesk.core.store.models import Lead, Rep, Touch

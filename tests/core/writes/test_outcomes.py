@@ -3,7 +3,6 @@ applies the rules in one transaction; undo_last puts back exactly what was there
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import time
 
 import pendulum
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 
 from leaddesk.core.domain.errors import InvalidInput, NotFound, NothingToUndo
 from leaddesk.core.domain.lead_state import LIST_OUTCOMES, OUTCOMES
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_PROMISE
 from leaddesk.core.domain.validate import LeadDraft

@@ -4,12 +4,12 @@ puts its lead on top with "reply from … — answer"; a server that is down is 
 from __future__ import annotations
 
 import mailbox
-from dataclasses import replace
 
 import mail_samples as mail
 from desk_helpers import lead, screen_text, settle
 
 from leaddesk.core.domain.mail_in import MailIn
+from leaddesk.core.domain.record import replace
 from leaddesk.core.store.models import Touch
 from leaddesk.ui.desk.screen import DeskScreen
 

@@ -3,10 +3,9 @@ a real SMTP server on loopback, and the touch is in the history with its subject
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from desk_helpers import DESK_NOW, lead, mailing, screen_text, settle
 
+from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.writes.leads import add_lead
 from leaddesk.core.writes.outcomes import log_outcome

@@ -76,7 +76,7 @@ async def test_any_other_key_cancels_the_confirmation(new_app, desk_settings, mo
 async def test_a_running_call_timer_is_passed_as_the_dial_time(
     new_app, desk_settings, clock, monkeypatch
 ):
-    from dataclasses import replace
+    from leaddesk.core.domain.record import replace
 
     seen: list[dict] = []
     real = keystroke.log_outcome
