@@ -133,8 +133,8 @@ def _plain_row(
     no text to spare or the server lacks `IS JSON`.
 
     to_json cost ~2,300 instructions per short text (json_categorize_type's four
-    catalog lookups, copies, escape_json a byte at a time): ~37 % of the export's
-    server CPU, where most texts are short and plain. Here a row's texts are joined
+    catalog lookups, copies, escape_json a byte at a time): ~37 % of the batch
+    statement's instructions, where most texts are short and plain. Here a row's texts are joined
     and checked once: `"…"` of them IS JSON when none holds `"`, `\\` or a control
     character (the lexer ends the string at a `"` and then finds more input, and
     refuses a control character: https://www.postgresql.org/docs/16/datatype-json.html);
@@ -151,6 +151,8 @@ def _plain_row(
         return None
     parts = []
     for i, f in enumerate(fields):
+        # a NULL where the model allows none makes the check NULL too: the row is
+        # then written the other way, which says null
         if i in checked and not f.null:
             parts.append((f'"{f.name}":"', columns[i], '"'))
         elif i in checked:
