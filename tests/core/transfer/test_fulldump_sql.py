@@ -11,7 +11,7 @@ import pendulum
 import pytest
 
 from leaddesk.core.demo import fill_demo
-from leaddesk.core.store.db import database, to_ms
+from leaddesk.core.store.db import database, is_sqlite, to_ms
 from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
 from leaddesk.core.transfer import fulldump
 from leaddesk.core.transfer.exporting import lead_id_chunks
@@ -37,7 +37,12 @@ def test_every_model_of_the_export_has_a_sql_form(store):
         assert row_json(model, database.obj) is not None, model.__name__
 
 
-@pytest.mark.parametrize("ms", [0, 999, 1_000, -1, -999, -1_000, -86_400_001, 253_402_300_799_999])
+# zeros a trimming writer would drop (.100, .010, .000), the last instant Python can write
+@pytest.mark.parametrize(
+    "ms",
+    [0, 10, 100, 999, 1_000, -1, -999, -1_000, -86_400_001, 1_789_652_562_120,
+     253_402_300_799_999],
+)  # fmt: skip
 def test_an_instant_is_written_as_python_writes_it(store, ms):
     cursor = database.obj.execute_sql(
         f"SELECT {row_json(Lead, database.obj)} FROM lead WHERE id = {database.obj.param}",
@@ -79,6 +84,61 @@ def test_the_database_writes_the_export_byte_for_byte(store, now, settings):
     assert [t["id"] for t in lines[-1]["touches"]] == sorted(t["id"] for t in lines[-1]["touches"])
     assert by_sql == by_python
     assert by_sql.count("\n") == Lead.select().count()
+
+
+# Each alone in a row otherwise plain: PostgreSQL writes a row's texts as they are when
+# one check finds nothing to escape in all of them (fulldump_sql._plain_row), so a
+# character that check let through would be written unescaped. A backslash before a
+# letter makes a valid JSON escape; a lone one, or one at the end, does not.
+ONE_BY_ONE = [chr(c) for c in range(1, 32)] + [
+    '"',
+    "\\",
+    "\\n",
+    "\\u0041",
+    "x\\",
+    "\x7f",
+    "\u2028",
+    "\u2029",
+    "é",
+    "🎉",
+    "/",
+    "%",
+    "%s",
+    "'",
+]
+
+
+@pytest.mark.parametrize("server_version", [None, 150000])
+def test_each_character_alone_is_written_as_python_writes_it(
+    store, now, monkeypatch, server_version
+):
+    if server_version is not None:
+        if is_sqlite(database.obj):
+            pytest.skip("a PostgreSQL server's version")
+        monkeypatch.setattr(database.obj, "server_version", server_version)
+    for text in ONE_BY_ONE:
+        for column in ("name", "notes", "tz_override"):  # a short, a long, a nullable text
+            _lead(**{column: f"a{text}b"})
+        plain = _lead()
+        Touch.insert(
+            lead=plain, at=to_ms(now), channel="call", outcome="talked", note=f"{text}"
+        ).execute()
+        Phone.insert(lead=plain, raw=f"{text}1", e164="+12125550100").execute()
+        Appointment.insert(
+            lead=plain, at=now, kind="callback", ical_uid=f"{text}", created_at=now
+        ).execute()
+    by_python, by_sql = _both_ways()
+    assert by_sql.count("\n") == 4 * len(ONE_BY_ONE)
+    assert by_sql == by_python
+
+
+def test_postgresql_checks_a_row_once_before_writing_its_texts_plain(store):
+    sql = row_json(Touch, database.obj)
+    assert sql is not None
+    if is_sqlite(database.obj):
+        assert "IS JSON" not in sql  # SQLite's json_object escapes at C speed
+    else:
+        assert sql.count("IS JSON") == 1 and sql.count("to_json") > 1
 
 
 def test_the_database_form_keeps_to_the_statuses_asked_for(store, now, settings):
