@@ -22,7 +22,7 @@ from leaddesk.core.desk.dialer import (
     start_detached,
 )
 from leaddesk.core.domain.errors import LeadDeskError
-from leaddesk.core.domain.phones import pretty
+from leaddesk.core.domain.phone_text import pretty
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.loading import DeskLoader
 
