@@ -320,3 +320,19 @@ def test_the_probe_sees_phonenumbers_for_a_number_from_elsewhere(tmp_path, cli):
     modules, detail = first_lead(tmp_path)
     assert "Ada Lovelace" in detail and "+44 20 7946 0958" in detail
     assert loaded(modules, "phonenumbers")
+
+
+def test_the_keys_machinery_loads_after_the_first_lead(one_lead):
+    """The outcome keys (their writes, caps and holds), the dialer, the change check
+    and finding a lead load once the first lead is painted (DeskScreen.load_keys),
+    ~3 % of the desk's CPU before it; its claim needs only core/desk/cursor.py."""
+    modules, _ = first_lead(one_lead)
+    assert "leaddesk.core.desk.cursor" in modules  # the first lead was claimed
+    for name in (
+        "leaddesk.core.desk.keystroke",
+        "leaddesk.core.writes.outcomes",
+        "leaddesk.core.desk.dialer",
+        "leaddesk.core.desk.heartbeat",
+        "leaddesk.core.reads.queue.place",
+    ):
+        assert not loaded(modules, name), name
