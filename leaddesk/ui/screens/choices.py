@@ -34,7 +34,6 @@ def describe_cadence(cadence: Cadence) -> str:
 class CadenceChooser(ModalScreen[str | None]):
     """Which cadence to move a lead to (it restarts there from the first step)."""
 
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [Binding("escape", "cancel", "cancel", id="cadence-cancel")]
 
     def __init__(self, lead_name: str, current: str, cadences: dict[str, Cadence]) -> None:
@@ -66,7 +65,6 @@ class CadenceChooser(ModalScreen[str | None]):
 class ShiftPrompt(ModalScreen[int | None]):
     """The vacation shift: how many business days to move every future due time."""
 
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [Binding("escape", "cancel", "cancel", id="shift-cancel")]
 
     def compose(self) -> ComposeResult:

@@ -38,7 +38,6 @@ def edited(draft: Draft, text: str) -> Draft | str:
 
 
 class ComposeScreen(ModalScreen[Draft | None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("enter", "send", "send", tooltip="send this email now", id="mail-send"),
         Binding("ctrl+e", "edit", "edit", tooltip="change it in $EDITOR", id="mail-edit"),

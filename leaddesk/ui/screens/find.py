@@ -41,7 +41,6 @@ def hit_text(hit: Hit) -> Text:
 
 
 class FindScreen(ModalScreen[int | None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("escape", "cancel", "close", tooltip="close the search", id="find-cancel"),
         Binding("down", "move(1)", "next", show=False, tooltip="next result", id="find-down"),

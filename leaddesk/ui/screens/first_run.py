@@ -30,7 +30,6 @@ class FirstRunOffer:
 
 
 class FirstRunScreen(ModalScreen[RepAnswer | None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("escape", "skip", "skip", tooltip="ask again next time", id="first-run-skip")
     ]

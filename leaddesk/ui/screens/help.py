@@ -15,7 +15,6 @@ KEYS_WIDTH = 16
 
 
 class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "close", id="help-close")]
 
     def __init__(self, groups: list[tuple[str, list[tuple[str, str, str]]]]) -> None:

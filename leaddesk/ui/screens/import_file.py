@@ -53,7 +53,6 @@ def _preview(path: str, now, settings, progress) -> tuple[Source, ImportSummary]
 
 
 class ImportScreen(ModalScreen[ImportSummary | None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("escape", "close", "close", id="import-close"),
         Binding("ctrl+o", "toggle_update", "update duplicates", id="import-update"),

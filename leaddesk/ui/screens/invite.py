@@ -24,7 +24,6 @@ def question(offer: Invitation) -> str:
 
 
 class InviteScreen(ModalScreen[bool]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("y", "send", "send", tooltip="email the invitation now", id="invite-send"),
         Binding("n,escape", "skip", "don't", tooltip="send nothing", id="invite-skip"),

@@ -77,7 +77,6 @@ def _zone_names() -> list[str]:
 
 
 class LeadForm(ModalScreen[LeadFormResult | None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("ctrl+s", "save", "save", tooltip="save the lead", id="form-save"),
         Binding("escape", "cancel", "cancel", tooltip="close without saving", id="form-cancel"),

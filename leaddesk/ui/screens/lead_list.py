@@ -30,7 +30,6 @@ PAGE = 120  # rows per read: a screen and a margin on either side
 
 
 class LeadListScreen(ModalScreen[int | None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("escape", "cancel", "close", tooltip="close the lead list", id="list-close"),
     ]

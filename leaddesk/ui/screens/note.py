@@ -16,7 +16,6 @@ from leaddesk.ui.render import safe
 
 
 class NoteScreen(ModalScreen[str | None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("escape", "cancel", "cancel", tooltip="close without saving", id="note-cancel")
     ]

@@ -34,7 +34,6 @@ HINT = (
 
 
 class NextContactPicker(ModalScreen[DateTime | None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [Binding("escape", "cancel", "cancel", id="picker-cancel")]
 
     def __init__(

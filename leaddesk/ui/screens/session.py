@@ -36,7 +36,6 @@ def parse_goal(text: str) -> int | None:
 
 
 class SessionStart(ModalScreen[SessionRequest | None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [Binding("escape", "cancel", "cancel", id="session-cancel")]
 
     def compose(self) -> ComposeResult:
@@ -92,7 +91,6 @@ def summary_table(session: SessionView, now: DateTime) -> Table:
 class SessionSummary(ModalScreen[bool]):
     """The numbers of a session just ended (already stored). Returns True to resume it."""
 
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("escape,enter,q", "close", "close", id="session-summary-close"),
         Binding("r", "resume", "resume the session", id="session-resume"),

@@ -107,7 +107,6 @@ TEAM_PERIODS = (("today", "today"), ("week", "this week"), ("days30", "30 days")
 
 
 class StatsScreen(Screen[None]):
-    CSS_PATH = "screens.tcss"  # the modals' rules: read when first shown
     BINDINGS = [
         Binding("escape,F", "close", "close", id="stats-close"),
         Binding("r", "reload", "refresh", id="stats-refresh"),
