@@ -81,8 +81,9 @@ def fill(url: str, reps: list[str], seed: int) -> None:
 
 def worker(url: str, rep: str, start_at: float, seconds: float, out: str) -> None:
     """One desk: claim → outcome → next until `seconds` have passed; results as JSON."""
+    from leaddesk.core.desk.cursor import cursor_key
     from leaddesk.core.desk.heartbeat import check_in
-    from leaddesk.core.desk.keystroke import Page, cursor_key, outcome_key
+    from leaddesk.core.desk.keystroke import Page, outcome_key
     from leaddesk.core.desk.snapshot import desk_snapshot
     from leaddesk.core.domain.errors import LeadDeskError
     from leaddesk.core.store.schema import close_store, open_store

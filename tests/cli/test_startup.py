@@ -307,3 +307,77 @@ def test_the_desk_opens_without_click(one_lead):
     report = json.loads(out.read_text())
     assert report["target"] == db
     assert not loaded(set(report["modules"]), "click")
+
+
+# The real desk, headless, stopped when its first lead is painted (the footer's keys
+# are built right after that paint, DeskFooter.release): what it loaded by then.
+FIRST_LEAD_PROBE = """
+import json, sys
+out, sys.argv = sys.argv[1], ["leaddesk", *sys.argv[2:]]
+from leaddesk.ui.app import LeadDeskApp
+from leaddesk.ui.widgets.desk_footer import DeskFooter
+
+def painted(footer):
+    detail = footer.screen.query_one("#detail")
+    shown = "\\n".join(strip.text for strip in detail.render_lines(detail.region.reset_offset))
+    with open(out, "w") as handle:
+        json.dump({"modules": sorted(sys.modules), "detail": shown}, handle)
+    footer.app.exit()
+
+DeskFooter.release = painted
+run_app = LeadDeskApp.run
+LeadDeskApp.run = lambda app: run_app(app, headless=True, size=(120, 35))
+from leaddesk.__main__ import run
+run()
+"""
+
+
+def first_lead(folder: Path) -> tuple[set[str], str]:
+    """The modules the desk had loaded when its first lead was painted, and that lead's pane."""
+    settings = folder / "config.toml"
+    settings.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
+    out = folder / "first-lead.json"
+    argv = ["--db", str(folder / "cli.db"), "--config", str(settings), "--now", NOW]
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_LEAD_PROBE, str(out), *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text())
+    return set(report["modules"]), report["detail"]
+
+
+def test_the_desk_shows_a_north_american_lead_without_phonenumbers(one_lead):
+    """Importing phonenumbers was ~7 % of the desk's CPU to its first lead (issue 15
+    point 2): a +1 number is shown, judged and placed from core/domain/nanp.py."""
+    modules, detail = first_lead(one_lead)
+    assert "Dana Whitfield" in detail and "+1 212-555-0142" in detail
+    assert not loaded(modules, "phonenumbers")
+    assert not loaded(modules, "leaddesk.core.domain.phones")
+
+
+def test_the_probe_sees_phonenumbers_for_a_number_from_elsewhere(tmp_path, cli):
+    """A UK number is phonenumbers' to judge: the same probe finds it loaded."""
+    result = cli("add", "--name", "Ada Lovelace", "--phone", "+44 20 7946 0958")
+    assert result.exit_code == 0, result.output
+    modules, detail = first_lead(tmp_path)
+    assert "Ada Lovelace" in detail and "+44 20 7946 0958" in detail
+    assert loaded(modules, "phonenumbers")
+
+
+def test_the_keys_machinery_loads_after_the_first_lead(one_lead):
+    """The outcome keys (their writes, caps and holds), the dialer, the change check
+    and finding a lead load once the first lead is painted (DeskScreen.load_keys),
+    ~3 % of the desk's CPU before it; its claim needs only core/desk/cursor.py."""
+    modules, _ = first_lead(one_lead)
+    assert "leaddesk.core.desk.cursor" in modules  # the first lead was claimed
+    for name in (
+        "leaddesk.core.desk.keystroke",
+        "leaddesk.core.writes.outcomes",
+        "leaddesk.core.desk.dialer",
+        "leaddesk.core.desk.heartbeat",
+        "leaddesk.core.reads.queue.place",
+    ):
+        assert not loaded(modules, name), name

@@ -9,12 +9,12 @@ import sys
 from desk_helpers import keys, lead, screen_text, settle
 from textual.widgets import OptionList
 
+from leaddesk.core.desk import dialer
 from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.models import CallSession, Touch
 from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.core.writes.sessions import start_session
-from leaddesk.ui.desk import calls as dialing
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.find import FindScreen
 from leaddesk.ui.screens.session import SessionStart, SessionSummary
@@ -152,7 +152,7 @@ async def test_leads_that_may_not_be_dialled_are_refused(new_app, desk_settings,
 async def test_without_a_dialer_the_number_is_copied_to_the_clipboard(
     new_app, desk_settings, monkeypatch
 ):
-    monkeypatch.setattr(dialing, "find_tel_handler", lambda: None)
+    monkeypatch.setattr(dialer, "find_tel_handler", lambda: None)  # read on the first enter
     lead(desk_settings, "Dana Whitfield", "(212) 555-0142", minutes_ago=30)
     app = new_app(with_dialer(desk_settings, ""))
     async with app.run_test(size=SIZE) as pilot:

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Input
 
+from leaddesk.core.desk import keystroke
 from leaddesk.core.domain.text import CONTROLS
 from leaddesk.core.store import db as db_module
 from leaddesk.core.store.db import database
@@ -23,7 +24,6 @@ from leaddesk.core.store.models import Lead, Touch
 from leaddesk.core.store.schema import close_store
 from leaddesk.core.writes.outcomes import log_outcome
 from leaddesk.logs import log_file, setup_logging
-from leaddesk.ui.desk import writes as desk_writes
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.help import HelpScreen
 from leaddesk.ui.screens.picker import NextContactPicker
@@ -231,7 +231,7 @@ async def test_a_bug_in_a_desk_job_is_one_line_and_the_desk_goes_on(
 ):
     setup_logging()
     lead(desk_settings, "Dana", "(212) 555-0142", 30)
-    real = desk_writes.outcome_key
+    real = keystroke.outcome_key
 
     def broken(*args, **kwargs):
         raise ValueError("bad value(s) in fds_to_keep")
@@ -239,14 +239,14 @@ async def test_a_bug_in_a_desk_job_is_one_line_and_the_desk_goes_on(
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         _, _, status = await ready(pilot)
-        monkeypatch.setattr(desk_writes, "outcome_key", broken)
+        monkeypatch.setattr(keystroke, "outcome_key", broken)  # read at each outcome key
         await pilot.press("n")
         await settle(pilot, lambda: status.is_error, "an error line")
         assert status.message.startswith("internal error: ValueError: bad value(s) in fds_to_keep")
         assert str(log_file()) in status.message
         assert touches() == 0
         assert app.is_running
-        monkeypatch.setattr(desk_writes, "outcome_key", real)
+        monkeypatch.setattr(keystroke, "outcome_key", real)
         await pilot.press("n")
         await settle(pilot, lambda: "u to undo" in status.message, "saved once the bug is gone")
         assert touches() == 1

@@ -19,7 +19,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError, NeedsConfirmation
 from leaddesk.core.domain.hours import blocking_rule, refusal
-from leaddesk.core.domain.phones import NOT_VALID, extension_of, is_valid_e164, shown_phone
+from leaddesk.core.domain.phone_text import NOT_VALID, extension_of, is_valid_e164, shown_phone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep

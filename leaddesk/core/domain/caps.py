@@ -82,7 +82,7 @@ def rule_caps(places: tuple[str, ...], settings: Settings, day: date) -> tuple[C
 
 def spaced(e164: str) -> str:
     """+1 305 555 0142: the number as refusals name it."""
-    from leaddesk.core.domain.phones import pretty  # phonenumbers only when a cap is shown
+    from leaddesk.core.domain.phone_text import pretty  # phonenumbers only when a cap is shown
 
     return pretty(e164).replace("-", " ")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from leaddesk.core.domain.compliance import RULEPACKS
+from leaddesk.core.domain.phone_text import country_of
 from leaddesk.core.domain.record import Frozen
 from leaddesk.core.domain.regions import region_code
 
@@ -44,15 +45,9 @@ def _area_codes() -> dict[str, str]:
 @lru_cache(maxsize=4096)  # bounded: an import meets a million different numbers
 def phone_places(e164: str) -> tuple[str, ...]:
     """("US", "US-FL") for +1 305…; ("GB",) for a UK number; () when unknown."""
-    import phonenumbers  # here, not at import: `due` reads keys and never parses a number
-
-    from leaddesk.core.domain.phones import region_of
-
-    try:
-        # the region the number's parse found (an import parsed it a moment ago)
-        country = region_of(e164)
-    except phonenumbers.NumberParseException:
-        return ()
+    # the region the number's parse found (an import parsed it a moment ago); for a
+    # North American number, without phonenumbers (the desk's first lead, nanp.py)
+    country = country_of(e164)
     if not country or country == "001":
         return ()
     if e164.startswith("+1"):

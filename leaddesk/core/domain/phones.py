@@ -9,6 +9,7 @@ import phonenumbers
 from phonenumbers import PhoneMetadata
 from phonenumbers import timezone as pn_timezone
 
+from leaddesk.core.domain import nanp
 from leaddesk.core.domain.errors import InvalidInput
 
 UNKNOWN_ZONE = "Etc/Unknown"
@@ -82,7 +83,7 @@ def _plain_nanp(text: str, default_region: str) -> phonenumbers.PhoneNumber | No
     )
 
 
-def _known(e164: str) -> Known:
+def _known(e164: str) -> nanp.Known:
     known = _ZONES.get(e164)
     if known is None:
         number = _plain_nanp(e164, "") or phonenumbers.parse(e164, None)
@@ -97,46 +98,22 @@ def region_of(e164: str) -> str:
     return _known(e164)[2]
 
 
+def judged(e164: str) -> tuple[str, bool]:
+    """(region, valid) of a stored number, as `region_of` and phonenumbers'
+    `is_valid_number` (cached). Raises phonenumbers.NumberParseException."""
+    _, valid, region = _known(e164)
+    return region, valid
+
+
 def zones_for_e164(e164: str) -> tuple[str, ...]:
     return _known(e164)[0]
 
 
-def is_valid_e164(e164: str) -> bool:
-    """phonenumbers' `is_valid_number` for a stored number (cached): read at
-    display time rather than stored, as the zones are."""
-    try:
-        return _known(e164)[1]
-    except phonenumbers.NumberParseException:
-        return False
+# e164 -> what parsing it found, emptied when full (phone_text.py reads it too)
+_ZONES = nanp.KNOWN
 
 
-def extension_of(raw: str, e164: str = "") -> str:
-    """The extension typed with a number ("3" for "(212) 555-0142 ext 3"), else "".
-
-    Read from the number as typed (stored), in the country of its E.164 form.
-    """
-    if not any(c.isalpha() or c in "#;," for c in raw or ""):
-        return ""  # digits and punctuation only: no extension to find (the common case)
-    try:
-        code = phonenumbers.parse(e164, None).country_code if e164 else 1
-        region = phonenumbers.region_code_for_country_code(code or 1)
-        return phonenumbers.parse(raw, region).extension or ""
-    except phonenumbers.NumberParseException:
-        return ""
-
-
-def with_extension(e164: str, raw: str) -> str:
-    """The number to export or re-import: `+12125550142 ext. 3` keeps the extension."""
-    ext = extension_of(raw, e164)
-    return f"{e164} ext. {ext}" if ext else e164
-
-
-Known = tuple[tuple[str, ...], bool, str]  # zones, valid, region
-# e164 -> what parsing it found, emptied when full
-_ZONES: dict[str, Known] = {}
-
-
-def _remember(e164: str, number: phonenumbers.PhoneNumber, region: str, kind: int) -> Known:
+def _remember(e164: str, number: phonenumbers.PhoneNumber, region: str, kind: int) -> nanp.Known:
     if len(_ZONES) >= 16384:
         _ZONES.clear()
     # as phonenumbers.is_valid_number: a region claims the number and types it
@@ -174,34 +151,16 @@ def _compute_zones(number: phonenumbers.PhoneNumber, kind: int) -> tuple[str, ..
     return zones
 
 
-# A region's number types in the order phonenumbers tries them: (type, possible
-# lengths, compiled pattern) — `_number_type` below.
-_Desc = tuple[int, frozenset[int], "re.Pattern[str] | None"]
+# A region's number types in the order phonenumbers tries them, compiled once per
+# region's metadata (nanp.py types numbers of country code 1 from its own copy).
 _T = phonenumbers.PhoneNumberType
-_TRIED = (
-    ("premium_rate", _T.PREMIUM_RATE), ("toll_free", _T.TOLL_FREE),
-    ("shared_cost", _T.SHARED_COST), ("voip", _T.VOIP),
-    ("personal_number", _T.PERSONAL_NUMBER), ("pager", _T.PAGER), ("uan", _T.UAN),
-    ("voicemail", _T.VOICEMAIL),
-)  # fmt: skip
-_TYPES: dict[int, tuple[PhoneMetadata, list[_Desc], _Desc, _Desc, _Desc, bool]] = {}
+_TYPES: dict[int, tuple[PhoneMetadata, nanp.Types]] = {}
 
 
-def _desc(kind: int, desc: phonenumbers.PhoneNumberDesc | None) -> _Desc:
+def _desc(kind: int, desc: phonenumbers.PhoneNumberDesc | None) -> nanp.Desc:
     if desc is None:
         return kind, frozenset(), None
-    pattern = desc.national_number_pattern
-    return kind, frozenset(desc.possible_length or ()), re.compile(pattern) if pattern else None
-
-
-def _matches(nsn: str, desc: _Desc) -> bool:
-    # phonenumbers' _is_number_matching_desc: no pattern never matches; lengths, when
-    # listed, must fit; then the whole number must match (a match at the start that
-    # is not whole counts as none: allow_prefix_match is False there)
-    _, lengths, pattern = desc
-    if pattern is None or (lengths and len(nsn) not in lengths):
-        return False
-    return pattern.fullmatch(nsn) is not None
+    return nanp.desc(kind, tuple(desc.possible_length or ()), desc.national_number_pattern)
 
 
 def _number_type(nsn: str, metadata: PhoneMetadata) -> int:
@@ -210,28 +169,17 @@ def _number_type(nsn: str, metadata: PhoneMetadata) -> int:
     tests/core/domain/test_phones_fast.py checks they agree for every region."""
     entry = _TYPES.get(id(metadata))
     if entry is None or entry[0] is not metadata:
-        entry = (
-            metadata,
-            [_desc(kind, getattr(metadata, name)) for name, kind in _TRIED],
+        tried = tuple(_desc(nanp.KINDS[name], getattr(metadata, name)) for name in nanp.TRIED)
+        types: nanp.Types = (
             _desc(_T.UNKNOWN, metadata.general_desc),
+            tried,
             _desc(_T.FIXED_LINE, metadata.fixed_line),
             _desc(_T.MOBILE, metadata.mobile),
             bool(metadata.same_mobile_and_fixed_line_pattern),
         )
+        entry = (metadata, types)
         _TYPES[id(metadata)] = entry
-    _, tried, general, fixed, mobile, same = entry
-    if not _matches(nsn, general):
-        return _T.UNKNOWN
-    for desc in tried:
-        if _matches(nsn, desc):
-            return desc[0]
-    if _matches(nsn, fixed):
-        if same or _matches(nsn, mobile):
-            return _T.FIXED_LINE_OR_MOBILE
-        return _T.FIXED_LINE
-    if not same and _matches(nsn, mobile):
-        return _T.MOBILE
-    return _T.UNKNOWN
+    return nanp.number_type(nsn, entry[1])
 
 
 def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
@@ -274,31 +222,6 @@ def _region_and_kind(number: phonenumbers.PhoneNumber) -> tuple[str, int]:
             else _number_type(nsn, metadata)
         )
     return region or "", kind
-
-
-def pretty(e164: str) -> str:
-    """An E.164 number in its international format, for display."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-NOT_VALID = "not a valid number"
-
-
-def shown_phone(e164: str, raw: str) -> str:
-    """A stored number as the rep should read it: `+1 212-555-0142 ext. 3`; a
-    number phonenumbers calls invalid as typed, flagged (never "+1 5550104" as
-    if it were fine)."""
-    if e164 and not is_valid_e164(e164):
-        return f"{(raw or e164).strip()} ({NOT_VALID})"
-    text = pretty(e164) or raw
-    ext = extension_of(raw, e164)
-    return f"{text} ext. {ext}" if ext else text
 
 
 @dataclass(frozen=True)

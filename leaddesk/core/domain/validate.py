@@ -13,7 +13,8 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
-from leaddesk.core.domain.phones import NOT_VALID, ParsedPhone, parse_phone
+from leaddesk.core.domain.phone_text import NOT_VALID
+from leaddesk.core.domain.phones import ParsedPhone, parse_phone
 from leaddesk.core.domain.settings import Settings
 
 # clean_text lives in text.py (logging an outcome must not load the phone parser);

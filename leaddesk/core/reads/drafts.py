@@ -10,7 +10,8 @@ from typing import Any
 
 from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidInput
-from leaddesk.core.domain.phones import parse_phone, pretty
+from leaddesk.core.domain.phone_text import pretty
+from leaddesk.core.domain.phones import parse_phone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.validate import EDITABLE_FIELDS, LeadDraft
 from leaddesk.core.reads.leads import get_lead

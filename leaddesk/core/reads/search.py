@@ -31,7 +31,7 @@ from typing import Protocol
 
 import peewee as pw
 
-from leaddesk.core.domain.phones import pretty
+from leaddesk.core.domain.phone_text import pretty
 from leaddesk.core.domain.text import fold
 from leaddesk.core.reads.search_engines import (
     Fts5Engine,

@@ -24,7 +24,7 @@ from pendulum import DateTime
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.ical import Meeting, calendar_text
 from leaddesk.core.domain.lead_state import OUTCOMES
-from leaddesk.core.domain.phones import shown_phone, with_extension
+from leaddesk.core.domain.phone_text import shown_phone, with_extension
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.store.db import atomic_write, dicts, tuples

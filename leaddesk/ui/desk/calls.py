@@ -9,22 +9,19 @@ import asyncio
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pendulum import DateTime
 
-from leaddesk.core.desk.dialer import (
-    COPY,
-    DialTarget,
-    DoubtfulNumber,
-    dial_target,
-    dialer_argv,
-    find_tel_handler,
-    start_detached,
-)
 from leaddesk.core.domain.errors import LeadDeskError
-from leaddesk.core.domain.phones import pretty
+from leaddesk.core.domain.phone_text import pretty
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.loading import DeskLoader
+
+# The dialer's module loads on the first `enter`, or on the database thread just
+# after the desk's first paint (DeskScreen.load_keys), not before that paint.
+if TYPE_CHECKING:
+    from leaddesk.core.desk.dialer import DialTarget
 
 
 @dataclass(frozen=True)
@@ -58,6 +55,8 @@ class Dialer:
 
     async def command(self) -> str | None:
         """The command to run, or None to copy the number instead."""
+        from leaddesk.core.desk.dialer import COPY, find_tel_handler
+
         if self.configured:
             return None if self.configured == COPY else self.configured
         if self._found is None:
@@ -66,6 +65,8 @@ class Dialer:
 
     async def dial(self, target: DialTarget) -> str:
         """Dial (or copy) and say what happened; raises LeadDeskError when it cannot."""
+        from leaddesk.core.desk.dialer import dialer_argv, start_detached
+
         shown = target.shown or pretty(target.e164) or target.e164
         command = await self.command()
         if command is None:
@@ -118,6 +119,8 @@ class DeskCalls:
         self.screen.run_worker(work, group="dial")
 
     async def _dial(self, lead_id: int, confirmed: bool = False, who: str = "") -> None:
+        from leaddesk.core.desk.dialer import DoubtfulNumber, dial_target
+
         screen = self.screen
         target: DialTarget | None = None
         try:

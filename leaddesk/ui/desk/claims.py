@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from pendulum import DateTime
 
-from leaddesk.core.desk.keystroke import Claimed, move_claim
+from leaddesk.core.desk.cursor import Claimed, move_claim
 from leaddesk.core.domain.errors import ConnectionLost, LeadDeskError
 from leaddesk.core.writes.team import release
 from leaddesk.ui.desk.base import DeskBase

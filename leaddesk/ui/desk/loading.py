@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from pendulum import DateTime
 
-from leaddesk.core.desk.heartbeat import check_in
-from leaddesk.core.desk.keystroke import CursorKeystroke, cursor_key
+from leaddesk.core.desk.cursor import CursorKeystroke, cursor_key
 from leaddesk.core.desk.snapshot import (
     DeskExtras,
     DeskSnapshot,
@@ -24,7 +24,6 @@ from leaddesk.core.desk.snapshot import (
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.domain.text import minutes_between
 from leaddesk.core.reads.leads import LeadView, lead_view
-from leaddesk.core.reads.queue.place import Place, locate
 from leaddesk.core.reads.queue.rows import DUE
 from leaddesk.core.writes.sessions import SessionView
 from leaddesk.ui.desk.base import DeskBase
@@ -32,6 +31,11 @@ from leaddesk.ui.desk.claims import DeskClaims
 from leaddesk.ui.render import safe
 from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.touch_history import TouchHistory
+
+# Finding a lead (`/`, `L`) and the change check load on first use, or on the
+# database thread just after the desk's first paint (DeskScreen.load_keys).
+if TYPE_CHECKING:
+    from leaddesk.core.reads.queue.place import Place
 
 REFRESH_SECONDS = 20.0  # where other writers cannot be detected cheaply
 # How often the desk asks the store whether another desk or a CLI command
@@ -304,6 +308,8 @@ class DeskLoader:
         """Select `lead_id` in the queue (paging to it), else show it pinned."""
         screen = self.screen
         now = screen.app.now()
+        from leaddesk.core.reads.queue.place import locate
+
         place = await screen.db(locate, lead_id, now, screen.app.settings)
         if place is None:
             return None
@@ -363,6 +369,8 @@ class DeskLoader:
         moved = True
         try:
             # The check is also the rep's heartbeat (`[team] away_minutes`): one job.
+            from leaddesk.core.desk.heartbeat import check_in
+
             checked = await app.db.run(check_in, seen, self._beat_at, app.now(), app.settings)
             token, moved, self._beat_at = checked.token, checked.moved, checked.beat_at
             adopted = self._change_token is not seen

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.writes.outcomes import LogResult
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.loading import DeskLoader
 from leaddesk.ui.desk.writes import DeskWrites
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     from leaddesk.core.domain.mail import Draft
     from leaddesk.core.transfer.invitations import Invitation, Invited
     from leaddesk.core.transfer.mailing import Sent
+    from leaddesk.core.writes.outcomes import LogResult
 
 
 def rendered(lead_id: int, settings: Settings, now) -> Draft:  # type: ignore[no-untyped-def]

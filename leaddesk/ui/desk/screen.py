@@ -38,6 +38,7 @@ FOOTER_FIRST = ("help", "quit")  # action ids
 COMPACT_BELOW = 120  # columns
 
 DEMO_LEADS = 60
+LOAD_KEYS_AFTER = 0.5  # seconds after the first lead is painted (load_keys)
 
 EMPTY_TEXT = """\
 No leads yet.
@@ -51,6 +52,16 @@ No leads yet.
   {leaddesk} import leads.csv
 
 Every key is listed under ?."""
+
+
+def load_keys() -> None:
+    """The keys' machinery, kept out of the desk's start (issue 15 point 2: ~3 % of its
+    CPU to the first lead): loaded just after that lead is painted, so the first key is
+    as quick as the next. Each room also imports what it needs on first use."""
+    import leaddesk.core.desk.dialer
+    import leaddesk.core.desk.heartbeat
+    import leaddesk.core.desk.keystroke
+    import leaddesk.core.reads.queue.place  # noqa: F401
 
 
 class DeskScreen(DeskBase):
@@ -105,6 +116,9 @@ class DeskScreen(DeskBase):
     def _release_footer(self) -> None:
         for footer in self.query(DeskFooter):  # none when the desk is closing already
             footer.release()
+        # a moment later, not on the heels of the paint: the footer's keys are built
+        # then, and a first key pressed sooner imports what it needs itself
+        self.set_timer(LOAD_KEYS_AFTER, load_keys)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -14,19 +14,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pendulum import DateTime
 
-from leaddesk.core.desk.keystroke import TOGGLE_MAIL, OutcomeKeystroke, Page, outcome_key
 from leaddesk.core.domain.errors import NeedsConfirmation, OutsideHours
 from leaddesk.core.domain.lead_state import OUTCOMES
 from leaddesk.core.domain.text import stopwatch, touch_subject
-from leaddesk.core.writes import outcomes
 from leaddesk.ui.desk.base import DeskBase
 from leaddesk.ui.desk.calls import DeskCalls
 from leaddesk.ui.desk.claims import DeskClaims
 from leaddesk.ui.desk.loading import DeskLoader
+
+# The outcome keys' machinery loads on the first one, or on the database thread just
+# after the desk's first paint (DeskScreen.load_keys), not before that paint.
+if TYPE_CHECKING:
+    from leaddesk.core.desk.keystroke import OutcomeKeystroke
+    from leaddesk.core.writes import outcomes
 
 T = TypeVar("T")
 CLOSE_LOST = "lead-close-lost"
@@ -102,6 +106,8 @@ class DeskWrites:
         spec = OUTCOMES.get(name)
         call = self.calls.timer_for(lead_id) if spec and spec.channel == "call" else None
         duration = call.seconds(now) if call is not None else None
+        from leaddesk.core.desk.keystroke import Page, outcome_key
+
         page = Page(loader.offset, screen.page_limit(), screen.queue.cursor_due_index)
         loop = asyncio.get_running_loop()
         painted: list[OutcomeKeystroke] = []
@@ -182,6 +188,8 @@ class DeskWrites:
         self.log(CLOSE_LOST, "lost", lead_id)
 
     def toggle_mail(self, lead_id: int) -> None:
+        from leaddesk.core.desk.keystroke import TOGGLE_MAIL
+
         # Which way it goes is read from the store in the same job, not from the screen.
         self.log("lead-do-not-mail", TOGGLE_MAIL, lead_id)
 
@@ -194,6 +202,8 @@ class DeskWrites:
     # --- the other writes -------------------------------------------------------------
 
     def undo(self) -> None:
+        from leaddesk.core.writes.outcomes import undo_last
+
         async def undo() -> None:
             now, settings = self.screen.app.now(), self.screen.app.settings
 
@@ -201,7 +211,7 @@ class DeskWrites:
                 await self.loader.reload(select_lead=result.lead_id, full=False)
 
             await self.written(
-                outcomes.undo_last,
+                undo_last,
                 now,
                 settings,
                 said=lambda r: r.summary,

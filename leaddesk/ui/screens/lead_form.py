@@ -23,7 +23,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from leaddesk.core.domain.errors import InvalidDraft, InvalidInput, LeadDeskError
-from leaddesk.core.domain.phones import NOT_VALID, parse_phone
+from leaddesk.core.domain.phone_text import NOT_VALID
+from leaddesk.core.domain.phones import parse_phone
 from leaddesk.core.domain.validate import LeadDraft, validate_draft
 from leaddesk.core.domain.when import parse_day
 from leaddesk.core.domain.zone_names import zone_choices

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from leaddesk.core.domain.errors import InvalidInput
-from leaddesk.core.domain.phones import parse_phone, pretty, resolve_zone
+from leaddesk.core.domain.phone_text import pretty
+from leaddesk.core.domain.phones import parse_phone, resolve_zone
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from phonenumbers import timezone as pn_timezone
 
-from leaddesk.core.domain import phones
+from leaddesk.core.domain import phone_text, phones
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.phones import (
     MAX_SPREAD_ZONES,
@@ -119,7 +119,7 @@ def test_region_type_and_zones_agree_with_phonenumbers(region, kind, changes):
         typed = None
     if typed is not None:
         assert typed.valid == phonenumbers.is_valid_number(stored)
-    assert phones.is_valid_e164(e164) == phonenumbers.is_valid_number(stored)
+    assert phone_text.is_valid_e164(e164) == phonenumbers.is_valid_number(stored)
     theirs = tuple(z for z in pn_timezone.time_zones_for_number(number) if z != UNKNOWN_ZONE)
     assert _compute_zones(number, kind) == (theirs if len(theirs) <= MAX_SPREAD_ZONES else ())
 
