@@ -15,7 +15,7 @@ from leaddesk.core.domain.jurisdictions import lead_places
 from leaddesk.core.domain.jurisdictions import shown as shown_places
 from leaddesk.core.domain.lead_state import DAY_MS, NOT_A_CALL_TO_THE_LEAD, LeadState
 from leaddesk.core.domain.phone_text import extension_of, is_valid_e164, shown_phone
-from leaddesk.core.domain.record import Frozen
+from leaddesk.core.domain.record import Record
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NAMES
 from leaddesk.core.domain.touches import schedule_values
@@ -76,59 +76,11 @@ class PromiseView:
     kind: str
 
 
-class LeadView(Frozen):
-    """One lead as the desk and `show` read it. A plain record (domain/record.py), not
-    a frozen dataclass: its 46 fields cost ~18 M instructions to define as one, ~1 % of
+class LeadView(Record):
+    """One lead as the desk and `show` read it. A record (domain/record.py), not a
+    frozen dataclass: its 46 fields cost ~18 M instructions to define as one, ~1 % of
     the desk's CPU to its first lead (issue 15 point 2)."""
 
-    __slots__ = (
-        "address",
-        "attempts",
-        "blocked_by",
-        "cadence",
-        "cadence_step",
-        "call_zones",
-        "city",
-        "claimed_by",
-        "claimed_until",
-        "closed_early",
-        "company",
-        "country",
-        "dnc_at",
-        "dnm_at",
-        "do_not_call",
-        "do_not_mail",
-        "email",
-        "first_contact_on",
-        "holiday",
-        "id",
-        "interest",
-        "jurisdictions",
-        "local_now",
-        "name",
-        "next_channel",
-        "next_due_at",
-        "no_count",
-        "notes",
-        "owner",
-        "phones",
-        "postcode",
-        "promises",
-        "received_at",
-        "region",
-        "rules_text",
-        "source",
-        "status",
-        "steps",
-        "tags",
-        "tier",
-        "timezone",
-        "timezone_source",
-        "title",
-        "touches",
-        "window_open",
-        "window_opens_at",
-    )
     id: int
     name: str
     company: str
@@ -172,108 +124,9 @@ class LeadView(Frozen):
     notes: str
     promises: tuple[PromiseView, ...]
     touches: tuple[TouchView, ...]
-    owner: str  # the owning rep's name; "" = the team's pool
-    claimed_by: str  # the rep calling it right now (an unexpired claim), if any
-    claimed_until: DateTime | None
-
-    def __init__(
-        self,
-        *,
-        id: int,
-        name: str,
-        company: str,
-        title: str,
-        email: str,
-        address: str,
-        city: str,
-        region: str,
-        postcode: str,
-        country: str,
-        phones: tuple[PhoneView, ...],
-        timezone: str,
-        timezone_source: str,
-        call_zones: tuple[str, ...],
-        jurisdictions: tuple[str, ...],
-        rules_text: str,
-        blocked_by: str | None,
-        local_now: DateTime,
-        window_open: bool,
-        window_opens_at: DateTime | None,
-        holiday: str | None,
-        source: str,
-        interest: str,
-        first_contact_on: date | None,
-        received_at: DateTime,
-        status: str,
-        tier: str | None,
-        do_not_call: bool,
-        dnc_at: DateTime | None,
-        do_not_mail: bool,
-        dnm_at: DateTime | None,
-        closed_early: bool,
-        no_count: int,
-        attempts: int,
-        steps: int,
-        cadence: str,
-        cadence_step: int,
-        next_due_at: DateTime | None,
-        next_channel: str,
-        tags: str,
-        notes: str,
-        promises: tuple[PromiseView, ...],
-        touches: tuple[TouchView, ...],
-        owner: str = "",
-        claimed_by: str = "",
-        claimed_until: DateTime | None = None,
-    ) -> None:
-        self._set(
-            id=id,
-            name=name,
-            company=company,
-            title=title,
-            email=email,
-            address=address,
-            city=city,
-            region=region,
-            postcode=postcode,
-            country=country,
-            phones=phones,
-            timezone=timezone,
-            timezone_source=timezone_source,
-            call_zones=call_zones,
-            jurisdictions=jurisdictions,
-            rules_text=rules_text,
-            blocked_by=blocked_by,
-            local_now=local_now,
-            window_open=window_open,
-            window_opens_at=window_opens_at,
-            holiday=holiday,
-            source=source,
-            interest=interest,
-            first_contact_on=first_contact_on,
-            received_at=received_at,
-            status=status,
-            tier=tier,
-            do_not_call=do_not_call,
-            dnc_at=dnc_at,
-            do_not_mail=do_not_mail,
-            dnm_at=dnm_at,
-            closed_early=closed_early,
-            no_count=no_count,
-            attempts=attempts,
-            steps=steps,
-            cadence=cadence,
-            cadence_step=cadence_step,
-            next_due_at=next_due_at,
-            next_channel=next_channel,
-            tags=tags,
-            notes=notes,
-            promises=promises,
-            touches=touches,
-            owner=owner,
-            claimed_by=claimed_by,
-            claimed_until=claimed_until,
-        )
+    owner: str = ""  # the owning rep's name; "" = the team's pool
+    claimed_by: str = ""  # the rep calling it right now (an unexpired claim), if any
+    claimed_until: DateTime | None = None
 
     @property
     def phone(self) -> str:
