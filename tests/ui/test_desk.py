@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from desk_helpers import keys, lead, screen_text, settle
+from textual.widgets._toast import Toast
 
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.models import Appointment, Lead, Touch
 from leaddesk.ui.desk.screen import DeskScreen
 from leaddesk.ui.screens.picker import NextContactPicker
+from leaddesk.ui.widgets.desk_footer import DeskFooter
 from leaddesk.ui.widgets.lead_detail import LeadDetail
 from leaddesk.ui.widgets.queue_list import QueueList
 from leaddesk.ui.widgets.status import StatusLine
@@ -335,7 +337,8 @@ async def test_an_appointment_about_to_start_is_announced_once(new_app, desk_set
         notify(message, **kw)
 
     app.notify = recorded
-    async with app.run_test(size=SIZE) as pilot:
+    # notifications=True: the pilot shows no toasts unless asked
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
 
         def announced() -> list[str]:
@@ -343,6 +346,13 @@ async def test_an_appointment_about_to_start_is_announced_once(new_app, desk_set
 
         await settle(pilot, lambda: len(announced()) == 1, "the announcement")
         assert "Appointment with Dana Whitfield in 7 min (14:07 their time)" in announced()[0]
+        # it stays a minute: the status line (what was just logged) and the keys stay
+        # readable beside it, not under it
+        await settle(pilot, lambda: bool(app.screen.query(Toast)), "the toast shown")
+        await pilot.pause()
+        toast = app.screen.query_one(Toast).region
+        for below in (app.screen.query_one(StatusLine), app.screen.query_one(DeskFooter)):
+            assert not toast.overlaps(below.region), (toast, below.region)
         await pilot.press("r")
         await settle(pilot, lambda: not app.screen.workers, "refreshed")
         await app.workers.wait_for_complete()
