@@ -39,10 +39,12 @@ def backup_sqlite(source: sqlite3.Connection, dest: str | Path) -> Path:
 
     Safe while other connections write: SQLite copies a snapshot. The copy is
     written beside `dest` and renamed into place, so a half-written backup
-    never carries the final name.
+    never carries the final name. The partial copy's name is this process's own:
+    two programs upgrading one file in the same second back up to the same name, and
+    one's clean-up removed the other's copy in progress (test_concurrency).
     """
     target = Path(dest).expanduser()
-    partial = target.with_name(target.name + ".partial")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     create_private(partial)
     try:
         copy = sqlite3.connect(partial)
