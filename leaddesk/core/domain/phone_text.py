@@ -15,40 +15,33 @@ NOT_VALID = "not a valid number"
 def is_valid_e164(e164: str) -> bool:
     """phonenumbers' `is_valid_number` for a stored number (cached): read at
     display time rather than stored, as the zones are."""
-    known = nanp.KNOWN.get(e164)
-    if known is not None:
-        return known[1]
-    found = nanp.verdict(e164)
-    if found is not None:
-        return found[1]
-    import phonenumbers
-
-    from leaddesk.core.domain.phones import judged
-
-    try:
-        return judged(e164)[1]
-    except phonenumbers.NumberParseException:
-        return False
+    return _region_and_validity(e164)[1]
 
 
 def country_of(e164: str) -> str:
     """The region that claims a stored number ("US", "JM"; "001" for a non-geographic
     one), as phonenumbers' `region_code_for_number`; "" when none does or the text
     is no number."""
+    return _region_and_validity(e164)[0]
+
+
+def _region_and_validity(e164: str) -> tuple[str, bool]:
+    """(region, valid): from what parsing found already, else nanp for a +1 number,
+    else phonenumbers (imported only then); ("", False) for text that is no number."""
     known = nanp.KNOWN.get(e164)
     if known is not None:
-        return known[2]
+        return known[2], known[1]
     found = nanp.verdict(e164)
     if found is not None:
-        return found[0]
+        return found
     import phonenumbers
 
     from leaddesk.core.domain.phones import judged
 
     try:
-        return judged(e164)[0]
+        return judged(e164)
     except phonenumbers.NumberParseException:
-        return ""
+        return "", False
 
 
 def pretty(e164: str) -> str:
