@@ -292,21 +292,26 @@ run()
 def test_the_desk_opens_without_click(one_lead):
     """`leaddesk` with only the shared options is read by cli/fast.py: click (~25 ms of
     the desk's start-up CPU) is never loaded on the way to the desk."""
-    settings = one_lead / "config.toml"
+    report = desk_probe(DESK_PROBE, one_lead, "desk.json", timeout=60)
+    assert report["target"] == str(one_lead / "cli.db")
+    assert not loaded(set(report["modules"]), "click")
+
+
+def desk_probe(script: str, folder: Path, name: str, timeout: int) -> dict:
+    """Run `script` as `leaddesk --db folder/cli.db --config … --now NOW` would start;
+    what it wrote to folder/name (JSON)."""
+    settings = folder / "config.toml"
     settings.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
-    out = one_lead / "desk.json"
-    db = str(one_lead / "cli.db")
-    argv = ["--db", db, "--config", str(settings), "--now", NOW]
+    out = folder / name
+    argv = ["--db", str(folder / "cli.db"), "--config", str(settings), "--now", NOW]
     done = subprocess.run(
-        [sys.executable, "-c", DESK_PROBE, str(out), *argv],
+        [sys.executable, "-c", script, str(out), *argv],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
     assert done.returncode == 0, done.stderr
-    report = json.loads(out.read_text())
-    assert report["target"] == db
-    assert not loaded(set(report["modules"]), "click")
+    return json.loads(out.read_text())
 
 
 # The real desk, headless, stopped when its first lead is painted (the footer's keys
@@ -334,18 +339,7 @@ run()
 
 def first_lead(folder: Path) -> tuple[set[str], str]:
     """The modules the desk had loaded when its first lead was painted, and that lead's pane."""
-    settings = folder / "config.toml"
-    settings.write_text('[rep]\nname = "tester"\ntimezone = "America/Chicago"\n')
-    out = folder / "first-lead.json"
-    argv = ["--db", str(folder / "cli.db"), "--config", str(settings), "--now", NOW]
-    done = subprocess.run(
-        [sys.executable, "-c", FIRST_LEAD_PROBE, str(out), *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(out.read_text())
+    report = desk_probe(FIRST_LEAD_PROBE, folder, "first-lead.json", timeout=120)
     return set(report["modules"]), report["detail"]
 
 
