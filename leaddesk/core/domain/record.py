@@ -23,7 +23,20 @@ from typing import Any, ClassVar, TypeVar, dataclass_transform
 T = TypeVar("T")
 
 
-class Frozen:
+class _Immutable:
+    """No assignment after construction (a frozen dataclass's `FrozenInstanceError`
+    is an AttributeError too): both kinds of record below."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+
+class Frozen(_Immutable):
     __slots__: tuple[str, ...] = ()
 
     def _set(self, **values: Any) -> None:
@@ -46,12 +59,6 @@ class Frozen:
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
         return f"{type(self).__name__}({fields})"
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
 
 
 class _Missing:
@@ -88,7 +95,7 @@ class Field:
 
 
 @dataclass_transform(frozen_default=True, field_specifiers=(field,))
-class Record:
+class Record(_Immutable):
     """An immutable record declared as a frozen dataclass is, with the same `__init__`
     (positional or keyword, in declaration order), equality, hash, `repr` and
     `AttributeError` on assignment. A subclass's fields follow its bases' fields."""
@@ -170,12 +177,6 @@ class Record:
     def __repr__(self) -> str:
         fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._names)
         return f"{type(self).__qualname__}({fields})"
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
 
 
 # Bound to the class itself, not its name: a name ("Record") is a ForwardRef, which
