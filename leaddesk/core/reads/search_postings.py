@@ -226,7 +226,8 @@ def bulk_postings(db: pw.Database, fresh: bool) -> Iterator[None]:
     rollback are untouched. A `fresh` fill (at least as many leads as the store
     held) also drops the primary key and builds it again after the fill: sorted
     once rather than inserted into key by key; the table is locked for readers
-    until the commit, as `_rebuilt_trigram_indexes` does for the GIN indexes.
+    until the commit, as `_rebuilt_trigram_indexes` does for the GIN indexes; and it
+    takes the statistics of the tables whose keys it computes first (see below).
     Migration 0024's touch notes and phone numbers go the same way (no counts).
     """
     after = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM lead").fetchone()[0]
