@@ -1,7 +1,8 @@
 """PostgreSQL at 1k / 100k / 1M leads, beside SQLite in the same run (issue 15, point 5).
 
 For each size: the demo fill on PostgreSQL (its phases timed: the rows made in
-Python, the COPY, the search indexes built at the end, VACUUM ANALYZE), then on
+Python, the COPY, the search indexes built at the end, the rollups, VACUUM ANALYZE;
+the client's CPU, and the server's per phase), then on
 each engine the desk's hot paths — the DUE page, the DUE/LATER counts, the lead
 view, log outcome, an outcome key's job up to the next lead and whole, the
 change check — and the bytes on disk per lead (PostgreSQL: every table and
@@ -20,11 +21,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -44,38 +46,85 @@ def _bench() -> Any:
 # --- the PostgreSQL fill, its phases timed ---------------------------------------------
 
 
+# An end-phase statement's first words → its phase (the rest of the fill's time is Python)
+PHASES = (
+    ("CREATE INDEX", "index_build_s"), ("ALTER TABLE ", "index_build_s"),
+    ("SELECT leaddesk_index_", "index_build_s"), ("ANALYZE ", "index_build_s"),
+    ("VACUUM ", "vacuum_analyze_s"), ("INSERT INTO call_tally", "rollups_s"),
+    ("INSERT INTO first_connect", "rollups_s"), ("INSERT INTO speed_tally", "rollups_s"),
+    ("UPDATE lead SET first_attempt_at", "rollups_s"),
+)  # fmt: skip
+
+
+def server_cpu(db: Any) -> Callable[[], float] | None:
+    """The CPU seconds (user + system) of every process of the server behind `db`'s
+    connection so far — the postmaster's children, exited ones included (its cutime and
+    cstime) — or None when the server's processes are not on this machine."""
+    (backend,) = db.execute_sql("SELECT pg_backend_pid()").fetchone()
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: int) -> list[str]:
+        # after the command's closing parenthesis: state is field 3, ppid 4, utime 14
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    try:
+        postmaster = int(fields(backend)[1])
+        fields(postmaster)
+    except (OSError, ValueError, IndexError):
+        return None
+
+    def seconds() -> float:
+        ticks = sum(map(int, fields(postmaster)[13:15]))  # children that exited
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        for child in children:
+            with suppress(OSError):  # exited meanwhile: counted in the postmaster's
+                ticks += sum(map(int, fields(int(child))[11:15]))
+        return ticks / tick
+
+    return seconds
+
+
 def timed_fill(size: int, seed: int) -> Callable[[], dict[str, Any]]:
-    """A `fill` for `pg_store`: fill_demo, with the seconds spent in COPY, in building
-    the search indexes and in VACUUM ANALYZE counted apart (the rest is Python)."""
+    """A `fill` for `pg_store`: fill_demo, with the seconds spent in COPY, in the end
+    phase's index work (the search postings' keys and primary keys, the other indexes,
+    the statistics they need), in the rollups and in VACUUM ANALYZE counted apart (the
+    rest is Python); with the client's CPU, and the server's per phase when its
+    processes are on this machine (`server_cpu`)."""
 
     def fill() -> dict[str, Any]:
         from leaddesk.core.demo import fill_demo
         from leaddesk.core.store import batch
         from leaddesk.core.store.db import database
 
-        spent = {"copy_s": 0.0, "index_build_s": 0.0, "vacuum_analyze_s": 0.0}
+        names = ("copy_s", "index_build_s", "rollups_s", "vacuum_analyze_s")
+        spent = dict.fromkeys(names, 0.0)
+        served = dict.fromkeys(names, 0.0)
         db = database.obj
+        probe = server_cpu(db)
+        server = probe or (lambda: 0.0)
         copy_rows, execute_sql = batch.copy_rows, db.execute_sql
 
         @contextmanager
         def counted(phase: str | None) -> Any:
-            start = time.perf_counter()
+            if not phase:
+                yield
+                return
+            start, cpu = time.perf_counter(), server()
             yield
-            if phase:
-                spent[phase] += time.perf_counter() - start
+            spent[phase] += time.perf_counter() - start
+            served[phase] += server() - cpu
 
         def copy(*args: Any) -> None:
             with counted("copy_s"):
                 copy_rows(*args)
 
         def sql(statement: str, *args: Any, **kwargs: Any) -> Any:
-            phase = {"CREATE INDEX": "index_build_s", "VACUUM ANALY": "vacuum_analyze_s",
-                     "SELECT leadd": "index_build_s", "ALTER TABLE ": "index_build_s"}  # fmt: skip
-            with counted(phase.get(statement[:12])):
+            phase = next((p for words, p in PHASES if statement.startswith(words)), None)
+            with counted(phase):
                 return execute_sql(statement, *args, **kwargs)
 
         batch.copy_rows, db.execute_sql = copy, sql
-        start = time.perf_counter()
+        start, client, cpu = time.perf_counter(), time.process_time(), server()
         try:
             fill_demo(size, _bench().NOW, _bench().SETTINGS, seed=seed)
         finally:
@@ -83,7 +132,12 @@ def timed_fill(size: int, seed: int) -> Callable[[], dict[str, Any]]:
             del db.execute_sql
         total = time.perf_counter() - start
         python = total - sum(spent.values())
-        return {**{k: round(v, 2) for k, v in spent.items()}, "python_s": round(python, 2)}
+        result = {**{k: round(v, 2) for k, v in spent.items()}, "python_s": round(python, 2)}
+        result["client_cpu_s"] = round(time.process_time() - client, 2)
+        if probe is not None:
+            result["server_cpu_s"] = round(server() - cpu, 2)
+            result.update({f"{k[:-2]}_server_cpu_s": round(v, 2) for k, v in served.items()})
+        return result
 
     return fill
 
