@@ -69,7 +69,9 @@ def _postgres_value(f: peewee.Field, column: str) -> str | None:
         # instructions less than to_char, which prints each field with sprintf). An
         # instant before 1970 lands in the millisecond before it, as fulldump.iso_ms
         # floor-divides. The interval's microseconds pass through a float8: exact below
-        # 2^53 (the year 2255), as the milliseconds to_char was given were.
+        # 2^53 (the year 2255), as the milliseconds to_char was given were. (Swapping the
+        # text's ending `001"` for `Z"` costs ~470 instructions less than left(), but past
+        # 2^53 the float leaves other digits there: the year 9999 read `.999008"`.)
         instant = f"TIMESTAMP '1970-01-01' + ({column} * 1000 + 1) * INTERVAL '1 microsecond'"
         text = f"""left(to_json({instant})::text, 24) || 'Z"'"""
     elif isinstance(f, peewee.BooleanField):
@@ -122,7 +124,18 @@ def _chain(fields: Sequence[tuple[str, str, str]]) -> str:
         parts += [f"'{text}{',' if n else ''}{before}'", value]
         text = after
     parts.append(f"'{text}}}'")
-    return " || ".join(parts)
+    return _joined(parts)
+
+
+def _joined(parts: Sequence[str]) -> str:
+    """`||` over `parts`, grouped in pairs, pairs of pairs and so on. Each `||` makes a
+    new text of both sides: a chain a || b || c … copies the row so far at every
+    step, ~40 times for a touch; in halves each byte is copied ~log2(40) times
+    (callgrind, the batch statement: −3 % of its instructions)."""
+    while len(parts) > 1:
+        pairs = [f"({a} || {b})" for a, b in zip(parts[::2], parts[1::2], strict=False)]
+        parts = pairs + ([parts[-1]] if len(parts) % 2 else [])
+    return parts[0]
 
 
 def _plain_row(
@@ -159,8 +172,8 @@ def _plain_row(
             parts.append((f'"{f.name}":', f"""COALESCE('"' || {columns[i]} || '"', 'null')""", ""))
         else:
             parts.append((f'"{f.name}":', values[i], ""))
-    joined = " || ".join(
-        f"COALESCE({columns[i]}, '')" if fields[i].null else columns[i] for i in checked
+    joined = _joined(
+        [f"COALESCE({columns[i]}, '')" if fields[i].null else columns[i] for i in checked]
     )
     plain = f"""('"' || replace({joined}, E'\\\\', '"') || '"') IS JSON"""
     return plain, _chain(parts)
