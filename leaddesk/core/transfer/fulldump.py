@@ -40,7 +40,7 @@ from leaddesk.core.store.models import (
     ZoneSet,
 )
 from leaddesk.core.transfer.fulldump_lines import parallel_lines
-from leaddesk.core.transfer.fulldump_sql import batch_end_sql, lines_sql, quoted
+from leaddesk.core.transfer.fulldump_sql import LinesQuery, batch_end_sql, lines_sql, quoted
 
 FORMAT = "leaddesk-export"
 VERSION = 1
@@ -208,34 +208,46 @@ def export_jsonl(
         **(extra or {}),
     }
     out.write(_encode(header) + "\n")
-    sql = lines_sql(database.obj, Lead, CHILDREN, len(statuses))
-    if sql is not None:
-        return _lines_from_sql(out, sql, list(statuses))
+    query = lines_sql(database.obj, Lead, CHILDREN, len(statuses))
+    if query is not None:
+        return _lines_from_sql(out, query, list(statuses))
     from leaddesk.core.transfer.exporting import lead_id_chunks
 
     return _records(out, lead_id_chunks(statuses, EXPORT_CHUNK))
 
 
-def _lines_from_sql(out: IO[str], sql: str, statuses: list[Any], size: int = EXPORT_CHUNK) -> int:
+def _lines_from_sql(
+    out: IO[str], query: LinesQuery, statuses: list[Any], size: int = EXPORT_CHUNK
+) -> int:
     """The leads' lines as the database writes them (fulldump_sql.lines_sql), a batch
     per statement (keyset paging: each batch is one range of the lead table, however
     deep): two connections at once where the store allows (fulldump_lines), else
     this one."""
-    db = database.obj
-    step = batch_end_sql(db, Lead, len(statuses), size)
-    count = parallel_lines(db, out, sql, step, statuses, size)
+    step = batch_end_sql(database.obj, Lead, len(statuses), size)
+    count = parallel_lines(database.obj, out, query, step, statuses, size)
     if count is not None:
         return count
+    return one_connection(out, query, step, statuses, size)
+
+
+def one_connection(
+    out: IO[str], query: LinesQuery, step: str, statuses: list[Any], size: int
+) -> int:
+    """The lines read batch by batch on the store's own connection; a ranged
+    statement's batch end is read first (`step`: fulldump_sql.batch_end_sql)."""
     count, after = 0, 0
     execute, write = database.obj.execute_sql, out.write
     while True:
-        cursor = execute(sql, [after, *statuses, size])
+        upto = None
+        if query.ranged:
+            row = execute(step, [after, *statuses]).fetchone()
+            upto = row[0] if row else None
         before = count
-        for lead_id, line in cursor:
+        for lead_id, line in execute(query.sql, query.args(after, upto, statuses, size)):
             write(line)
             count += 1
             after = lead_id
-        if count == before:
+        if count == before or (query.ranged and upto is None):
             return count
 
 

@@ -41,6 +41,7 @@ import peewee
 
 from leaddesk.core.domain.errors import StoreError
 from leaddesk.core.store.db import is_sqlite
+from leaddesk.core.transfer.fulldump_sql import LinesQuery
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -53,9 +54,14 @@ CACHE_KB = 2_000  # SQLite's page cache per connection: the export reads each pa
 
 
 def parallel_lines(
-    db: peewee.Database, out: IO[str], sql: str, step: str, statuses: list[Any], size: int
+    db: peewee.Database,
+    out: IO[str],
+    query: LinesQuery,
+    step: str,
+    statuses: list[Any],
+    size: int,
 ) -> int | None:
-    """Write every lead's line to `out` (`sql`: fulldump_sql.lines_sql's statement,
+    """Write every lead's line to `out` (`query`: fulldump_sql.lines_sql's statement,
     batches of `size`; `step`: its batch_end_sql); how many. None when the store
     cannot be read this way."""
     workers = WORKERS if (os.cpu_count() or 1) > 1 else 1
@@ -65,9 +71,10 @@ def parallel_lines(
         if conns is None:
             return None
         starts = _starts(conns[0], step, statuses)
+        batches = [query.args(after, upto, statuses, size) for after, upto in _ranges(starts)]
         if is_sqlite(db):
-            return _fork_batches(out, conns, sql, statuses, size, starts)
-        return _write_batches(out, conns, sql, statuses, size, starts)
+            return _fork_batches(out, conns, query.sql, batches)
+        return _write_batches(out, conns, query.sql, batches)
 
 
 def _can_fork() -> bool:
@@ -96,14 +103,12 @@ def _starts(conn: Any, step: str, statuses: list[Any]) -> list[int]:
         starts.append(after)
 
 
-def _write_batches(
-    out: IO[str],
-    conns: list[Any],
-    sql: str,
-    statuses: list[Any],
-    size: int,
-    starts: list[int],
-) -> int:
+def _ranges(starts: list[int]) -> list[tuple[int, int | None]]:
+    """Each batch's (after, last id): the next batch's start, none for the last."""
+    return list(zip(starts, [*starts[1:], None], strict=True))
+
+
+def _write_batches(out: IO[str], conns: list[Any], sql: str, batches: list[list[Any]]) -> int:
     """PostgreSQL: each connection in a thread, each batch a binary COPY of its lines
     into a buffer kept from batch to batch. Rows fetched as a result cost the client
     twice the kernel time at 1M leads (BENCHMARKS.md, branch i15x): every batch's
@@ -118,13 +123,13 @@ def _write_batches(
         buffers.put(_Lines())
     copy = f"COPY (SELECT s.line FROM ({sql}) AS s(id, line)) TO STDOUT (FORMAT binary)"
 
-    def batch(after: int) -> _Lines:
+    def batch(args: list[Any]) -> _Lines:
         lines = buffers.get()
         conn = free.get()
         try:
             cursor = conn.cursor()
             # COPY takes no parameters: the driver quotes them into the statement
-            statement = cursor.mogrify(copy, [after, *statuses, size])
+            statement = cursor.mogrify(copy, args)
             lines.clear()
             cursor.copy_expert(statement, lines)
             cursor.close()
@@ -145,8 +150,8 @@ def _write_batches(
 
     with ThreadPoolExecutor(len(conns), thread_name_prefix="export") as pool:
         pending: deque[Future[_Lines]] = deque()
-        for after in starts:
-            pending.append(pool.submit(batch, after))
+        for args in batches:
+            pending.append(pool.submit(batch, args))
             if len(pending) >= AHEAD * len(conns):
                 count += take(pending.popleft())
         while pending:
@@ -190,12 +195,7 @@ class _Lines:
 
 
 def _fork_batches(
-    out: IO[str],
-    conns: list[sqlite3.Connection],
-    sql: str,
-    statuses: list[Any],
-    size: int,
-    starts: list[int],
+    out: IO[str], conns: list[sqlite3.Connection], sql: str, batches: list[list[Any]]
 ) -> int:
     """SQLite: each connection in a process of its own. Two threads of one process
     measured no faster than one, at twice the CPU: SQLite's allocator takes one
@@ -213,7 +213,7 @@ def _fork_batches(
             receiver, sender = context.Pipe(duplex=False)
             child = context.Process(
                 target=_child,
-                args=(conn, sql, statuses, size, starts[k :: len(conns)], sender),
+                args=(conn, sql, batches[k :: len(conns)], sender),
                 daemon=True,
             )
             child.start()
@@ -221,7 +221,7 @@ def _fork_batches(
             receivers.append(receiver)
             children.append(child)
         write, count = _writer(out), 0
-        for number in range(len(starts)):
+        for number in range(len(batches)):
             try:
                 blob = receivers[number % len(receivers)].recv_bytes()
             except EOFError:
@@ -240,19 +240,12 @@ def _fork_batches(
             receiver.close()
 
 
-def _child(
-    conn: sqlite3.Connection,
-    sql: str,
-    statuses: list[Any],
-    size: int,
-    starts: list[int],
-    sender: Any,
-) -> None:
+def _child(conn: sqlite3.Connection, sql: str, batches: list[list[Any]], sender: Any) -> None:
     """One child's batches, each sent as `L`, how many lines (8 digits) and the
     lines, or `E` and what failed."""
     try:
-        for after in starts:
-            rows = conn.execute(sql, [after, *statuses, size]).fetchall()
+        for args in batches:
+            rows = conn.execute(sql, args).fetchall()
             lines = [line for _, line in rows]
             sender.send_bytes(b"".join([b"L%08d" % len(lines), *lines]))
     except Exception as exc:  # the parent words it; a child has no terminal of its own

@@ -17,7 +17,7 @@ from leaddesk.core.store.db import database, is_sqlite
 from leaddesk.core.store.models import Lead
 from leaddesk.core.store.schema import close_store, open_store
 from leaddesk.core.transfer import fulldump, fulldump_lines
-from leaddesk.core.transfer.fulldump_sql import batch_end_sql, lines_sql
+from leaddesk.core.transfer.fulldump_sql import LinesQuery, batch_end_sql, lines_sql
 
 _real_active_count = threading.active_count
 
@@ -31,22 +31,21 @@ def _one_thread(monkeypatch):
 
 def _serial(size: int, statuses: tuple[str, ...] = ()) -> str:
     """The lines as one connection writes them (the path before fulldump_lines)."""
-    sql = lines_sql(database.obj, Lead, fulldump.CHILDREN, len(statuses))
-    assert sql is not None
+    db = database.obj
+    query = lines_sql(db, Lead, fulldump.CHILDREN, len(statuses))
+    assert query is not None
     out = io.StringIO()
-    execute, after = database.obj.execute_sql, 0
-    while rows := list(execute(sql, [after, *statuses, size])):
-        out.writelines(line for _, line in rows)
-        after = rows[-1][0]
+    step = batch_end_sql(db, Lead, len(statuses), size)
+    fulldump.one_connection(out, query, step, list(statuses), size)
     return out.getvalue()
 
 
 def _parallel(out, size: int, statuses: tuple[str, ...] = ()) -> int | None:
     db = database.obj
-    sql = lines_sql(db, Lead, fulldump.CHILDREN, len(statuses))
-    assert sql is not None
+    query = lines_sql(db, Lead, fulldump.CHILDREN, len(statuses))
+    assert query is not None
     step = batch_end_sql(db, Lead, len(statuses), size)
-    return fulldump_lines.parallel_lines(db, out, sql, step, list(statuses), size)
+    return fulldump_lines.parallel_lines(db, out, query, step, list(statuses), size)
 
 
 @pytest.mark.parametrize("statuses", [(), ("new", "working")])
@@ -183,10 +182,10 @@ def test_a_file_whose_lock_cannot_be_taken_is_exported_on_one_connection(
         writer.close()
 
 
-def _sql() -> str:
-    sql = lines_sql(database.obj, Lead, fulldump.CHILDREN, 0)
-    assert sql is not None
-    return sql
+def _sql() -> LinesQuery:
+    query = lines_sql(database.obj, Lead, fulldump.CHILDREN, 0)
+    assert query is not None
+    return query
 
 
 def test_the_written_file_is_let_go_of_the_page_cache_as_it_grows(
@@ -224,7 +223,7 @@ def test_a_failing_batch_in_a_child_is_one_clear_error(store, now, settings):
     broken = "SELECT l.id, json('{') FROM lead l WHERE l.id > ? ORDER BY l.id LIMIT ?"
     with pytest.raises(StoreError, match="malformed JSON"):
         fulldump_lines.parallel_lines(
-            db, io.StringIO(), broken, batch_end_sql(db, Lead, 0, 2), [], 2
+            db, io.StringIO(), LinesQuery(broken), batch_end_sql(db, Lead, 0, 2), [], 2
         )
 
 

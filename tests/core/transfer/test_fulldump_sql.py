@@ -12,7 +12,7 @@ import pytest
 
 from leaddesk.core.demo import fill_demo
 from leaddesk.core.store.db import database, is_sqlite, to_ms
-from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
+from leaddesk.core.store.models import STATUSES, Appointment, Lead, Phone, Touch
 from leaddesk.core.transfer import fulldump
 from leaddesk.core.transfer.exporting import lead_id_chunks
 from leaddesk.core.transfer.fulldump_sql import lines_sql, row_json
@@ -26,9 +26,9 @@ def _both_ways(statuses: tuple[str, ...] = ()) -> tuple[str, str]:
     chunks = list(lead_id_chunks(statuses, 3))  # several batches, a gap among the ids
     by_python, by_sql = io.StringIO(), io.StringIO()
     fulldump._records(by_python, chunks)
-    sql = lines_sql(database.obj, Lead, fulldump.CHILDREN, len(statuses))
-    assert sql is not None
-    fulldump._lines_from_sql(by_sql, sql, list(statuses), size=3)
+    query = lines_sql(database.obj, Lead, fulldump.CHILDREN, len(statuses))
+    assert query is not None
+    fulldump._lines_from_sql(by_sql, query, list(statuses), size=3)
     return by_python.getvalue(), by_sql.getvalue()
 
 
@@ -108,9 +108,12 @@ ONE_BY_ONE = [chr(c) for c in range(1, 32)] + [
 ]
 
 
+# every status: PostgreSQL then reads each lead's rows by a subquery per lead, not by
+# the batch's range (fulldump_sql.LinesQuery): both forms go through every character
+@pytest.mark.parametrize("statuses", [(), STATUSES])
 @pytest.mark.parametrize("server_version", [None, 150000])
 def test_each_character_alone_is_written_as_python_writes_it(
-    store, now, monkeypatch, server_version
+    store, now, monkeypatch, server_version, statuses
 ):
     if server_version is not None:
         if is_sqlite(database.obj):
@@ -127,7 +130,7 @@ def test_each_character_alone_is_written_as_python_writes_it(
         Appointment.insert(
             lead=plain, at=now, kind="callback", ical_uid=f"{text}", created_at=now
         ).execute()
-    by_python, by_sql = _both_ways()
+    by_python, by_sql = _both_ways(statuses)
     assert by_sql.count("\n") == 4 * len(ONE_BY_ONE)
     assert by_sql == by_python
 
@@ -139,6 +142,22 @@ def test_postgresql_checks_a_row_once_before_writing_its_texts_plain(store):
         assert "IS JSON" not in sql  # SQLite's json_object escapes at C speed
     else:
         assert sql.count("IS JSON") == 1 and sql.count("to_json") > 1
+
+
+def test_postgresql_reads_a_batch_by_its_range_unless_statuses_are_asked_for(store):
+    """Without a status filter a batch is one range of lead ids, each table read once for
+    it; with one, the range could span any number of other leads' rows."""
+    ranged = lines_sql(database.obj, Lead, fulldump.CHILDREN, 0)
+    filtered = lines_sql(database.obj, Lead, fulldump.CHILDREN, 2)
+    assert ranged is not None and filtered is not None
+    assert not filtered.ranged and "LIMIT" in filtered.sql
+    assert filtered.args(5, 9, ["new", "won"], 3) == [5, "new", "won", 3]
+    if is_sqlite(database.obj):
+        assert not ranged.ranged
+        return
+    assert ranged.ranged == 1 + len(fulldump.CHILDREN) and "LIMIT" not in ranged.sql
+    assert ranged.args(5, 9, [], 3) == [5, 9] * ranged.ranged
+    assert ranged.args(5, None, [], 3)[1] > 2**62  # the last batch: every id after
 
 
 def test_the_database_form_keeps_to_the_statuses_asked_for(store, now, settings):
