@@ -8,10 +8,22 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import IO, Any
 
 PRIVATE_MODE = 0o600
+
+
+def is_stream(path: Path) -> bool:
+    """Whether `path` names something other than a regular file or a folder: a pipe,
+    /dev/null, /dev/stdout. Such a target is written in place: a copy beside it renamed
+    over it would replace the device or pipe with a file (as root, /dev/null itself)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def create_private(path: str | Path) -> Path:

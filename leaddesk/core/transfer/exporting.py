@@ -28,7 +28,7 @@ from leaddesk.core.domain.phone_text import shown_phone, with_extension
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.store.db import atomic_write, dicts, tuples
-from leaddesk.core.store.files import open_private
+from leaddesk.core.store.files import is_stream, open_private
 from leaddesk.core.store.models import STATUSES, Appointment, Lead, Phone, Touch
 from leaddesk.core.writes.outcomes import log_outcome
 
@@ -85,6 +85,9 @@ def write_output(
     path = Path(target).expanduser()
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")
+    if is_stream(path):
+        with open(path, "w", encoding=encoding, newline="") as stream:
+            return Written(str(path), produce(stream))
     partial = path.with_name(path.name + ".partial")
     try:
         with open_private(partial, "w", encoding=encoding, newline="") as handle:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
-from leaddesk.core.store.files import open_private
+from leaddesk.core.store.files import is_stream, open_private
 from leaddesk.core.transfer.mapping import Mapping
 
 MAX_NOTES = 50  # row notes (rejects, duplicates, warnings) kept in the summary
@@ -115,15 +115,24 @@ class RejectsFile:
 
     @property
     def partial(self) -> Path:
+        """Where the rows go until the end: beside the target, or a pipe or device
+        (`files.is_stream`) itself."""
         assert self.target is not None
+        if self.direct:
+            return self.target
         return self.target.with_name(self.target.name + ".partial")
+
+    @property
+    def direct(self) -> bool:
+        return self.target is not None and is_stream(self.target)
 
     def add(self, line: int, reason: str, fields: Sequence[str]) -> None:
         self.count += 1
         if self.target is None:
             return
         if self._writer is None:
-            self._handle = open_private(self.partial, "w", encoding="utf-8-sig", newline="")
+            opener = open if self.direct else open_private
+            self._handle = opener(self.partial, "w", encoding="utf-8-sig", newline="")
             self._writer = csv.writer(self._handle)
             header = self.header or ["record"]
             self._writer.writerow(["line", "reason", *header])
@@ -136,14 +145,15 @@ class RejectsFile:
 
     def discard(self) -> None:
         self._close()
-        if self.target is not None:
+        if self.target is not None and not self.direct:
             self.partial.unlink(missing_ok=True)
 
     def finish(self) -> str | None:
         self._close()
         if self.target is None or self._writer is None:
             return None
-        os.replace(self.partial, self.target)
+        if not self.direct:
+            os.replace(self.partial, self.target)
         return str(self.target)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import stat
+import threading
 from datetime import timedelta
 
 import pytest
@@ -249,3 +251,43 @@ def test_do_not_mail_leads_get_no_letter(store, now, settings):
     lead_id = post_lead(settings, now.subtract(hours=1), "No Mail")
     Lead.update(do_not_mail=True).where(Lead.id == lead_id).execute()
     assert letters_due(now, settings) == []
+
+
+def _drained(fifo) -> tuple[threading.Thread, list[bytes]]:
+    """A reader on the other end of `fifo`, as a shell's `| gzip` would be."""
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as end:
+            got.append(end.read())
+
+    reader = threading.Thread(target=read, daemon=True)  # a failing writer never opens it
+    reader.start()
+    return reader, got
+
+
+def test_a_pipe_or_device_is_written_in_place_not_replaced(make_lead, settings, tmp_path):
+    # `export -o /dev/null` as root had renamed a file over /dev/null itself
+    make_lead("Dana", "+1 212 555 0142")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader, got = _drained(fifo)
+    written = write_output(str(fifo), lambda out: export_csv(out, settings), bom=True)
+    reader.join(timeout=60)
+    assert written.count == 1
+    assert got[0].startswith(b"\xef\xbb\xbfid,name,") and b"Dana" in got[0]
+    assert stat.S_ISFIFO(fifo.stat().st_mode), "still the pipe, not a file renamed over it"
+    assert not (tmp_path / "pipe.partial").exists()
+
+
+def test_a_rejects_report_to_a_pipe_is_written_in_place(store, settings, now, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("name,phone\nDana,+1 212 555 0142\n,\n,not a phone\n", encoding="utf-8")
+    fifo = tmp_path / "rejects"
+    os.mkfifo(fifo)
+    reader, got = _drained(fifo)
+    summary = import_file(open_source(source), now, settings, rejects_path=fifo)
+    reader.join(timeout=60)
+    assert summary.imported == 1
+    assert b"not a phone" in got[0]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
