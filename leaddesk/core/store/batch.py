@@ -346,6 +346,10 @@ class BatchWriter:
         """A row already in the model's column order and stored form (`RowShape.row`)."""
         self.tables[model].rows.append(row)
 
+    def add_rows(self, model: type[BaseModel], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Rows already in the model's column order and stored form."""
+        self.tables[model].rows.extend(rows)
+
     def flush(self) -> None:
         for model, rows in self.tables.items():
             if rows.rows:
