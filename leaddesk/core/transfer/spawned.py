@@ -25,14 +25,6 @@ from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 Chunk = TypeVar("Chunk")
 
 
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def made_in_worker(
     make: Callable[..., Iterable[Chunk]], args: tuple[Any, ...], *, name: str, what: str
 ) -> Iterator[Chunk]:
