@@ -27,7 +27,7 @@ from contextlib import nullcontext
 
 from pendulum import DateTime
 
-from leaddesk.core.demo.making import batches_here_or_ahead
+from leaddesk.core.demo.making import Fill, batches_here_or_ahead
 from leaddesk.core.demo.writer import TABLES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
@@ -64,7 +64,7 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         # rollups.py); the rollups last, when the indexes are back.
         with bulk_cache(db), bulk_rollups(db), later, bulk_indexing(db, adding=count):
             made = batches_here_or_ahead(
-                count, now, settings, seed, rep, first, HISTORY_POOL, BATCH
+                Fill(count, now, settings, seed, rep, first, HISTORY_POOL, BATCH)
             )
             for rows, zone_keys in made:
                 for model, these in zip(TABLES, rows, strict=True):

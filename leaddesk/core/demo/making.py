@@ -2,11 +2,11 @@
 
 Making a lead's rows (its identity, its history or a reused one, its tuples) needs
 nothing from the store but the first free ids and the rep's id, and at 1M leads it
-is about a third of the fill's CPU; the inserts and the index builds are most of
+is about a fifth of the fill's CPU (BENCHMARKS.md); the inserts and the index builds are
 the rest. So a big fill has the rows made by a worker process on the machine's other
 core while this one inserts the batches before them (spawned.py: spawned, chunks
-through a pipe, stopped with the fill). Both ways run `batches` with the same
-arguments — one random generator, consumed in the same order — so the store cannot
+through a pipe, stopped with the fill). Both ways run `batches` on the same
+`Fill` — one random generator, consumed in the same order — so the store cannot
 differ: only where the rows are made does.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pendulum import DateTime
 
@@ -36,57 +37,52 @@ def worth_a_worker(count: int) -> bool:
     return count >= MIN_LEADS and cores() >= 2
 
 
-def batches(
-    count: int,
-    now: DateTime,
-    settings: Settings,
-    seed: int | None,
-    rep: int,
-    first: dict[str, int],
-    pool_size: int,
-    batch: int,
-) -> Iterator[Batch]:
-    """`count` leads' rows, `batch` leads at a time; ids from `first` (by table name).
+@dataclass(frozen=True)
+class Fill:
+    """What a fill's rows follow from: the same values, the same rows."""
+
+    count: int
+    now: DateTime
+    settings: Settings
+    seed: int | None
+    rep: int  # the rep who logged the histories
+    first: dict[str, int]  # the first free id of each table, by name
+    pool_size: int  # leads whose histories are replayed; the rest reuse one of them
+    batch: int  # leads per batch
+
+
+def batches(fill: Fill) -> Iterator[Batch]:
+    """The fill's rows, `fill.batch` leads at a time.
 
     The first `pool_size` leads replay a history each; the rest reuse one of them
-    under an identity of their own. The same arguments give the same rows."""
-    rng = random.Random(seed)
+    under an identity of their own."""
+    rng = random.Random(fill.seed)
     # zoneinfo keeps only 8 zones strongly cached; past that, every
     # `in_timezone(name)` in the rules re-reads the zone file (~35 µs). Holding
     # every zone the demo uses makes the weak cache hit: replay runs ~2x faster.
-    held = hold_zones(settings)
-    scenarios = scenario_list(count, rng)
-    writer = Writer(rep, first, settings)
+    held = hold_zones(fill.settings)
+    scenarios = scenario_list(fill.count, rng)
+    writer = Writer(fill.rep, fill.first, fill.settings)
     pool: list[Template] = []
     for index, scenario in enumerate(scenarios):
-        if index < pool_size:
+        if index < fill.pool_size:
             shape = random_shape(scenario, rng)
             who = make_identity(shape, rng)
-            tpl = make_template(scenario, shape, who, now, settings, rng)
+            tpl = make_template(scenario, shape, who, fill.now, fill.settings, rng)
             pool.append(tpl)
         else:
             tpl = rng.choice(pool)
             who = make_identity(tpl.shape, rng, like=tpl.who)
         writer.add(tpl, who, rng)
-        if writer.made % batch == 0:
+        if writer.made % fill.batch == 0:
             yield writer.take()
-    if writer.made % batch:
+    if writer.made % fill.batch:
         yield writer.take()
     del held
 
 
-def batches_here_or_ahead(
-    count: int,
-    now: DateTime,
-    settings: Settings,
-    seed: int | None,
-    rep: int,
-    first: dict[str, int],
-    pool_size: int,
-    batch: int,
-) -> Iterator[Batch]:
+def batches_here_or_ahead(fill: Fill) -> Iterator[Batch]:
     """`batches`, made by a worker process when the fill is worth one."""
-    args = (count, now, settings, seed, rep, first, pool_size, batch)
-    if not worth_a_worker(count):
-        return batches(*args)
-    return made_in_worker(batches, args, name="leaddesk-demo-rows", what="making demo leads")
+    if not worth_a_worker(fill.count):
+        return batches(fill)
+    return made_in_worker(batches, (fill,), name="leaddesk-demo-rows", what="making demo leads")

@@ -65,7 +65,9 @@ def test_a_failure_in_the_worker_is_one_message_and_the_worker_is_gone(monkeypat
     monkeypatch.setattr(making, "MIN_LEADS", 0)
     monkeypatch.setattr(making, "cores", lambda: 2)
     no_ids: dict[str, int] = {}  # the worker's Writer looks up the first ids: a KeyError
-    made = making.batches_here_or_ahead(50, DEMO_NOW, DEMO_SETTINGS, 1, 1, no_ids, 10, 20)
+    made = making.batches_here_or_ahead(
+        making.Fill(50, DEMO_NOW, DEMO_SETTINGS, 1, 1, no_ids, 10, 20)
+    )
     with pytest.raises(RuntimeError) as raised:
         list(made)
     assert str(raised.value).startswith("making demo leads failed:")
