@@ -26,8 +26,8 @@ from leaddesk.core.store.batch import cores
 from leaddesk.core.transfer.spawned import made_in_worker
 
 # Below this many leads a second process costs more than it saves: its start-up is
-# ~0.5 s of CPU (measured), and the first HISTORY_POOL leads' histories are made
-# before the first batch can go in whatever the size.
+# ~0.3 s of CPU (a fresh interpreter importing the demo and the store, measured), and
+# the tests' and the desk's fills (tens to hundreds of leads) must not pay it.
 MIN_LEADS = 20_000
 
 
