@@ -49,7 +49,9 @@ SEED = 1
 WRITES = replace(SETTINGS, rules=replace(SETTINGS.rules, cap_scope="lead"))
 PAGE = 50
 # Files whose changes change the rows `fill_demo` writes.
-DEMO_MODULES = ("__init__", "places", "identities", "history", "calls", "scenarios", "writer")
+DEMO_MODULES = (
+    "__init__", "making", "places", "identities", "history", "calls", "scenarios", "writer",
+)  # fmt: skip
 SIGNED_SOURCES = (
     "leaddesk/core/store/models.py",
     *(f"leaddesk/core/demo/{name}.py" for name in DEMO_MODULES),

@@ -10,7 +10,8 @@ above `HISTORY_POOL` leads the remaining leads reuse a replayed history under
 a new identity: other names and numbers, the same zone set, phone count and
 reachability, hence the same rule inputs and the same rows. Each pooled history
 is laid out once as row tuples with gaps (writer.py), so a reused lead costs its
-identity and a few tuple joins. Rows go in with `executemany` (SQLite) or COPY
+identity and a few tuple joins. A big fill has its rows made by a second process
+while this one inserts them (making.py). Rows go in with `executemany` (SQLite) or COPY
 (PostgreSQL) inside one transaction (FACTS.md: 3 s for 1.1M rows, against 38 s
 through `insert_many`); into a store no bigger than the fill, the indexes (and on
 PostgreSQL the foreign keys) are built once at the end (`store.batch.deferred_indexes`).
@@ -22,28 +23,24 @@ few thousand of them, large fills repeat numbers across leads.
 
 from __future__ import annotations
 
-import random
 from contextlib import nullcontext
 
 from pendulum import DateTime
 
-from leaddesk.core.demo.identities import make_identity, random_shape
-from leaddesk.core.demo.scenarios import Template, make_template, scenario_list
-from leaddesk.core.demo.writer import Writer, hold_zones
+from leaddesk.core.demo.making import Fill, batches_here_or_ahead
+from leaddesk.core.demo.writer import TABLES
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
 from leaddesk.core.reads.search_engines import NOTE_POSTINGS_INDEX, indexes_here
 from leaddesk.core.reads.search_postings import has_postings
-from leaddesk.core.store.batch import bulk_cache, deferred_indexes, fill_journal
+from leaddesk.core.store.batch import BatchWriter, bulk_cache, deferred_indexes, fill_journal
 from leaddesk.core.store.db import atomic_write, database, is_sqlite
-from leaddesk.core.store.models import Appointment, Lead, Phone, Touch
+from leaddesk.core.store.models import Lead
 from leaddesk.core.store.rollups import bulk_rollups
 from leaddesk.core.writes.team import ensure_rep
 
 HISTORY_POOL = 4000  # distinct replayed histories; more leads reuse them
 BATCH = 2000  # leads per executemany round (bounds memory at 1M rows)
-MINUTE, HOUR, DAY = 60, 3600, 86400
-TABLES = (Lead, Phone, Touch, Appointment)  # the tables the demo fills
 
 
 def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = None) -> int:
@@ -53,44 +50,32 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
     """
     if count <= 0:
         return 0
-    rng = random.Random(seed)
     now = now.in_timezone("UTC").set(microsecond=0)
-    # zoneinfo keeps only 8 zones strongly cached; past that, every
-    # `in_timezone(name)` in the rules re-reads the zone file (~35 µs). Holding
-    # every zone the demo uses makes the weak cache hit: replay runs ~2x faster.
-    held = hold_zones(settings)
-    scenarios = scenario_list(count, rng)
     db = database.obj
 
     def write() -> int:
-        writer = Writer(ensure_rep(settings.rep_name), settings)
-        pool: list[Template] = []
+        batch = BatchWriter(TABLES)
+        rep = ensure_rep(settings.rep_name)
+        first = {m._meta.table_name: batch.next[m] for m in TABLES}
         # Into a store at most as big as the fill: every index built once, at the end.
         fresh = count >= Lead.select().count()
         later = deferred_indexes(db, TABLES) if fresh else nullcontext()
         # The search index and the stats' rollups once at the end too (search.py,
         # rollups.py); the rollups last, when the indexes are back.
         with bulk_cache(db), bulk_rollups(db), later, bulk_indexing(db, adding=count):
-            for index, scenario in enumerate(scenarios):
-                if index < HISTORY_POOL:
-                    shape = random_shape(scenario, rng)
-                    who = make_identity(shape, rng)
-                    tpl = make_template(scenario, shape, who, now, settings, rng)
-                    pool.append(tpl)
-                else:
-                    tpl = rng.choice(pool)
-                    who = make_identity(tpl.shape, rng, like=tpl.who)
-                writer.add(tpl, who, rng)
-                if writer.made % BATCH == 0:
-                    writer.batch.flush()
-            writer.batch.finish()
-        return writer.made
+            made = batches_here_or_ahead(
+                Fill(count, now, settings, seed, rep, first, HISTORY_POOL, BATCH)
+            )
+            for rows, zone_keys in made:
+                for model, these in zip(TABLES, rows, strict=True):
+                    batch.add_rows(model, these)
+                batch.zone_keys.update(zone_keys)
+                batch.flush()
+            batch.finish()
+        return count
 
-    try:
-        with fill_journal(db, fresh=count >= Lead.select().count()):
-            made = atomic_write(write)
-    finally:
-        del held
+    with fill_journal(db, fresh=count >= Lead.select().count()):
+        made = atomic_write(write)
     if not is_sqlite(db):
         # Fresh rows have no statistics and no visibility map until autovacuum comes
         # round: the planner would guess, and the counts could not read their index

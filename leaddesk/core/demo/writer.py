@@ -1,4 +1,7 @@
-"""Demo templates and identities as rows, through the one batch writer.
+"""Demo templates and identities as rows, in batches for the one batch writer.
+
+No database here: ids start from the first free ones it is given, so a worker process
+can make the rows (making.py).
 
 A template's rows are the same for every lead that reuses it but for a few columns
 (ids, the identity's fields, the number dialled, the ids inside an undo record), so
@@ -22,11 +25,15 @@ from leaddesk.core.demo.places import OVERRIDE_ZONES
 from leaddesk.core.demo.scenarios import Template
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.queue.rows import places_of
-from leaddesk.core.store.batch import BatchWriter
-from leaddesk.core.store.db import to_ms
+from leaddesk.core.store.batch import RowShape
+from leaddesk.core.store.db import BaseModel, to_ms
 from leaddesk.core.store.models import CHANNELS, Appointment, Lead, Phone, Touch
 
 Run = tuple[Any, ...]
+# the tables the demo fills, parents first
+TABLES: tuple[type[BaseModel], ...] = (Lead, Phone, Touch, Appointment)
+# A batch of rows: each of TABLES' rows, in its column order; the zone keys they use.
+Batch = tuple[tuple[list[Run], ...], list[str]]
 
 # Lead columns an identity decides; the template decides the rest.
 WHO = ("id", "name", "company", "title", "email", "address", "city", "region", "postcode",
@@ -74,23 +81,38 @@ class _Layout:
 class Writer:
     """Turns templates and identities into rows, with ids assigned here."""
 
-    def __init__(self, rep: int, settings: Settings | None = None) -> None:
+    def __init__(self, rep: int, first: dict[str, int], settings: Settings | None = None) -> None:
+        """`first`: the first free id of each of `TABLES`, by table name."""
         self.rep = rep
         self.book = (settings or Settings()).compliance.book
         self.version = self.book.version
-        self.batch = BatchWriter((Lead, Phone, Touch, Appointment))
-        self.rows = {m: self.batch.tables[m] for m in (Lead, Phone, Touch, Appointment)}
-        self.who = [self.rows[Lead].names.index(n) for n in WHO]
-        assert self.rows[Phone].names == ["id", "lead", "position", "label", "raw", "e164", "bad"]
+        self.names = {m: RowShape(m, with_id=True).names for m in TABLES}
+        self.next: dict[type[BaseModel], int] = {m: first[m._meta.table_name] for m in TABLES}
+        self.rows: dict[type[BaseModel], list[Run]] = {m: [] for m in TABLES}
+        self.zone_keys: set[str] = set()
+        self.who = [self.names[Lead].index(n) for n in WHO]
+        assert self.names[Phone] == ["id", "lead", "position", "label", "raw", "e164", "bad"]
         self.layouts: dict[int, _Layout] = {}  # by id(template): the pool keeps them alive
         self.made = 0
+
+    def take(self) -> Batch:
+        """The rows made since the last call, with the zone keys they use."""
+        batch = (tuple(self.rows[m] for m in TABLES), sorted(self.zone_keys))
+        self.rows = {m: [] for m in TABLES}
+        self.zone_keys = set()
+        return batch
+
+    def _ids(self, model: type[BaseModel], count: int = 1) -> int:
+        first = self.next[model]
+        self.next[model] = first + count
+        return first
 
     def add(self, tpl: Template, who: Identity, rng: random.Random) -> None:
         layout = self.layouts.get(id(tpl))
         if layout is None:
             layout = self.layouts[id(tpl)] = self._layout(tpl)
         h = tpl.h
-        take = self.batch.take
+        take = self._ids
         lead_id = take(Lead)
         phone0 = take(Phone, len(who.phones))
         touch0 = take(Touch, len(h.touches) + 1)
@@ -99,20 +121,20 @@ class Writer:
         if who.source == "trade show":
             first_contact = layout.first_contact[rng.randint(0, 5)]
         country = who.country or (region_of(who.phones[0][1]) if who.phones else "")
-        self.batch.zone_keys.add(tpl.zone[2])
+        self.zone_keys.add(tpl.zone[2])
         row = layout.lead.copy()
         values = (lead_id, who.name, who.company, who.title, who.email.lower(), who.address,
                   who.city, who.region, who.postcode, country, who.source, first_contact,
                   who.tags, who.notes)  # fmt: skip
         for index, value in zip(self.who, values, strict=True):
             row[index] = value
-        self.rows[Lead].rows.append(tuple(row))
-        phones = self.rows[Phone].rows
+        self.rows[Lead].append(tuple(row))
+        phones = self.rows[Phone]
         for position, (raw, e164, label) in enumerate(who.phones):
             phones.append(
                 (phone0 + position, lead_id, position, label, raw, e164, layout.bad[position])
             )
-        touches = self.rows[Touch].rows
+        touches = self.rows[Touch]
         via = f" ({who.source})" if who.source else ""
         a, b = layout.received
         touches.append((touch0, lead_id, *a, f"received{via}", *b))
@@ -126,7 +148,7 @@ class Writer:
                 before = before_json(t.before_lead, closed, bad_phone)
             phone = who.phones[t.phone][1] if t.phone is not None else ""
             touches.append((tid, lead_id, *t.a, phone, *t.b, before))
-        promises = self.rows[Appointment].rows
+        promises = self.rows[Appointment]
         for j, (a, index, b) in enumerate(layout.promises):
             promises.append((promise0 + j, lead_id, *a, touch0 + 1 + index, *b))
         self.made += 1
@@ -157,9 +179,9 @@ class Writer:
             # catch-up has no lead to rewrite
             "first_attempt_at": min(attempts) if attempts else None,
         }  # fmt: skip
-        names = self.rows[Lead].names
+        names = self.names[Lead]
         assert set(names) == set(lead) | set(WHO), set(names) ^ (set(lead) | set(WHO))
-        touch_names = self.rows[Touch].names
+        touch_names = self.names[Touch]
         system = {
             "at": received, "channel": "system", "outcome": "received", "rep": None,
             "duration_s": None, "phone": "", "lead_local": "", "in_window": None,
@@ -186,7 +208,7 @@ class Writer:
             touches.append(
                 _Touch(ta, tb, t.phone, tpl.before_full[i], t.before_lead, t.closed, t.bad_phone)
             )
-        promise_names = self.rows[Appointment].names
+        promise_names = self.names[Appointment]
         promises = []
         for p in h.promises:
             values = {

@@ -7,33 +7,25 @@ batches (issue 15: a million rows). Both ways run the same `RowReader` over the
 same records and hand the importer the same events in the same order, so the
 outcome cannot differ: only where the reading runs does.
 
-The worker is spawned (never forked: the desk runs an import in a thread, and a
-fork of a threaded process may inherit a held lock), sends its events in chunks
-through a pipe — whose small buffer holds it back when the writer falls behind,
-so memory stays flat — and is stopped when the importer stops reading (a cancel,
-an error). An error while reading (a quote left open) reaches the importer after
-every row before it, as it does in one process.
+The worker (spawned.py) sends its events in chunks and is stopped when the
+importer stops reading (a cancel, an error). An error while reading (a quote left
+open) reaches the importer after every row before it, as it does in one process.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import sys
-import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from pendulum import DateTime
 
-from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
+from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.batch import cores as _cores
 from leaddesk.core.transfer.lead_writer import prepare
 from leaddesk.core.transfer.mapping import Mapping
 from leaddesk.core.transfer.rows import Candidate, RowReader
+from leaddesk.core.transfer.spawned import made_in_worker
 from leaddesk.core.transfer.tabular import Table
 
 # One row: (line, cells — of a rejected row only —, the candidate — or the reason it
@@ -49,13 +41,6 @@ def worth_a_worker(size: int) -> bool:
     """Whether a file of `size` bytes is read in a second process: big enough, and a
     second core to run it on."""
     return size >= MIN_BYTES and _cores() >= 2
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def events(
@@ -100,64 +85,16 @@ def events_in_worker(
     settings: Settings,
     now: DateTime,
 ) -> Iterator[tuple[list[Event], int]]:
-    """`events`, read by a worker process."""
-    context = multiprocessing.get_context("spawn")
-    receive, send = context.Pipe(duplex=False)
-    worker = context.Process(
-        target=_work,
-        args=(send, str(path), encoding, delimiter, header_line, mapping, settings, now),
+    """`events`, read by a worker process (spawned.py)."""
+    return made_in_worker(
+        _read,
+        (str(path), encoding, delimiter, header_line, mapping, settings, now),
         name="leaddesk-import-reader",
-        daemon=True,  # never outlives the importer, whatever stops it
+        what=f"reading {path.name}",
     )
-    with _stderr_with_a_descriptor():
-        worker.start()
-    send.close()  # the worker's end: EOF here when it dies
-    try:
-        while True:
-            try:
-                kind, payload = receive.recv()
-            except EOFError:
-                raise InvalidInput(
-                    f"{path.name}: the process reading it stopped unexpectedly"
-                ) from None
-            if kind == "rows":
-                yield payload
-            elif kind == "error":
-                raise payload
-            else:
-                return
-    finally:
-        receive.close()
-        if worker.is_alive():
-            worker.terminate()
-        worker.join()
 
 
-@contextmanager
-def _stderr_with_a_descriptor() -> Iterator[None]:
-    """A spawn starts multiprocessing's resource tracker with `sys.stderr.fileno()`
-    among the descriptors it keeps; in the desk Textual has replaced sys.stderr with
-    a capture whose fileno() is -1, and the start failed ("bad value(s) in
-    fds_to_keep": the desk closed on a traceback). There the tracker gets /dev/null:
-    nothing it might say belongs on the rep's screen."""
-    try:
-        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
-    except (AttributeError, OSError, ValueError):
-        usable = False
-    if usable:
-        yield
-        return
-    captured = sys.stderr
-    with open(os.devnull, "w") as sink:
-        sys.stderr = sink
-        try:
-            yield
-        finally:
-            sys.stderr = captured
-
-
-def _work(
-    send: Connection,
+def _read(
     path: str,
     encoding: str,
     delimiter: str,
@@ -165,29 +102,7 @@ def _work(
     mapping: Mapping,
     settings: Settings,
     now: DateTime,
-) -> None:
-    """The worker: read the file and send its events, then ("end", None)."""
-    try:
-        table = Table(path, encoding, delimiter)
-        reader = RowReader(mapping, settings)
-        for chunk in events(table, header_line, reader, now):
-            send.send(("rows", chunk))
-        send.send(("end", None))
-    except LeadDeskError as exc:
-        send.send(("error", _plain(exc)))
-    except (BrokenPipeError, KeyboardInterrupt):
-        pass  # the importer stopped reading
-    except Exception:
-        # a bug, not the file's fault: the importer raises it as one, with where it was
-        trace = traceback.format_exc()
-        send.send(("error", RuntimeError(f"reading {Path(path).name} failed:\n{trace}")))
-    finally:
-        send.close()
-
-
-def _plain(exc: LeadDeskError) -> Any:
-    """The error as the importer can receive it (every LeadDeskError takes its text)."""
-    try:
-        return type(exc)(str(exc))
-    except TypeError:  # pragma: no cover - an error class with other arguments
-        return InvalidInput(str(exc))
+) -> Iterator[tuple[list[Event], int]]:
+    """The worker's half: the file's events, read there."""
+    table = Table(path, encoding, delimiter)
+    yield from events(table, header_line, RowReader(mapping, settings), now)

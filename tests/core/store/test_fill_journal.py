@@ -1,6 +1,7 @@
 """A fill into a store no bigger than itself runs with a rollback journal instead of
 WAL (store/batch.fill_journal, used by the demo): WAL is back afterwards, and with
-another connection on the store the fill keeps WAL and still succeeds."""
+another connection on the store the fill keeps WAL and still succeeds. And a bulk
+load's page cache and sorting threads (bulk_cache)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 
 from leaddesk.core.demo import fill_demo
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.store.batch import fill_journal
+from leaddesk.core.store import batch
+from leaddesk.core.store.batch import bulk_cache, fill_journal
 from leaddesk.core.store.db import database
 from leaddesk.core.store.models import Lead
 
@@ -50,3 +52,18 @@ def test_another_connection_keeps_wal_and_the_fill_goes_on(store, tmp_path):
     finally:
         other.close()
     assert mode(store) == "wal"
+
+
+def test_a_bulk_load_gets_a_big_cache_and_sorting_threads_then_the_stores_own(store, monkeypatch):
+    def pragma(name: str) -> int:
+        return int(store.execute_sql(f"PRAGMA {name}").fetchone()[0])
+
+    monkeypatch.setattr(batch, "cores", lambda: 2)
+    kept = pragma("cache_size"), pragma("threads")
+    with bulk_cache(store):
+        assert pragma("cache_size") == -batch.FILL_CACHE_KB
+        assert pragma("threads") == 1  # one helper beside the statement's own thread
+    assert (pragma("cache_size"), pragma("threads")) == kept
+    monkeypatch.setattr(batch, "cores", lambda: 1)
+    with bulk_cache(store):
+        assert pragma("threads") == 0
