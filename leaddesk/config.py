@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from leaddesk.core.domain.settings import (
     Rules,
     Settings,
 )
+from leaddesk.core.domain.toml_cache import TomlError, parse
 from leaddesk.core.store.files import open_private
 
 DEFAULT_CONFIG = """\
@@ -179,8 +179,8 @@ def load_settings(path: Path | None) -> tuple[Settings, list[str]]:
         return _machine_defaults({}), []
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = parse(text, str(path.absolute()))
+    except TomlError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None

@@ -1,8 +1,9 @@
-"""Where leaddesk keeps its files (platformdirs): data, config, logs."""
+"""Where leaddesk keeps its files (platformdirs): data, config, logs, cache."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP = "leaddesk"
@@ -29,6 +30,24 @@ def config_file() -> Path:
 
 def default_database() -> str:
     return str(data_dir() / "leaddesk.db")
+
+
+def cache_dir() -> Path:
+    """platformdirs' user cache folder, found without importing it on Linux: that
+    import costs `leaddesk due` more (~21 M instructions, tempfile and the compression
+    modules) than the cache saves. tests/test_paths.py holds the two to the same
+    answer; elsewhere, or with no absolute HOME, platformdirs decides."""
+    if sys.platform.startswith("linux"):
+        # platformdirs' XDG rule: an absolute $XDG_CACHE_HOME, else ~/.cache
+        # (https://specifications.freedesktop.org/basedir-spec/latest/)
+        xdg, home = os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("HOME", "")
+        if os.path.isabs(xdg):
+            return Path(xdg) / APP
+        if os.path.isabs(home):
+            return Path(home) / ".cache" / APP
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP, appauthor=False)
 
 
 def log_dir() -> Path:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import orphans
 import peewee
 import pendulum
 import pytest
@@ -158,58 +159,18 @@ class PgServer:
 PG_HOME_PREFIX = "leaddesk-pg-"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _serves(pid: int, data: Path) -> bool:
-    """Whether `pid` is still that server's postmaster (not a reused pid)."""
-    try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return bool(argv) and argv[0].endswith(b"postgres") and str(data).encode() in argv
-
-
 def sweep_orphan_servers(tmp: Path) -> list[Path]:
-    """Stop and remove the servers of earlier sessions that ended without cleanup.
-
-    A session killed mid-run (a timeout, ^C twice, a CI runner's SIGKILL) never
-    reaches the fixture's `finally`: its server kept running and its data (50–200
-    MB) stayed in /tmp. pgserver lists the processes holding a server in
-    `.handle_pids.json`; when none of them lives, nobody can still use it. Another
-    session running beside this one (its pid alive) is left alone.
-    """
-    import json
-    import signal
-
-    swept = []
-    for home in sorted(tmp.glob(PG_HOME_PREFIX + "*")):
-        data = home / "data"
-        try:
-            holders = json.loads((data / ".handle_pids.json").read_text())
-        except (OSError, ValueError):
-            continue  # not pgserver's layout yet (being created), or not ours
-        if any(_alive(int(pid)) for pid in holders):
-            continue
-        try:
-            postmaster = int((data / "postmaster.pid").read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            postmaster = 0
-        if postmaster and _alive(postmaster) and _serves(postmaster, data):
-            os.kill(postmaster, signal.SIGINT)  # PostgreSQL's "fast" shutdown
-            deadline = time.monotonic() + 10
-            while _alive(postmaster) and time.monotonic() < deadline:
-                time.sleep(0.05)
-        shutil.rmtree(home, ignore_errors=True)
-        swept.append(home)
-    return swept
+    """Stop and remove the PostgreSQL servers of sessions that ended without cleanup
+    (tests/orphans.py). pgserver lists the processes holding a server in
+    `.handle_pids.json`; the postmaster is named in `postmaster.pid`, and SIGINT is
+    PostgreSQL's "fast" shutdown. Their data is 50–200 MB each."""
+    return orphans.sweep(
+        tmp,
+        PG_HOME_PREFIX,
+        holders=lambda home: orphans.read_pids(home / "data" / ".handle_pids.json"),
+        server=lambda home: orphans.first_pid(home / "data" / "postmaster.pid"),
+        stop=signal.SIGINT,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -326,8 +287,9 @@ def smtp_auth_server():
 @pytest.fixture(scope="session")
 def dovecot_server():
     """A real IMAP server (Dovecot) for the session; skipped, with the reason, without one."""
-    from dovecot_server import Dovecot, ensure_dovecot
+    from dovecot_server import Dovecot, ensure_dovecot, sweep_orphan_dovecots
 
+    sweep_orphan_dovecots(Path(tempfile.gettempdir()))
     binary = ensure_dovecot()
     if not binary:
         pytest.skip("Dovecot is not installed and cannot be (apt-get dovecot-imapd needs root)")

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import grp
 import imaplib
+import json
 import os
 import pwd
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+import orphans
 
 USER, PASSWORD = "rep", "s3cret-imap"
 
@@ -42,13 +46,31 @@ def ensure_dovecot() -> str:
     return shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 
+HOME_PREFIX = "leaddesk-dovecot-"
+HOLDERS = "holders.json"  # the session holding the server, for the sweep (tests/orphans.py)
+
+
+def sweep_orphan_dovecots(tmp: Path) -> list[Path]:
+    """Stop and remove the Dovecot servers of sessions that ended without cleanup: the
+    holders are in HOLDERS, the master process in run/master.pid (Dovecot's own), and
+    SIGTERM stops it and its children."""
+    return orphans.sweep(
+        tmp,
+        HOME_PREFIX,
+        holders=lambda home: orphans.read_pids(home / HOLDERS),
+        server=lambda home: orphans.first_pid(home / "run" / "master.pid"),
+        stop=signal.SIGTERM,
+    )
+
+
 class Dovecot:
     """One running server. `imap_port` plain/STARTTLS, `imaps_port` TLS; `cert` signs both."""
 
-    def __init__(self, binary: str) -> None:
+    def __init__(self, binary: str, root: Path | None = None) -> None:
         # A world-traversable folder: as root, Dovecot's mail and login processes run as
         # its own unprivileged users and must reach their files (pytest's tmp is 0700).
-        self.home = Path(tempfile.mkdtemp(prefix="leaddesk-dovecot-"))
+        self.home = Path(tempfile.mkdtemp(prefix=HOME_PREFIX, dir=root))
+        (self.home / HOLDERS).write_text(json.dumps([os.getpid()]))
         self.home.chmod(0o755)
         self.imap_port, self.imaps_port = free_port(), free_port()
         self.cert = self.home / "cert.pem"

@@ -8,6 +8,8 @@ top, a package `__init__`) fails here. The times are in `make bench`, not here.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +99,7 @@ def probe(tmp_path: Path, *args: str, config: str = "") -> set[str]:
     report = json.loads(out.read_text())
     assert report["code"] == 0, done.stderr
     (tmp_path / "stdout.txt").write_text(done.stdout)
+    (tmp_path / "stderr.txt").write_text(done.stderr)
     (tmp_path / "collections.json").write_text(json.dumps(report["collections"]))
     (tmp_path / "real_formatter.json").write_text(json.dumps(report["real_formatter"]))
     return set(report["modules"])
@@ -174,6 +177,27 @@ def test_a_long_command_collects(one_lead):
     export = one_lead / "out.jsonl"
     probe(one_lead, "export", "--format", "jsonl", "-o", str(export))
     assert json.loads((one_lead / "collections.json").read_text()) != []
+
+
+def test_due_reads_its_toml_from_the_cache(one_lead):
+    """The config and the rule packs are parsed once (core/domain/toml_cache.py): a
+    second `due` loads no tomllib (~25 M instructions), and a corrupt cache changes
+    nothing the rep sees — the text is parsed again and the entry rewritten."""
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "leaddesk" / "toml"
+    shutil.rmtree(cache, ignore_errors=True)  # one_lead's `add` warmed it
+    assert loaded(probe(one_lead, "due", "--json"), "tomllib")  # cold: the probe sees it
+    cold = (one_lead / "stdout.txt").read_text()
+    assert json.loads(cold)[0]["id"] == 1
+    entries = sorted(cache.iterdir())
+    assert len(entries) == 3  # the config, the "us" and the "ca" packs
+    assert not loaded(probe(one_lead, "due", "--json"), "tomllib")
+    assert (one_lead / "stdout.txt").read_text() == cold
+    for entry in entries:
+        entry.write_bytes(b'{"format": 1, "text": \xff')
+    assert loaded(probe(one_lead, "due", "--json"), "tomllib")
+    assert (one_lead / "stdout.txt").read_text() == cold
+    assert (one_lead / "stderr.txt").read_text() == ""
+    assert not loaded(probe(one_lead, "due", "--json"), "tomllib")  # rewritten
 
 
 def test_due_names_a_cap_without_loading_phonenumbers(one_lead):

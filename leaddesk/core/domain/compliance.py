@@ -10,7 +10,6 @@ the company's own [calling_hours], is open. Pure: no database, no terminal.
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date, time
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,8 @@ from typing import Any
 
 from leaddesk.core.domain.errors import InvalidInput
 from leaddesk.core.domain.record import Record, field
+from leaddesk.core.domain.toml_cache import TomlError
+from leaddesk.core.domain.toml_cache import parse as parse_toml
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Window = tuple[time, time]
@@ -190,11 +191,14 @@ def _rule(raw: Any, pack: str, origin: str) -> Rule:
     )
 
 
-def parse_pack(text: str, origin: str) -> tuple[str, str, tuple[Rule, ...]]:
-    """A pack's name, version and rules; InvalidInput names the file, rule and key."""
+def parse_pack(
+    text: str, origin: str, path: Path | None = None
+) -> tuple[str, str, tuple[Rule, ...]]:
+    """A pack's name, version and rules; InvalidInput names the file, rule and key.
+    The parsed TOML of a `path` read from is cached (domain/toml_cache)."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = parse_toml(text, None if path is None else str(path))
+    except TomlError as exc:
         raise InvalidInput(f"{origin}: {exc}") from None
     pack, version = data.get("pack"), data.get("version")
     if not isinstance(pack, str) or not pack.strip():
@@ -218,7 +222,7 @@ def shipped_pack(name: str) -> tuple[str, str, tuple[Rule, ...]]:
     if name not in known:
         raise InvalidInput(f"no rule pack {name!r} (shipped: {', '.join(known)})")
     path = RULEPACKS / f"{name}.toml"
-    return parse_pack(path.read_text(encoding="utf-8"), f"rulepacks/{name}.toml")
+    return parse_pack(path.read_text(encoding="utf-8"), f"rulepacks/{name}.toml", path)
 
 
 def loosens(own: Rule, shipped: Rule) -> str:
@@ -251,7 +255,7 @@ def load_book(packs: tuple[str, ...], extra: Path | None = None) -> RuleBook:
             text = extra.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"cannot read rule pack {extra}: {exc}") from None
-        pack, version, found = parse_pack(text, str(extra))
+        pack, version, found = parse_pack(text, str(extra), extra)
         versions.append((pack, version))
         for rule in found:
             if rule.id in rules:

@@ -70,7 +70,9 @@ def iso_ms(ms: int) -> str:
 
 @lru_cache(maxsize=4096)
 def _day(day: int) -> str:
-    return f"{_EPOCH + timedelta(days=day):%Y-%m-%d}"
+    # isoformat, not strftime: glibc's %Y writes the year 1 as "1"; both SQL forms
+    # (fulldump_sql) and ms_of's pattern have four digits ("0001")
+    return (_EPOCH + timedelta(days=day)).date().isoformat()
 
 
 _CLOCK: list[str] = []  # "THH:MM:SS" of every second of a day, made on first use (~7 MB)

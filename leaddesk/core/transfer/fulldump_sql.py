@@ -70,11 +70,17 @@ def _postgres_value(f: peewee.Field, column: str) -> str | None:
         # first 24 characters are `"` and the instant to the millisecond (~1,000
         # instructions less than to_char, which prints each field with sprintf). An
         # instant before 1970 lands in the millisecond before it, as fulldump.iso_ms
-        # floor-divides. The interval's microseconds pass through a float8: exact below
-        # 2^53 (the year 2255), as the milliseconds to_char was given were. (Swapping the
-        # text's ending `001"` for `Z"` costs ~470 instructions less than left(), but past
-        # 2^53 the float leaves other digits there: the year 9999 read `.999008"`.)
-        instant = f"TIMESTAMP '1970-01-01' + ({column} * 1000 + 1) * INTERVAL '1 microsecond'"
+        # floor-divides. An interval times a bigint is an interval times a float8
+        # (https://www.postgresql.org/docs/16/functions-datetime.html): the instant's
+        # microseconds, beyond 2^53 before 1685 or after 2255, lost the +1 (the year 1
+        # was written without its fraction, a line that was not JSON). Whole seconds and
+        # the microseconds within one (truncated alike, so they sum to the instant) are
+        # both exact: ~6 % more of this expression's CPU (0.27 s for 2M, not 0.25 s).
+        # (Swapping the text's ending `001"` for `Z"` would cost ~470 instructions less
+        # than left(), but a float8 instant past 2^53 leaves other digits there.)
+        seconds = f"({column} / 1000) * INTERVAL '1 second'"
+        micros = f"({column} % 1000 * 1000 + 1) * INTERVAL '1 microsecond'"
+        instant = f"TIMESTAMP '1970-01-01' + {seconds} + {micros}"
         text = f"""left(to_json({instant})::text, 24) || 'Z"'"""
     elif isinstance(f, peewee.BooleanField):
         return f"CASE WHEN {column} IS NULL THEN 'null' WHEN {column} THEN 'true' ELSE 'false' END"

@@ -75,6 +75,20 @@ def test_instants_keep_their_milliseconds():
     assert iso_ms(1_795_460_400_123) == "2026-11-23T19:00:00.123Z"
 
 
+@pytest.mark.parametrize(
+    ("ms", "text"),
+    [
+        (-62_135_596_800_000, "0001-01-01T00:00:00.000Z"),
+        (-30_636_384_832_911, "0999-03-04T05:06:07.089Z"),
+        (-30_610_224_000_001, "0999-12-31T23:59:59.999Z"),
+    ],
+)
+def test_a_year_before_1000_has_four_digits(ms, text):
+    """As both SQL forms write it (fulldump_sql), and as ms_of reads it back."""
+    assert iso_ms(ms) == text
+    assert ms_of(text) == ms
+
+
 def test_into_a_database_with_leads_ids_are_renumbered_and_references_follow(
     tmp_path, now, settings
 ):

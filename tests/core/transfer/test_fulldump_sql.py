@@ -37,11 +37,13 @@ def test_every_model_of_the_export_has_a_sql_form(store):
         assert row_json(model, database.obj) is not None, model.__name__
 
 
-# zeros a trimming writer would drop (.100, .010, .000), the last instant Python can write
+# zeros a trimming writer would drop (.100, .010, .000), the last instant Python can write,
+# the first, and whole seconds beyond 2^53 microseconds either side of 1970 (the years
+# 1, 999, 3000: a float8 would drop the fraction, and the line would not be JSON)
 @pytest.mark.parametrize(
     "ms",
     [0, 10, 100, 999, 1_000, -1, -999, -1_000, -86_400_001, 1_789_652_562_120,
-     253_402_300_799_999],
+     253_402_300_799_999, -62_135_596_800_000, -30_610_224_000_001, 32_503_680_000_000],
 )  # fmt: skip
 def test_an_instant_is_written_as_python_writes_it(store, ms):
     cursor = database.obj.execute_sql(
@@ -84,6 +86,20 @@ def test_the_database_writes_the_export_byte_for_byte(store, now, settings):
     assert [t["id"] for t in lines[-1]["touches"]] == sorted(t["id"] for t in lines[-1]["touches"])
     assert by_sql == by_python
     assert by_sql.count("\n") == Lead.select().count()
+
+
+def test_years_before_1000_are_written_alike(store, now, settings):
+    """The year 1 and the year 999 with four digits, by Python and by the database."""
+    year_1, year_999 = -62_135_596_800_000, -30_636_384_832_911
+    lead = _lead(received_at=year_1, claimed_until=year_999)
+    Touch.insert(lead=lead, at=year_999, channel="call", outcome="no-answer").execute()
+    Appointment.insert(
+        lead=lead, at=year_1, kind="callback", created_at=year_999, done=False
+    ).execute()
+    by_python, by_sql = _both_ways()
+    assert by_sql == by_python
+    assert '"received_at":"0001-01-01T00:00:00.000Z"' in by_python
+    assert '"at":"0999-03-04T05:06:07.089Z"' in by_python
 
 
 # Each alone in a row otherwise plain: PostgreSQL writes a row's texts as they are when
