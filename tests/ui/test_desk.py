@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from desk_helpers import keys, lead, screen_text, settle
+from desk_helpers import drain, keys, lead, screen_text, settle
 from textual.widgets._toast import Toast
 
 from leaddesk.core.domain.settings import Settings
@@ -355,7 +355,7 @@ async def test_an_appointment_about_to_start_is_announced_once(new_app, desk_set
             assert not toast.overlaps(below.region), (toast, below.region)
         await pilot.press("r")
         await settle(pilot, lambda: not app.screen.workers, "refreshed")
-        await app.workers.wait_for_complete()
+        await drain(app)
         assert len(announced()) == 1
 
 
@@ -386,7 +386,7 @@ async def test_many_appointments_starting_at_once_share_one_toast(new_app, desk_
         await settle(pilot, lambda: bool(announced()), "the announcement")
         await pilot.press("r")
         await settle(pilot, lambda: not app.screen.workers, "refreshed")
-        await app.workers.wait_for_complete()
+        await drain(app)
         assert len(announced()) == 1, announced()
         text = announced()[0]
         assert text.startswith("7 appointments start soon: Appointment with Booked 0 in 2 min")

@@ -11,7 +11,7 @@ this file, and read the new SVGs' text before committing them.
 from __future__ import annotations
 
 import pytest
-from desk_helpers import DESK_NOW, lead, settle
+from desk_helpers import DESK_NOW, drain, lead, settle
 from textual.widgets._footer import FooterKey
 
 from leaddesk.core.domain.clock import FixedClock
@@ -43,7 +43,7 @@ async def desk_ready(pilot) -> None:
     await settle(pilot, lambda: app.screen.query_one(LeadDetail).lead_id is not None, "a lead")
     # the footer's keys are built just after the first lead is painted (DeskFooter)
     await settle(pilot, lambda: bool(app.screen.query(FooterKey)), "the footer's keys")
-    await app.workers.wait_for_complete()
+    await drain(app)
 
 
 def after(key: str, kind: str):
@@ -53,7 +53,7 @@ def after(key: str, kind: str):
         await desk_ready(pilot)
         await pilot.press(key)
         await settle(pilot, lambda: type(pilot.app.screen).__name__ == kind, kind)
-        await pilot.app.workers.wait_for_complete()
+        await drain(pilot.app)
 
     return run_before
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from desk_helpers import DESK_NOW, lead, settle
+from desk_helpers import DESK_NOW, drain, lead, settle
 
 from leaddesk.core.domain.clock import FixedClock
 from leaddesk.core.domain.validate import LeadDraft
@@ -77,7 +77,7 @@ async def test_an_outcome_key_is_one_job_and_no_reload_follows(desk):
         assert await screen.loader.check_for_changes() is False
         assert jobs == ["outcome_key"]
         assert await screen.loader.check_for_changes() is False
-        await app.workers.wait_for_complete()
+        await drain(app)
         assert jobs == ["outcome_key", "check_in"]
 
 
@@ -92,7 +92,7 @@ async def test_a_cursor_move_is_one_job_and_no_reload_follows(desk):
         assert jobs == ["cursor_key"]
         assert await screen.loader.check_for_changes() is False
         assert await screen.loader.check_for_changes() is False
-        await app.workers.wait_for_complete()
+        await drain(app)
         assert jobs == ["cursor_key", "check_in"]
 
 
@@ -126,10 +126,10 @@ async def test_renewing_the_claim_is_no_change_to_reload(store_target, store, de
         jobs = record_jobs(app)
         clock.advance(minutes=desk_settings.team.claim_minutes)  # the claim is due for renewal
         await screen.loader.check_for_changes()  # (the minute turned: this one reloads)
-        await app.workers.wait_for_complete()
+        await drain(app)
         assert "move_claim" in jobs, jobs
         jobs.clear()
         assert await screen.loader.check_for_changes() is False
-        await app.workers.wait_for_complete()
+        await drain(app)
         assert jobs == ["check_in"]
         assert screen.claims.claimed == first
