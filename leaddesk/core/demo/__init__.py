@@ -33,7 +33,8 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.search import bulk_indexing
 from leaddesk.core.reads.search_engines import NOTE_POSTINGS_INDEX, indexes_here
 from leaddesk.core.reads.search_postings import has_postings
-from leaddesk.core.store.batch import BatchWriter, bulk_cache, deferred_indexes, fill_journal
+from leaddesk.core.store.batch import BatchWriter, deferred_indexes
+from leaddesk.core.store.bulk_settings import bulk_cache, fill_journal
 from leaddesk.core.store.db import atomic_write, database, is_sqlite
 from leaddesk.core.store.models import Lead
 from leaddesk.core.store.rollups import bulk_rollups

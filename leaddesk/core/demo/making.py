@@ -22,7 +22,7 @@ from leaddesk.core.demo.identities import make_identity, random_shape
 from leaddesk.core.demo.scenarios import Template, make_template, scenario_list
 from leaddesk.core.demo.writer import Batch, Writer, hold_zones
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.store.batch import cores
+from leaddesk.core.store.bulk_settings import cores
 from leaddesk.core.transfer.spawned import made_in_worker
 
 # Below this many leads a second process costs more than it saves: its start-up is

@@ -42,7 +42,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import InvalidInput, LeadDeskError
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.store.batch import relaxed_sync
+from leaddesk.core.store.bulk_settings import relaxed_sync
 from leaddesk.core.store.db import atomic_write, database
 from leaddesk.core.transfer.dedupe import Key, known_keys, update_leads
 from leaddesk.core.transfer.fulldump import is_export

@@ -21,7 +21,7 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.errors import LeadDeskError
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.store.batch import cores as _cores
+from leaddesk.core.store.bulk_settings import cores as _cores
 from leaddesk.core.transfer.lead_writer import prepare
 from leaddesk.core.transfer.mapping import Mapping
 from leaddesk.core.transfer.rows import Candidate, RowReader

@@ -1,5 +1,5 @@
 """A fill into a store no bigger than itself runs with a rollback journal instead of
-WAL (store/batch.fill_journal, used by the demo): WAL is back afterwards, and with
+WAL (store/bulk_settings.fill_journal, used by the demo): WAL is back afterwards, and with
 another connection on the store the fill keeps WAL and still succeeds. And a bulk
 load's page cache and sorting threads (bulk_cache)."""
 
@@ -12,8 +12,8 @@ import pytest
 
 from leaddesk.core.demo import fill_demo
 from leaddesk.core.domain.settings import Settings
-from leaddesk.core.store import batch
-from leaddesk.core.store.batch import bulk_cache, fill_journal
+from leaddesk.core.store import bulk_settings
+from leaddesk.core.store.bulk_settings import bulk_cache, fill_journal
 from leaddesk.core.store.db import database
 from leaddesk.core.store.models import Lead
 
@@ -58,12 +58,12 @@ def test_a_bulk_load_gets_a_big_cache_and_sorting_threads_then_the_stores_own(st
     def pragma(name: str) -> int:
         return int(store.execute_sql(f"PRAGMA {name}").fetchone()[0])
 
-    monkeypatch.setattr(batch, "cores", lambda: 2)
+    monkeypatch.setattr(bulk_settings, "cores", lambda: 2)
     kept = pragma("cache_size"), pragma("threads")
     with bulk_cache(store):
-        assert pragma("cache_size") == -batch.FILL_CACHE_KB
+        assert pragma("cache_size") == -bulk_settings.FILL_CACHE_KB
         assert pragma("threads") == 1  # one helper beside the statement's own thread
     assert (pragma("cache_size"), pragma("threads")) == kept
-    monkeypatch.setattr(batch, "cores", lambda: 1)
+    monkeypatch.setattr(bulk_settings, "cores", lambda: 1)
     with bulk_cache(store):
         assert pragma("threads") == 0
