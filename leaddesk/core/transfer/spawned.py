@@ -1,5 +1,5 @@
 """Work done ahead in a second process, handed over in chunks: an import's reading
-(read_ahead.py) and a demo fill's rows (demo/ahead.py).
+(read_ahead.py) and a demo fill's rows (demo/making.py).
 
 The worker is spawned (never forked: the desk runs an import or a fill in a thread,
 and a fork of a threaded process may inherit a held lock), sends what it makes in
