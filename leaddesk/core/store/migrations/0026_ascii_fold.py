@@ -22,17 +22,11 @@ functions (`leaddesk_lead_grams`, `leaddesk_grams`) keep the plain folding: one 
 a time, a few µs do not matter there.
 """
 
-import importlib.util
-from pathlib import Path
-
 import peewee as pw
 
-_spec = importlib.util.spec_from_file_location(
-    "m0025", Path(__file__).with_name("0025_lean_lead_view.py")
-)
-assert _spec and _spec.loader
-_m0025 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_m0025)
+from leaddesk.core.store.migrations import sibling
+
+_m0025 = sibling("0025_lean_lead_view.py")
 ACCENTED, PLAIN = _m0025.ACCENTED, _m0025.PLAIN
 
 
@@ -72,12 +66,9 @@ FILLS = [_fill(sql) for sql in _m0025.FILLS]
 def up(migrator, db):
     if not isinstance(db, pw.PostgresqlDatabase):
         return
-    here = {
-        name
-        for (name,) in db.execute_sql(
-            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
-        ).fetchall()
-    }
+    keys = list(_m0025.FILLED)
+    sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    here = {name for (name,) in db.execute_sql(f"{sql} AND indexname = ANY(%s)", (keys,))}
     for fill, key in zip(FILLS, _m0025.FILLED, strict=True):
         if key in here:  # (as 0025: only where its posting table was made)
             db.execute_sql(fill)
