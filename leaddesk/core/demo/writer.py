@@ -162,16 +162,8 @@ class Writer:
         self.rows[Lead].append("\t".join(row) + "\n" if text else tuple(row))
         phones = self.rows[Phone]
         for position, (raw, e164, label) in enumerate(who.phones):
-            phone_row = (
-                phone0 + position,
-                lead_id,
-                position,
-                label,
-                raw,
-                e164,
-                layout.bad[position],
-            )
-            phones.append(copy_line(phone_row) if text else phone_row)
+            number = (phone0 + position, lead_id, position, label, raw, e164, layout.bad[position])
+            phones.append(copy_line(number) if text else number)
         touches = self.rows[Touch]
         via = f" ({who.source})" if who.source else ""
         if text:
