@@ -102,7 +102,8 @@ def timed_fill(size: int, seed: int) -> Callable[[], dict[str, Any]]:
         db = database.obj
         probe = server_cpu(db)
         server = probe or (lambda: 0.0)
-        copy_rows, execute_sql = batch.copy_rows, db.execute_sql
+        # (every COPY goes through copy_text: rows made into text here, or in the worker)
+        copy_text, execute_sql = batch.copy_text, db.execute_sql
 
         @contextmanager
         def counted(phase: str | None) -> Any:
@@ -116,19 +117,19 @@ def timed_fill(size: int, seed: int) -> Callable[[], dict[str, Any]]:
 
         def copy(*args: Any) -> None:
             with counted("copy_s"):
-                copy_rows(*args)
+                copy_text(*args)
 
         def sql(statement: str, *args: Any, **kwargs: Any) -> Any:
             phase = next((p for words, p in PHASES if statement.startswith(words)), None)
             with counted(phase):
                 return execute_sql(statement, *args, **kwargs)
 
-        batch.copy_rows, db.execute_sql = copy, sql
+        batch.copy_text, db.execute_sql = copy, sql
         start, client, cpu = time.perf_counter(), time.process_time(), server()
         try:
             fill_demo(size, _bench().NOW, _bench().SETTINGS, seed=seed)
         finally:
-            batch.copy_rows = copy_rows
+            batch.copy_text = copy_text
             del db.execute_sql
         total = time.perf_counter() - start
         python = total - sum(spent.values())

@@ -10,8 +10,9 @@ above `HISTORY_POOL` leads the remaining leads reuse a replayed history under
 a new identity: other names and numbers, the same zone set, phone count and
 reachability, hence the same rule inputs and the same rows. Each pooled history
 is laid out once as row tuples with gaps (writer.py), so a reused lead costs its
-identity and a few tuple joins. A big fill has its rows made by a second process
-while this one inserts them (making.py). Rows go in with `executemany` (SQLite) or COPY
+identity and a few tuple joins (on PostgreSQL, a few string joins: the rows come as
+COPY's text). A big fill has its rows made by a second process while this one
+inserts them (making.py). Rows go in with `executemany` (SQLite) or COPY
 (PostgreSQL) inside one transaction (FACTS.md: 3 s for 1.1M rows, against 38 s
 through `insert_many`); into a store no bigger than the fill, the indexes (and on
 PostgreSQL the foreign keys) are built once at the end (`store.batch.deferred_indexes`).
@@ -61,15 +62,17 @@ def fill_demo(count: int, now: DateTime, settings: Settings, seed: int | None = 
         # Into a store at most as big as the fill: every index built once, at the end.
         fresh = count >= Lead.select().count()
         later = deferred_indexes(db, TABLES) if fresh else nullcontext()
+        text = not is_sqlite(db)  # PostgreSQL's rows as COPY's text, made with them
         # The search index and the stats' rollups once at the end too (search.py,
         # rollups.py); the rollups last, when the indexes are back.
         with bulk_cache(db), bulk_rollups(db), later, bulk_indexing(db, adding=count):
-            made = batches_here_or_ahead(
-                Fill(count, now, settings, seed, rep, first, HISTORY_POOL, BATCH)
-            )
-            for rows, zone_keys in made:
+            fill = Fill(count, now, settings, seed, rep, first, HISTORY_POOL, BATCH, text)
+            for rows, zone_keys in batches_here_or_ahead(fill):
                 for model, these in zip(TABLES, rows, strict=True):
-                    batch.add_rows(model, these)
+                    if isinstance(these, str):
+                        batch.add_lines(model, these)
+                    else:
+                        batch.add_rows(model, these)
                 batch.zone_keys.update(zone_keys)
                 batch.flush()
             batch.finish()

@@ -49,6 +49,7 @@ class Fill:
     first: dict[str, int]  # the first free id of each table, by name
     pool_size: int  # leads whose histories are replayed; the rest reuse one of them
     batch: int  # leads per batch
+    text: bool = False  # rows as COPY's text (PostgreSQL), not tuples (writer.py)
 
 
 def batches(fill: Fill) -> Iterator[Batch]:
@@ -62,7 +63,7 @@ def batches(fill: Fill) -> Iterator[Batch]:
     # every zone the demo uses makes the weak cache hit: replay runs ~2x faster.
     held = hold_zones(fill.settings)
     scenarios = scenario_list(fill.count, rng)
-    writer = Writer(fill.rep, fill.first, fill.settings)
+    writer = Writer(fill.rep, fill.first, fill.settings, text=fill.text)
     pool: list[Template] = []
     for index, scenario in enumerate(scenarios):
         if index < fill.pool_size:

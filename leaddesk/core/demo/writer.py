@@ -1,7 +1,10 @@
 """Demo templates and identities as rows, in batches for the one batch writer.
 
 No database here: ids start from the first free ones it is given, so a worker process
-can make the rows (making.py).
+can make the rows (making.py). For PostgreSQL the rows come as COPY's text, each
+template's fixed runs rendered once: made a value at a time in the inserting process
+(`store.batch.copy_rows`), that text was 43 % of a 100k fill's client CPU, and the
+worker sends one string a table instead of a pickled tuple a row (BENCHMARKS.md).
 
 A template's rows are the same for every lead that reuses it but for a few columns
 (ids, the identity's fields, the number dialled, the ids inside an undo record), so
@@ -25,19 +28,26 @@ from leaddesk.core.demo.places import OVERRIDE_ZONES
 from leaddesk.core.demo.scenarios import Template
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.reads.queue.rows import places_of
-from leaddesk.core.store.batch import RowShape
+from leaddesk.core.store.batch import RowShape, copy_field, copy_line
 from leaddesk.core.store.db import BaseModel, to_ms
 from leaddesk.core.store.models import CHANNELS, Appointment, Lead, Phone, Touch
 
 Run = tuple[Any, ...]
 # the tables the demo fills, parents first
 TABLES: tuple[type[BaseModel], ...] = (Lead, Phone, Touch, Appointment)
-# A batch of rows: each of TABLES' rows, in its column order; the zone keys they use.
-Batch = tuple[tuple[list[Run], ...], list[str]]
+# A batch of rows: each of TABLES' rows, in its column order (as tuples, or as lines of
+# COPY's text joined in one string); the zone keys they use.
+Batch = tuple[tuple[list[Run] | str, ...], list[str]]
 
 # Lead columns an identity decides; the template decides the rest.
 WHO = ("id", "name", "company", "title", "email", "address", "city", "region", "postcode",
        "country", "source", "first_contact_on", "tags", "notes")  # fmt: skip
+
+
+def _fields(run: Run, before: str = "", after: str = "") -> str:
+    """A run of values as COPY fields, each with `before` and `after` it (a tab on one
+    side, so that an empty run adds nothing)."""
+    return "".join(before + copy_field(v) + after for v in run)
 
 
 def _gaps(names: Sequence[str], values: dict[str, Any], gaps: Sequence[str]) -> list[Run]:
@@ -65,6 +75,10 @@ class _Touch:
     closed: tuple[int, ...]  # promises kept, by position in the history
     bad_phone: int | None
 
+    def __post_init__(self) -> None:
+        # as COPY fields, each followed by its tab
+        self.a_text, self.b_text = _fields(self.a, after="\t"), _fields(self.b, after="\t")
+
 
 @dataclass
 class _Layout:
@@ -77,18 +91,33 @@ class _Layout:
     bad: list[bool]
     first_contact: list[str]  # received minus 0..5 days (trade-show leads)
 
+    def __post_init__(self) -> None:
+        # as COPY fields: the lead's (WHO's to be filled in), the received touch's (a
+        # tab after each of the first run, before each of the second), the promises'
+        self.lead_text = [copy_field(v) for v in self.lead]
+        a, b = self.received
+        self.received_text = (_fields(a, after="\t"), _fields(b, before="\t"))
+        self.promises_text = [
+            (_fields(a, after="\t"), index, _fields(b, before="\t"))
+            for a, index, b in self.promises
+        ]
+
 
 class Writer:
     """Turns templates and identities into rows, with ids assigned here."""
 
-    def __init__(self, rep: int, first: dict[str, int], settings: Settings | None = None) -> None:
-        """`first`: the first free id of each of `TABLES`, by table name."""
+    def __init__(
+        self, rep: int, first: dict[str, int], settings: Settings | None = None, text: bool = False
+    ) -> None:
+        """`first`: the first free id of each of `TABLES`, by table name; `text`: rows as
+        lines of COPY's text (PostgreSQL), not tuples."""
         self.rep = rep
+        self.text = text
         self.book = (settings or Settings()).compliance.book
         self.version = self.book.version
         self.names = {m: RowShape(m, with_id=True).names for m in TABLES}
         self.next: dict[type[BaseModel], int] = {m: first[m._meta.table_name] for m in TABLES}
-        self.rows: dict[type[BaseModel], list[Run]] = {m: [] for m in TABLES}
+        self.rows: dict[type[BaseModel], list[Any]] = {m: [] for m in TABLES}
         self.zone_keys: set[str] = set()
         self.who = [self.names[Lead].index(n) for n in WHO]
         assert self.names[Phone] == ["id", "lead", "position", "label", "raw", "e164", "bad"]
@@ -97,7 +126,8 @@ class Writer:
 
     def take(self) -> Batch:
         """The rows made since the last call, with the zone keys they use."""
-        batch = (tuple(self.rows[m] for m in TABLES), sorted(self.zone_keys))
+        made = (("".join(self.rows[m]) if self.text else self.rows[m]) for m in TABLES)
+        batch = (tuple(made), sorted(self.zone_keys))
         self.rows = {m: [] for m in TABLES}
         self.zone_keys = set()
         return batch
@@ -122,22 +152,26 @@ class Writer:
             first_contact = layout.first_contact[rng.randint(0, 5)]
         country = who.country or (region_of(who.phones[0][1]) if who.phones else "")
         self.zone_keys.add(tpl.zone[2])
-        row = layout.lead.copy()
         values = (lead_id, who.name, who.company, who.title, who.email.lower(), who.address,
                   who.city, who.region, who.postcode, country, who.source, first_contact,
                   who.tags, who.notes)  # fmt: skip
+        text = self.text
+        row: list[Any] = (layout.lead_text if text else layout.lead).copy()
         for index, value in zip(self.who, values, strict=True):
-            row[index] = value
-        self.rows[Lead].append(tuple(row))
+            row[index] = copy_field(value) if text else value
+        self.rows[Lead].append("\t".join(row) + "\n" if text else tuple(row))
         phones = self.rows[Phone]
         for position, (raw, e164, label) in enumerate(who.phones):
-            phones.append(
-                (phone0 + position, lead_id, position, label, raw, e164, layout.bad[position])
-            )
+            number = (phone0 + position, lead_id, position, label, raw, e164, layout.bad[position])
+            phones.append(copy_line(number) if text else number)
         touches = self.rows[Touch]
         via = f" ({who.source})" if who.source else ""
-        a, b = layout.received
-        touches.append((touch0, lead_id, *a, f"received{via}", *b))
+        if text:
+            a_text, b_text = layout.received_text
+            touches.append(f"{touch0}\t{lead_id}\t{a_text}{copy_field(f'received{via}')}{b_text}\n")
+        else:
+            a, b = layout.received
+            touches.append((touch0, lead_id, *a, f"received{via}", *b))
         tid = touch0
         for t in layout.touches:
             tid += 1
@@ -147,10 +181,19 @@ class Writer:
                 bad_phone = phone0 + t.bad_phone if t.bad_phone is not None else None
                 before = before_json(t.before_lead, closed, bad_phone)
             phone = who.phones[t.phone][1] if t.phone is not None else ""
-            touches.append((tid, lead_id, *t.a, phone, *t.b, before))
+            if text:
+                line = f"{tid}\t{lead_id}\t{t.a_text}{copy_field(phone)}\t{t.b_text}"
+                touches.append(line + copy_field(before) + "\n")
+            else:
+                touches.append((tid, lead_id, *t.a, phone, *t.b, before))
         promises = self.rows[Appointment]
-        for j, (a, index, b) in enumerate(layout.promises):
-            promises.append((promise0 + j, lead_id, *a, touch0 + 1 + index, *b))
+        if text:
+            for j, (a_text, index, b_text) in enumerate(layout.promises_text):
+                promise = f"{promise0 + j}\t{lead_id}\t{a_text}{touch0 + 1 + index}{b_text}\n"
+                promises.append(promise)
+        else:
+            for j, (a, index, b) in enumerate(layout.promises):
+                promises.append((promise0 + j, lead_id, *a, touch0 + 1 + index, *b))
         self.made += 1
 
     def _layout(self, tpl: Template) -> _Layout:

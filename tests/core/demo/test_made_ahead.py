@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 
 import pendulum
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from leaddesk.core import demo
 from leaddesk.core.demo import fill_demo, making
 from leaddesk.core.domain.settings import Settings
+from leaddesk.core.store.batch import copy_line
 from leaddesk.core.store.models import Appointment, Lead, Phone, Rep, Touch, ZoneSet
 from leaddesk.core.store.schema import close_store, open_store
 
@@ -139,3 +141,31 @@ def test_a_killed_fill_takes_its_worker_along_and_leaves_the_store_as_before(tmp
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM lead").fetchone() == (0,)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_rows_made_as_copy_text_are_the_rows_copy_rows_would_write(monkeypatch):
+    """PostgreSQL's rows come from the worker as COPY's text, each template's fixed runs
+    rendered once: the same lines `store.batch.copy_rows` makes of the tuples, escapes
+    and NULLs included (names, notes and sources with a tab, a backslash, a newline)."""
+    made = making.make_identity
+
+    def awkward(*args, **kwargs):
+        who = made(*args, **kwargs)
+        return replace(
+            who, name=who.name + "\t\\N", notes="line\nnext\r\\", source=who.source + "\\t"
+        )
+
+    monkeypatch.setattr(making, "make_identity", awkward)
+    first = {m._meta.table_name: 1 for m in (Lead, Phone, Touch, Appointment)}
+    fill = making.Fill(120, DEMO_NOW, DEMO_SETTINGS, 5, 1, first, 30, 50)
+    as_rows = list(making.batches(fill))
+    as_text = list(making.batches(replace(fill, text=True)))
+    assert len(as_rows) == len(as_text) == 3
+    for (rows, zones), (texts, text_zones) in zip(as_rows, as_text, strict=True):
+        assert zones == text_zones
+        for these, text in zip(rows, texts, strict=True):
+            assert isinstance(these, list) and isinstance(text, str)
+            assert text == "".join(map(copy_line, these))
+    leads, touches = ("".join(str(texts[i]) for texts, _ in as_text) for i in (0, 2))
+    assert leads.count("\\t\\\\N\t") == 120 and "line\\nnext\\r\\\\" in leads
+    assert "\\\\t)" in touches  # the received touch's "received (source\t)"
