@@ -124,15 +124,6 @@ def _remember(e164: str, number: phonenumbers.PhoneNumber, region: str, kind: in
     return known
 
 
-def remember(phone: ParsedPhone) -> None:
-    """What another process's parse found for a number (an import's reader): the
-    zones, validity and region `parse_phone` would have remembered here."""
-    if phone.e164 not in _ZONES:
-        if len(_ZONES) >= 16384:
-            _ZONES.clear()
-        _ZONES[phone.e164] = (phone.zones, phone.valid, phone.region)
-
-
 def _country_code(number: phonenumbers.PhoneNumber) -> int:
     # A parsed number always has one; the stubs allow None (an empty PhoneNumber).
     return number.country_code or 0

@@ -24,7 +24,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.bulk_settings import cores as _cores
 from leaddesk.core.transfer.lead_writer import prepare
 from leaddesk.core.transfer.mapping import Mapping
-from leaddesk.core.transfer.rows import Candidate, RowReader
+from leaddesk.core.transfer.rows import Candidate, Reread, RowReader
 from leaddesk.core.transfer.spawned import made_in_worker
 from leaddesk.core.transfer.tabular import Table
 
@@ -44,10 +44,11 @@ def worth_a_worker(size: int) -> bool:
 
 
 def events(
-    table: Table, header_line: int, reader: RowReader, now: DateTime
+    table: Table, header_line: int, reader: RowReader, now: DateTime, reread: Reread | None = None
 ) -> Iterator[tuple[list[Event], int]]:
     """The rows after the header, a chunk at a time, each chunk with the bytes
-    read so far (for progress). In this process."""
+    read so far (for progress). In this process; `reread`, for events sent to
+    another: how that one reads a row again (a candidate crosses with its cells)."""
     chunk: list[Event] = []
     try:
         for record in table.records():
@@ -64,6 +65,8 @@ def events(
                     outcome.rows = prepare(
                         outcome.draft, outcome.phones, now, reader.settings, outcome.email
                     )
+                    if reread is not None:
+                        outcome.source = reread, record.fields
                     chunk.append((record.line, [], outcome, warnings))  # cells: for a reject
             if len(chunk) >= CHUNK:
                 yield chunk, table.position
@@ -105,4 +108,5 @@ def _read(
 ) -> Iterator[tuple[list[Event], int]]:
     """The worker's half: the file's events, read there."""
     table = Table(path, encoding, delimiter)
-    yield from events(table, header_line, RowReader(mapping, settings), now)
+    reread = Reread(mapping, settings, now)
+    yield from events(table, header_line, RowReader(mapping, settings), now, reread)
