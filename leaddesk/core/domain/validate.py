@@ -65,6 +65,14 @@ def _plain(value: str, limit: int) -> bool:
     )
 
 
+def _plain_together(values: list[str]) -> bool:
+    try:
+        together = "".join(values)
+    except TypeError:  # a None among them: each one alone
+        return False
+    return _plain(together, 200)
+
+
 MAX_LABEL = 40
 
 
@@ -88,8 +96,17 @@ def validate_draft(
             errors.setdefault(where, str(exc))
             return None
 
-    name = check("name", lambda: clean_text(draft.name, "name", 200))
-    company = check("company", lambda: clean_text(draft.company, "company", 200))
+    typed_name, typed_company = draft.name, draft.company
+    name = (
+        typed_name.strip()
+        if _plain(typed_name, 200)
+        else check("name", partial(clean_text, typed_name, "name", 200))
+    )
+    company = (
+        typed_company.strip()
+        if _plain(typed_company, 200)
+        else check("company", partial(clean_text, typed_company, "company", 200))
+    )
     if name == "" and company == "":
         errors["name"] = "a lead needs a name (or a company)"
     parsed: list[ParsedPhone] = []
@@ -117,11 +134,13 @@ def validate_draft(
     check("email", lambda: normalise_email(draft.email))
     if draft.tz_override:
         check("tz_override", lambda: zone_override(draft))
-    # An imported row checks thirteen texts: most pass `_plain`'s look (~5 µs a row less)
-    for f, limit in _TEXTS:
-        value = getattr(draft, f)
-        if not _plain(value, limit):
-            check(f, partial(clean_text, value, f, limit))
+    # An imported row checks ten texts: most pass `_plain`'s look (~2 µs a row less), and
+    # together (no longer than the smallest limit, ASCII, no NUL: then each one is too).
+    values = [getattr(draft, f) for f, _ in _TEXTS]
+    if not _plain_together(values):
+        for (f, limit), value in zip(_TEXTS, values, strict=True):
+            if not _plain(value, limit):
+                check(f, partial(clean_text, value, f, limit))
     if errors:
         raise InvalidDraft(errors)
     return parsed
