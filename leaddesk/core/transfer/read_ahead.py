@@ -14,6 +14,7 @@ open) reaches the importer after every row before it, as it does in one process.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,6 +108,10 @@ def _read(
     now: DateTime,
 ) -> Iterator[tuple[list[Event], int]]:
     """The worker's half: the file's events, read there."""
+    # What the worker holds before its first row (its modules, phonenumbers' metadata)
+    # lives as long as it does: out of the collector's sight, its full passes over
+    # a million rows' garbage stop walking it again and again.
+    gc.freeze()
     table = Table(path, encoding, delimiter)
     reread = Reread(mapping, settings, now)
     yield from events(table, header_line, RowReader(mapping, settings), now, reread)

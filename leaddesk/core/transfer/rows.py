@@ -241,8 +241,12 @@ class RowReader:
             )
         # Every cell cleaned once; index `width` (and any short row's gap) is "".
         v = [c.strip() for c in cells[:width]]
-        if any(x[:1] == "'" for x in v):
+        # one look at the whole row first: most rows hold no quote and no line break
+        whole = "\x1f".join(v)
+        if "'" in whole and any(x[:1] == "'" for x in v):
             v = [clean_cell(x) for x in v]
+        # a row without a line break or tab in any cell is one line throughout
+        line = one_line if "\n" in whole or "\r" in whole or "\t" in whole else str
         v.extend([""] * (width + 1 - len(v)))
         at = self.single
         notes: list[str] = []
@@ -252,7 +256,8 @@ class RowReader:
                 address = {part: v[i] for part, i in group.items()}
                 break
         country = address.get("country", "")
-        region_hint = country_code(country) or self.settings.default_region
+        code = country_code(country)
+        region_hint = code or self.settings.default_region
         phones: list[ParsedPhone] = []
         labels: list[str] = []
         unusable: list[str] = []
@@ -260,6 +265,8 @@ class RowReader:
         for index, label, label_index in self.phones:
             if label_index is not None:
                 label = v[label_index].lstrip("* ").lower() or label
+            if not v[index]:
+                continue
             for raw in v[index].split(":::"):
                 raw = raw.strip()
                 if not raw:
@@ -277,6 +284,8 @@ class RowReader:
                     labels.append(label)
         email = ""
         for index in self.emails:
+            if not v[index]:
+                continue
             for raw in v[index].split(":::"):
                 raw = raw.strip()
                 if not raw:
@@ -302,19 +311,19 @@ class RowReader:
             x for x in (v[at["first_name"]], v[at["middle_name"]], v[at["last_name"]]) if x
         )
         draft = LeadDraft(
-            name=one_line(name),
+            name=line(name),
             phones=list(zip([p.raw for p in phones], labels, strict=True)),
             email=email,
-            company=one_line(v[at["company"]]),
-            title=one_line(v[at["title"]]),
+            company=line(v[at["company"]]),
+            title=line(v[at["title"]]),
             address=lines(street),
-            city=one_line(address.get("city", "")),
-            region=one_line(address.get("region", "")),
-            postcode=one_line(address.get("postcode", "")),
-            country=country_code(country) or one_line(country),
-            source=one_line(v[at["source"]]),
-            interest=one_line(v[at["interest"]]),
-            tags=", ".join(self._tags(v)),
+            city=line(address.get("city", "")),
+            region=line(address.get("region", "")),
+            postcode=line(address.get("postcode", "")),
+            country=code or line(country),
+            source=line(v[at["source"]]),
+            interest=line(v[at["interest"]]),
+            tags=", ".join(self._tags(v)) if self.tags else "",
         )
         draft.received_at = self._date(v[at["received"]], "received date", now, warn, notes)
         first = self._date(v[at["first_contact"]], "first contact date", now, warn, notes)
