@@ -132,5 +132,9 @@ def test_a_few_numbers_are_judged_alone(monkeypatch):
     """Before a list's worth of numbers, no prefix is kept (an added lead pays nothing)."""
     monkeypatch.setattr(phones, "_judged", 0)
     monkeypatch.setattr(phones, "_BY_PREFIX", {})
+    phones._ZONES.clear()
     phones.parse_phone("(212) 555-0142")
-    assert phones._BY_PREFIX == {}
+    assert phones._BY_PREFIX == {} and phones._judged == 1
+    monkeypatch.setattr(phones, "_judged", phones.BULK)
+    phones.parse_phone("(212) 555-0143")
+    assert list(phones._BY_PREFIX) == ["+1212555"]
