@@ -42,16 +42,21 @@ def _area_codes() -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=4096)  # bounded: an import meets a million different numbers
 def phone_places(e164: str) -> tuple[str, ...]:
     """("US", "US-FL") for +1 305…; ("GB",) for a UK number; () when unknown."""
     # the region the number's parse found (an import parsed it a moment ago); for a
     # North American number, without phonenumbers (the desk's first lead, nanp.py)
     country = country_of(e164)
+    # the area code: NANP numbers are +1NPA…
+    return _places(country, e164[2:5] if e164.startswith("+1") else "")
+
+
+@lru_cache(maxsize=4096)  # by country and area code: an import's numbers are all different
+def _places(country: str, area: str) -> tuple[str, ...]:
     if not country or country == "001":
         return ()
-    if e164.startswith("+1"):
-        region = _area_codes().get(e164[2:5], "")  # the area code: NANP numbers are +1NPA…
+    if area:
+        region = _area_codes().get(area, "")
         if region.startswith(country + "-"):
             return (country, region)
     return (country,)

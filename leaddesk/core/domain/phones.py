@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
 from phonenumbers import timezone as pn_timezone
+from phonenumbers.tzdata import TIMEZONE_DATA
 
 from leaddesk.core.domain import nanp
 from leaddesk.core.domain.errors import InvalidInput
+from leaddesk.core.domain.prefixes import decided_by
 
 UNKNOWN_ZONE = "Etc/Unknown"
 # A number whose possible zones span more than this many hours of offset gives
@@ -57,7 +60,7 @@ def parse_phone(raw: str, default_region: str = "US") -> ParsedPhone:
         # process reading the store will find them (not this parse's)
         known = _known(e164)
     elif known is None:
-        known = _remember(e164, number, *_region_and_kind(number))
+        known = _judge(e164, number)
     zones, valid, region = known
     return ParsedPhone(text, e164, region, zones, valid, number.extension or "")
 
@@ -87,7 +90,7 @@ def _known(e164: str) -> nanp.Known:
     known = _ZONES.get(e164)
     if known is None:
         number = _plain_nanp(e164, "") or phonenumbers.parse(e164, None)
-        known = _remember(e164, number, *_region_and_kind(number))
+        known = _judge(e164, number)
     return known
 
 
@@ -113,6 +116,75 @@ def zones_for_e164(e164: str) -> tuple[str, ...]:
 _ZONES = nanp.KNOWN
 
 
+def _judge(e164: str, number: phonenumbers.PhoneNumber) -> nanp.Known:
+    """What `_remember` finds for a number: a ten-digit +1 number's from the first
+    number judged with its area code and exchange, where those six digits decide
+    (`_six_decide`), once this process has judged a list's worth of numbers."""
+    global _judged
+    key = e164[:8]  # "+1" and six digits
+    if (
+        _judged >= BULK
+        and len(e164) == 12
+        and key[:2] == "+1"
+        and not number.italian_leading_zero
+        and _six_decide(e164[2:5])
+    ):
+        known = _BY_PREFIX.get(key)
+        if known is None:
+            if len(_BY_PREFIX) >= 65536:
+                _BY_PREFIX.clear()
+            known = _BY_PREFIX[key] = _remember(e164, number, *_region_and_kind(number))
+        else:
+            _keep(e164, known)
+        return known
+    _judged += 1
+    return _remember(e164, number, *_region_and_kind(number))
+
+
+# Numbers judged one by one before the prefixes serve: deciding an area code's costs
+# ~1 ms and its patterns' ~15 ms once, which one number added by hand should not pay.
+BULK = 256
+_judged = 0
+_BY_PREFIX: dict[str, nanp.Known] = {}  # "+1212555" -> its numbers' judgement
+
+
+@lru_cache(maxsize=1024)
+def _six_decide(area: str) -> bool:
+    """Whether every ten-digit +1 number beginning with `area` is judged — its region,
+    its type, so its validity, and its zones — by its first six digits: each pattern of
+    each region of country code 1 looks no further for such a number (prefixes.py),
+    and the zone data's +1 prefixes hold at most six digits after the 1. False for
+    Barbados's 246 and Jamaica's 876 (phonenumbers 9.0.43: their fixed-line numbers
+    are told by the seventh digit); those numbers are judged one by one."""
+    if max(len(prefix) for prefix in _nanp_zone_prefixes()) > 7:
+        return False
+    for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE[1]:
+        metadata = PhoneMetadata.metadata_for_region(code.upper(), None)
+        if metadata is None:
+            return False
+        leading = metadata.leading_digits
+        if leading is not None and not decided_by(leading, 10, 6, start=area, whole=False):
+            return False
+        for name in ("general_desc", *nanp.TRIED, "fixed_line", "mobile"):
+            desc = getattr(metadata, name)
+            pattern = desc.national_number_pattern if desc is not None else None
+            if pattern is not None and not decided_by(pattern, 10, 6, start=area):
+                return False
+    return True
+
+
+@cache
+def _nanp_zone_prefixes() -> tuple[str, ...]:
+    # the prefixes `time_zones_for_geographical_number` looks a +1 number up by
+    return tuple(prefix for prefix in TIMEZONE_DATA if prefix.startswith("1"))
+
+
+def _keep(e164: str, known: nanp.Known) -> None:
+    if len(_ZONES) >= 16384:
+        _ZONES.clear()
+    _ZONES[e164] = known
+
+
 def _remember(e164: str, number: phonenumbers.PhoneNumber, region: str, kind: int) -> nanp.Known:
     if len(_ZONES) >= 16384:
         _ZONES.clear()
@@ -122,15 +194,6 @@ def _remember(e164: str, number: phonenumbers.PhoneNumber, region: str, kind: in
     known = (_compute_zones(number, kind), valid, region)
     _ZONES[e164] = known
     return known
-
-
-def remember(phone: ParsedPhone) -> None:
-    """What another process's parse found for a number (an import's reader): the
-    zones, validity and region `parse_phone` would have remembered here."""
-    if phone.e164 not in _ZONES:
-        if len(_ZONES) >= 16384:
-            _ZONES.clear()
-        _ZONES[phone.e164] = (phone.zones, phone.valid, phone.region)
 
 
 def _country_code(number: phonenumbers.PhoneNumber) -> int:

@@ -14,6 +14,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.reads.search import bulk_indexing
 from leaddesk.core.store.batch import BatchWriter, RowShape
+from leaddesk.core.store.db import to_ms
 from leaddesk.core.store.models import Lead, Phone, Touch
 from leaddesk.core.store.rollups import batch_rollups
 from leaddesk.core.transfer.rows import Candidate, Prepared
@@ -37,10 +38,14 @@ def prepare(
     aside), worked out ahead."""
     lead, phone, touch = _shapes()
     rows = new_lead_rows(draft, phones, now, settings, email=email)
+    values = rows.lead
+    # the received instant fills three columns: made milliseconds once, not per column
+    received, due = values["received_at"], values["next_due_at"]
+    ms = to_ms(received)
     return Prepared(
-        lead.row(rows.lead, id=0),
+        lead.row(values, id=0, received_at=ms, next_due_at=ms if due is received else due),
         [phone.row(values, lead=0) for values in rows.phones],
-        touch.row(rows.received, lead=0),
+        touch.row(rows.received, lead=0, at=ms),
         rows.zone_key,
         [values["e164"] for values in rows.phones],
         rows.lead["email"],

@@ -14,6 +14,7 @@ open) reaches the importer after every row before it, as it does in one process.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from leaddesk.core.domain.settings import Settings
 from leaddesk.core.store.bulk_settings import cores as _cores
 from leaddesk.core.transfer.lead_writer import prepare
 from leaddesk.core.transfer.mapping import Mapping
-from leaddesk.core.transfer.rows import Candidate, RowReader
+from leaddesk.core.transfer.rows import Candidate, Reread, RowReader
 from leaddesk.core.transfer.spawned import made_in_worker
 from leaddesk.core.transfer.tabular import Table
 
@@ -44,10 +45,11 @@ def worth_a_worker(size: int) -> bool:
 
 
 def events(
-    table: Table, header_line: int, reader: RowReader, now: DateTime
+    table: Table, header_line: int, reader: RowReader, now: DateTime, reread: Reread | None = None
 ) -> Iterator[tuple[list[Event], int]]:
     """The rows after the header, a chunk at a time, each chunk with the bytes
-    read so far (for progress). In this process."""
+    read so far (for progress). In this process; `reread`, for events sent to
+    another: how that one reads a row again (a candidate crosses with its cells)."""
     chunk: list[Event] = []
     try:
         for record in table.records():
@@ -64,6 +66,8 @@ def events(
                     outcome.rows = prepare(
                         outcome.draft, outcome.phones, now, reader.settings, outcome.email
                     )
+                    if reread is not None:
+                        outcome.source = reread, record.fields
                     chunk.append((record.line, [], outcome, warnings))  # cells: for a reject
             if len(chunk) >= CHUNK:
                 yield chunk, table.position
@@ -104,5 +108,10 @@ def _read(
     now: DateTime,
 ) -> Iterator[tuple[list[Event], int]]:
     """The worker's half: the file's events, read there."""
+    # What the worker holds before its first row (its modules, phonenumbers' metadata)
+    # lives as long as it does: out of the collector's sight, its full passes over
+    # a million rows' garbage stop walking it again and again.
+    gc.freeze()
     table = Table(path, encoding, delimiter)
-    yield from events(table, header_line, RowReader(mapping, settings), now)
+    reread = Reread(mapping, settings, now)
+    yield from events(table, header_line, RowReader(mapping, settings), now, reread)

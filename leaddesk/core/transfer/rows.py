@@ -3,9 +3,9 @@ validator (`domain.validate.validate_draft`), or the reason it is rejected."""
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Callable
-from dataclasses import fields
 from typing import Any, NamedTuple
 
 import pendulum
@@ -13,11 +13,10 @@ from pendulum import DateTime
 
 from leaddesk.core.domain.emails import normalise_email
 from leaddesk.core.domain.errors import InvalidDraft, InvalidInput
-from leaddesk.core.domain.phones import ParsedPhone, parse_phone, remember
+from leaddesk.core.domain.phones import ParsedPhone, parse_phone
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
 from leaddesk.core.domain.validate import LeadDraft, phone_warning, validate_draft
-from leaddesk.core.store.db import from_ms, to_ms
 from leaddesk.core.transfer.dedupe import Key, address_key
 from leaddesk.core.transfer.mapping import Mapping
 from leaddesk.core.transfer.sheet_values import (
@@ -55,10 +54,10 @@ class Prepared(NamedTuple):
 class Candidate:
     """A valid row: what the lead will be, and the keys it dedupes on.
 
-    Sent from an import's reader process (read_ahead.py) its draft and phones travel
-    as one pickled blob, opened only when the importer asks for them — a row to
-    update, a spelling to change: unpickling every row's dataclasses and instants
-    was ~40 µs a row of the writing process's time, which its prepared `rows` spare.
+    Sent from an import's reader process (read_ahead.py) it carries its row's cells,
+    not its draft and phones: the writing process needs those only for a row to
+    update or a spelling to change, and reads that row again then (`Reread`). Packing
+    every row's draft for the few that need it was ~10 µs a row of the reader's time.
     """
 
     def __init__(
@@ -70,9 +69,10 @@ class Candidate:
         rows: Prepared | None = None,
     ) -> None:
         self.line = line
-        self._draft = draft
+        self._draft: LeadDraft | None = draft
         self._phones = phones
-        self._blob: bytes | None = None
+        # (how it was read, its cells): set by the reader before it is sent
+        self.source: tuple[Reread, list[str]] | None = None
         self.email = email
         # the lead's rows worked out ahead (read_ahead), to be written if the row is new
         self.rows = rows
@@ -88,66 +88,79 @@ class Candidate:
 
     @property
     def draft(self) -> LeadDraft:
-        self._open()
-        return self._draft
+        return self._open()[0]
 
     @property
     def phones(self) -> list[ParsedPhone]:
-        self._open()
-        return self._phones
+        return self._open()[1]
 
-    def _open(self) -> None:
-        if self._blob is not None:
-            self._draft, self._phones = _unpacked(*pickle.loads(self._blob))
-            self._blob = None
-            for phone in self._phones:  # what the other process's parse found, here too
-                remember(phone)
+    def _open(self) -> tuple[LeadDraft, list[ParsedPhone]]:
+        if self._draft is None:
+            assert self.source is not None
+            reread, cells = self.source
+            again = reread.read(Record(self.line, cells))
+            self._draft, self._phones = again._open()
+        return self._draft, self._phones
 
     def __reduce__(self) -> tuple[Any, ...]:
-        blob = self._blob
-        if blob is None:
-            blob = pickle.dumps(_packed(self._draft, self._phones), pickle.HIGHEST_PROTOCOL)
-        return _revive, (self.line, self.email, self.keys, self.rows, blob)
-
-
-# The draft and its phones cross the pipe as tuples of plain values, the received
-# instant as its milliseconds when that loses nothing: pickled as dataclasses with a
-# pendulum DateTime they cost the reader ~14 µs a row, as tuples ~7.
-_DRAFT_FIELDS = tuple(f.name for f in fields(LeadDraft))
-_RECEIVED = _DRAFT_FIELDS.index("received_at")
-
-
-def _packed(draft: LeadDraft, phones: list[ParsedPhone]) -> tuple[Any, ...]:
-    values = [getattr(draft, name) for name in _DRAFT_FIELDS]
-    received = values[_RECEIVED]
-    in_ms = (
-        received is not None
-        and received.__class__ is DateTime
-        and received.tzinfo is pendulum.UTC
-        and received.microsecond % 1000 == 0
-    )
-    if in_ms:
-        values[_RECEIVED] = to_ms(received)  # from_ms gives back an equal DateTime in UTC
-    phone_values = [(p.raw, p.e164, p.region, p.zones, p.valid, p.extension) for p in phones]
-    return tuple(values), in_ms, phone_values
-
-
-def _unpacked(
-    values: tuple[Any, ...], in_ms: bool, phone_values: list[tuple[Any, ...]]
-) -> tuple[LeadDraft, list[ParsedPhone]]:
-    draft = LeadDraft(**dict(zip(_DRAFT_FIELDS, values, strict=True)))
-    if in_ms:
-        draft.received_at = from_ms(draft.received_at)  # type: ignore[arg-type]
-    return draft, [ParsedPhone(*p) for p in phone_values]
+        assert self.source is not None, "a candidate crosses with its row's cells"
+        return _revive, (self.line, self.email, self.keys, self.rows, self.source)
 
 
 def _revive(
-    line: int, email: str, keys: list[Key], rows: Prepared | None, blob: bytes
+    line: int,
+    email: str,
+    keys: list[Key],
+    rows: Prepared | None,
+    source: tuple[Reread, list[str]],
 ) -> Candidate:
     candidate = Candidate.__new__(Candidate)
     candidate.line, candidate.email, candidate.keys, candidate.rows = line, email, keys, rows
-    candidate._blob = blob
+    candidate._draft, candidate._phones, candidate.source = None, [], source
     return candidate
+
+
+class Reread:
+    """What an import's rows are read with (the mapping, the settings, `now`), so that
+    the writing process can read a row sent by the reader process again, exactly as it
+    was read there. One per import, shared by its candidates: it crosses the pipe once
+    per chunk (pickle keeps one copy of an object per message) as a token and its
+    pickled state, which is opened once per process."""
+
+    def __init__(self, mapping: Mapping, settings: Settings, now: DateTime) -> None:
+        self.token = os.urandom(8).hex()
+        self._state = pickle.dumps((mapping, settings, now), pickle.HIGHEST_PROTOCOL)
+        self._reader: tuple[RowReader, DateTime] | None = None
+
+    def read(self, record: Record) -> Candidate:
+        if self._reader is None:
+            mapping, settings, now = pickle.loads(self._state)
+            self._reader = RowReader(mapping, settings), now
+        reader, now = self._reader
+        again = reader.read(record, now, _ignore)
+        assert isinstance(again, Candidate), "a row read the same way again"
+        return again
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _reread, (self.token, self._state)
+
+
+_REREADS: dict[str, Reread] = {}
+
+
+def _reread(token: str, state: bytes) -> Reread:
+    found = _REREADS.get(token)
+    if found is None:
+        if len(_REREADS) >= 8:  # one per import; a long-lived desk runs many
+            _REREADS.clear()
+        found = Reread.__new__(Reread)
+        found.token, found._state, found._reader = token, state, None
+        _REREADS[token] = found
+    return found
+
+
+def _ignore(_: str) -> None:
+    """A row's warnings, read again: the reader process gave them already."""
 
 
 SINGLE_FIELDS = (
@@ -228,8 +241,12 @@ class RowReader:
             )
         # Every cell cleaned once; index `width` (and any short row's gap) is "".
         v = [c.strip() for c in cells[:width]]
-        if any(x[:1] == "'" for x in v):
+        # one look at the whole row first: most rows hold no quote and no line break
+        whole = "\x1f".join(v)
+        if "'" in whole and any(x[:1] == "'" for x in v):
             v = [clean_cell(x) for x in v]
+        # a row without a line break or tab in any cell is one line throughout
+        line = one_line if "\n" in whole or "\r" in whole or "\t" in whole else str
         v.extend([""] * (width + 1 - len(v)))
         at = self.single
         notes: list[str] = []
@@ -239,7 +256,8 @@ class RowReader:
                 address = {part: v[i] for part, i in group.items()}
                 break
         country = address.get("country", "")
-        region_hint = country_code(country) or self.settings.default_region
+        code = country_code(country)
+        region_hint = code or self.settings.default_region
         phones: list[ParsedPhone] = []
         labels: list[str] = []
         unusable: list[str] = []
@@ -247,6 +265,8 @@ class RowReader:
         for index, label, label_index in self.phones:
             if label_index is not None:
                 label = v[label_index].lstrip("* ").lower() or label
+            if not v[index]:
+                continue
             for raw in v[index].split(":::"):
                 raw = raw.strip()
                 if not raw:
@@ -264,6 +284,8 @@ class RowReader:
                     labels.append(label)
         email = ""
         for index in self.emails:
+            if not v[index]:
+                continue
             for raw in v[index].split(":::"):
                 raw = raw.strip()
                 if not raw:
@@ -289,19 +311,19 @@ class RowReader:
             x for x in (v[at["first_name"]], v[at["middle_name"]], v[at["last_name"]]) if x
         )
         draft = LeadDraft(
-            name=one_line(name),
+            name=line(name),
             phones=list(zip([p.raw for p in phones], labels, strict=True)),
             email=email,
-            company=one_line(v[at["company"]]),
-            title=one_line(v[at["title"]]),
+            company=line(v[at["company"]]),
+            title=line(v[at["title"]]),
             address=lines(street),
-            city=one_line(address.get("city", "")),
-            region=one_line(address.get("region", "")),
-            postcode=one_line(address.get("postcode", "")),
-            country=country_code(country) or one_line(country),
-            source=one_line(v[at["source"]]),
-            interest=one_line(v[at["interest"]]),
-            tags=", ".join(self._tags(v)),
+            city=line(address.get("city", "")),
+            region=line(address.get("region", "")),
+            postcode=line(address.get("postcode", "")),
+            country=code or line(country),
+            source=line(v[at["source"]]),
+            interest=line(v[at["interest"]]),
+            tags=", ".join(self._tags(v)) if self.tags else "",
         )
         draft.received_at = self._date(v[at["received"]], "received date", now, warn, notes)
         first = self._date(v[at["first_contact"]], "first contact date", now, warn, notes)

@@ -82,8 +82,10 @@ def parse_sheet_date(text: str, zone: str, month_first: bool) -> DateTime:
             if m:
                 if pattern is _NUMERIC and "." in lower.split(" ", 1)[0]:
                     order = "dmy"  # 5.3.2024 is day first wherever it is written
-                a, b, c = (int(m.group(i)) for i in (1, 2, 3))
-                y, mo, d = {"ymd": (a, b, c), "mdy": (c, a, b), "dmy": (c, b, a)}[order]
+                a, b, c = int(m[1]), int(m[2]), int(m[3])
+                y, mo, d = (
+                    (a, b, c) if order == "ymd" else (c, a, b) if order == "mdy" else (c, b, a)
+                )
                 return _with_time(_year(y), mo, d, m.group("time"), zone, raw)
         m = _DAY_MONTH.match(lower)
         if m and m.group(2) in MONTHS:

@@ -42,7 +42,8 @@ class Record:
 
     @property
     def blank(self) -> bool:
-        return not any(f.strip() for f in self.fields)
+        # as `not any(f.strip() for f in fields)`, in one pass over the joined text
+        return not "".join(self.fields).strip()
 
 
 def detect_encoding(path: Path) -> str:

@@ -74,7 +74,8 @@ def new_lead_rows(
     """
     received = draft.received_at or now
     override = zone_override(draft)
-    zone = resolve_zone(override, [p.e164 for p in phones])
+    e164s = [p.e164 for p in phones]
+    zone = resolve_zone(override, e164s)
     state = new_lead_state(received, has_phone=bool(phones))
     if email is None:
         email = normalise_email(draft.email)
@@ -84,7 +85,8 @@ def new_lead_rows(
         if not channel:
             state = replace(state, next_due_at=None)
     country = draft.country.strip().upper() or (phones[0].region if phones else "")
-    places = place_codes([p.e164 for p in phones], country, draft.region)
+    places = place_codes(e164s, country, draft.region)
+    source = one_spaced(draft.source)
     lead = dict(
         name=one_spaced(draft.name) or one_spaced(draft.company),
         company=one_spaced(draft.company),
@@ -99,7 +101,7 @@ def new_lead_rows(
         timezone=zone.timezone,
         timezone_source=zone.source,
         call_zones=zone_key(zone.call_zones, places),
-        source=one_spaced(draft.source),
+        source=source,
         interest=draft.interest.strip(),
         first_contact_on=plain_date(draft.first_contact_on),
         received_at=received,
@@ -119,7 +121,7 @@ def new_lead_rows(
         dict(position=position, label=label, raw=parsed.raw, e164=parsed.e164)
         for position, (parsed, label) in enumerate(zip(phones, labels, strict=True))
     ]
-    via = f" ({one_spaced(draft.source)})" if draft.source.strip() else ""
+    via = f" ({source})" if source else ""  # one_spaced is "" only for a blank text
     touch = dict(at=received, channel="system", outcome="received", note=f"received{via}")
     return NewLead(lead, phone_rows, touch)
 

@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
-from datetime import date
 from pathlib import Path
 
-import pendulum
 import pytest
 
 from leaddesk.core.domain.errors import InvalidInput
-from leaddesk.core.domain.phones import parse_phone
-from leaddesk.core.domain.validate import LeadDraft
 from leaddesk.core.store.schema import close_store, open_store
 from leaddesk.core.transfer import read_ahead
 from leaddesk.core.transfer.importing import (
@@ -24,7 +20,7 @@ from leaddesk.core.transfer.importing import (
     import_file,
     open_source,
 )
-from leaddesk.core.transfer.rows import Candidate
+from leaddesk.core.transfer.rows import Reread, RowReader
 from leaddesk.core.writes.spellings import Spellings
 from leaddesk.core.writes.team import add_rep
 
@@ -255,36 +251,29 @@ def test_the_worker_starts_from_the_desk_whose_stderr_has_no_descriptor(tmp_path
     assert int(done.stdout.split()[-1]) > 0
 
 
-@pytest.mark.parametrize(
-    "received",
-    [
-        None,
-        pendulum.datetime(2025, 7, 14, 22, 48, tz="UTC"),  # sent as its milliseconds
-        pendulum.datetime(2025, 7, 14, 18, 48, tz="America/New_York"),  # sent as it is
-        pendulum.datetime(2025, 7, 14, 22, 48, 0, 1500, tz="UTC"),  # finer than a millisecond
-    ],
-)
-def test_a_candidate_crosses_the_pipe_unchanged(received):
-    """What the worker sends of a row (its draft and phones packed as plain tuples) opens
-    in the writer as the very draft and phones it read: every field, the received
-    instant's zone and microseconds too."""
-    phones = [parse_phone("(212) 555-0142"), parse_phone("+44 20 7946 0018 ext 3")]
-    draft = LeadDraft(
-        name="Dana Whitfield",
-        phones=[(p.raw, "mobile") for p in phones],
-        email="dana@example.com",
-        company="Whitfield Roofing",
-        first_contact_on=date(2025, 7, 1),
-        received_at=received,
-        tz_override="America/Chicago",
-        tags="VIP, Hot",
-        notes="called\nback",
-        owner=3,
-    )
-    sent = Candidate(7, draft, phones, "dana@example.com")
-    came = pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
-    assert (came.line, came.email, came.keys) == (7, "dana@example.com", sent.keys)
-    assert came.draft == draft and came.phones == phones
-    if received is not None:
-        assert came.draft.received_at.tzinfo == received.tzinfo
-        assert came.draft.received_at.microsecond == received.microsecond
+def test_a_candidate_crosses_the_pipe_with_its_cells_and_opens_as_read(tmp_path, settings, now):
+    """What the worker sends of a row (its cells, and how it was read) opens in the
+    writer as the very draft and phones the worker read — for every kind of row the
+    test file holds (dates, zones, notes, several numbers, foreign ones) — and no
+    longer carries the draft itself."""
+    file = spreadsheet(tmp_path / "leads.csv", 1500)
+    source = open_source(file)
+    assert source.table is not None and source.mapping is not None
+    reader = RowReader(source.mapping, settings)
+    reread = Reread(source.mapping, settings, now)
+    opened = 0
+    for record in source.table.records():
+        if record.line <= source.header_line or record.blank:
+            continue
+        read = reader.read(record, now, lambda _: None)
+        if isinstance(read, str):
+            continue
+        read.source = reread, record.fields
+        sent = pickle.dumps(read, pickle.HIGHEST_PROTOCOL)
+        assert b"LeadDraft" not in sent and b"ParsedPhone" not in sent
+        came = pickle.loads(sent)
+        assert came._draft is None  # opened only when asked
+        assert (came.line, came.email, came.keys) == (read.line, read.email, read.keys)
+        assert came.draft == read.draft and came.phones == read.phones
+        opened += 1
+    assert opened > 1000
