@@ -6,6 +6,7 @@ import json
 import math
 import random
 from dataclasses import dataclass
+from datetime import date
 
 from pendulum import DateTime
 
@@ -77,6 +78,7 @@ class History:
         self.zones = zones
         self.rules = settings.compliance.book.for_places(places)
         self.places = places
+        self._caps: dict[date, tuple[tuple[Cap, ...], int]] = {}
         self.zone = zones_or_rep(zones, settings)[0]
         self.bad = [False] * phones
         self.has_email = has_email
@@ -119,11 +121,14 @@ class History:
         after = plan.state
         if plan.channel == "call" and plan.phone is not None:
             # As log_outcome: a call taking its number to a cap puts the next after it frees.
-            per_number = [c for c in self.caps_on(at) if c.per_number]
-            calls = [*self._calls_to(plan.phone, at), at]
-            free = free_at(cap_blocks("", calls, [], per_number, at, self.zone))
-            if free is not None:
-                after = wait_for_number(after, free, self.zones, self.settings)
+            caps, least = self.caps_on(at)
+            calls = [*self._calls_to(plan.phone, at), to_ms(at)]
+            if len(calls) >= least:
+                per_number = [c for c in caps if c.per_number]
+                times = [from_ms(c) for c in calls]
+                free = free_at(cap_blocks("", times, [], per_number, at, self.zone))
+                if free is not None:
+                    after = wait_for_number(after, free, self.zones, self.settings)
         self.touches.append(
             DemoTouch(
                 at=to_ms(at),
@@ -165,18 +170,27 @@ class History:
                 calls.append(from_ms(t.at))
         return tuple(reversed(calls))
 
-    def caps_on(self, at: DateTime) -> tuple[Cap, ...]:
-        """The caps on this lead's calls at `at`, as blocked_by and log_outcome take them."""
-        return (*rule_caps(self.places, self.settings, at.date()), *company_caps(self.settings))
+    def caps_on(self, at: DateTime) -> tuple[tuple[Cap, ...], int]:
+        """The caps on this lead's calls at `at`, as blocked_by and log_outcome take them,
+        and the fewest calls any of them allows (fewer calls than that: no cap to check)."""
+        day = at.date()
+        found = self._caps.get(day)
+        if found is None:
+            caps = (*rule_caps(self.places, self.settings, day), *company_caps(self.settings))
+            least = min((c.calls for c in caps if c.calls), default=1 << 30)
+            found = self._caps[day] = (caps, least)
+        return found
 
-    def _calls_to(self, phone: int, at: DateTime) -> list[DateTime]:
-        """Calls to the number at `phone` in (at - 24 h, at]."""
+    def _calls_to(self, phone: int, at: DateTime) -> list[int]:
+        """Calls to the number at `phone` in (at - 24 h, at], in ms, oldest first."""
         end = to_ms(at)
-        return [
-            from_ms(t.at)
-            for t in self.touches
-            if t.channel == "call" and t.phone == phone and end - DAY_MS < t.at <= end
-        ]
+        calls = []
+        for t in reversed(self.touches):
+            if t.at <= end - DAY_MS:
+                break
+            if t.channel == "call" and t.phone == phone and t.at <= end:
+                calls.append(t.at)
+        return calls[::-1]
 
     def calls_to(self, phone: int | None, at: DateTime) -> int:
         """Calls to the number at `phone` in (at - 24 h, at], as log_outcome records them
@@ -204,7 +218,7 @@ class History:
                 continue
             days[phone] |= day_bit(at, now_ms)
             near[phone] += now_ms - DAY_MS < at < now_ms + DAY_MS
-        return tuple(Need(d, n) for d, n in zip(days, near, strict=True))
+        return tuple(Need.of(d, n) for d, n in zip(days, near, strict=True))
 
     def can_call(self) -> bool:
         return not self.state.do_not_call and not all(self.bad)
@@ -234,10 +248,13 @@ class History:
         if s.next_channel == "call" and self.can_call():
             # As log_outcome refuses a call at a cap, the rep waits until the number frees.
             calls = self._calls_to(self.bad.index(False), at)
-            blocks = cap_blocks("", calls, self.recent_calls(at), self.caps_on(at), at, self.zone)
-            free = free_at(blocks)
-            if free is not None and free > at:
-                at = free.add(seconds=rng.randint(60, 30 * MINUTE))
+            caps, least = self.caps_on(at)
+            mine = self.recent_calls(at)
+            if len(calls) >= least or len(mine) >= least:
+                times = [from_ms(c) for c in calls]
+                free = free_at(cap_blocks("", times, mine, caps, at, self.zone))
+                if free is not None and free > at:
+                    at = free.add(seconds=rng.randint(60, 30 * MINUTE))
         if s.next_channel == "call" and not window_open(
             at, self.zones, self.settings, rules=self.rules
         ):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import accumulate
 
-from leaddesk.core.demo.numbers import Dealer, Need
+from leaddesk.core.demo.numbers import NO_NEED, Dealer, Need
 from leaddesk.core.demo.places import (
     AREAS,
     FIRST_NAMES,
@@ -147,12 +147,19 @@ def _slug(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
-def make_identity(shape: Shape, rng: random.Random, like: Identity | None = None) -> Identity:
+def make_identity(
+    shape: Shape,
+    rng: random.Random,
+    like: Identity | None = None,
+    dealer: Dealer | None = None,
+    needs: Sequence[Need] = (),
+) -> Identity:
     """A random person of `shape`; `like` another one's areas (phones, address), so a
     reused history keeps the jurisdictions — and calling windows — it was planned in.
 
-    Each phone is its area's sample number until `with_numbers` deals it one: which
-    number may go to this lead depends on its calls, known only once its history is."""
+    Which number may go to this lead depends on its calls (`needs`, numbers.py): without
+    a `dealer`, before its history is made, each phone is its area's sample number until
+    `with_numbers` deals it one."""
     groups = area_groups()
     phones = []
     home: Area | None = None
@@ -161,8 +168,12 @@ def make_identity(shape: Shape, rng: random.Random, like: Identity | None = None
         kept = like.areas[n] if like is not None else None
         area = kept or rng.choice(groups[group][2])
         used.append(area)
-        sample = sample_number(area)
-        phones.append((sample, sample, label))
+        if dealer is None:
+            raw = e164 = sample_number(area)
+        else:
+            raw, e164 = dealer.number(area, needs[n] if n < len(needs) else NO_NEED)
+            e164 = e164 or e164_of(raw)
+        phones.append((raw, e164, label))
         if home is None and area.city:
             home = area
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)

@@ -73,6 +73,7 @@ def batches(fill: Fill) -> Iterator[Batch]:
             who = make_identity(shape, rng)
             tpl = make_template(scenario, shape, who, fill.now, fill.settings, rng)
             pool.append(tpl)
+            who = with_numbers(who, tpl.needs, dealer)
         else:
             # A history whose calls its area's numbers still fit, if one of a few does:
             # leads sharing a number must call it days apart (numbers.py).
@@ -80,8 +81,8 @@ def batches(fill: Fill) -> Iterator[Batch]:
                 tpl = rng.choice(pool)
                 if dealer.fits(tpl.who.areas if tpl.who else (), tpl.needs):
                     break
-            who = make_identity(tpl.shape, rng, like=tpl.who)
-        writer.add(tpl, with_numbers(who, tpl.needs, dealer), rng)
+            who = make_identity(tpl.shape, rng, like=tpl.who, dealer=dealer, needs=tpl.needs)
+        writer.add(tpl, who, rng)
         if writer.made % fill.batch == 0:
             yield writer.take()
     if writer.made % fill.batch:

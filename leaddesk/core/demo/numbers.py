@@ -24,6 +24,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from leaddesk.core.demo.places import Area
 
@@ -32,17 +33,17 @@ SPAN_DAYS = 1_000  # bit 0 of a day mask: this many days before `now` (histories
 PROBES = 24  # numbers looked at per phone past the first round (bounds the fill's CPU)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Need:
     """What a lead's calls ask of the number at one phone position."""
 
     days: int = 0  # mask of the UTC days with a call to it (bit i: day SPAN_DAYS - i before now)
     near: int = 0  # calls in the 24 h before now, and its next call if due within a day
+    wide: int = 0  # the days another lead's call may not fall on: these and their neighbours
 
-    @property
-    def wide(self) -> int:
-        """The days another lead's call may not fall on: these and their neighbours."""
-        return self.days | self.days << 1 | self.days >> 1
+    @classmethod
+    def of(cls, days: int, near: int) -> Need:
+        return cls(days, near, days | days << 1 | days >> 1)
 
 
 NO_NEED = Need()
@@ -66,10 +67,11 @@ class _Deck:
     def clean(self, need: Need, cap: int) -> int:
         """The first of the next `PROBES` numbers that `need` fits, or -1."""
         size = len(self.numbers)
-        wide = need.wide
+        wide, room = need.wide, cap - need.near
+        days, near = self.days, self.near
         for step in range(min(PROBES, size)):
             i = (self.cursor + step) % size
-            if not self.days[i] & wide and self.near[i] + need.near <= cap:
+            if not days[i] & wide and near[i] <= room:
                 return i
         return -1
 
@@ -96,35 +98,46 @@ class Dealer:
     def __init__(self, rng: random.Random, cap: int) -> None:
         self.rng = rng
         self.cap = cap or 3  # no company cap: still no more than a jurisdiction's 3
-        self.decks: dict[tuple[object, ...], _Deck] = {}
+        self.decks: dict[tuple[object, ...], _Deck] = {}  # areas of one state share one
+        # by id(area) (hashing a frozen Area hashes every field): its decks by digit count
+        self._of_area: dict[int, dict[int, _Deck]] = {}
 
     def fits(self, areas: Sequence[Area | None], needs: Sequence[Need]) -> bool:
         """Whether each phone's area has a number its calls fit, a day from other leads'."""
-        return all(
-            self._deck(area, digits).clean(need, self.cap) >= 0
-            for area, need in zip(areas, needs, strict=False)
-            if area is not None and need.days
-            for digits in {p.count("#") for p in area.numbers}
-        )
+        for area, need in zip(areas, needs, strict=False):
+            if area is not None and need.days:
+                for deck in self._decks(area).values():
+                    if deck.clean(need, self.cap) < 0:
+                        return False
+        return True
 
     def number(self, area: Area, need: Need = NO_NEED) -> tuple[str, str]:
         """One of `area`'s fictional numbers, as a person there would type it, and its
         E.164 form ("" for a number outside North America: the caller parses it)."""
-        pattern = self.rng.choice(area.numbers)
-        filled = self._deck(area, pattern.count("#")).deal(need, self.cap)
-        given = iter(filled)
-        raw = "".join(next(given) if c == "#" else c for c in pattern)
+        digits, form = _form(self.rng.choice(area.numbers))
+        filled = self._decks(area)[digits].deal(need, self.cap)
+        raw = form.format(*filled)
         e164 = f"+1{filled[:3]}55501{filled[3:]}" if area.codes else ""
         return raw, e164
 
-    def _deck(self, area: Area, digits: int) -> _Deck:
-        key: tuple[object, ...] = (area.codes,) if area.codes else (area, digits)
-        deck = self.decks.get(key)
-        if deck is None:
-            if area.codes:
-                numbers = [f"{code}{n:02d}" for code in area.codes for n in range(100)]
-            else:
-                numbers = [f"{n:0{digits}d}" for n in range(10**digits)]
-            self.rng.shuffle(numbers)
-            deck = self.decks[key] = _Deck(numbers)
-        return deck
+    def _decks(self, area: Area) -> dict[int, _Deck]:
+        found = self._of_area.get(id(area))
+        if found is None:
+            found = self._of_area[id(area)] = {}
+            for digits in sorted({_form(p)[0] for p in area.numbers}):
+                key: tuple[object, ...] = (area.codes,) if area.codes else (area, digits)
+                if key not in self.decks:
+                    if area.codes:
+                        numbers = [f"{code}{n:02d}" for code in area.codes for n in range(100)]
+                    else:
+                        numbers = [f"{n:0{digits}d}" for n in range(10**digits)]
+                    self.rng.shuffle(numbers)
+                    self.decks[key] = _Deck(numbers)
+                found[digits] = self.decks[key]
+        return found
+
+
+@cache
+def _form(pattern: str) -> tuple[int, str]:
+    """A pattern's count of digits, and it as a format string taking them one by one."""
+    return pattern.count("#"), pattern.replace("#", "{}")

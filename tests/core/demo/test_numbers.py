@@ -91,7 +91,7 @@ def test_two_fills_deal_independently_and_a_seed_repeats_its_numbers():
 def test_past_a_round_a_number_goes_only_to_a_lead_calling_a_day_away():
     area = AREAS[-2]  # Ciudad de México: 1,000 numbers, one deck
     dealer = Dealer(random.Random(6), 3)
-    today = Need(day_bit(NOW_MS, NOW_MS), 1)
+    today = Need.of(day_bit(NOW_MS, NOW_MS), 1)
     first = dealer.number(area, today)[0]
     rest = {dealer.number(area)[0] for _ in range(999)}  # leads that never call it
     assert first not in rest
@@ -102,7 +102,7 @@ def test_past_a_round_a_number_goes_only_to_a_lead_calling_a_day_away():
     assert again.number(area, today)[0] == first
     for _ in range(999):
         again.number(area)
-    assert again.number(area, Need(day_bit(NOW_MS + 3 * DAY_MS, NOW_MS), 0))[0] == first
+    assert again.number(area, Need.of(day_bit(NOW_MS + 3 * DAY_MS, NOW_MS), 0))[0] == first
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
