@@ -143,6 +143,9 @@ _SOURCE_NAMES = tuple(s for s, _ in SOURCES)
 _SOURCE_CUM = tuple(accumulate(w for _, w in SOURCES))
 
 
+# Names come from short lists: a fill of any size has a few thousand companies and
+# email names, each cleaned once.
+@cache
 def _slug(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
@@ -241,6 +244,7 @@ def with_numbers(who: Identity, needs: Sequence[Need], dealer: Dealer) -> Identi
     return replace(who, phones=tuple(phones))
 
 
+@cache
 def _email_local(local: str) -> str:
     return "".join(c for c in local.lower() if c.isalnum() or c in "._")
 

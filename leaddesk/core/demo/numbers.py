@@ -59,6 +59,8 @@ class _Deck:
     days: list[int] = field(default_factory=list)  # per number: days with a call
     near: list[int] = field(default_factory=list)  # per number: calls near now
     cursor: int = 0
+    # the last `clean` answer, while no deal changed the deck: `fits` then `deal` scan once
+    found: tuple[Need, int] | None = None
 
     def __post_init__(self) -> None:
         self.days = [0] * len(self.numbers)
@@ -66,6 +68,13 @@ class _Deck:
 
     def clean(self, need: Need, cap: int) -> int:
         """The first of the next `PROBES` numbers that `need` fits, or -1."""
+        if self.found is not None and self.found[0] is need:
+            return self.found[1]
+        i = self._scan(need, cap)
+        self.found = (need, i)
+        return i
+
+    def _scan(self, need: Need, cap: int) -> int:
         size = len(self.numbers)
         wide, room = need.wide, cap - need.near
         days, near = self.days, self.near
@@ -87,6 +96,7 @@ class _Deck:
                 if best is None or score < best:
                     best, chosen = score, i
         self.cursor = (chosen + 1) % len(self.numbers)
+        self.found = None
         self.days[chosen] |= need.days
         self.near[chosen] += need.near
         return self.numbers[chosen]
