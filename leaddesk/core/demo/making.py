@@ -30,7 +30,7 @@ from leaddesk.core.transfer.spawned import made_in_worker
 # ~0.3 s of CPU (a fresh interpreter importing the demo and the store, measured), and
 # the tests' and the desk's fills (tens to hundreds of leads) must not pay it.
 MIN_LEADS = 20_000
-TRIES = 4  # replayed histories drawn for a reused lead before one its numbers fit
+TRIES = 3  # replayed histories drawn for a reused lead before one its numbers fit
 
 
 def worth_a_worker(count: int) -> bool:

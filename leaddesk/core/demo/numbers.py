@@ -30,7 +30,7 @@ from leaddesk.core.demo.places import Area
 
 DAY_MS = 86_400_000
 SPAN_DAYS = 1_000  # bit 0 of a day mask: this many days before `now` (histories go back ~400)
-PROBES = 24  # numbers looked at per phone past the first round (bounds the fill's CPU)
+PROBES = 12  # numbers looked at per phone past the first round (bounds the fill's CPU)
 
 
 @dataclass(frozen=True, slots=True)
