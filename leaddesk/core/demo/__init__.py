@@ -18,8 +18,8 @@ through `insert_many`); into a store no bigger than the fill, the indexes (and o
 PostgreSQL the foreign keys) are built once at the end (`store.batch.deferred_indexes`).
 
 Numbers use 555-01xx subscribers (reserved for fiction in North America) and
-the drama ranges elsewhere, so they parse as possible numbers; with only a
-few thousand of them, large fills repeat numbers across leads.
+the drama ranges elsewhere, so they parse as possible numbers; a large fill shares
+them, dealt so that leads sharing one call it days apart (numbers.py).
 """
 
 from __future__ import annotations

@@ -6,9 +6,12 @@ import json
 import math
 import random
 from dataclasses import dataclass
+from datetime import date
 
 from pendulum import DateTime
 
+from leaddesk.core.demo.numbers import Need, day_bit
+from leaddesk.core.domain.caps import Cap, cap_blocks, company_caps, free_at, rule_caps
 from leaddesk.core.domain.lead_state import (
     DAY_MS,
     NOT_A_CALL_TO_THE_LEAD,
@@ -18,7 +21,7 @@ from leaddesk.core.domain.lead_state import (
 from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tiers import TIER_NEW, TIER_NURTURE, TIER_PROMISE
-from leaddesk.core.domain.touches import plan_touch
+from leaddesk.core.domain.touches import plan_touch, wait_for_number
 from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
 from leaddesk.core.store.db import from_ms, to_ms
 
@@ -74,6 +77,8 @@ class History:
         self.received = received
         self.zones = zones
         self.rules = settings.compliance.book.for_places(places)
+        self.places = places
+        self._caps: dict[date, tuple[tuple[Cap, ...], int]] = {}
         self.zone = zones_or_rep(zones, settings)[0]
         self.bad = [False] * phones
         self.has_email = has_email
@@ -114,6 +119,16 @@ class History:
             next_at=next_at, note=note,
         )  # fmt: skip
         after = plan.state
+        if plan.channel == "call" and plan.phone is not None:
+            # As log_outcome: a call taking its number to a cap puts the next after it frees.
+            caps, least = self.caps_on(at)
+            calls = [*self._calls_to(plan.phone, at), to_ms(at)]
+            if len(calls) >= least:
+                per_number = [c for c in caps if c.per_number]
+                times = [from_ms(c) for c in calls]
+                free = free_at(cap_blocks("", times, [], per_number, at, self.zone))
+                if free is not None:
+                    after = wait_for_number(after, free, self.zones, self.settings)
         self.touches.append(
             DemoTouch(
                 at=to_ms(at),
@@ -155,15 +170,55 @@ class History:
                 calls.append(from_ms(t.at))
         return tuple(reversed(calls))
 
+    def caps_on(self, at: DateTime) -> tuple[tuple[Cap, ...], int]:
+        """The caps on this lead's calls at `at`, as blocked_by and log_outcome take them,
+        and the fewest calls any of them allows (fewer calls than that: no cap to check)."""
+        day = at.date()
+        found = self._caps.get(day)
+        if found is None:
+            caps = (*rule_caps(self.places, self.settings, day), *company_caps(self.settings))
+            least = min((c.calls for c in caps if c.calls), default=1 << 30)
+            found = self._caps[day] = (caps, least)
+        return found
+
+    def _calls_to(self, phone: int, at: DateTime) -> list[int]:
+        """Calls to the number at `phone` in (at - 24 h, at], in ms, oldest first."""
+        end = to_ms(at)
+        calls = []
+        for t in reversed(self.touches):
+            if t.at <= end - DAY_MS:
+                break
+            if t.channel == "call" and t.phone == phone and t.at <= end:
+                calls.append(t.at)
+        return calls[::-1]
+
     def calls_to(self, phone: int | None, at: DateTime) -> int:
         """Calls to the number at `phone` in (at - 24 h, at], as log_outcome records them
-        (a demo number belongs to one lead)."""
+        (the numbers' dealer keeps other leads' calls a day or more away: numbers.py)."""
         end = to_ms(at)
         return sum(
             1
             for t in self.touches
             if t.channel == "call" and t.phone == phone and end - DAY_MS < t.at <= end
         )
+
+    def needs(self, now: DateTime) -> tuple[Need, ...]:
+        """What this history's calls ask of each of its numbers (numbers.py): the days
+        it called each, and its calls near `now` — its next call too, counted at the
+        time it falls due (or now, when overdue), since the rep will make it."""
+        now_ms = to_ms(now)
+        days = [0] * len(self.bad)
+        near = [0] * len(self.bad)
+        calls = [(t.at, t.phone) for t in self.touches if t.channel == "call"]
+        s = self.state
+        if s.next_channel == "call" and s.next_due_at is not None and self.can_call():
+            calls.append((max(to_ms(s.next_due_at), now_ms), self.bad.index(False)))
+        for at, phone in calls:
+            if phone is None:
+                continue
+            days[phone] |= day_bit(at, now_ms)
+            near[phone] += now_ms - DAY_MS < at < now_ms + DAY_MS
+        return tuple(Need.of(d, n) for d, n in zip(days, near, strict=True))
 
     def can_call(self) -> bool:
         return not self.state.do_not_call and not all(self.bad)
@@ -190,6 +245,16 @@ class History:
             else:
                 delay = rng.randint(DAY, 4 * DAY)
         at = s.next_due_at.add(seconds=delay)
+        if s.next_channel == "call" and self.can_call():
+            # As log_outcome refuses a call at a cap, the rep waits until the number frees.
+            calls = self._calls_to(self.bad.index(False), at)
+            caps, least = self.caps_on(at)
+            mine = self.recent_calls(at)
+            if len(calls) >= least or len(mine) >= least:
+                times = [from_ms(c) for c in calls]
+                free = free_at(cap_blocks("", times, mine, caps, at, self.zone))
+                if free is not None and free > at:
+                    at = free.add(seconds=rng.randint(60, 30 * MINUTE))
         if s.next_channel == "call" and not window_open(
             at, self.zones, self.settings, rules=self.rules
         ):

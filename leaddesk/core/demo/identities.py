@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import accumulate
 
-from leaddesk.core.demo.numbers import fresh_number
+from leaddesk.core.demo.numbers import NO_NEED, Dealer, Need
 from leaddesk.core.demo.places import (
     AREAS,
     FIRST_NAMES,
@@ -50,9 +50,16 @@ def area_groups() -> tuple[tuple[tuple[str, ...], str, tuple[Area, ...]], ...]:
     """Areas grouped by (zones, country): a lead's number may come from any of a group."""
     found: dict[tuple[tuple[str, ...], str], list[Area]] = {}
     for area in (*AREAS, TOLL_FREE):
-        zones = parse_phone(fill_digits(area.numbers[0], random.Random(0)), "US").zones
+        zones = parse_phone(sample_number(area), "US").zones
         found.setdefault((zones, area.country), []).append(area)
     return tuple((zones, country, tuple(areas)) for (zones, country), areas in found.items())
+
+
+def sample_number(area: Area) -> str:
+    """One of `area`'s numbers, E.164: where its zones and jurisdictions are read."""
+    if area.codes:
+        return f"+1{area.codes[0]}5550100"
+    return e164_of(area.numbers[0].replace("#", "0"))
 
 
 def fill_digits(pattern: str, rng: random.Random) -> str:
@@ -136,13 +143,26 @@ _SOURCE_NAMES = tuple(s for s, _ in SOURCES)
 _SOURCE_CUM = tuple(accumulate(w for _, w in SOURCES))
 
 
+# Names come from short lists: a fill of any size has a few thousand companies and
+# email names, each cleaned once.
+@cache
 def _slug(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
-def make_identity(shape: Shape, rng: random.Random, like: Identity | None = None) -> Identity:
+def make_identity(
+    shape: Shape,
+    rng: random.Random,
+    like: Identity | None = None,
+    dealer: Dealer | None = None,
+    needs: Sequence[Need] = (),
+) -> Identity:
     """A random person of `shape`; `like` another one's areas (phones, address), so a
-    reused history keeps the jurisdictions — and calling windows — it was planned in."""
+    reused history keeps the jurisdictions — and calling windows — it was planned in.
+
+    Which number may go to this lead depends on its calls (`needs`, numbers.py): without
+    a `dealer`, before its history is made, each phone is its area's sample number until
+    `with_numbers` deals it one."""
     groups = area_groups()
     phones = []
     home: Area | None = None
@@ -151,8 +171,12 @@ def make_identity(shape: Shape, rng: random.Random, like: Identity | None = None
         kept = like.areas[n] if like is not None else None
         area = kept or rng.choice(groups[group][2])
         used.append(area)
-        raw = fresh_number(area, rng)
-        phones.append((raw, e164_of(raw), label))
+        if dealer is None:
+            raw = e164 = sample_number(area)
+        else:
+            raw, e164 = dealer.number(area, needs[n] if n < len(needs) else NO_NEED)
+            e164 = e164 or e164_of(raw)
+        phones.append((raw, e164, label))
         if home is None and area.city:
             home = area
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -210,6 +234,17 @@ def make_identity(shape: Shape, rng: random.Random, like: Identity | None = None
     )
 
 
+def with_numbers(who: Identity, needs: Sequence[Need], dealer: Dealer) -> Identity:
+    """`who` with a number dealt for each phone that the calls in `needs` fit."""
+    phones = []
+    for (_, _, label), area, need in zip(who.phones, who.areas, needs, strict=False):
+        assert area is not None
+        raw, e164 = dealer.number(area, need)
+        phones.append((raw, e164 or e164_of(raw), label))
+    return replace(who, phones=tuple(phones))
+
+
+@cache
 def _email_local(local: str) -> str:
     return "".join(c for c in local.lower() if c.isalnum() or c in "._")
 
@@ -219,6 +254,12 @@ def e164_of(raw: str) -> str:
     return parse_phone(raw, "US").e164
 
 
-@cache  # a fill deals a few thousand numbers: each parsed once
 def region_of(e164: str) -> str:
+    # A North American number's region is its area code's: tens of thousands of demo
+    # numbers, a few hundred codes, each parsed once.
+    return _region_of(e164[:5] + "5550100" if e164.startswith("+1") else e164)
+
+
+@cache
+def _region_of(e164: str) -> str:
     return parse_phone(e164, "US").region

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from pendulum import DateTime
 
-from leaddesk.core.demo.identities import make_identity, random_shape
+from leaddesk.core.demo.identities import make_identity, random_shape, with_numbers
+from leaddesk.core.demo.numbers import Dealer
 from leaddesk.core.demo.scenarios import Template, make_template, scenario_list
 from leaddesk.core.demo.writer import Batch, Writer, hold_zones
 from leaddesk.core.domain.settings import Settings
@@ -29,6 +30,7 @@ from leaddesk.core.transfer.spawned import made_in_worker
 # ~0.3 s of CPU (a fresh interpreter importing the demo and the store, measured), and
 # the tests' and the desk's fills (tens to hundreds of leads) must not pay it.
 MIN_LEADS = 20_000
+TRIES = 3  # replayed histories drawn for a reused lead before one its numbers fit
 
 
 def worth_a_worker(count: int) -> bool:
@@ -64,6 +66,7 @@ def batches(fill: Fill) -> Iterator[Batch]:
     held = hold_zones(fill.settings)
     scenarios = scenario_list(fill.count, rng)
     writer = Writer(fill.rep, fill.first, fill.settings, text=fill.text)
+    dealer = Dealer(rng, fill.settings.rules.max_calls_per_24h)
     pool: list[Template] = []
     for index, scenario in enumerate(scenarios):
         if index < fill.pool_size:
@@ -71,9 +74,15 @@ def batches(fill: Fill) -> Iterator[Batch]:
             who = make_identity(shape, rng)
             tpl = make_template(scenario, shape, who, fill.now, fill.settings, rng)
             pool.append(tpl)
+            who = with_numbers(who, tpl.needs, dealer)
         else:
-            tpl = rng.choice(pool)
-            who = make_identity(tpl.shape, rng, like=tpl.who)
+            # A history whose calls its area's numbers still fit, if one of a few does:
+            # leads sharing a number must call it days apart (numbers.py).
+            for _ in range(TRIES):
+                tpl = rng.choice(pool)
+                if dealer.fits(tpl.who.areas if tpl.who else (), tpl.needs):
+                    break
+            who = make_identity(tpl.shape, rng, like=tpl.who, dealer=dealer, needs=tpl.needs)
         writer.add(tpl, who, rng)
         if writer.made % fill.batch == 0:
             yield writer.take()

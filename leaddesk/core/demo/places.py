@@ -76,24 +76,80 @@ class Area:
     city: str
     region: str
     postcode: str  # prefix; digits are appended (# = digit, @ = letter)
-    numbers: tuple[str, ...]  # patterns; each # is a digit of the fictional range
+    numbers: tuple[str, ...]  # patterns; each # is a digit (with codes, the code's first)
     weight: int
+    # North America: the area codes its numbers take (a pattern's first three #), each
+    # with the same time zones and jurisdictions, so any of them keeps a reused history
+    # in the windows and rules it was planned in (test_numbers checks it).
+    codes: tuple[str, ...] = ()
+
+
+# 555-0100 through 555-0199 are reserved for fiction in every North American area code
+# ("only 555-0100 through 555-0199 are now specifically reserved for fictional use":
+# https://www.infogalactic.com/info/555_(telephone_number), a copy of Wikipedia's
+# "555 (telephone number)", checked with the search tool 2026-12-08). One code holds
+# 100 of them, so each area deals from every code of its state or province that shares
+# its zones (phonenumbers' metadata): ~8x the numbers one code per area gave.
+SAME_RULES: dict[str, tuple[str, ...]] = {
+    "NY": ("212", "315", "329", "332", "347", "363", "516", "518", "585", "607", "631",
+           "646", "680", "716", "718", "838", "845", "914", "917", "929", "934"),
+    "MA": ("339", "351", "413", "508", "617", "774", "781", "857", "978"),
+    "PA": ("215", "223", "267", "272", "412", "445", "484", "570", "582", "610", "717",
+           "724", "814", "835", "878"),
+    "GA": ("229", "404", "470", "478", "678", "706", "762", "770", "912", "943"),
+    "FL": ("239", "305", "321", "324", "352", "386", "407", "448", "561", "645", "656",
+           "727", "728", "754", "772", "786", "813", "850", "863", "904", "941", "954"),
+    "NC": ("252", "336", "472", "704", "743", "828", "910", "919", "980", "984"),
+    "MI": ("231", "248", "269", "313", "517", "586", "616", "734", "810", "906", "947",
+           "989"),
+    "IL": ("217", "224", "309", "312", "331", "447", "464", "618", "630", "708", "730",
+           "773", "779", "815", "847", "872"),
+    "TX": ("210", "214", "254", "281", "325", "346", "361", "409", "430", "432", "469",
+           "512", "682", "713", "726", "737", "806", "817", "830", "832", "903", "936",
+           "940", "945", "956", "972", "979"),
+    "MN": ("218", "320", "507", "612", "651", "763", "952"),
+    "LA": ("225", "318", "337", "504", "985"),
+    "CO": ("303", "719", "720", "748", "970", "983"),
+    "UT": ("385", "435", "801"),
+    "NM": ("505", "575"),
+    "AZ": ("480", "520", "602", "623", "928"),
+    "ID": ("208", "986"),
+    "CA": ("209", "213", "279", "310", "323", "341", "350", "369", "408", "415", "424",
+           "442", "510", "530", "559", "562", "619", "626", "628", "650", "657", "661",
+           "669", "707", "714", "738", "747", "760", "805", "818", "820", "831", "840",
+           "858", "909", "916", "925", "949", "951"),
+    "WA": ("206", "253", "360", "425", "509", "564"),
+    "OR": ("458", "503", "541", "971"),
+    "NV": ("702", "725"),
+    "ON": ("226", "249", "289", "343", "365", "382", "416", "437", "519", "548", "613",
+           "647", "683", "705", "742", "753", "807", "905", "942"),
+    "BC": ("236", "250", "604", "672", "778"),
+    "AB": ("368", "403", "587", "780", "825"),
+    "QC": ("263", "273", "354", "367", "418", "438", "450", "468", "514", "579", "581",
+           "819", "873"),
+}  # fmt: skip
+
+
+def _codes(code: str, region: str) -> tuple[str, ...]:
+    # One tuple per state, whichever city asks: the areas sharing it share one deck.
+    return SAME_RULES.get(region, (code,))
 
 
 def _us(code: str, city: str, state: str, zip3: str, weight: int = 3) -> Area:
     patterns = (
-        f"({code}) 555-01##",
-        f"{code}-555-01##",
-        f"{code}.555.01##",
-        f"+1 {code} 555 01##",
-        f"1-{code}-555-01##",
-        f"{code}55501##",
+        "(###) 555-01##",
+        "###-555-01##",
+        "###.555.01##",
+        "+1 ### 555 01##",
+        "1-###-555-01##",
+        "###55501##",
     )
-    return Area("US", city, state, zip3 + "##", patterns, weight)
+    return Area("US", city, state, zip3 + "##", patterns, weight, _codes(code, state))
 
 
 def _ca(code: str, city: str, province: str, postcode: str) -> Area:
-    return Area("CA", city, province, postcode, (f"({code}) 555-01##", f"+1 {code} 555 01##"), 2)
+    patterns = ("(###) 555-01##", "+1 ### 555 01##")
+    return Area("CA", city, province, postcode, patterns, 2, _codes(code, province))
 
 
 AREAS: tuple[Area, ...] = (
@@ -140,5 +196,9 @@ AREAS: tuple[Area, ...] = (
     Area("MX", "Ciudad de México", "CDMX", "066##", ("+52 55 5555 0###",), 1),
     Area("MX", "Monterrey", "NL", "640##", ("+52 81 5555 0###",), 1),
 )
-# Company main lines: toll-free numbers are in no one zone.
-TOLL_FREE = Area("US", "", "", "", ("(800) 555-01##", "1-888-555-01##"), 0)
+# Company main lines: toll-free numbers are in no one zone. The whole 555 exchange is
+# reserved in the overlay toll-free codes, but in 800 only 800-555-0199 is (the same
+# page as above): no 800 number here.
+TOLL_FREE = Area(
+    "US", "", "", "", ("(###) 555-01##", "1-###-555-01##"), 0, ("844", "855", "866", "877", "888")
+)

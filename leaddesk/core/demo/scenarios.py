@@ -11,6 +11,7 @@ from pendulum import DateTime
 from leaddesk.core.demo.calls import act, attempts_only, natural, round_up, work_until
 from leaddesk.core.demo.history import DAY, HOUR, MINUTE, History, before_json
 from leaddesk.core.demo.identities import Identity, Shape, region_of
+from leaddesk.core.demo.numbers import Need
 from leaddesk.core.domain.jurisdictions import place_codes
 from leaddesk.core.domain.phones import resolve_zone
 from leaddesk.core.domain.settings import Settings
@@ -26,6 +27,7 @@ class Template:
     zone: tuple[str, str, str]  # timezone, timezone_source, call_zones key
     before_full: list[str | None] = field(default_factory=list)  # touches with no ids in JSON
     who: Identity | None = None  # the first identity: later ones live in its areas
+    needs: tuple[Need, ...] = ()  # what its calls ask of each number (numbers.py)
 
 
 def days_span(rng: random.Random, lo: float, hi: float) -> int:
@@ -212,6 +214,7 @@ def make_template(
     h = Scenarios(now, settings, places).build(scenario, shape, zone.call_zones, rng)
     tpl = Template(shape, h, (zone.timezone, zone.source, key))
     tpl.who = who
+    tpl.needs = h.needs(now)
     tpl.before_full = [
         None if (t.closed or t.bad_phone is not None) else before_json(t.before_lead, [], None)
         for t in h.touches

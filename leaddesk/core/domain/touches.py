@@ -21,7 +21,7 @@ from leaddesk.core.domain.record import replace
 from leaddesk.core.domain.rules import plan_outcome
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.tz import tz
-from leaddesk.core.domain.windows import window_open, zones_or_rep
+from leaddesk.core.domain.windows import next_open, window_open, zones_or_rep
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,13 @@ def automatic_note(name: str, before: LeadState, after: LeadState, settings: Set
         floor = settings.rules.min_attempts_before_lost
         return f"closed early: after {before.attempts} of {floor} attempts"
     return ""
+
+
+def wait_for_number(
+    state: LeadState, free: DateTime, zones: tuple[str, ...], settings: Settings
+) -> LeadState:
+    """`state` after a call that took its number to a cap freeing at `free`: its next
+    call waits until then (log_outcome, and the demo's histories, which it replays)."""
+    if state.next_channel == "call" and state.next_due_at is not None and state.next_due_at < free:
+        return replace(state, next_due_at=next_open(free, zones, settings))
+    return state

@@ -19,8 +19,7 @@ from leaddesk.core.domain.lead_state import LIST_OUTCOMES, LeadState, outcome
 from leaddesk.core.domain.record import fields, replace
 from leaddesk.core.domain.settings import Settings
 from leaddesk.core.domain.text import clean_text, next_contact
-from leaddesk.core.domain.touches import plan_touch
-from leaddesk.core.domain.windows import next_open
+from leaddesk.core.domain.touches import plan_touch, wait_for_number
 from leaddesk.core.reads.leads import get_lead, recent_calls, state_of
 from leaddesk.core.reads.queue.blocked import (
     JurisdictionCaps,
@@ -159,10 +158,9 @@ def log_outcome(
         if free is not None:
             # This call takes the number to its cap: this lead and every other one
             # about to dial it wait until it frees (writes/holds.py).
-            s = decision.state
-            if s.next_channel == "call" and s.next_due_at is not None and s.next_due_at < free:
-                later = next_open(free, zones, settings)
-                decision = replace(decision, state=replace(s, next_due_at=later))
+            decision = replace(
+                decision, state=wait_for_number(decision.state, free, zones, settings)
+            )
             held = hold_carriers(number, free, lead.id, now, settings)
         listed = _put_number_on_list(lead, name, number, now, settings)
         closing = [open_promises[i].id for i in plan.closed]
