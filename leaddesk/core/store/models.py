@@ -246,20 +246,27 @@ Touch.add_index(Touch.lead, Touch.at, Touch.channel, Touch.outcome)
 # (0027): a lead's `received` touch has neither and nothing reads it there, so an
 # import does not put each new lead into three more B-trees. A reader asks for a rep
 # (`rep_id = ?` proves `rep_id IS NOT NULL`) or writes `phone <> ''` out.
+
+
+def _with_rep(name: str, *after_rep: pw.Field) -> pw.Index:
+    return pw.Index(name, Touch._meta.table, [Touch.rep, *after_rep]).where(
+        Touch.rep.is_null(False)
+    )
+
+
 Touch.add_index(
-    pw.Index(
+    _with_rep(
         "touch_rep_id_channel_outcome_at_lead_local_lead_id",
-        Touch._meta.table,
-        [Touch.rep, Touch.channel, Touch.outcome, Touch.at, Touch.lead_local, Touch.lead],
-    ).where(Touch.rep.is_null(False))
+        Touch.channel,
+        Touch.outcome,
+        Touch.at,
+        Touch.lead_local,
+        Touch.lead,
+    )
 )
 # (rep, at, channel, outcome) covers the header's counts of today.
 Touch.add_index(
-    pw.Index(
-        "touch_rep_id_at_channel_outcome",
-        Touch._meta.table,
-        [Touch.rep, Touch.at, Touch.channel, Touch.outcome],
-    ).where(Touch.rep.is_null(False))
+    _with_rep("touch_rep_id_at_channel_outcome", Touch.at, Touch.channel, Touch.outcome)
 )
 Lead.add_index(Lead.status)
 # Caps count calls per dialled number across leads and reps (migration 0012).
