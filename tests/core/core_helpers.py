@@ -89,6 +89,28 @@ def statements_during(action) -> list[str]:
     return statements
 
 
+def sqlite_plans_during(marker: str, action) -> list[str]:
+    """EXPLAIN QUERY PLAN of the statements holding `marker` that `action()` runs."""
+    from leaddesk.core.store.db import database
+
+    db = database.obj
+    plans: list[str] = []
+    original = db.execute_sql
+
+    def explained(sql, params=None, *args, **kwargs):
+        if marker in sql:
+            rows = original("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+            plans.append(" ".join(row[-1] for row in rows))
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = explained
+    try:
+        action()
+    finally:
+        del db.execute_sql
+    return plans
+
+
 def plans_during(marker: str, action) -> tuple[list[str], object]:
     """The plans (EXPLAIN) of the statements holding `marker` that `action()` runs, after
     the SET LOCALs each carries, and what it returned; sequential scans off (a tiny

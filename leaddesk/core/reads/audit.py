@@ -71,7 +71,10 @@ def _query(since: DateTime | None, until: DateTime | None) -> pw.ModelSelect[Tou
     before, lists = Touch.alias(), Suppression.alias()
     earlier = (before.at < Touch.at) | ((before.at == Touch.at) & (before.id < Touch.id))
     recent = (before.channel == "call") & (before.at > Touch.at - DAY_MS) & earlier
-    recount = before.select(pw.fn.COUNT(before.id)).where((before.phone == Touch.phone) & recent)
+    # `before.phone <> ''` lets SQLite count through the partial touch(phone, at)
+    # (migration 0027): the outer row's own `phone <> ''` does not reach it.
+    dialled = (before.phone == Touch.phone) & (before.phone != "")
+    recount = before.select(pw.fn.COUNT(before.id)).where(dialled & recent)
     # As `blocked.lead_calls` counts them for a cap per lead record.
     own = before.select(pw.fn.COUNT(before.id)).where(
         (before.lead == Touch.lead) & recent & before.outcome.not_in(NOT_A_CALL_TO_THE_LEAD)

@@ -207,10 +207,6 @@ class Touch(BaseModel):
     # The lead's scheduling state before this touch, as JSON, so undo is exact.
     before = pw.TextField(default="")
 
-    class Meta:
-        # (rep, at, channel, outcome) covers the header's counts of today.
-        indexes = ((("rep", "at", "channel", "outcome"), False),)
-
 
 class Appointment(BaseModel):
     id = pw.AutoField()  # declared (peewee adds the same one) so the type checker knows it
@@ -246,10 +242,37 @@ class ZoneSet(BaseModel):
 # dials before a connect; the rep's calls by outcome and time, with the lead's
 # local time and the lead (best hour, first connects); leads by status.
 Touch.add_index(Touch.lead, Touch.at, Touch.channel, Touch.outcome)
-Touch.add_index(Touch.rep, Touch.channel, Touch.outcome, Touch.at, Touch.lead_local, Touch.lead)
+# The rep indexes and the number index hold only touches with a rep and a number
+# (0027): a lead's `received` touch has neither and nothing reads it there, so an
+# import does not put each new lead into three more B-trees. A reader asks for a rep
+# (`rep_id = ?` proves `rep_id IS NOT NULL`) or writes `phone <> ''` out.
+
+
+def _with_rep(name: str, *after_rep: pw.Field) -> pw.Index:
+    return pw.Index(name, Touch._meta.table, [Touch.rep, *after_rep]).where(
+        Touch.rep.is_null(False)
+    )
+
+
+Touch.add_index(
+    _with_rep(
+        "touch_rep_id_channel_outcome_at_lead_local_lead_id",
+        Touch.channel,
+        Touch.outcome,
+        Touch.at,
+        Touch.lead_local,
+        Touch.lead,
+    )
+)
+# (rep, at, channel, outcome) covers the header's counts of today.
+Touch.add_index(
+    _with_rep("touch_rep_id_at_channel_outcome", Touch.at, Touch.channel, Touch.outcome)
+)
 Lead.add_index(Lead.status)
 # Caps count calls per dialled number across leads and reps (migration 0012).
-Touch.add_index(Touch.phone, Touch.at)
+Touch.add_index(
+    pw.Index("touch_phone_at", Touch._meta.table, [Touch.phone, Touch.at]).where(Touch.phone != "")
+)
 # Replies find their email touch by Message-ID; only email touches have one (0017).
 Touch.add_index(
     pw.Index("touch_message_id", Touch._meta.table, [Touch.message_id]).where(

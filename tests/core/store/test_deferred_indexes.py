@@ -42,11 +42,12 @@ def test_a_demo_fill_ends_with_the_same_indexes(store):
     assert indexes(store) == before
     if not is_sqlite(store):
         return
-    # and they hold every row: an index-only count agrees with the table's
+    # and they hold every row they should: an index-only count agrees with the table's
+    # (touch_phone_at holds the touches with a number dialled, migration 0027)
     (by_index,) = store.execute_sql(
-        'SELECT COUNT(*) FROM "touch" INDEXED BY "touch_phone_at" WHERE "phone" >= \'\''
+        'SELECT COUNT(*) FROM "touch" INDEXED BY "touch_phone_at" WHERE "phone" <> \'\''
     ).fetchone()
-    assert by_index == Touch.select().count() > 40
+    assert by_index == Touch.select().where(Touch.phone != "").count() > 40
 
 
 def test_the_indexes_are_gone_only_inside_the_load(store):

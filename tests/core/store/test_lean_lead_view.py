@@ -8,14 +8,13 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from core_helpers import plans_during
+from core_helpers import plans_during, sqlite_plans_during
 
 from leaddesk.core.reads.leads import lead_view
 from leaddesk.core.reads.search import default_engine, search
 from leaddesk.core.reads.search_engines import indexes_here, search_method
 from leaddesk.core.reads.search_postings import PostingEngine
 from leaddesk.core.reads.search_trigram import TrigramEngine
-from leaddesk.core.store.db import database
 from leaddesk.core.store.schema import close_store, migrations, open_store
 from leaddesk.core.writes.leads import add_note
 from leaddesk.core.writes.outcomes import log_outcome
@@ -33,35 +32,15 @@ def lead(make_lead, now, settings) -> int:
     return lead_id
 
 
-def _sqlite_plans(marker: str, action) -> list[str]:
-    """EXPLAIN QUERY PLAN of the statements holding `marker` that `action()` runs."""
-    db = database.obj
-    plans: list[str] = []
-    original = db.execute_sql
-
-    def explained(sql, params=None, *args, **kwargs):
-        if marker in sql:
-            rows = original("EXPLAIN QUERY PLAN " + sql, params).fetchall()
-            plans.append(" ".join(row[-1] for row in rows))
-        return original(sql, params, *args, **kwargs)
-
-    db.execute_sql = explained
-    try:
-        action()
-    finally:
-        del db.execute_sql
-    return plans
-
-
 @pytest.mark.sqlite_only
 def test_the_lead_view_reads_numbers_and_promises_from_their_indexes(lead, now, settings):
     def view():
         return lead_view(lead, now, settings)
 
-    assert _sqlite_plans('FROM "phone"', view) == [
+    assert sqlite_plans_during('FROM "phone"', view) == [
         f"SEARCH t1 USING COVERING INDEX {PHONES} (lead_id=?)"
     ]
-    assert _sqlite_plans('FROM "appointment"', view) == [
+    assert sqlite_plans_during('FROM "appointment"', view) == [
         f"SEARCH t1 USING INDEX {PROMISES} (lead_id=?)"
     ]
 

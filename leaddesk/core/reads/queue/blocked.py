@@ -107,6 +107,11 @@ def _calls_by(
             f' AND "at" > {p} AND "at" <= {p} AND "channel" = {p}'
         )
         params = [*chunk, since, to_ms(now), "call"]
+        if column == "phone":
+            # touch(phone, at) holds dialled numbers only (migration 0027); SQLite
+            # uses a partial index only when the WHERE states its condition, which
+            # `phone IN (…)` does not: https://www.sqlite.org/partialindex.html (3.)
+            sql += """ AND "phone" <> ''"""
         if not_outcomes:
             sql += f' AND "outcome" NOT IN {in_list(p, len(not_outcomes))}'
             params += not_outcomes
